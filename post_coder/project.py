@@ -1,0 +1,252 @@
+"""The handle on one project file.
+
+A project is one SQLite file (``*.postcoder``). :class:`Project` opens or creates it, runs
+the schema migrations and owns the write connection. Every change a person makes goes
+through :meth:`Project.transact`: one ``BEGIN IMMEDIATE`` transaction per action, with
+its audit-log entries, rolled back whole if anything fails.
+
+Services live in :mod:`post_coder.coding` and :mod:`post_coder.importing`; they take the
+project as their first argument. ``Project`` itself is not a facade over them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from post_coder import __version__
+from post_coder.changes import KINDS, Changes
+from post_coder.errors import ProjectFileError
+from post_coder.ids import CoderId, ProjectId, new_id
+from post_coder.store import audit, db as store_db, meta, schema
+
+#: the file name extension of project files
+EXTENSION = ".postcoder"
+
+
+class Step:
+    """One action in flight: collects what it changes and writes its audit entries."""
+
+    def __init__(self, project: "Project", label: str) -> None:
+        self.project = project
+        self.label = label
+        self.id = new_id()
+        self._flags: set[str] = set()
+        self._created: list[str] = []
+
+    @property
+    def db(self) -> Database:
+        return self.project.db
+
+    def mark(self, *kinds: str) -> None:
+        """Record that this action touched these kinds of thing (see ``changes.KINDS``)."""
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown change kinds: {sorted(unknown)}")
+        self._flags.update(kinds)
+
+    def created(self, entity_id: str) -> None:
+        self._created.append(entity_id)
+
+    def audit(
+        self,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        *,
+        before: Any = None,
+        after: Any = None,
+        rationale: str | None = None,
+    ) -> None:
+        """Append an audit-log entry inside this action's transaction."""
+        audit.append(
+            self.db, actor=self.project.actor, step_id=self.id, step_label=self.label,
+            action=action, entity=entity, entity_id=entity_id,
+            before=before, after=after, rationale=rationale,
+        )
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(label=self.label, created=tuple(self._created),
+                       **{k: k in self._flags for k in KINDS})
+
+
+class Project:
+    """An open project file. Use :meth:`create` or :meth:`open`; close it when done."""
+
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        self.db = db
+        #: the coder on whose behalf actions are taken (audit "who"); ``None`` = system
+        self.actor: CoderId | None = None
+        self._step: Step | None = None
+
+    # -- opening and closing ---------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, *, name: str | None = None, overwrite: bool = False) -> "Project":
+        """Create a new, empty project file at ``path``."""
+        path = Path(path)
+        if path.exists():
+            if not overwrite:
+                raise ProjectFileError("a file with this name already exists; choose another name",
+                                       file=path)
+            path.unlink()
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        if not path.parent.exists():
+            raise ProjectFileError(f"the folder {path.parent} does not exist", file=path)
+        try:
+            db = store_db.connect(path)
+        except sqlite3.Error as exc:
+            raise ProjectFileError(f"cannot create the project file ({exc})", file=path) from exc
+        try:
+            store_db.set_application_id(db)
+            schema.apply(db)
+            store_db.begin(db)
+            meta.set_(db, "project_id", new_id())
+            meta.set_(db, "name", name or path.stem)
+            meta.set_(db, "created_at", store_db.now())
+            meta.set_(db, "created_with", __version__)
+            store_db.commit(db)
+        except BaseException:
+            store_db.rollback(db)
+            db.close()
+            path.unlink(missing_ok=True)
+            raise
+        return cls(path, db)
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Project":
+        """Open an existing project, upgrading its schema if it is from an older version.
+
+        Raises :class:`ProjectFileError` (and changes nothing) when the file is missing,
+        is not a POST Coder project, is damaged, or was written by a newer version.
+        """
+        path = Path(path)
+        _check_openable(path)
+        db = store_db.connect(path)
+        try:
+            pending = schema.pending_names(db)
+            if pending:
+                if schema.applied_names(db):
+                    backup = path.with_name(f"{path.stem}.before-upgrade{EXTENSION}")
+                    store_db.backup_to(db, backup)
+                schema.apply(db)
+        except BaseException:
+            db.close()
+            raise
+        return cls(path, db)
+
+    def close(self) -> None:
+        if self._step is not None:
+            raise RuntimeError("cannot close a project while an action is in flight")
+        try:
+            store_db.checkpoint(self.db)
+        except sqlite3.Error:
+            pass  # another reader holds the WAL; the data is safe in it all the same
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- identity --------------------------------------------------------------------
+    @property
+    def id(self) -> ProjectId:
+        return ProjectId(meta.get(self.db, "project_id") or "")
+
+    @property
+    def name(self) -> str:
+        return meta.get(self.db, "name") or self.path.stem
+
+    # -- writing ---------------------------------------------------------------------
+    @contextmanager
+    def transact(self, label: str) -> Iterator[Step]:
+        """One user action: a ``BEGIN IMMEDIATE`` transaction, committed on success.
+
+        Any exception rolls the whole action back and propagates. A ``transact`` inside
+        another joins the outer action (one transaction, the outer label).
+        """
+        if self._step is not None:
+            yield self._step
+            return
+        step = Step(self, label)
+        self._step = step
+        try:
+            store_db.begin(self.db)
+            try:
+                yield step
+            except BaseException:
+                store_db.rollback(self.db)
+                raise
+            try:
+                store_db.commit(self.db)
+            except BaseException:
+                store_db.rollback(self.db)
+                raise
+        finally:
+            self._step = None
+
+    def save_copy(self, target: str | Path) -> None:
+        """Write a complete, consistent copy of the project to ``target``."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise ProjectFileError("a copy cannot overwrite the open project", file=target)
+        tmp = target.with_name(target.name + ".partial")
+        try:
+            store_db.backup_to(self.db, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _check_openable(path: Path) -> None:
+    """Raise ProjectFileError unless ``path`` looks like a POST Coder project we can open."""
+    if not path.exists():
+        raise ProjectFileError("there is no such file", file=path)
+    if path.is_dir():
+        raise ProjectFileError("this is a folder, not a project file", file=path)
+    try:
+        header = store_db.file_header(path)
+    except OSError as exc:
+        raise ProjectFileError(f"the file cannot be read ({exc.strerror})", file=path) from exc
+    if not header.startswith(store_db.SQLITE_MAGIC):
+        raise ProjectFileError("this is not a POST Coder project (it is not a database file)",
+                               file=path)
+    try:
+        ro = store_db.connect(path, readonly=True)
+    except sqlite3.Error as exc:
+        raise ProjectFileError(f"the project file cannot be opened ({exc})", file=path) from exc
+    try:
+        if store_db.application_id(ro) != store_db.APPLICATION_ID:
+            raise ProjectFileError(
+                "this is not a POST Coder project (it is a database made by another program)",
+                file=path)
+        check = store_db.quick_check(ro)
+        if check != "ok":
+            raise ProjectFileError(f"the project file is damaged ({check}); open a backup copy",
+                                   file=path)
+        unknown = [n for n in schema.applied_names(ro) if n not in schema.known_names()]
+        if unknown:
+            raise ProjectFileError(
+                "this project was saved by a newer version of POST Coder; "
+                "update POST Coder to open it", file=path)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectFileError(f"the project file is damaged ({exc}); open a backup copy",
+                               file=path) from exc
+    finally:
+        ro.close()
+
+
+def copy_file(source: Path, target: Path) -> None:
+    """Copy a closed project file (tests and templates)."""
+    shutil.copyfile(source, target)

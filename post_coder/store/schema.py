@@ -1,0 +1,208 @@
+"""The project file's schema, created and upgraded with sqlite-utils' ``Migrations``.
+
+Migrations are append-only: a released one is never edited. A file whose applied
+migrations include names this list does not know was written by a newer POST Coder.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "post_coder"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE coders (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    initials TEXT NOT NULL,
+    color TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    platform TEXT,
+    kind TEXT NOT NULL DEFAULT 'survey' CHECK (kind IN ('survey', 'log')),
+    options TEXT NOT NULL DEFAULT '{}',
+    row_count INTEGER NOT NULL DEFAULT 0,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT REFERENCES coders(id)
+);
+CREATE INDEX datasets_sha256 ON datasets(sha256);
+
+CREATE TABLE respondents (
+    id TEXT PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    external_id TEXT NOT NULL,
+    row_number INTEGER NOT NULL,
+    UNIQUE (dataset_id, external_id)
+);
+
+CREATE TABLE variables (
+    id TEXT PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL CHECK (type IN
+        ('categorical', 'ordinal', 'numeric', 'date', 'multi_select', 'text')),
+    levels TEXT NOT NULL DEFAULT '[]',
+    position INTEGER NOT NULL,
+    UNIQUE (dataset_id, name)
+);
+
+CREATE TABLE variable_values (
+    variable_id TEXT NOT NULL REFERENCES variables(id) ON DELETE CASCADE,
+    respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+    value NOT NULL,
+    PRIMARY KEY (variable_id, respondent_id, value)
+) WITHOUT ROWID;
+CREATE INDEX variable_values_respondent ON variable_values(respondent_id);
+
+CREATE TABLE questions (
+    id TEXT PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    column_name TEXT NOT NULL,
+    wording TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    blank_count INTEGER NOT NULL DEFAULT 0,
+    nonanswer_count INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (dataset_id, column_name)
+);
+
+CREATE TABLE responses (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    respondent_id TEXT NOT NULL REFERENCES respondents(id) ON DELETE CASCADE,
+    question_id TEXT NOT NULL REFERENCES questions(id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    UNIQUE (question_id, respondent_id)
+);
+CREATE INDEX responses_respondent ON responses(respondent_id);
+
+CREATE TABLE codes (
+    id TEXT PRIMARY KEY,
+    parent_id TEXT REFERENCES codes(id),
+    name TEXT NOT NULL,
+    definition TEXT NOT NULL DEFAULT '',
+    inclusion TEXT NOT NULL DEFAULT '',
+    exclusion TEXT NOT NULL DEFAULT '',
+    example TEXT NOT NULL DEFAULT '',
+    color TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'merged', 'retired')),
+    merged_into TEXT REFERENCES codes(id),
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    created_by TEXT REFERENCES coders(id)
+);
+CREATE UNIQUE INDEX codes_active_name ON codes(name COLLATE NOCASE) WHERE status = 'active';
+CREATE INDEX codes_parent ON codes(parent_id);
+
+CREATE TABLE codings (
+    id TEXT PRIMARY KEY,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    code_id TEXT NOT NULL REFERENCES codes(id),
+    coder_id TEXT NOT NULL REFERENCES coders(id),
+    span_start INTEGER,
+    span_end INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    CHECK ((span_start IS NULL) = (span_end IS NULL)),
+    CHECK (span_start IS NULL OR (span_start >= 0 AND span_end > span_start))
+);
+CREATE UNIQUE INDEX codings_live ON codings(
+    response_id, code_id, coder_id, ifnull(span_start, -1), ifnull(span_end, -1)
+) WHERE deleted_at IS NULL;
+CREATE INDEX codings_code ON codings(code_id, response_id);
+CREATE INDEX codings_coder ON codings(coder_id);
+
+CREATE TABLE memos (
+    id TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('project', 'code', 'response', 'coding')),
+    target_id TEXT,
+    author_id TEXT REFERENCES coders(id),
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+);
+CREATE INDEX memos_target ON memos(target_type, target_id);
+
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    at TEXT NOT NULL,
+    actor TEXT,
+    step_id TEXT NOT NULL,
+    step_label TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT,
+    before TEXT,
+    after TEXT,
+    rationale TEXT
+);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+    )
+
+
+@migrations(name="0002_response_search")
+def _response_search(db: Database) -> None:
+    """Full-text index over response text (FTS5, kept in step by triggers)."""
+    db.executescript(
+        """
+CREATE VIRTUAL TABLE responses_fts USING fts5(
+    text, content='responses', content_rowid='seq',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER responses_fts_insert AFTER INSERT ON responses BEGIN
+    INSERT INTO responses_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+CREATE TRIGGER responses_fts_delete AFTER DELETE ON responses BEGIN
+    INSERT INTO responses_fts(responses_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+END;
+CREATE TRIGGER responses_fts_update AFTER UPDATE OF text ON responses BEGIN
+    INSERT INTO responses_fts(responses_fts, rowid, text) VALUES ('delete', old.seq, old.text);
+    INSERT INTO responses_fts(rowid, text) VALUES (new.seq, new.text);
+END;
+INSERT INTO responses_fts(responses_fts) VALUES ('rebuild');
+"""
+    )
+
+
+def known_names() -> list[str]:
+    return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
+
+
+def applied_names(db: Database) -> list[str]:
+    if "_sqlite_migrations" not in db.table_names():
+        return []
+    return [m.name for m in migrations.applied(db)]
+
+
+def pending_names(db: Database) -> list[str]:
+    return [m.name for m in migrations.pending(db)]
+
+
+def apply(db: Database, *, stop_before: str | None = None) -> None:
+    migrations.apply(db, stop_before=stop_before)
