@@ -224,8 +224,11 @@ def _check_openable(path: Path) -> None:
                                file=path)
     try:
         ro = store_db.connect(path, readonly=True)
-    except sqlite3.Error as exc:
+    except sqlite3.OperationalError as exc:
         raise ProjectFileError(f"the project file cannot be opened ({exc})", file=path) from exc
+    except sqlite3.DatabaseError as exc:
+        raise ProjectFileError(f"the project file is damaged ({exc}); open a backup copy",
+                               file=path) from exc
     try:
         if store_db.application_id(ro) != store_db.APPLICATION_ID:
             raise ProjectFileError(

@@ -1,0 +1,125 @@
+import sqlite3
+
+import pytest
+
+from post_coder.errors import ProjectFileError
+from post_coder.project import Project
+from post_coder.store import audit, schema
+
+
+def test_create_sets_pragmas_and_identity(tmp_path):
+    p = Project.create(tmp_path / "x.postcoder", name="Peer support")
+    try:
+        assert p.name == "Peer support"
+        assert len(p.id) == 36
+        assert p.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert p.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert p.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert schema.pending_names(p.db) == []
+    finally:
+        p.close()
+
+
+def test_transact_commits_and_rolls_back_whole(project, snapshot):
+    before = snapshot(project)
+    with pytest.raises(RuntimeError):
+        with project.transact("Doomed") as step:
+            step.audit("create", "thing", "1", after={"x": 1})
+            raise RuntimeError("boom")
+    assert snapshot(project) == before
+    with project.transact("Kept") as step:
+        step.audit("create", "thing", "1", after={"x": 1})
+        step.mark("codes")
+    assert step.changes.codes and not step.changes.codings
+    assert step.changes.label == "Kept"
+    [entry] = audit.entries(project.db)
+    assert entry.step_label == "Kept" and entry.after == {"x": 1}
+
+
+def test_audit_log_is_append_only(project):
+    with project.transact("A") as step:
+        step.audit("create", "thing", "1")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        project.db.execute("DELETE FROM audit_log")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        project.db.execute("UPDATE audit_log SET action = 'x'")
+
+
+def test_create_refuses_existing_file(tmp_path):
+    target = tmp_path / "x.postcoder"
+    target.write_text("keep me")
+    with pytest.raises(ProjectFileError, match="already exists"):
+        Project.create(target)
+    assert target.read_text() == "keep me"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "not a database file"),
+        (b"name,answer\n1,hello\n", "not a database file"),
+    ],
+)
+def test_open_rejects_non_projects_unchanged(tmp_path, content, message):
+    f = tmp_path / "survey.postcoder"
+    f.write_bytes(content)
+    with pytest.raises(ProjectFileError, match=message) as err:
+        Project.open(f)
+    assert "survey.postcoder" in str(err.value)
+    assert f.read_bytes() == content
+
+
+def test_open_rejects_other_sqlite_database_unchanged(tmp_path):
+    f = tmp_path / "other.db"
+    con = sqlite3.connect(f)
+    con.execute("CREATE TABLE t(x)")
+    con.commit()
+    con.close()
+    before = f.read_bytes()
+    with pytest.raises(ProjectFileError, match="another program"):
+        Project.open(f)
+    assert f.read_bytes() == before
+    assert not (tmp_path / "other.db-wal").exists()
+
+
+def test_open_rejects_newer_schema(tmp_path):
+    path = tmp_path / "new.postcoder"
+    Project.create(path).close()
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+                " VALUES ('post_coder', '9999_from_the_future', '2030-01-01')")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectFileError, match="newer version"):
+        Project.open(path)
+
+
+def test_open_rejects_truncated_file(tmp_path):
+    path = tmp_path / "t.postcoder"
+    p = Project.create(path)
+    with p.transact("fill") as step:
+        for i in range(300):
+            step.audit("create", "thing", str(i), after={"text": "x" * 500})
+    p.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(ProjectFileError, match="damaged"):
+        Project.open(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ProjectFileError, match="no such file"):
+        Project.open(tmp_path / "nope.postcoder")
+
+
+def test_save_copy_is_complete(project, tmp_path):
+    with project.transact("A") as step:
+        step.audit("create", "thing", "1")
+    copy = tmp_path / "copy.postcoder"
+    project.save_copy(copy)
+    other = Project.open(copy)
+    try:
+        assert other.id == project.id
+        assert audit.count(other.db) == 1
+    finally:
+        other.close()
