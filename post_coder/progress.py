@@ -24,10 +24,11 @@ class Progress:
         self._cancelled = threading.Event()
 
     def update(self, done: int, total: int, label: str = "") -> None:
-        if self._cancelled.is_set():
-            raise Cancelled()
+        """Report progress; raises :class:`Cancelled` if cancellation was asked for."""
         if self._listener is not None:
             self._listener(done, total, label)
+        if self._cancelled.is_set():
+            raise Cancelled()
 
     def cancel(self) -> None:
         self._cancelled.set()

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +24,34 @@ from sqlite_utils import Database
 
 from post_coder import __version__
 from post_coder.changes import KINDS, Changes
-from post_coder.errors import ProjectFileError
+from post_coder.errors import NothingToUndoError, ProjectFileError
 from post_coder.ids import CoderId, ProjectId, new_id
-from post_coder.store import audit, db as store_db, meta, schema
+from post_coder.store import audit, db as store_db, journal, meta, schema
 
 #: the file name extension of project files
 EXTENSION = ".postcoder"
+#: how many actions Edit ▸ Undo can take back in one session
+UNDO_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """An undoable action: its label and the range of undo-journal rows it wrote."""
+
+    label: str
+    first: int
+    last: int
 
 
 class Step:
     """One action in flight: collects what it changes and writes its audit entries."""
 
-    def __init__(self, project: "Project", label: str) -> None:
+    def __init__(self, project: "Project", label: str, parent: "Step | None" = None) -> None:
         self.project = project
-        self.label = label
-        self.id = new_id()
+        #: a nested action shares its parent's transaction, id and label
+        self.parent = parent
+        self.label = parent.label if parent else label
+        self.id = parent.id if parent else new_id()
         self._flags: set[str] = set()
         self._created: list[str] = []
 
@@ -51,9 +65,13 @@ class Step:
         if unknown:
             raise ValueError(f"unknown change kinds: {sorted(unknown)}")
         self._flags.update(kinds)
+        if self.parent is not None:
+            self.parent.mark(*kinds)
 
     def created(self, entity_id: str) -> None:
         self._created.append(entity_id)
+        if self.parent is not None:
+            self.parent.created(entity_id)
 
     def audit(
         self,
@@ -87,6 +105,9 @@ class Project:
         #: the coder on whose behalf actions are taken (audit "who"); ``None`` = system
         self.actor: CoderId | None = None
         self._step: Step | None = None
+        self._undo: list[_Entry] = []
+        self._redo: list[_Entry] = []
+        journal.install(db)
 
     # -- opening and closing ---------------------------------------------------------
     @classmethod
@@ -170,15 +191,32 @@ class Project:
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
-    def transact(self, label: str) -> Iterator[Step]:
+    def transact(self, label: str, *, undoable: bool = True) -> Iterator[Step]:
         """One user action: a ``BEGIN IMMEDIATE`` transaction, committed on success.
 
         Any exception rolls the whole action back and propagates. A ``transact`` inside
-        another joins the outer action (one transaction, the outer label).
+        another joins the outer action (one transaction, the outer label); its step still
+        reports only its own changes and created ids. An undoable
+        action becomes one Edit ▸ Undo step; one that is not (an import) clears the
+        undo history, since earlier steps could no longer be reversed safely.
         """
         if self._step is not None:
-            yield self._step
+            yield Step(self, label, parent=self._step)
             return
+        first = journal.last_seq(self.db) + 1
+        with self._transaction(label) as step:
+            yield step
+            last = journal.last_seq(self.db)
+        if not undoable:
+            self._forget_history()
+        elif last >= first:
+            self._push(self._undo, _Entry(label, first, last))
+            for entry in self._redo:
+                journal.forget(self.db, entry.first, entry.last)
+            self._redo.clear()
+
+    @contextmanager
+    def _transaction(self, label: str) -> Iterator[Step]:
         step = Step(self, label)
         self._step = step
         try:
@@ -195,6 +233,51 @@ class Project:
                 raise
         finally:
             self._step = None
+
+    # -- undo and redo -----------------------------------------------------------------
+    def undo_label(self) -> str | None:
+        """The label of the action Undo would take back ("Merge codes"), if any."""
+        return self._undo[-1].label if self._undo else None
+
+    def redo_label(self) -> str | None:
+        return self._redo[-1].label if self._redo else None
+
+    def undo(self) -> Changes:
+        """Take back the last action; returns what changed, labelled "Undo <action>"."""
+        return self._replay(self._undo, self._redo, "Undo")
+
+    def redo(self) -> Changes:
+        """Do again the last undone action; labelled "Redo <action>"."""
+        return self._replay(self._redo, self._undo, "Redo")
+
+    def _replay(self, source: list[_Entry], target: list[_Entry], verb: str) -> Changes:
+        if not source:
+            raise NothingToUndoError(f"there is nothing to {verb.lower()}")
+        entry = source[-1]
+        label = f"{verb} {entry.label}"
+        first = journal.last_seq(self.db) + 1
+        with self._transaction(label) as step:
+            kinds = {journal.JOURNALED[t]
+                     for t in journal.tables_between(self.db, entry.first, entry.last)}
+            journal.replay_backwards(self.db, entry.first, entry.last)
+            journal.forget(self.db, entry.first, entry.last)
+            step.mark(*kinds)
+            step.audit(verb.lower(), "action", None, after={"action": entry.label})
+            last = journal.last_seq(self.db)
+        source.pop()
+        self._push(target, _Entry(entry.label, first, last))
+        return step.changes
+
+    def _push(self, stack: list[_Entry], entry: _Entry) -> None:
+        stack.append(entry)
+        while len(stack) > UNDO_LIMIT:
+            old = stack.pop(0)
+            journal.forget(self.db, old.first, old.last)
+
+    def _forget_history(self) -> None:
+        journal.clear(self.db)
+        self._undo.clear()
+        self._redo.clear()
 
     def save_copy(self, target: str | Path) -> None:
         """Write a complete, consistent copy of the project to ``target``."""

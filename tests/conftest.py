@@ -54,3 +54,38 @@ def dump(project: Project) -> dict[str, list[tuple]]:
 def snapshot():
     """``snapshot(project)`` → a dump of all tables; compare two with ``==``."""
     return dump
+
+
+SURVEY_CSV = """id,dept,role,feedback,suggestions
+R1,EM,Attending,"The peer supporter listened without judgment and I felt less alone after a bad case.","More time in the schedule for peer support."
+R2,EM,Lead,"Our department culture changed; people talk about hard cases now.",N/A
+R3,ICU,Attending,"Honestly I have no time for this, the shifts are too long.","Protected time, please"
+R4,OBGYN,Attending,"I worried about privacy and who would find out I asked for help.",
+R5,ICU,Lead,"Talking with a colleague who understood helped me sleep again — café chats even.","Shorter check-ins"
+R6,Anesthesia,Attending,,"none"
+"""
+
+
+@pytest.fixture
+def survey_csv(tmp_path: Path) -> Path:
+    f = tmp_path / "survey.csv"
+    f.write_text(SURVEY_CSV, encoding="utf-8")
+    return f
+
+
+@pytest.fixture
+def surveyed(project, survey_csv):
+    """A project with a small imported survey: 6 respondents, 2 open-ended questions."""
+    from post_coder.importing import import_survey, inspect_file
+
+    plan = inspect_file(survey_csv).with_mapping(
+        id_column="id", open_ended=["feedback", "suggestions"], attributes=["dept", "role"])
+    import_survey(project, plan)
+    return project
+
+
+def response_id(project: Project, respondent: str, question: str = "feedback") -> str:
+    from post_coder.queries import find_question
+    from post_coder.store import responses
+
+    return responses.by_respondent(project.db, find_question(project, question))[respondent]

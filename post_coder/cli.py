@@ -1,0 +1,581 @@
+"""``post-coder``: the command line, a thin front over the same services as the app.
+
+Every command opens the project, calls one core service and prints the outcome. Errors
+print one plain line and exit non-zero. Listing commands take ``--json``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from post_coder import __version__
+from post_coder.errors import Cancelled, PostCoderError
+from post_coder.project import Project
+
+PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+JSON = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+class _Group(click.Group):
+    """Turns core errors into one line and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PostCoderError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except Cancelled:
+            click.echo("Cancelled.", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the details for a report
+            if os.environ.get("POST_CODER_DEBUG"):
+                traceback.print_exc()
+            click.echo(f"Error: something went wrong inside POST Coder ({type(exc).__name__}: "
+                       f"{exc}). Nothing was saved from this command. Set POST_CODER_DEBUG=1 "
+                       "to see details for a bug report.", err=True)
+            ctx.exit(2)
+
+
+def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(_plain(data), indent=2, ensure_ascii=False))
+    else:
+        text()
+
+
+def _plain(data: Any) -> Any:
+    if hasattr(data, "as_dict"):
+        return data.as_dict()
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(data).items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(d) for d in data]
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    return data
+
+
+@contextmanager
+def _open(path: Path, coder: str | None = None) -> Iterator[Project]:
+    from post_coder.coding.coders import ensure_coder
+
+    with Project.open(path) as project:
+        name = coder or os.environ.get("POST_CODER_CODER")
+        if name:
+            project.actor = ensure_coder(project, name)
+        yield project
+
+
+CODER = click.option("--as", "coder", metavar="NAME",
+                     help="Coder on whose behalf to act (audit log). Default: $POST_CODER_CODER.")
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="POST Coder")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """POST Coder: code open-ended survey responses as a team.
+
+    \b
+    Example:
+      post-coder demo                 # build the demo project and show what is in it
+      post-coder new study.postcoder
+      post-coder import study.postcoder survey.csv --dry-run
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+# -- project ------------------------------------------------------------------------------
+@main.command()
+@PROJECT
+@click.option("--name", help="Project name (default: the file name).")
+def new(project: Path, name: str | None) -> None:
+    """Create a new, empty project file.
+
+    \b
+    Example:
+      post-coder new peer-support.postcoder --name "POST evaluation"
+    """
+    if project.suffix != ".postcoder":
+        project = project.with_name(project.name + ".postcoder")
+    Project.create(project, name=name).close()
+    click.echo(f"Created {project}")
+
+
+@main.command()
+@PROJECT
+@JSON
+def info(project: Path, as_json: bool) -> None:
+    """Show what a project holds: datasets, questions, coders, codebook, codings.
+
+    \b
+    Example:
+      post-coder info study.postcoder --json
+    """
+    from post_coder.queries import project_summary
+
+    with _open(project) as p:
+        summary = project_summary(p)
+    _emit(summary, as_json, lambda: click.echo(summary.describe()))
+
+
+@main.command(name="import")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--id-column", help="Column holding the respondent id.")
+@click.option("--no-id", is_flag=True, help="No id column: number respondents by row.")
+@click.option("--open-ended", multiple=True, metavar="COLUMN",
+              help="Open-ended question column to code (repeat for several).")
+@click.option("--attributes", multiple=True, metavar="COLUMN",
+              help="Attribute column to keep, e.g. department (repeat for several).")
+@click.option("--type", "types", multiple=True, metavar="COLUMN=TYPE",
+              help="Override a column's type: categorical, ordinal, numeric, date, "
+                   "multi_select or text.")
+@click.option("--sheet", help="Sheet of an Excel workbook (default: the first).")
+@click.option("--name", help="Name of the dataset in the project (default: the file name).")
+@click.option("--dry-run", is_flag=True, help="Show the detected format and mapping; change nothing.")
+@click.option("--allow-duplicate", is_flag=True, help="Import a file already imported before.")
+@CODER
+def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
+            open_ended: tuple[str, ...], attributes: tuple[str, ...], types: tuple[str, ...],
+            sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
+            coder: str | None) -> None:
+    """Import a survey export (CSV, TSV, Excel, SPSS) into the project.
+
+    Columns are suggested automatically (respondent id, open-ended questions, attributes);
+    the options override the suggestion. Run with --dry-run first to see it.
+
+    \b
+    Example:
+      post-coder import study.postcoder qualtrics.csv --dry-run
+      post-coder import study.postcoder qualtrics.csv --id-column ResponseId \\
+          --open-ended Q5 --open-ended Q6 --attributes Department --type Q2=ordinal
+    """
+    from post_coder.importing import import_survey, inspect_file
+
+    plan = inspect_file(file, sheet=sheet)
+    mapping: dict[str, Any] = {}
+    if no_id:
+        mapping["id_column"] = None
+    elif id_column:
+        mapping["id_column"] = id_column
+    if open_ended:
+        mapping["open_ended"] = list(open_ended)
+    if attributes:
+        mapping["attributes"] = list(attributes)
+    if types:
+        mapping["types"] = _parse_types(types)
+    if mapping:
+        plan = plan.with_mapping(**mapping)
+    if dry_run:
+        click.echo(plan.describe())
+        click.echo("\nDry run: nothing was imported.")
+        return
+    with _open(project, coder) as p:
+        result = import_survey(p, plan, name=name, allow_duplicate=allow_duplicate)
+    click.echo(f"Imported {result.respondents} respondents and {result.responses} responses "
+               f"to code from {file.name}.")
+    for q in result.questions:
+        click.echo(f"  {q[0]}: {q[1]} responses, {q[2]} blank, {q[3]} non-answers")
+
+
+def _parse_types(items: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        column, sep, kind = item.rpartition("=")
+        if not sep or not column:
+            raise click.BadParameter(f"{item!r} should look like COLUMN=TYPE", param_hint="--type")
+        out[column] = kind.strip()
+    return out
+
+
+# -- codebook -----------------------------------------------------------------------------
+@main.group()
+def codes() -> None:
+    """List and refine the codebook (add, rename, redefine, move, merge, split, retire)."""
+
+
+def _print_codes(rows: list, show_status: bool) -> None:
+    by_parent: dict[str | None, list] = {}
+    for r in rows:
+        by_parent.setdefault(r["parent_id"], []).append(r)
+    ids = {r["id"] for r in rows}
+
+    def walk(parent: str | None, depth: int) -> None:
+        for r in by_parent.get(parent, []):
+            status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
+            click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
+                       f"{r['codings']} codings){status}")
+            if r["definition"]:
+                click.echo(f"{'  ' * depth}    {r['definition']}")
+            walk(r["id"], depth + 1)
+
+    walk(None, 0)
+    for r in rows:  # children of inactive parents
+        if r["parent_id"] is not None and r["parent_id"] not in ids:
+            walk(r["parent_id"], 0)
+            ids.add(r["parent_id"])
+    if not rows:
+        click.echo("The codebook is empty. Add a code with: post-coder codes add PROJECT NAME")
+
+
+@codes.command(name="list")
+@PROJECT
+@click.option("--all", "include_all", is_flag=True, help="Include merged and retired codes.")
+@JSON
+def codes_list(project: Path, include_all: bool, as_json: bool) -> None:
+    """List the codebook as a tree, with distinct respondents and codings per code.
+
+    \b
+    Example:
+      post-coder codes list study.postcoder --json
+    """
+    from post_coder.queries import codebook_table
+
+    with _open(project) as p:
+        rows = codebook_table(p, include_inactive=include_all)
+    _emit(rows, as_json, lambda: _print_codes(rows, include_all))
+
+
+@codes.command(name="add")
+@PROJECT
+@click.argument("name")
+@click.option("--parent", help="Put the new code under this code.")
+@click.option("--definition", default="", help="What the code means.")
+@click.option("--inclusion", default="", help="When to apply it.")
+@click.option("--exclusion", default="", help="When not to apply it.")
+@click.option("--example", default="", help="A typical example.")
+@click.option("--color", help="Color as #RRGGBB.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_add(project: Path, name: str, parent: str | None, definition: str, inclusion: str,
+              exclusion: str, example: str, color: str | None, rationale: str | None,
+              coder: str | None) -> None:
+    """Add a code to the codebook.
+
+    \b
+    Example:
+      post-coder codes add study.postcoder "Lack of time" --parent Barriers \\
+          --definition "Time pressure keeps the respondent from using the program."
+    """
+    from post_coder.coding.codebook import add_code, find_code
+
+    with _open(project, coder) as p:
+        parent_id = find_code(p, parent).id if parent else None
+        add_code(p, name, parent=parent_id, definition=definition, inclusion=inclusion,
+                 exclusion=exclusion, example=example, color=color, rationale=rationale)
+    click.echo(f'Added code "{name}".')
+
+
+@codes.command(name="import")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@CODER
+def codes_import(project: Path, file: Path, coder: str | None) -> None:
+    """Add the codes of a codebook CSV (name, parent, definition, inclusion, exclusion,
+    example, color).
+
+    \b
+    Example:
+      post-coder codes import study.postcoder starter-codebook.csv
+    """
+    from post_coder.coding.codebook_io import import_codebook_csv
+
+    with _open(project, coder) as p:
+        changes = import_codebook_csv(p, file)
+    click.echo(f"Added {len(changes.created)} codes from {file.name}.")
+
+
+@codes.command(name="rename")
+@PROJECT
+@click.argument("code")
+@click.argument("new_name")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_rename(project: Path, code: str, new_name: str, rationale: str | None,
+                 coder: str | None) -> None:
+    """Rename a code.
+
+    \b
+    Example:
+      post-coder codes rename study.postcoder "Time" "Lack of time"
+    """
+    from post_coder.coding.codebook import find_code, rename_code
+
+    with _open(project, coder) as p:
+        rename_code(p, find_code(p, code).id, new_name, rationale=rationale)
+    click.echo(f'Renamed "{code}" to "{new_name}".')
+
+
+@codes.command(name="redefine")
+@PROJECT
+@click.argument("code")
+@click.option("--definition", help="What the code means.")
+@click.option("--inclusion", help="When to apply it.")
+@click.option("--exclusion", help="When not to apply it.")
+@click.option("--example", help="A typical example.")
+@click.option("--color", help="Color as #RRGGBB.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_redefine(project: Path, code: str, rationale: str | None, coder: str | None,
+                   color: str | None, **texts: str | None) -> None:
+    """Change a code's definition, inclusion and exclusion criteria, example or color.
+
+    \b
+    Example:
+      post-coder codes redefine study.postcoder "Stigma" --exclusion "Privacy worries"
+    """
+    from post_coder.coding.codebook import find_code, recolor_code, redefine_code
+
+    given = {k: v for k, v in texts.items() if v is not None}
+    if not given and color is None:
+        raise click.UsageError("say what to change, e.g. --definition \"…\"")
+    with _open(project, coder) as p:
+        code_id = find_code(p, code).id
+        with p.transact("Redefine code"):
+            if given:
+                redefine_code(p, code_id, rationale=rationale, **given)
+            if color is not None:
+                recolor_code(p, code_id, color, rationale=rationale)
+    click.echo(f'Updated "{code}".')
+
+
+@codes.command(name="move")
+@PROJECT
+@click.argument("code")
+@click.option("--to", "parent", help="The new parent code.")
+@click.option("--top", is_flag=True, help="Move to the top level.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_move(project: Path, code: str, parent: str | None, top: bool, rationale: str | None,
+               coder: str | None) -> None:
+    """Move a code under another code, or to the top level.
+
+    \b
+    Example:
+      post-coder codes move study.postcoder "Lack of time" --to Barriers
+    """
+    from post_coder.coding.codebook import find_code, move_code
+
+    if bool(parent) == top:
+        raise click.UsageError("give either --to PARENT or --top")
+    with _open(project, coder) as p:
+        parent_id = find_code(p, parent).id if parent else None
+        move_code(p, find_code(p, code).id, parent_id, rationale=rationale)
+    click.echo(f'Moved "{code}" {"to the top level" if top else f"under {parent!r}"}.')
+
+
+@codes.command(name="merge")
+@PROJECT
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "target", required=True, help="The code that remains.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_merge(project: Path, sources: tuple[str, ...], target: str, rationale: str | None,
+                coder: str | None) -> None:
+    """Merge codes into one: their codings move to it, duplicates collapse.
+
+    \b
+    Example:
+      post-coder codes merge study.postcoder "Busy" "No time" --into "Lack of time"
+    """
+    from post_coder.coding.codebook import find_code, merge_codes
+
+    with _open(project, coder) as p:
+        merge_codes(p, [find_code(p, s).id for s in sources], find_code(p, target).id,
+                    rationale=rationale)
+    click.echo(f"Merged {', '.join(repr(s) for s in sources)} into {target!r}.")
+
+
+@codes.command(name="split")
+@PROJECT
+@click.argument("code")
+@click.argument("new_name")
+@click.option("--coding", "coding_ids", multiple=True, metavar="ID",
+              help="Id of a coding to move (see `post-coder codings --json`).")
+@click.option("--respondent", "respondents", multiple=True, metavar="ID",
+              help="Move this respondent's codings of CODE (repeat for several).")
+@click.option("--definition", default="", help="Definition of the new code.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_split(project: Path, code: str, new_name: str, coding_ids: tuple[str, ...],
+                respondents: tuple[str, ...], definition: str, rationale: str | None,
+                coder: str | None) -> None:
+    """Split a code: make NEW_NAME beside it and move the chosen codings to it.
+
+    \b
+    Example:
+      post-coder codes split study.postcoder "Support" "Financial support" \\
+          --respondent R012 --respondent R031
+    """
+    from post_coder.coding.codebook import find_code, split_code
+    from post_coder.coding.codings import list_codings
+
+    if not coding_ids and not respondents:
+        raise click.UsageError("choose the codings to move with --coding or --respondent")
+    with _open(project, coder) as p:
+        source = find_code(p, code)
+        chosen = list(coding_ids)
+        if respondents:
+            wanted = set(respondents)
+            chosen += [c.id for c in list_codings(p, codes=[source.id]) if c.respondent in wanted]
+        split_code(p, source.id, new_name, chosen, definition=definition, rationale=rationale)
+    click.echo(f'Split {len(set(chosen))} codings of "{code}" into "{new_name}".')
+
+
+@codes.command(name="retire")
+@PROJECT
+@click.argument("code")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_retire(project: Path, code: str, rationale: str | None, coder: str | None) -> None:
+    """Retire a code: it leaves the codebook, its codings stay on record.
+
+    \b
+    Example:
+      post-coder codes retire study.postcoder "Misc" --rationale "Too vague"
+    """
+    from post_coder.coding.codebook import find_code, retire_code
+
+    with _open(project, coder) as p:
+        retire_code(p, find_code(p, code).id, rationale=rationale)
+    click.echo(f'Retired "{code}".')
+
+
+# -- coding -------------------------------------------------------------------------------
+@main.command()
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--create-codes", is_flag=True, help="Add codes that are not in the codebook yet.")
+@CODER
+def code(project: Path, file: Path, create_codes: bool, coder: str | None) -> None:
+    """Apply codings from a CSV with columns respondent, question, code, coder
+    (optional start, end for a span). All rows or none.
+
+    \b
+    Example:
+      post-coder code study.postcoder codings.csv
+    """
+    from post_coder.coding.codings import apply_codings_csv
+
+    with _open(project, coder) as p:
+        result = apply_codings_csv(p, file, create_codes=create_codes)
+    click.echo(f"Applied {result.applied} codings from {file.name}"
+               + (f" ({result.already_present} were already there)." if result.already_present
+                  else "."))
+
+
+@main.command()
+@PROJECT
+@click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
+@click.option("--coder", "coder_names", multiple=True, metavar="CODER", help="Only this coder.")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only this question (column name).")
+@click.option("--limit", type=int, help="At most this many rows.")
+@JSON
+def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, ...],
+            question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """List codings, filtered by code, coder and question.
+
+    \b
+    Example:
+      post-coder codings study.postcoder --code "Lack of time" --coder "Maya Chen"
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.codings import list_codings
+    from post_coder.queries import find_question
+
+    with _open(project) as p:
+        rows = list_codings(
+            p,
+            codes=[find_code(p, c).id for c in code_names] or None,
+            coders=[find_coder(p, c).id for c in coder_names] or None,
+            questions=[find_question(p, q) for q in question_names] or None,
+            limit=limit)
+
+    def text() -> None:
+        for r in rows:
+            span = f" [{r.span_start}:{r.span_end}]" if r.span_start is not None else ""
+            click.echo(f"{r.respondent}\t{r.question}\t{r.code}\t{r.coder}{span}\t"
+                       f"{_one_line(r.segment, 80)}")
+        click.echo(f"{len(rows)} codings")
+
+    _emit(rows, as_json, text)
+
+
+@main.command()
+@PROJECT
+@click.argument("query")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only this question (column name).")
+@click.option("--limit", type=int, default=50, show_default=True, help="At most this many hits.")
+@JSON
+def search(project: Path, query: str, question_names: tuple[str, ...], limit: int,
+           as_json: bool) -> None:
+    """Full-text search of responses: words (all must appear), "exact phrases",
+    prefix*, OR, and -excluded words.
+
+    \b
+    Example:
+      post-coder search study.postcoder '"peer support" time OR schedul*'
+    """
+    from post_coder.queries import find_question
+    from post_coder.queries import search as run_search
+
+    with _open(project) as p:
+        qids = tuple(find_question(p, q) for q in question_names) or None
+        hits = run_search(p, query, limit=limit, question_ids=qids)
+
+    def text() -> None:
+        for h in hits:
+            click.echo(f"{h.respondent}\t{h.question}\t{_one_line(h.snippet, 120)}")
+        click.echo(f"{len(hits)} responses match" + (" (limit reached)" if len(hits) == limit
+                                                    else ""))
+
+    _emit(hits, as_json, text)
+
+
+def _one_line(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# -- demo ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+def demo(project: Path | None, force: bool) -> None:
+    """Build the demo project (a fictional peer-support program evaluation) and show it.
+
+    \b
+    Example:
+      post-coder demo                       # writes ./post-coder-demo.postcoder
+      post-coder demo /tmp/demo.postcoder --force
+    """
+    from post_coder.demo import build_demo
+    from post_coder.queries import project_summary
+
+    target = project or Path("post-coder-demo.postcoder")
+    with build_demo(target, overwrite=force) as p:
+        click.echo(f"Built the demo project at {target}\n")
+        click.echo(project_summary(p).describe())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

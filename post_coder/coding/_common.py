@@ -1,0 +1,42 @@
+"""Helpers shared by the coding services: colors, look-ups with friendly errors."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from post_coder.errors import InputError
+
+#: distinct colors, readable on white and on a dark background
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
+           "#8c564b", "#e377c2", "#bcbd22", "#7f7f7f", "#393b79", "#637939")
+
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def palette_color(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def check_color(color: str) -> str:
+    if not _COLOR.match(color or ""):
+        raise InputError(f'"{color}" is not a color; write it as #RRGGBB, for example #1f77b4')
+    return color.lower()
+
+
+def check_name(name: str, what: str = "name") -> str:
+    name = (name or "").strip()
+    if not name:
+        raise InputError(f"the {what} cannot be empty")
+    if len(name) > 200:
+        raise InputError(f"the {what} is too long (at most 200 characters)")
+    if "\x00" in name or "\n" in name:
+        raise InputError(f"the {what} must be one line of text")
+    return name
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " Did you mean " + " or ".join(f'"{c}"' for c in close) + "?"

@@ -1,0 +1,229 @@
+"""The codebook and its refinement by the constant comparative method.
+
+Create, rename, redefine, recolor, move, merge, split and retire codes. Each is one
+action (one transaction) with an audit-log entry holding the before and after state and
+the person's optional rationale. Nothing is ever deleted: merged and retired codes stay
+in the file with their status, so every earlier coding can still be traced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from post_coder.changes import Changes
+from post_coder.coding._common import check_color, check_name, did_you_mean, palette_color
+from post_coder.errors import ConflictError, InputError, NotFoundError
+from post_coder.ids import CodeId, CodingId, new_id
+from post_coder.project import Project, Step
+from post_coder.store import codes as store
+from post_coder.store import codings as codings_store
+from post_coder.store.codes import Code
+from post_coder.store.db import now
+
+TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
+
+
+def list_codes(project: Project, *, include_inactive: bool = False) -> list[Code]:
+    """Codes in codebook order (parents and children interleaved by sort order)."""
+    return store.list_(project.db, include_inactive=include_inactive)
+
+
+def get_code(project: Project, code_id: str) -> Code:
+    code = store.get(project.db, code_id)
+    if code is None:
+        raise NotFoundError("that code no longer exists")
+    return code
+
+
+def find_code(project: Project, name_or_id: str) -> Code:
+    """The active code with this id or name (any case); a clear error otherwise."""
+    db = project.db
+    code = store.get(db, name_or_id)
+    if code is not None and code.status == "active":
+        return code
+    code = store.by_name(db, name_or_id)
+    if code is not None:
+        return code
+    names = [c.name for c in store.list_(db)]
+    raise NotFoundError(f'there is no code called "{name_or_id}" in the codebook.'
+                        + did_you_mean(name_or_id, names))
+
+
+def _check_unique(project: Project, name: str, *, except_id: str | None = None) -> None:
+    other = store.by_name(project.db, name)
+    if other is not None and other.id != except_id:
+        raise ConflictError(f'there is already a code called "{other.name}"; choose another name')
+
+
+def _active(project: Project, code_id: str) -> Code:
+    code = get_code(project, code_id)
+    if code.status != "active":
+        raise ConflictError(f'the code "{code.name}" is {code.status}; it can no longer be changed')
+    return code
+
+
+def _save(step: Step, before: Code, action: str, rationale: str | None, **values: object) -> Code:
+    values["updated_at"] = now()
+    store.update(step.db, before.id, **values)
+    after = replace(before, **values)
+    step.audit(action, "code", before.id, before=before.as_dict(), after=after.as_dict(),
+               rationale=rationale)
+    step.mark("codes")
+    return after
+
+
+def add_code(
+    project: Project,
+    name: str,
+    *,
+    parent: CodeId | None = None,
+    definition: str = "",
+    inclusion: str = "",
+    exclusion: str = "",
+    example: str = "",
+    color: str | None = None,
+    rationale: str | None = None,
+) -> Changes:
+    """Add a code (under ``parent`` if given). ``changes.new_id`` is the new code's id."""
+    name = check_name(name, "code name")
+    with project.transact("Add code") as step:
+        _check_unique(project, name)
+        if parent is not None:
+            _active(project, parent)
+        count = len(store.list_(project.db, include_inactive=True))
+        at = now()
+        code = Code(
+            id=new_id(), parent_id=parent, name=name, definition=definition.strip(),
+            inclusion=inclusion.strip(), exclusion=exclusion.strip(), example=example.strip(),
+            color=check_color(color) if color else palette_color(count), status="active",
+            merged_into=None, sort_order=store.next_sort_order(project.db, parent),
+            created_at=at, updated_at=at, created_by=project.actor,
+        )
+        store.insert(project.db, code)
+        step.audit("create", "code", code.id, after=code.as_dict(), rationale=rationale)
+        step.mark("codes")
+        step.created(code.id)
+    return step.changes
+
+
+def rename_code(project: Project, code_id: CodeId, name: str, *,
+                rationale: str | None = None) -> Changes:
+    name = check_name(name, "code name")
+    with project.transact("Rename code") as step:
+        code = _active(project, code_id)
+        _check_unique(project, name, except_id=code.id)
+        _save(step, code, "rename", rationale, name=name)
+    return step.changes
+
+
+def redefine_code(project: Project, code_id: CodeId, *, rationale: str | None = None,
+                  **texts: str) -> Changes:
+    """Change any of ``definition``, ``inclusion``, ``exclusion``, ``example``."""
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise InputError(f"a code has no field {', '.join(sorted(unknown))}")
+    with project.transact("Redefine code") as step:
+        code = _active(project, code_id)
+        _save(step, code, "redefine", rationale, **{k: v.strip() for k, v in texts.items()})
+    return step.changes
+
+
+def recolor_code(project: Project, code_id: CodeId, color: str, *,
+                 rationale: str | None = None) -> Changes:
+    color = check_color(color)
+    with project.transact("Recolor code") as step:
+        _save(step, _active(project, code_id), "recolor", rationale, color=color)
+    return step.changes
+
+
+def move_code(project: Project, code_id: CodeId, parent: CodeId | None, *,
+              rationale: str | None = None) -> Changes:
+    """Put the code under another parent (``None``: at the top level)."""
+    with project.transact("Move code") as step:
+        code = _active(project, code_id)
+        if parent is not None:
+            target = _active(project, parent)
+            if target.id == code.id or code.id in store.ancestors(project.db, target.id):
+                raise ConflictError(
+                    f'"{code.name}" cannot go under "{target.name}", which is inside it')
+        _save(step, code, "move", rationale, parent_id=parent,
+              sort_order=store.next_sort_order(project.db, parent))
+    return step.changes
+
+
+def merge_codes(project: Project, sources: Sequence[CodeId], target: CodeId, *,
+                rationale: str | None = None) -> Changes:
+    """Merge each source code into ``target``.
+
+    The sources' codings move to the target; where a coder already has the target on the
+    same response (and span), the moved coding would be a duplicate and is removed instead.
+    Sub-codes of a source move under the target. Sources keep their history, marked merged.
+    """
+    if not sources:
+        raise InputError("choose at least one code to merge")
+    with project.transact("Merge codes") as step:
+        into = _active(project, target)
+        for source_id in dict.fromkeys(sources):
+            source = _active(project, source_id)
+            if source.id == into.id:
+                raise InputError(f'"{source.name}" cannot be merged into itself')
+            if source.id in store.ancestors(project.db, into.id):
+                raise ConflictError(f'"{into.name}" is inside "{source.name}"; '
+                                    f'move it out before merging')
+            _move_codings(step, source.id, into.id)
+            store.reparent_children(project.db, source.id, into.id, now())
+            _save(step, source, "merge", rationale, status="merged", merged_into=into.id)
+        step.mark("codings")
+    return step.changes
+
+
+def _move_codings(step: Step, source_id: str, target_id: str) -> None:
+    db, at = step.db, now()
+    moved, dropped = [], []
+    for c in codings_store.live_for_code(db, source_id):
+        if codings_store.find_live(db, c.response_id, target_id, c.coder_id,
+                                   c.span_start, c.span_end):
+            dropped.append(c.id)
+        else:
+            moved.append(c.id)
+    codings_store.tombstone(db, dropped, at)
+    codings_store.set_code(db, moved, target_id, at)
+
+
+def split_code(
+    project: Project,
+    code_id: CodeId,
+    new_name: str,
+    codings: Sequence[CodingId],
+    *,
+    definition: str = "",
+    rationale: str | None = None,
+) -> Changes:
+    """Make a new sibling code ``new_name`` and move the chosen codings of ``code_id`` to it.
+
+    ``changes.new_id`` is the new code's id.
+    """
+    with project.transact("Split code") as step:
+        code = _active(project, code_id)
+        live = {c.id for c in codings_store.live_for_code(project.db, code.id)}
+        foreign = [c for c in codings if c not in live]
+        if foreign:
+            raise InputError(f'{len(foreign)} of the chosen codings are not codings of '
+                             f'"{code.name}"; choose only segments coded with it')
+        new_code = add_code(project, new_name, parent=code.parent_id, definition=definition,
+                            rationale=rationale).new_id
+        codings_store.set_code(project.db, list(dict.fromkeys(codings)), new_code, now())
+        step.audit("split", "code", code.id,
+                   after={"new_code": new_code, "codings": list(codings)}, rationale=rationale)
+        step.mark("codes", "codings")
+    return step.changes
+
+
+def retire_code(project: Project, code_id: CodeId, *, rationale: str | None = None) -> Changes:
+    """Take a code out of use. Its codings stay (for the record); its sub-codes move up."""
+    with project.transact("Retire code") as step:
+        code = _active(project, code_id)
+        store.reparent_children(project.db, code.id, code.parent_id, now())
+        _save(step, code, "retire", rationale, status="retired")
+    return step.changes

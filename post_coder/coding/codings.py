@@ -1,0 +1,230 @@
+"""Applying and removing codings: a code on a whole response or on a span of it.
+
+Spans count Unicode code points (Python string indices), ``start`` inclusive and ``end``
+exclusive. Removing a coding leaves a tombstone so removals survive project merges.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from post_coder.changes import Changes
+from post_coder.coding.codebook import add_code, find_code
+from post_coder.coding.coders import ensure_coder
+from post_coder.errors import InputError, NotFoundError
+from post_coder.ids import CodeId, CoderId, CodingId, ResponseId, new_id
+from post_coder.progress import Progress, ensure
+from post_coder.project import Project, Step
+from post_coder.store import codes as codes_store
+from post_coder.store import codings as store
+from post_coder.store import responses as responses_store
+from post_coder.store.codings import Coding, CodingRow
+from post_coder.store.db import now
+
+
+def apply_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId, *,
+               start: int | None = None, end: int | None = None) -> Changes:
+    """Code a response (or the span ``start:end`` of it). Applying it twice changes nothing."""
+    with project.transact("Apply code") as step:
+        _apply(step, response, code, coder, start, end)
+    return step.changes
+
+
+def _apply(step: Step, response: str, code: str, coder: str,
+           start: int | None, end: int | None) -> str | None:
+    db = step.db
+    text = responses_store.get_text(db, response)
+    if text is None:
+        raise NotFoundError("that response no longer exists")
+    found = codes_store.get(db, code)
+    if found is None or found.status != "active":
+        raise NotFoundError("that code is not in the active codebook")
+    _check_span(text, start, end)
+    if (start, end) == (0, len(text)):
+        start = end = None  # a span over the whole text is the whole response
+    if store.find_live(db, response, code, coder, start, end):
+        return None
+    at = now()
+    coding = Coding(new_id(), response, code, coder, start, end, at, at, None)
+    store.insert_many(db, [coding])
+    step.audit("apply", "coding", coding.id, after=coding.as_dict())
+    step.mark("codings")
+    step.created(coding.id)
+    return coding.id
+
+
+def _check_span(text: str, start: int | None, end: int | None) -> None:
+    if start is None and end is None:
+        return
+    if start is None or end is None:
+        raise InputError("a span needs both a start and an end")
+    if not (0 <= start < end <= len(text)):
+        raise InputError(f"the span {start}–{end} is outside the response "
+                         f"(it has {len(text)} characters)")
+
+
+def remove_coding(project: Project, coding: CodingId) -> Changes:
+    """Remove one coding (kept as a tombstone)."""
+    with project.transact("Remove coding") as step:
+        found = store.get(project.db, coding)
+        if found is None or found.deleted_at is not None:
+            raise NotFoundError("that coding has already been removed")
+        store.tombstone(project.db, [coding], now())
+        step.audit("remove", "coding", coding, before=found.as_dict())
+        step.mark("codings")
+    return step.changes
+
+
+def remove_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId) -> Changes:
+    """Remove every coding of ``code`` by ``coder`` on the response (whole and spans)."""
+    with project.transact("Remove code") as step:
+        gone = [c for c in store.live_for_response(project.db, response)
+                if c.code_id == code and c.coder_id == coder]
+        store.tombstone(project.db, [c.id for c in gone], now())
+        for c in gone:
+            step.audit("remove", "coding", c.id, before=c.as_dict())
+        if gone:
+            step.mark("codings")
+    return step.changes
+
+
+def codings_for_response(project: Project, response: ResponseId) -> list[Coding]:
+    return store.live_for_response(project.db, response)
+
+
+def list_codings(
+    project: Project,
+    *,
+    codes: Sequence[CodeId] | None = None,
+    coders: Sequence[CoderId] | None = None,
+    questions: Sequence[str] | None = None,
+    responses: Sequence[ResponseId] | None = None,
+    limit: int | None = None,
+) -> list[CodingRow]:
+    """Live codings for display, filtered by codes, coders, questions or responses."""
+    return store.rows(project.db, code_ids=codes, coder_ids=coders, question_ids=questions,
+                      response_ids=responses, limit=limit)
+
+
+@dataclass(frozen=True)
+class CodingsImport:
+    rows: int
+    applied: int
+    already_present: int
+    changes: Changes
+
+
+REQUIRED = ("respondent", "question", "code", "coder")
+
+
+def apply_codings_csv(project: Project, path: str | Path, *, create_codes: bool = False,
+                      progress: Progress | None = None) -> CodingsImport:
+    """Apply codings listed in a CSV with columns respondent, question, code, coder.
+
+    Optional columns ``start`` and ``end`` give a span. Unknown coders are added; unknown
+    codes are an error unless ``create_codes``. All rows are checked first: one bad row and
+    nothing is applied.
+    """
+    path = Path(path)
+    progress = ensure(progress)
+    rows = _read_codings_csv(path)
+    with project.transact("Apply codings from file") as step:
+        resolved = _resolve_rows(project, path, rows, create_codes)
+        applied = 0
+        for n, (response, code, coder, start, end) in enumerate(resolved, start=1):
+            try:
+                if _apply(step, response, code, coder, start, end):
+                    applied += 1
+            except InputError as exc:
+                raise InputError(exc.message, file=path, row=n + 1, column="start") from exc
+            if n % 1000 == 0:
+                progress.update(n, len(resolved), "Applying codings")
+    return CodingsImport(len(rows), applied, len(rows) - applied, step.changes)
+
+
+def _read_codings_csv(path: Path) -> list[dict[str, str]]:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip().lower() for h in reader.fieldnames or []]
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise InputError("the file needs the columns respondent, question, code and "
+                                 f"coder; missing: {', '.join(missing)}", file=path, row=1)
+            reader.fieldnames = header
+            rows = list(reader)
+    except FileNotFoundError as exc:
+        raise InputError("there is no such file", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("the file is not UTF-8 text; save it as CSV UTF-8", file=path) from exc
+    except csv.Error as exc:
+        raise InputError(f"the file is not a readable CSV ({exc})", file=path) from exc
+    if not rows:
+        raise InputError("the file has a header but no codings", file=path)
+    return rows
+
+
+def _resolve_rows(project: Project, path: Path, rows: list[dict[str, str]], create_codes: bool
+                  ) -> list[tuple[str, str, str, int | None, int | None]]:
+    db = project.db
+    questions: dict[str, tuple[str, dict[str, str]]] = {}
+    codes: dict[str, str] = {}
+    coders: dict[str, str] = {}
+    out = []
+    for i, row in enumerate(rows, start=2):
+        values = {k: (row.get(k) or "").strip() for k in (*REQUIRED, "start", "end")}
+        for col in REQUIRED:
+            if not values[col]:
+                raise InputError(f"the {col} is empty", file=path, row=i, column=col)
+        qname = values["question"]
+        if qname not in questions:
+            questions[qname] = _question(db, path, i, qname)
+        qid, by_respondent = questions[qname]
+        response = by_respondent.get(values["respondent"])
+        if response is None:
+            raise InputError(f'respondent "{values["respondent"]}" has no answer to "{qname}" '
+                             "to code", file=path, row=i, column="respondent")
+        cname = values["code"]
+        if cname.lower() not in codes:
+            codes[cname.lower()] = _code(project, path, i, cname, create_codes)
+        coder = values["coder"]
+        if coder.lower() not in coders:
+            coders[coder.lower()] = ensure_coder(project, coder)
+        start, end = _span(path, i, values["start"], values["end"])
+        out.append((response, codes[cname.lower()], coders[coder.lower()], start, end))
+    return out
+
+
+def _question(db, path: Path, row: int, name: str) -> tuple[str, dict[str, str]]:
+    found = responses_store.find_questions(db, name)
+    if not found:
+        names = ", ".join(f'"{n}"' for n in responses_store.question_names(db)) or "none yet"
+        raise InputError(f'there is no open-ended question "{name}" (questions: {names})',
+                         file=path, row=row, column="question")
+    if len(found) > 1:
+        raise InputError(f'several imported datasets have a question "{name}"; '
+                         "use the column name", file=path, row=row, column="question")
+    return found[0][0], responses_store.by_respondent(db, found[0][0])
+
+
+def _code(project: Project, path: Path, row: int, name: str, create: bool) -> str:
+    try:
+        return find_code(project, name).id
+    except NotFoundError as exc:
+        if create:
+            return add_code(project, name).new_id
+        raise InputError(f"{exc.message} Add it first, or use --create-codes",
+                         file=path, row=row, column="code") from exc
+
+
+def _span(path: Path, row: int, start: str, end: str) -> tuple[int | None, int | None]:
+    if not start and not end:
+        return None, None
+    try:
+        return int(start), int(end)
+    except ValueError as exc:
+        raise InputError("start and end must both be whole numbers (character positions)",
+                         file=path, row=row, column="start") from exc

@@ -1,0 +1,59 @@
+"""The bundled demo project: a fictional evaluation of a physician peer-support program.
+
+Built from the files in ``resources/demo/`` through the same services a team would use:
+import the survey, add the coders and the starter codebook, apply both coders' codings.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from post_coder.coding.codebook_io import import_codebook_csv
+from post_coder.coding.coders import add_coder
+from post_coder.coding.codings import apply_codings_csv
+from post_coder.errors import ProjectFileError
+from post_coder.importing import import_survey, inspect_file
+from post_coder.progress import Progress
+from post_coder.project import Project
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "resources" / "demo"
+SURVEY = "post_survey.csv"
+OPEN_ENDED = ("How has POST affected you or your department? Please describe.",
+              "What would make POST more useful, or what has kept you from using it?")
+ID_COLUMN = "respondent_id"
+MULTI_SELECT = "What barriers might keep you from using POST? (select all that apply)"
+YEARS = "Years in practice"
+
+
+def demo_dir() -> Path:
+    if not (DEMO_DIR / SURVEY).exists():
+        raise ProjectFileError("the demo files are missing from this installation "
+                               f"(looked in {DEMO_DIR})")
+    return DEMO_DIR
+
+
+def build_demo(path: str | Path, *, overwrite: bool = False,
+               progress: Progress | None = None) -> Project:
+    """Create the demo project at ``path`` and return it, open."""
+    folder = demo_dir()
+    path = Path(path)
+    project = Project.create(path, name="POST peer-support evaluation (demo)", overwrite=overwrite)
+    try:
+        with open(folder / "coders.csv", encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                add_coder(project, row["name"], initials=row["initials"], color=row["color"])
+        plan = inspect_file(folder / SURVEY)
+        attributes = [c.name for c in plan.columns
+                      if c.name not in OPEN_ENDED and c.name != ID_COLUMN]
+        plan = plan.with_mapping(id_column=ID_COLUMN, open_ended=list(OPEN_ENDED),
+                                 attributes=attributes,
+                                 types={MULTI_SELECT: "multi_select", YEARS: "ordinal"})
+        import_survey(project, plan, name="Department-wide physician survey", progress=progress)
+        import_codebook_csv(project, folder / "codebook.csv")
+        apply_codings_csv(project, folder / "codings.csv", progress=progress)
+    except BaseException:
+        project.close()
+        path.unlink(missing_ok=True)
+        raise
+    return project

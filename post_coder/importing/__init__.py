@@ -1,0 +1,21 @@
+"""Survey import: read CSV, TSV, Excel and SPSS exports and bring them into a project.
+
+::
+
+    plan = inspect_file("qualtrics.csv")            # detect format, platform, columns
+    plan = plan.with_mapping(open_ended=["Q5"])     # a person's choices (optional)
+    print(plan.describe())                          # what will happen (``--dry-run``)
+    result = import_survey(project, plan)           # one transaction, one audit entry
+
+Modules: :mod:`.readers` (bytes → rows of text; :mod:`.spss` for ``.sav``),
+:mod:`.platforms` (which survey tool, its header rows and system columns), :mod:`.build`
+(rows → checked columns), :mod:`.infer` / :mod:`.scales` / :mod:`.values` (types, levels,
+non-answers), :mod:`.plan` / :mod:`.mapping` (the plan), :mod:`.survey` (the import).
+"""
+
+from post_coder.importing.plan import ColumnPlan, ImportPlan, inspect_file
+from post_coder.importing.readers import sheet_names
+from post_coder.importing.survey import ImportResult, import_survey
+
+__all__ = ["inspect_file", "import_survey", "ImportPlan", "ColumnPlan", "ImportResult",
+           "sheet_names"]

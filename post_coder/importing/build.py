@@ -1,0 +1,139 @@
+"""Cut a :class:`Grid` into a :class:`Frame`: header rows off, data rows into columns, checked.
+
+Checks, each an :class:`InputError` naming the file, spreadsheet row and column:
+no data rows; a row with more (non-empty) cells than the header; a column name used twice
+in a plain file (platform exports that legitimately repeat a name get `` (2)`` suffixes).
+Fully empty rows are skipped (their row numbers are kept for the others).
+"""
+
+from __future__ import annotations
+
+from post_coder.errors import InputError
+from post_coder.importing import platforms
+from post_coder.importing.frame import Frame, Grid, Group, Hint
+
+
+def to_frame(grid: Grid) -> Frame:
+    start = next((i for i, row in enumerate(grid.rows) if "".join(row).strip()), None)
+    if start is None:
+        raise _no_data(grid, "the file is empty" if not grid.sheet else "the sheet is empty")
+    top = grid.rows[start:start + 3]
+    layout = platforms.detect(top)
+    header = grid.rows[start:start + layout.header_rows]
+    width = max(len(layout.names), *(len(r) for r in header))
+    names = list(layout.names) + [""] * (width - len(layout.names))
+    columns, numbers = _columns(grid, start + layout.header_rows, width)
+    names, columns = _name_columns(grid, names, columns, start + 1,
+                                   plain=layout.platform == "generic")
+    wording = {n: layout.wording.get(i, "") or n for i, n in enumerate(names)}
+    frame = Frame(path=grid.path, sha256=grid.sha256, format=grid.format,
+                  platform=layout.platform, header_rows=layout.header_rows,
+                  names=names, columns=dict(zip(names, columns)), row_numbers=numbers,
+                  wording=wording, hints=dict(layout.hints), encoding=grid.encoding,
+                  delimiter=grid.delimiter, sheet=grid.sheet, sheets=list(grid.sheets))
+    frame.groups = [g for g in layout.groups if _fits(frame, g)]
+    frame.id_column = layout.id_column if layout.id_column in frame.columns else None
+    platforms.system_hints(frame.platform, frame.names, frame.hints)
+    return frame
+
+
+def finish_sav(frame: Frame) -> Frame:
+    """Name-based suggestions (id column, personal data) for a frame read from SPSS."""
+    if not frame.row_numbers:
+        raise InputError("the file has variables but no cases (no data rows)", file=frame.path)
+    layout = platforms.detect([frame.names])
+    if layout.platform in ("qualtrics", "surveymonkey", "microsoft-forms", "limesurvey"):
+        frame.platform = layout.platform
+    frame.id_column = layout.id_column if layout.id_column in frame.columns else None
+    platforms.system_hints(frame.platform, frame.names, frame.hints)
+    return frame
+
+
+def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[int]]:
+    kept: list[list[str]] = []
+    numbers: list[int] = []
+    for index in range(first, len(grid.rows)):
+        row = grid.rows[index]
+        if len(row) != width:
+            if len(row) > width:
+                _check_extra(grid, row, width, index + 1)
+                row = row[:width]
+            else:
+                row = row + [""] * (width - len(row))
+        if not "".join(row).strip():
+            continue
+        kept.append(row)
+        numbers.append(index + 1)
+    if not kept:
+        raise _no_data(grid, "the file has header rows but no data rows")
+    return [list(c) for c in zip(*kept)], numbers
+
+
+def _no_data(grid: Grid, message: str) -> InputError:
+    if grid.sheet is not None:
+        message = message.replace("the file", f'the sheet "{grid.sheet}"')
+        others = [f'"{s}"' for s in grid.sheets if s != grid.sheet]
+        if others:
+            message += f"; the workbook's other sheets are {', '.join(others)}"
+    return InputError(message, file=grid.path)
+
+
+def _check_extra(grid: Grid, row: list[str], width: int, number: int) -> None:
+    extra = [c for c in row[width:] if c.strip()]
+    if extra:
+        raise InputError(
+            f"this row has {len(row)} cells but the header has {width} columns "
+            f"(extra value {extra[0][:40]!r}); a delimiter or quote may be missing",
+            file=grid.path, row=number)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (as Excel labels columns)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header_row: int,
+                  *, plain: bool) -> tuple[list[str], list[list[str]]]:
+    names = [n.strip() for n in names]
+    while names and not names[-1] and not any(v.strip() for v in columns[-1]):
+        names.pop()
+        columns.pop()  # trailing separators (Qualtrics legacy ends every line with a comma)
+    names = [n or f"Column {column_letter(i)}" for i, n in enumerate(names)]
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(names):
+        if name in seen:
+            if plain:
+                raise InputError(
+                    f'the column name "{name}" is used twice (columns {column_letter(seen[name])} '
+                    f"and {column_letter(i)}); rename one of them", file=grid.path,
+                    row=header_row, column=name)
+            k = 2
+            while f"{name} ({k})" in seen or f"{name} ({k})" in names:
+                k += 1
+            name = f"{name} ({k})"
+        seen[name] = i
+        out.append(name)
+    return out, columns
+
+
+def _fits(frame: Frame, group: Group) -> bool:
+    """A proposed multi-select group holds only selected/unselected marks."""
+    if any(c not in frame.columns for c in group.columns):
+        return False
+    for column, option in zip(group.columns, group.options):
+        allowed = set(group.checked | group.unchecked) if group.checked else {option.casefold()}
+        for value in set(frame.columns[column]):
+            text = value.strip().casefold()
+            if text and text not in allowed:
+                return False
+    if group.name in frame.columns and group.name not in group.columns:
+        group.name = f"{group.name} (options)"
+    for column in group.columns:
+        frame.hints.setdefault(column, Hint())
+    return True

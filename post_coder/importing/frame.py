@@ -1,0 +1,83 @@
+"""The in-memory shape of a survey file once read and its header rows understood.
+
+Readers turn a file into a :class:`Grid` (rows of cell text, or for SPSS a ready
+:class:`Frame`); :mod:`.platforms` turns a grid into a :class:`Frame`: one list of cell
+text per column, the spreadsheet row number of every data row, question wording and
+hints for inference (forced types, level orders, multi-select groups, suggested roles).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Grid:
+    """A file read as rows of text cells (every row as it is, header rows included)."""
+
+    path: Path
+    sha256: str
+    format: str  # 'csv' | 'tsv' | 'xlsx'
+    rows: list[list[str]]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hint:
+    """What a platform or file format knows about one column beyond its cells."""
+
+    type: str | None = None
+    levels: list[str] | None = None
+    #: 'skip' or 'attribute' for system columns; 'open_ended' for known text entry
+    role: str | None = None
+    #: the column's values are codes to be shown as these labels (SPSS value labels)
+    labels: dict[str, str] | None = None
+    #: why the role was suggested ("personal data", "survey system column"…)
+    note: str = ""
+
+
+@dataclass
+class Group:
+    """Several columns that together make one multi-select question (one column per option)."""
+
+    name: str
+    columns: list[str]
+    #: the value stored for each source column when it is selected
+    options: list[str]
+    wording: str = ""
+    #: cell values (case-folded, trimmed) that mean "selected"; empty: the option's own text
+    checked: frozenset[str] = frozenset()
+    #: cell values that mean "not selected" (besides blank)
+    unchecked: frozenset[str] = frozenset()
+
+
+@dataclass
+class Frame:
+    path: Path
+    sha256: str
+    format: str
+    platform: str
+    header_rows: int
+    names: list[str]
+    columns: dict[str, list[str]]
+    #: spreadsheet row number (header = 1) of every data row
+    row_numbers: list[int]
+    wording: dict[str, str] = field(default_factory=dict)
+    hints: dict[str, Hint] = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+    id_column: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.row_numbers)
+
+    def hint(self, name: str) -> Hint:
+        return self.hints.get(name) or Hint()

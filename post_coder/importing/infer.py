@@ -1,0 +1,192 @@
+"""Column profiles, inferred types and the open-ended suggestion.
+
+A :class:`Profile` counts a column's answers, blanks and non-answers (see
+:mod:`.values`) over its distinct values. :func:`infer_type` picks, in order: numeric,
+date, ordinal (a known Likert scale, or labels numbered ``1 - …``), multi-select
+(``;``-separated lists of repeated options), categorical (few distinct short values),
+else text. A column is suggested as open-ended when it is text with fairly long, mostly
+unique answers; when no column qualifies, the longest free-text column is suggested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from post_coder.importing.frame import Frame, Group, Hint
+from post_coder.importing.scales import ordinal_levels
+from post_coder.importing.values import (
+    ANSWER, BLANK, date_format, kind, natural_key, parse_dates, parse_number, split_options,
+)
+
+TYPES = ("categorical", "ordinal", "numeric", "date", "multi_select", "text")
+_YES_NO = {"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "si", "sí"}
+
+#: open-ended: mean answer length (characters) and share of distinct answers
+OPEN_MIN_LENGTH = 20
+OPEN_MIN_UNIQUE = 0.5
+#: two whitespace-separated words with letters ("Hello World!", Telugu with its vowel signs)
+_WORDS = re.compile(r"[^\W\d_]\S*\s+\S*[^\W\d_]")
+
+
+@dataclass
+class Profile:
+    n_answers: int = 0
+    n_blank: int = 0
+    n_nonanswer: int = 0
+    #: trimmed answer text → how many cells hold it, in order of first appearance
+    counts: Counter[str] = field(default_factory=Counter)
+    mean_length: float = 0.0
+    decimal_comma: bool = False
+
+    @property
+    def n_unique(self) -> int:
+        return len(self.counts)
+
+    @property
+    def sample(self) -> list[str]:
+        return list(self.counts)[:3]
+
+
+def profile(values: list[str], *, decimal_comma: bool = False) -> Profile:
+    p = Profile(decimal_comma=decimal_comma)
+    total = 0
+    for value, count in Counter(values).items():
+        k = kind(value)
+        if k == BLANK:
+            p.n_blank += count
+        elif k == ANSWER:
+            text = value.strip()
+            p.counts[text] += count
+            p.n_answers += count
+            total += len(text) * count
+        else:
+            p.n_nonanswer += count
+    p.mean_length = total / p.n_answers if p.n_answers else 0.0
+    return p
+
+
+def group_selections(frame: Frame, group: Group) -> list[list[str]]:
+    """Per data row, the options of a multi-select group that are selected."""
+    out: list[list[str]] = [[] for _ in frame.row_numbers]
+    for column, option in zip(group.columns, group.options):
+        marks = group.checked or {option.strip().casefold()}
+        for i, value in enumerate(frame.columns[column]):
+            if value and value.strip().casefold() in marks:
+                out[i].append(option)
+    return out
+
+
+def group_profile(frame: Frame, group: Group) -> Profile:
+    p = Profile()
+    for chosen in group_selections(frame, group):
+        if chosen:
+            p.n_answers += 1
+            p.counts.update(chosen)
+        else:
+            p.n_blank += 1
+    p.counts = Counter({o: p.counts[o] for o in group.options if p.counts[o]})
+    return p
+
+
+def infer_type(p: Profile, hint: Hint) -> tuple[str, list[str]]:
+    """(type, levels) for a column with this profile."""
+    if hint.type:
+        return hint.type, levels_for(hint.type, p, hint)
+    if not p.n_answers:
+        return "text", []
+    distinct = list(p.counts)
+    if all(parse_number(t, decimal_comma=p.decimal_comma) is not None for t in distinct):
+        return "numeric", []
+    if _is_date(p):
+        return "date", []
+    levels = ordinal_levels(distinct)
+    if levels:
+        return "ordinal", levels
+    options = multi_options(p)
+    if options:
+        return "multi_select", options
+    if _categorical(p):
+        return "categorical", sorted(distinct, key=natural_key)
+    return "text", []
+
+
+def levels_for(kind_: str, p: Profile, hint: Hint) -> list[str]:
+    """Levels of a column given (or overridden to) this type."""
+    distinct = list(p.counts)
+    if kind_ in ("categorical", "ordinal") and hint.levels:
+        known = list(hint.levels)
+        return known + sorted((d for d in distinct if d not in known), key=natural_key)
+    if kind_ == "categorical":
+        return sorted(distinct, key=natural_key)
+    if kind_ == "ordinal":
+        return ordinal_levels(distinct) or sorted(distinct, key=natural_key)
+    if kind_ == "multi_select":
+        return multi_options(p, force=True) or []
+    return []
+
+
+def separator(p: Profile) -> str:
+    """How a multi-select cell lists its options: ``;`` unless only commas are used."""
+    if any(";" in t for t in p.counts):
+        return ";"
+    return "," if any("," in t for t in p.counts) else ";"
+
+
+def multi_options(p: Profile, *, force: bool = False) -> list[str] | None:
+    """Options of a column whose cells list several repeated options (``A;B``), or None.
+
+    Each option must turn up in more than one distinct cell (``Email;Phone``, ``Email``…),
+    so a sentence that happens to contain a semicolon is not mistaken for a list.
+    """
+    sep = separator(p) if force else ";"
+    inner = any(sep in t.strip(sep) for t in p.counts)
+    trailing = all(t.endswith(sep) for t in p.counts)  # Microsoft Forms: "Email;Phone;"
+    if not force and not (inner or trailing):
+        return None
+    cells: Counter[str] = Counter()  # option → number of distinct cells it appears in
+    for text in p.counts:
+        cells.update(split_options(text, sep))
+    if not cells:
+        return None
+    if not force:
+        if len(cells) > 40 or max(len(o) for o in cells) > 100:
+            return None
+        shared = sum(1 for n in cells.values() if n >= 2)
+        if shared < 0.8 * len(cells) and not trailing:
+            return None
+    return sorted(cells, key=natural_key)
+
+
+def _is_date(p: Profile) -> bool:
+    fmt = date_format(p.counts)
+    if fmt is None:
+        return False
+    parsed = parse_dates(list(p.counts), fmt)
+    good = sum(c for t, c in p.counts.items() if parsed.get(t))
+    return good >= 0.9 * p.n_answers
+
+
+def _categorical(p: Profile) -> bool:
+    n, u = p.n_answers, p.n_unique
+    if all(t.casefold() in _YES_NO for t in p.counts):
+        return True
+    if n < 10:
+        return u < n and p.mean_length < 20
+    return u <= 50 and u <= 0.5 * n and (p.mean_length < 40 or u <= 0.2 * n)
+
+
+def looks_open_ended(kind_: str, p: Profile) -> bool:
+    return (kind_ == "text" and p.n_answers > 0 and p.mean_length >= OPEN_MIN_LENGTH
+            and p.n_unique >= OPEN_MIN_UNIQUE * p.n_answers)
+
+
+def fallback_open_ended(candidates: list[tuple[str, str, Profile]]) -> str | None:
+    """When nothing looks open-ended: the free-text column with the longest answers."""
+    best, best_length = None, 7.0
+    for name, kind_, p in candidates:
+        multiword = any(_WORDS.search(t) for t in p.counts)
+        if kind_ == "text" and multiword and p.mean_length > best_length:
+            best, best_length = name, p.mean_length
+    return best

@@ -1,0 +1,142 @@
+"""A person's choices applied to an :class:`ImportPlan`, and the plan in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from post_coder.errors import InputError
+from post_coder.importing import infer
+from post_coder.importing.frame import Hint
+
+if TYPE_CHECKING:
+    from post_coder.importing.plan import ColumnPlan, ImportPlan
+
+_ROLE_WORDS = {"id": "id", "open_ended": "open-ended", "attribute": "attribute", "skip": "skip"}
+_PLATFORM_NAMES = {
+    "qualtrics": "Qualtrics", "qualtrics-legacy": "Qualtrics (legacy export)",
+    "surveymonkey": "SurveyMonkey", "microsoft-forms": "Microsoft Forms",
+    "google-forms": "Google Forms", "redcap": "REDCap", "limesurvey": "LimeSurvey",
+    "generic": "none recognised (plain table)",
+}
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] | None,
+                  attributes: list[str] | None, types: dict[str, str] | None,
+                  keep: Any) -> "ImportPlan":
+    from post_coder.importing.plan import id_warnings
+
+    for name in [*(open_ended or []), *(attributes or []), *(types or {})]:
+        plan.column(name)  # raises for an unknown column
+    new_id = plan.id_column if id_column is keep else id_column
+    if new_id is not None:
+        _check_plain(plan, plan.column(new_id), "the respondent id")
+    chosen_open = _resolve(plan, "open_ended", open_ended, attributes, new_id)
+    chosen_attrs = _resolve(plan, "attribute", attributes, open_ended, new_id)
+    for name in chosen_open:
+        _check_plain(plan, plan.column(name), "an open-ended question")
+    columns = []
+    for c in plan.columns:
+        role = ("id" if c.name == new_id else "open_ended" if c.name in chosen_open
+                else "attribute" if c.name in chosen_attrs else "skip")
+        columns.append(replace(c, role=role))
+    columns = [_retype(plan, c, types[c.name]) if types and c.name in types else c
+               for c in columns]
+    warnings = id_warnings(plan._frame, new_id) if plan._frame is not None else []
+    return replace(plan, columns=columns, id_column=new_id, warnings=warnings)
+
+
+def _resolve(plan: "ImportPlan", role: str, given: list[str] | None, other: list[str] | None,
+             new_id: str | None) -> set[str]:
+    """The columns that get ``role``: as given, or as planned minus those now chosen otherwise."""
+    if given is not None:
+        for name in given:
+            if name == new_id:
+                raise InputError(f'column "{name}" is the respondent id; it cannot also be '
+                                 f"{_ROLE_WORDS[role]}", file=plan.path, column=name)
+            if other is not None and name in other:
+                raise InputError(f'column "{name}" cannot be both open-ended and an attribute',
+                                 file=plan.path, column=name)
+        return set(given)
+    taken = set(other or []) | {new_id}
+    return {c.name for c in plan.columns if c.role == role and c.name not in taken}
+
+
+def _check_plain(plan: "ImportPlan", column: "ColumnPlan", what: str) -> None:
+    if len(column.source_columns) > 1:
+        raise InputError(f'column "{column.name}" is a multi-select question made of '
+                         f"{len(column.source_columns)} columns; it cannot be {what}",
+                         file=plan.path, column=column.name)
+
+
+def _retype(plan: "ImportPlan", column: "ColumnPlan", kind: str) -> "ColumnPlan":
+    kind = kind.strip().lower().replace("-", "_").replace(" ", "_")
+    if kind not in infer.TYPES:
+        raise InputError(f'"{kind}" is not a column type; use one of {", ".join(infer.TYPES)}',
+                         file=plan.path, column=column.name)
+    if len(column.source_columns) > 1 and kind != "multi_select":
+        raise InputError(f'column "{column.name}" is a multi-select question; its type stays '
+                         "multi_select", file=plan.path, column=column.name)
+    if kind == column.type:
+        return column
+    frame = plan._frame
+    if frame is None:
+        return replace(column, type=kind, levels=[])
+    p = infer.profile(frame.columns[column.name], decimal_comma=frame.delimiter == ";")
+    hint = frame.hint(column.name)
+    levels = infer.levels_for(kind, p, Hint(levels=hint.levels))
+    return replace(column, type=kind, levels=levels)
+
+
+# -- describe ---------------------------------------------------------------------------------
+
+def describe(plan: "ImportPlan") -> str:
+    """The plan as text: file, detected format, and one line per column."""
+    lines = [f"File: {plan.path.name}", "Format: " + _format_line(plan),
+             f"Platform: {_PLATFORM_NAMES.get(plan.platform, plan.platform)}"
+             + (f" ({plan.header_rows} header rows)" if plan.header_rows > 1 else ""),
+             f"Rows: {plan.row_count} respondents",
+             "Respondent id: " + (f'column "{plan.id_column}"' if plan.id_column
+                                  else "none (respondents are numbered by row)"),
+             "", f"Columns ({len(plan.columns)}):",
+             f"  {'role':<11} {'type':<13} {'answers':>7} {'blank':>6} {'non-ans':>7}  column"]
+    for c in plan.columns:
+        lines += _column_lines(c)
+    lines.append("")
+    if plan.open_ended:
+        lines.append("Open-ended questions to code: " + ", ".join(plan.open_ended))
+    else:
+        lines.append("No open-ended question found: choose one with --open-ended COLUMN.")
+    lines += [f"Warning: {w}" for w in plan.warnings]
+    return "\n".join(lines)
+
+
+def _format_line(plan: "ImportPlan") -> str:
+    parts = [plan.format.upper()]
+    if plan.delimiter:
+        parts.append(f"{_DELIMITERS.get(plan.delimiter, repr(plan.delimiter))}-delimited")
+    if plan.encoding:
+        parts.append(f"encoding {plan.encoding}")
+    if plan.sheet:
+        parts.append(f'sheet "{plan.sheet}" (of {len(plan.sheets)})')
+    return ", ".join(parts)
+
+
+def _column_lines(c: "ColumnPlan") -> list[str]:
+    label = c.name if c.wording in ("", c.name) else f'{c.name}  "{_short(c.wording, 70)}"'
+    if c.note:
+        label += f"  ({c.note})"
+    lines = [f"  {_ROLE_WORDS[c.role]:<11} {c.type:<13} {c.n_answers:>7} {c.n_blank:>6} "
+             f"{c.n_nonanswer:>7}  {label}"]
+    if c.levels and c.role != "skip":
+        sep = " < " if c.type == "ordinal" else ", "
+        lines.append(f"{'':>50}levels: {_short(sep.join(c.levels), 100)}")
+    if c.role == "open_ended" and c.sample:
+        lines.append(f"{'':>50}e.g. \"{_short(c.sample[0], 80)}\"")
+    return lines
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -1,0 +1,203 @@
+"""Inspect a survey file and propose how to import it: an :class:`ImportPlan`.
+
+``inspect_file`` reads the file, recognises the platform, profiles every column and
+suggests a role for each: the respondent ``id``, ``open_ended`` questions to code,
+``attribute`` variables (department, Likert items…) or ``skip`` (personal data, system
+columns, empty columns). :meth:`ImportPlan.with_mapping` applies a person's choices on top;
+:meth:`ImportPlan.describe` explains the plan in plain text (``import --dry-run``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from post_coder.errors import InputError
+from post_coder.importing import build, infer, readers
+from post_coder.importing.frame import Frame, Grid, Hint
+
+ROLES = ("id", "open_ended", "attribute", "skip")
+PREVIEW_ROWS = 10
+_KEEP: Any = object()
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    name: str
+    wording: str
+    role: str
+    type: str
+    levels: list[str]
+    #: the file's columns behind this one (several for a multi-select group)
+    source_columns: list[str]
+    n_answers: int
+    n_blank: int
+    n_nonanswer: int
+    n_unique: int
+    mean_length: float
+    sample: list[str]
+    #: why the role was suggested, e.g. "personal data"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    path: Path
+    format: str
+    platform: str
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    sheets: list[str]
+    header_rows: int
+    row_count: int
+    columns: list[ColumnPlan]
+    id_column: str | None
+    preview: list[dict[str, str]]
+    sha256: str = ""
+    warnings: list[str] = field(default_factory=list)
+    _frame: Frame | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def open_ended(self) -> list[str]:
+        return [c.name for c in self.columns if c.role == "open_ended"]
+
+    @property
+    def attributes(self) -> list[str]:
+        return [c.name for c in self.columns if c.role == "attribute"]
+
+    def column(self, name: str) -> ColumnPlan:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise self._unknown(name)
+
+    def with_mapping(self, *, id_column: str | None = _KEEP, open_ended: list[str] | None = None,
+                     attributes: list[str] | None = None,
+                     types: dict[str, str] | None = None) -> "ImportPlan":
+        """A copy with these choices applied; columns neither id, open-ended nor attribute are
+        skipped. ``id_column=None`` numbers respondents by row."""
+        from post_coder.importing.mapping import apply_mapping
+
+        return apply_mapping(self, id_column=id_column, open_ended=open_ended,
+                             attributes=attributes, types=types, keep=_KEEP)
+
+    def describe(self) -> str:
+        from post_coder.importing.mapping import describe
+
+        return describe(self)
+
+    def _unknown(self, name: str) -> InputError:
+        names = [c.name for c in self.columns]
+        for c in self.columns:
+            if name in c.source_columns and c.name != name:
+                return InputError(f'column "{name}" is one option of the multi-select question '
+                                  f'"{c.name}"; use "{c.name}"', file=self.path, column=name)
+        close = [n for n in names if n.casefold() == name.casefold()]
+        close += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+                  if n not in close]
+        hint = ("; did you mean " + " or ".join(f'"{n}"' for n in close[:3]) + "?") if close \
+            else f"; the columns are {_listing(names)}"
+        return InputError(f'there is no column "{name}" in this file{hint}', file=self.path,
+                          column=name)
+
+
+def _listing(names: list[str], limit: int = 12) -> str:
+    shown = ", ".join(f'"{n}"' for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def load_frame(path: str | Path, *, sheet: str | None = None) -> Frame:
+    """Read a survey file into a :class:`Frame` (header rows handled, checked)."""
+    read = readers.read(path, sheet=sheet)
+    if isinstance(read, Grid):
+        return build.to_frame(read)
+    return build.finish_sav(read)
+
+
+def inspect_file(path: str | Path, *, sheet: str | None = None) -> ImportPlan:
+    """Read a survey file and suggest how to import it (nothing is written anywhere)."""
+    frame = load_frame(path, sheet=sheet)
+    columns = plan_columns(frame)
+    preview = [{n: frame.columns[n][i] for n in frame.names}
+               for i in range(min(PREVIEW_ROWS, frame.row_count))]
+    return ImportPlan(
+        path=Path(path), format=frame.format, platform=frame.platform, encoding=frame.encoding,
+        delimiter=frame.delimiter, sheet=frame.sheet, sheets=list(frame.sheets),
+        header_rows=frame.header_rows, row_count=frame.row_count, columns=columns,
+        id_column=frame.id_column, preview=preview, sha256=frame.sha256,
+        warnings=id_warnings(frame, frame.id_column), _frame=frame)
+
+
+def plan_columns(frame: Frame) -> list[ColumnPlan]:
+    """One ColumnPlan per column (a multi-select group counts as one), with suggested roles."""
+    decimal_comma = frame.delimiter == ";"
+    grouped = {c: g for g in frame.groups for c in g.columns}
+    items: list[tuple[ColumnPlan, Hint, infer.Profile]] = []
+    for name in frame.names:
+        group = grouped.get(name)
+        if group is not None:
+            if name != group.columns[0]:
+                continue
+            p = infer.group_profile(frame, group)
+            hint = Hint(type="multi_select", levels=list(group.options), role="attribute")
+            items.append((_column(group.name, group.wording or group.name, "multi_select",
+                                  list(group.options), list(group.columns), p), hint, p))
+            continue
+        hint = frame.hint(name)
+        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma)
+        kind, levels = infer.infer_type(p, hint)
+        items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
+                              hint.note), hint, p))
+    return _suggest_roles(items, frame.id_column)
+
+
+def _column(name: str, wording: str, kind: str, levels: list[str], sources: list[str],
+            p: infer.Profile, note: str = "") -> ColumnPlan:
+    return ColumnPlan(name=name, wording=wording, role="skip", type=kind, levels=levels,
+                      source_columns=sources, n_answers=p.n_answers, n_blank=p.n_blank,
+                      n_nonanswer=p.n_nonanswer, n_unique=p.n_unique,
+                      mean_length=round(p.mean_length, 1), sample=p.sample, note=note)
+
+
+def _suggest_roles(items: list[tuple[ColumnPlan, Hint, infer.Profile]],
+                   id_column: str | None) -> list[ColumnPlan]:
+    out = []
+    for column, hint, p in items:
+        if column.name == id_column:
+            role = "id"
+        elif hint.role == "attribute" or hint.role == "open_ended":
+            role = hint.role if p.n_answers else "skip"
+        elif hint.role == "skip":
+            role = "skip"
+        elif infer.looks_open_ended(column.type, p):
+            role = "open_ended"
+        else:
+            role = "attribute" if p.n_answers else "skip"
+        note = column.note or ("no answers" if role == "skip" and not p.n_answers else "")
+        out.append(replace(column, role=role, note=note))
+    if not any(c.role == "open_ended" for c in out):
+        free = [(c.name, c.type, p) for c, (_, hint, p) in zip(out, items)
+                if c.role == "attribute" and hint.role is None]
+        best = infer.fallback_open_ended(free)
+        out = [replace(c, role="open_ended") if c.name == best else c for c in out]
+    return out
+
+
+def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
+    """Problems the import will refuse, shown early (blank or repeated respondent ids)."""
+    if id_column is None or id_column not in frame.columns:
+        return []
+    seen: dict[str, int] = {}
+    for value, row in zip(frame.columns[id_column], frame.row_numbers):
+        key = value.strip()
+        if not key:
+            return [f'row {row} has no respondent id in column "{id_column}"; choose another '
+                    "id column or none (--no-id)"]
+        if key in seen:
+            return [f'the respondent id "{key}" appears twice in column "{id_column}" (rows '
+                    f"{seen[key]} and {row}); choose another id column or none (--no-id)"]
+        seen[key] = row
+    return []

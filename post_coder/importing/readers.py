@@ -1,0 +1,258 @@
+"""Read survey files: CSV/TSV text, Excel ``.xlsx`` and SPSS ``.sav``.
+
+The format is decided by the file's first bytes (a ``.xlsx`` saved as ``.csv`` still reads),
+with the extension only used to refuse a ``.xlsx``/``.sav`` whose content is something else.
+Text files are decoded deterministically: a byte-order mark first (UTF-8, UTF-16 LE/BE),
+then strict UTF-8, then Windows-1252. The delimiter is sniffed among ``, ; TAB |``.
+Every cell is read as text, exactly as written (no "NA" → missing conversion); SPSS
+numbers are written out as text too, with their value labels applied.
+
+Any failure of the underlying libraries becomes an :class:`InputError` naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+from post_coder.errors import InputError
+from post_coder.importing.frame import Frame, Grid
+
+_ZIP = b"PK\x03\x04"
+_SAV = (b"$FL2", b"$FL3")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_SAV_SUFFIXES = {".sav", ".zsav"}
+DELIMITERS = (",", "\t", ";", "|")
+_UNSUPPORTED = "CSV, TSV, Excel .xlsx or SPSS .sav"
+
+
+def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
+    """The file as a :class:`Grid` of text rows (CSV, TSV, XLSX) or a :class:`Frame` (SAV)."""
+    path = Path(path)
+    data = _read_bytes(path)
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                   codecs.BOM_UTF16_BE):
+        raise InputError("the file is empty", file=path)
+    suffix = path.suffix.lower()
+    if data.startswith(_ZIP):
+        if suffix in _SAV_SUFFIXES:
+            raise InputError("this is not an SPSS .sav file (it looks like a zip or Excel file)",
+                             file=path)
+        return _read_xlsx(path, data, sha, sheet)
+    if data.startswith(_SAV):
+        from post_coder.importing.spss import read_sav
+
+        return read_sav(path, sha)
+    if data.startswith(_OLE):
+        raise InputError("this is an old-style Excel 97-2003 (.xls) or other Office file; "
+                         "open it in Excel and save it as .xlsx or CSV", file=path)
+    if suffix in _EXCEL_SUFFIXES:
+        raise InputError("this is not an Excel workbook (.xlsx): it may be damaged, truncated "
+                         "or another kind of file renamed", file=path)
+    if suffix in _SAV_SUFFIXES:
+        raise InputError("this is not an SPSS .sav file: it may be damaged or another kind of "
+                         "file renamed", file=path)
+    return _read_text(path, data, sha, suffix)
+
+
+def _read_bytes(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("there is no such file", file=path)
+    if path.is_dir():
+        raise InputError("this is a folder, not a survey file", file=path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"the file cannot be read ({exc.strerror or exc})", file=path) from exc
+
+
+# -- text files --------------------------------------------------------------------------------
+
+def _read_text(path: Path, data: bytes, sha: str, suffix: str) -> Grid:
+    text, encoding = decode(path, data)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise InputError("the file contains a NUL byte, which a text survey export never has; "
+                         "the file may be damaged", file=path, row=row_at(text, nul))
+    delimiter = sniff_delimiter(text, prefer_tab=suffix in {".tsv", ".tab"})
+    rows = parse_csv(path, text, delimiter)
+    fmt = "tsv" if delimiter == "\t" else "csv"
+    return Grid(path=path, sha256=sha, format=fmt, rows=rows, encoding=encoding,
+                delimiter=delimiter)
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOM, then strict UTF-8, then Windows-1252; raises on anything else."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _decode_strict(path, data[len(bom):], encoding.replace("-sig", "")), encoding
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return _decode_strict(path, data, utf16), utf16
+    if _looks_binary(data):
+        raise InputError(f"this is not a spreadsheet or text file that can be read ({_UNSUPPORTED})",
+                         file=path)
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _decode_strict(path, data, "cp1252"), "cp1252"
+
+
+def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        prefix = data[:exc.start].decode(encoding, errors="replace")
+        label = {"cp1252": "UTF-8 or Windows-1252"}.get(encoding, encoding.upper())
+        raise InputError(f"the file has bytes that are not valid {label} text; save it again as "
+                         "CSV UTF-8", file=path, row=row_at(prefix, len(prefix))) from exc
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte of the start is NUL (text with no BOM)."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Many control bytes (or NULs) at the start: an image, a PDF, a zip… not text."""
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 11, 12, 13))
+    return controls > max(8, 0.05 * len(sample)) or sample.count(0) > max(4, 0.01 * len(sample))
+
+
+def row_at(text: str, index: int) -> int:
+    """The spreadsheet row (record, header = 1) holding character ``index`` of ``text``."""
+    prefix = text[:index]
+    records = sum(1 for _ in csv.reader(io.StringIO(prefix, newline="")))
+    at_line_start = not prefix or prefix.endswith(("\n", "\r"))
+    return records + 1 if at_line_start else max(records, 1)
+
+
+def sniff_delimiter(text: str, *, prefer_tab: bool = False) -> str:
+    """The delimiter among , TAB ; | that splits the first records into the steadiest columns."""
+    sample = text[:65536]
+    truncated = len(text) > len(sample)
+    order = ("\t", ",", ";", "|") if prefer_tab else DELIMITERS
+    best, best_score = ",", (False, 0.0, 0)
+    for delimiter in order:
+        rows = _sample_rows(sample, delimiter, truncated)
+        if not rows:
+            continue
+        width = len(rows[0])
+        body = rows[1:] or rows
+        steady = sum(1 for r in body if len(r) == width) / len(body)
+        score = (width > 1, round(steady, 2), width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _sample_rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except csv.Error:
+        pass
+    if truncated and rows:
+        rows.pop()  # probably cut in the middle
+    return [r for r in rows if any(c.strip() for c in r)][:50]
+
+
+def parse_csv(path: Path, text: str, delimiter: str) -> list[list[str]]:
+    """All records as lists of cells; an unclosed quote is an error naming its row."""
+    _raise_field_limit()
+    rows: list[list[str]] = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        return rows
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise InputError('a quoted cell is never closed (a " is missing), so the rest of '
+                             "the file would be read as one cell", file=path,
+                             row=len(rows) + 1) from exc
+    # something Excel would read leniently (text after a closing quote): read it the same way
+    rows = []
+    try:
+        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"the file cannot be read as CSV ({exc})", file=path,
+                         row=len(rows) + 1) from exc
+    return rows
+
+
+def _raise_field_limit() -> None:
+    if csv.field_size_limit() < 2**30:
+        csv.field_size_limit(2**30)
+
+
+# -- Excel ------------------------------------------------------------------------------------
+
+def _read_xlsx(path: Path, data: bytes, sha: str, sheet: str | None) -> Grid:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = list(book.sheet_names)
+        if not sheets:
+            raise InputError("the workbook has no sheets", file=path)
+        chosen = sheets[0] if sheet is None else sheet
+        if chosen not in sheets:
+            listed = ", ".join(f'"{s}"' for s in sheets)
+            raise InputError(f'the workbook has no sheet "{sheet}"; its sheets are {listed}',
+                             file=path)
+        cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except calamine.PasswordError as exc:
+        raise InputError("the workbook is password-protected; save an unprotected copy",
+                         file=path) from exc
+    except (calamine.CalamineError, ValueError, OSError) as exc:
+        raise InputError("this file cannot be read as an Excel workbook: it may be damaged, "
+                         "truncated or another kind of file renamed", file=path) from exc
+    rows = [[cell_text(c) for c in row] for row in cells]
+    return Grid(path=path, sha256=sha, format="xlsx", rows=rows, sheet=chosen, sheets=sheets)
+
+
+def cell_text(value: object) -> str:
+    """An Excel cell as the text a person sees (numbers without a spurious ``.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return format(value, ".15g")
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheets of an Excel workbook, in order (empty for CSV, TSV and SPSS files)."""
+    grid = read(path)
+    return list(grid.sheets)

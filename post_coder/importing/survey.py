@@ -1,0 +1,308 @@
+"""Import a survey file into a project, following an :class:`ImportPlan`.
+
+The file is read again (a plan is only a proposal: if the file changed since it was
+inspected, the import is refused), every value is checked and converted *before* anything
+is written, then one ``project.transact("Import survey")`` writes the dataset, its
+respondents, questions, responses and attribute variables, with one audit entry. A failure
+or a cancel rolls the whole import back.
+
+Stored text: a response is the cell's text with leading/trailing whitespace removed and
+line breaks written as ``\\n``; nothing inside it changes. Blank cells and non-answers
+("N/A", "none", "-"…) are not stored as responses but counted per question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from post_coder.changes import Changes
+from post_coder.errors import DuplicateImportError, InputError
+from post_coder.ids import new_id
+from post_coder.importing import infer
+from post_coder.importing.frame import Frame
+from post_coder.importing.plan import ColumnPlan, ImportPlan, id_warnings, load_frame
+from post_coder.importing.values import (
+    ANSWER, BLANK, clean_text, date_format, kind, parse_dates, parse_number, split_options,
+)
+from post_coder.progress import Progress, ensure
+from post_coder.store import db as store_db, surveys
+
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dataset_id: str
+    respondents: int
+    responses: int
+    #: (column name, responses stored, blank, non-answers) per open-ended question
+    questions: list[tuple[str, int, int, int]]
+    changes: Changes = field(default_factory=Changes)
+
+
+@dataclass
+class _Question:
+    column: ColumnPlan
+    texts: list[str | None]
+    blank: int
+    nonanswer: int
+
+
+@dataclass
+class _Variable:
+    column: ColumnPlan
+    #: per row: None, one value, or (multi-select) a list of values
+    values: list[Any]
+
+
+def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
+                  allow_duplicate: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Import the planned file into ``project`` as one undoable-free action (see module doc)."""
+    progress = ensure(progress)
+    roles = [c.role for c in plan.columns]
+    total = plan.row_count * (1 + roles.count("open_ended") + roles.count("attribute"))
+    progress.update(0, total, f"Reading {plan.path.name}")
+    frame = load_frame(plan.path, sheet=plan.sheet)
+    if frame.sha256 != plan.sha256:
+        raise InputError("the file changed since it was inspected; inspect it again",
+                         file=plan.path)
+    if not plan.open_ended:
+        raise InputError("no open-ended question is chosen: choose the column(s) to code with "
+                         "--open-ended COLUMN", file=plan.path)
+    external = _external_ids(frame, plan)
+    questions = [_question(frame, c) for c in plan.columns if c.role == "open_ended"]
+    variables = [_variable(frame, c) for c in plan.columns if c.role == "attribute"]
+    with project.transact("Import survey", undoable=False) as step:
+        earlier = surveys.find_datasets_by_sha256(step.db, frame.sha256)
+        if earlier and not allow_duplicate:
+            first = earlier[0]
+            raise DuplicateImportError(
+                f'this file was already imported as dataset "{first.name}" on '
+                f"{first.imported_at[:16].replace('T', ' ')} UTC; import it again only on "
+                "purpose (allow duplicates)", file=plan.path)
+        writer = _Writer(step.db, progress, frame, questions, variables)
+        dataset_id = writer.write(project, plan, name, external)
+        summary = _summary(plan, frame, name, writer)
+        step.mark("datasets", "responses")
+        step.created(dataset_id)
+        step.audit("import", "dataset", dataset_id, after=summary)
+    return ImportResult(
+        dataset_id=dataset_id, respondents=frame.row_count, responses=writer.responses,
+        questions=[(q.column.name, sum(t is not None for t in q.texts), q.blank, q.nonanswer)
+                   for q in questions],
+        changes=step.changes)
+
+
+def _external_ids(frame: Frame, plan: ImportPlan) -> list[str]:
+    if plan.id_column is None:
+        return [str(i) for i in range(1, frame.row_count + 1)]
+    if plan.id_column not in frame.columns:
+        raise InputError(f'there is no column "{plan.id_column}" in this file', file=plan.path,
+                         column=plan.id_column)
+    problem = id_warnings(frame, plan.id_column)
+    if problem:
+        raise _id_error(frame, plan.id_column)
+    return [v.strip() for v in frame.columns[plan.id_column]]
+
+
+def _id_error(frame: Frame, column: str) -> InputError:
+    seen: dict[str, int] = {}
+    for value, row in zip(frame.columns[column], frame.row_numbers):
+        key = value.strip()
+        if not key:
+            return InputError("this row has no respondent id; choose another id column or none "
+                              "(--no-id)", file=frame.path, row=row, column=column)
+        if key in seen:
+            return InputError(f'the respondent id "{key}" appears twice, in rows {seen[key]} and '
+                              f"{row}; choose another id column or none (--no-id)",
+                              file=frame.path, row=row, column=column)
+        seen[key] = row
+    raise AssertionError("no id problem found")
+
+
+# -- converting values --------------------------------------------------------------------------
+
+def _question(frame: Frame, column: ColumnPlan) -> _Question:
+    cells = frame.columns[column.name]
+    mapping: dict[str, str | None] = {}
+    blank = nonanswer = 0
+    counts: dict[str, int] = {}
+    for value in cells:
+        counts[value] = counts.get(value, 0) + 1
+    for value, count in counts.items():
+        k = kind(value)
+        mapping[value] = clean_text(value) if k == ANSWER else None
+        if k == BLANK:
+            blank += count
+        elif k != ANSWER:
+            nonanswer += count
+    return _Question(column, [mapping[v] for v in cells], blank, nonanswer)
+
+
+def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
+    if len(column.source_columns) > 1 or column.source_columns != [column.name]:
+        group = next(g for g in frame.groups if g.columns == column.source_columns)
+        return _Variable(column, [v or None for v in infer.group_selections(frame, group)])
+    cells = frame.columns[column.name]
+    mapping = _value_mapping(frame, column, set(cells))
+    return _Variable(column, [mapping[v] for v in cells])
+
+
+def _value_mapping(frame: Frame, column: ColumnPlan, distinct: set[str]) -> dict[str, Any]:
+    """Cell text → stored value (None: not stored) for every distinct cell of a column."""
+    out: dict[str, Any] = {}
+    answers = []
+    for value in distinct:
+        text = value.strip()
+        if not text:
+            out[value] = None
+        elif column.type in ("numeric", "date") and kind(value) != ANSWER:
+            out[value] = None  # "N/A" in a number or date column means missing
+        else:
+            answers.append(value)
+    if column.type == "numeric":
+        out.update(_numbers(frame, column, answers))
+    elif column.type == "date":
+        out.update(_dates(answers))
+    elif column.type == "multi_select":
+        probe = infer.Profile(counts={v.strip(): 1 for v in answers})  # type: ignore[arg-type]
+        sep = infer.separator(probe)
+        out.update({v: split_options(v, sep) or None for v in answers})
+    else:
+        out.update({v: clean_text(v) for v in answers})
+    return out
+
+
+def _numbers(frame: Frame, column: ColumnPlan, answers: list[str]) -> dict[str, Any]:
+    comma = frame.delimiter == ";"
+    out = {v: parse_number(v.strip(), decimal_comma=comma) for v in answers}
+    if None in out.values():
+        cells = frame.columns[column.name]
+        index = next(i for i, v in enumerate(cells) if v in out and out[v] is None)
+        raise InputError(f'"{cells[index].strip()[:40]}" is not a number; fix the cell or '
+                         "import the column with another type", file=frame.path,
+                         row=frame.row_numbers[index], column=column.name)
+    return out
+
+
+def _dates(answers: list[str]) -> dict[str, Any]:
+    texts = {v: v.strip() for v in answers}
+    fmt = date_format(texts.values())
+    parsed = parse_dates(list(set(texts.values())), fmt) if fmt else {}
+    return {v: parsed.get(t) or t for v, t in texts.items()}
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+class _Writer:
+    """Writes one import in batches, reporting progress (which may cancel) between them."""
+
+    def __init__(self, db: Any, progress: Progress, frame: Frame, questions: list[_Question],
+                 variables: list[_Variable]) -> None:
+        self.db, self.progress, self.frame = db, progress, frame
+        self.questions, self.variables = questions, variables
+        self.responses = 0
+        self.values = 0
+        self.done = 0
+        self.total = frame.row_count * (1 + len(questions) + len(variables))
+
+    def write(self, project: Any, plan: ImportPlan, name: str | None,
+              external: list[str]) -> str:
+        dataset_id = new_id()
+        surveys.insert_dataset(
+            self.db, id=dataset_id, name=name or plan.path.stem, original_name=plan.path.name,
+            sha256=self.frame.sha256, format=self.frame.format, platform=self.frame.platform,
+            options=_options(plan), row_count=self.frame.row_count,
+            imported_at=store_db.now(), imported_by=project.actor)
+        # ids are fresh UUIDs handed out in sorted order, so every index grows at its end
+        people = _sorted_ids(self.frame.row_count)
+        self._batches("Saving respondents", surveys.insert_respondents,
+                      ((p, dataset_id, e, r) for p, e, r in
+                       zip(people, external, self.frame.row_numbers)))
+        self._write_questions(dataset_id, people)
+        self._write_variables(dataset_id, people)
+        return dataset_id
+
+    def _write_questions(self, dataset_id: str, people: list[str]) -> None:
+        ids = _sorted_ids(len(self.questions))
+        surveys.insert_questions(self.db, [
+            (qid, dataset_id, q.column.name, q.column.wording or q.column.name,
+             self._position(q.column), q.blank, q.nonanswer)
+            for qid, q in zip(ids, self.questions)])
+        for qid, q in zip(ids, self.questions):
+            answered = [(p, t) for p, t in zip(people, q.texts) if t is not None]
+            response_ids = _sorted_ids(len(answered))
+            self.responses += len(answered)
+            self._batches(f"Saving answers to {q.column.name}", surveys.insert_responses,
+                          ((rid, p, qid, t) for rid, (p, t) in zip(response_ids, answered)),
+                          per_row=len(people) / max(1, len(answered)))
+
+    def _write_variables(self, dataset_id: str, people: list[str]) -> None:
+        ids = _sorted_ids(len(self.variables))
+        surveys.insert_variables(self.db, [
+            (vid, dataset_id, v.column.name, v.column.wording or v.column.name, v.column.type,
+             _levels(v), self._position(v.column)) for vid, v in zip(ids, self.variables)])
+        for vid, v in zip(ids, self.variables):
+            rows = _value_rows(vid, people, v.values)
+            self.values += len(rows)
+            self._batches(f"Saving {v.column.name}", surveys.insert_variable_values, iter(rows),
+                          per_row=len(people) / max(1, len(rows)))
+
+    def _position(self, column: ColumnPlan) -> int:
+        return self.frame.names.index(column.source_columns[0])
+
+    def _batches(self, label: str, insert: Any, rows: Any, *, per_row: float = 1.0) -> None:
+        """Insert ``rows`` BATCH at a time, updating progress (which may cancel) in between."""
+        while True:
+            chunk = [row for _, row in zip(range(BATCH), rows)]
+            if not chunk:
+                return
+            self.progress.update(self.done, self.total, label)
+            insert(self.db, chunk)
+            self.done = min(self.total, self.done + round(len(chunk) * per_row))
+
+
+def _value_rows(variable_id: str, people: list[str], values: list[Any]) -> list[tuple]:
+    rows: list[tuple] = []
+    for person, value in zip(people, values):
+        if value is None:
+            continue
+        if isinstance(value, list):
+            rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
+        else:
+            rows.append((variable_id, person, value))
+    return rows
+
+
+def _levels(v: _Variable) -> list[str]:
+    if v.column.type != "multi_select" or v.column.levels:
+        return list(v.column.levels)
+    seen: dict[str, None] = {}
+    for value in v.values:
+        for option in value or ():
+            seen.setdefault(option, None)
+    return list(seen)
+
+
+def _sorted_ids(n: int) -> list[str]:
+    return sorted(new_id() for _ in range(n))
+
+
+def _options(plan: ImportPlan) -> dict[str, Any]:
+    return {"encoding": plan.encoding, "delimiter": plan.delimiter, "sheet": plan.sheet,
+            "header_rows": plan.header_rows, "id_column": plan.id_column,
+            "open_ended": plan.open_ended, "attributes": plan.attributes,
+            "types": {c.name: c.type for c in plan.columns if c.role == "attribute"}}
+
+
+def _summary(plan: ImportPlan, frame: Frame, name: str | None, writer: _Writer) -> dict:
+    return {"name": name or plan.path.stem, "file": plan.path.name, "sha256": frame.sha256,
+            "format": frame.format, "platform": frame.platform, "rows": frame.row_count,
+            "id_column": plan.id_column, "responses": writer.responses,
+            "attribute_values": writer.values,
+            "questions": [q.column.name for q in writer.questions],
+            "variables": [v.column.name for v in writer.variables]}
+
+
+__all__ = ["import_survey", "ImportResult"]

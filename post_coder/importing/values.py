@@ -1,0 +1,169 @@
+"""What one cell means: blank, non-answer, number, date, a list of options.
+
+Everything here works on the *distinct* values of a column (a column of 100k cells
+usually has far fewer distinct ones), so callers build a mapping once and apply it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+#: cell kinds
+BLANK, NONANSWER, ANSWER = 0, 1, 2
+
+#: answers that say "no answer"; compared case-insensitively, trimmed, trailing punctuation off
+NONANSWERS = frozenset({
+    "n/a", "na", "n.a", "n.a.", "-", "--", ".", "none", "nothing", "no comment", "no comments",
+    "nil",
+})
+_TRAILING_PUNCT = ".!?,;:…"
+_FILLER = frozenset(".-–—_/\\?*… ")
+
+
+def kind(value: str) -> int:
+    """BLANK (empty or whitespace), NONANSWER ("N/A", "none", "-"…) or ANSWER."""
+    text = value.strip()
+    if not text:
+        return BLANK
+    return NONANSWER if is_nonanswer(text) else ANSWER
+
+
+def is_nonanswer(text: str) -> bool:
+    folded = text.strip().casefold()
+    if len(folded) > 16 and folded[0] not in _FILLER:
+        return False  # longer than any non-answer word
+    if folded in NONANSWERS:
+        return True
+    trimmed = folded.rstrip(_TRAILING_PUNCT).strip()
+    if trimmed in NONANSWERS:
+        return True
+    # cells made only of dots, dashes, slashes or question marks ("...", "?", "-/-")
+    return all(ch in _FILLER for ch in folded)
+
+
+def clean_text(value: str) -> str:
+    """Response text as stored: outer whitespace trimmed, line breaks as ``\\n``; nothing else."""
+    text = value.strip()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+# -- numbers -----------------------------------------------------------------------------------
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?")
+_FLOAT_COMMA = re.compile(r"[+-]?\d+,\d+")
+_LEADING_ZERO = re.compile(r"[+-]?0\d")
+
+
+def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | None:
+    """The number a trimmed cell holds, or None. ``007`` is not a number (it is a code)."""
+    if _LEADING_ZERO.match(text):
+        return None
+    if _INT.fullmatch(text):
+        value = int(text)
+        return value if -(2**63) <= value < 2**63 else None
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    if decimal_comma and _FLOAT_COMMA.fullmatch(text):
+        return float(text.replace(",", "."))
+    return None
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+_DATE_START = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+#: tried in order; the first format that reads the most of a sample wins (US before European)
+DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d",
+    "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+    "%m/%d/%y %H:%M", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
+)
+#: share of answers that must read as dates for a column to be a date column
+DATE_SHARE = 0.9
+
+
+def date_format(texts: Iterable[str], *, sample: int = 200) -> str | None:
+    """The one format that reads (nearly) all of these trimmed texts as dates, or None."""
+    seen = picked = 0
+    chosen: list[str] = []
+    for text in texts:
+        seen += 1
+        if _DATE_START.match(text):
+            chosen.append(text)
+        if seen >= sample:
+            break
+    if not chosen or len(chosen) < DATE_SHARE * seen:
+        return None
+    best, best_count = None, 0
+    for fmt in DATE_FORMATS:
+        picked = sum(1 for t in chosen if _read_date(t, fmt) is not None)
+        if picked > best_count:
+            best, best_count = fmt, picked
+    return best if best_count >= DATE_SHARE * seen else None
+
+
+def _strptime(text: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(text, fmt)
+    except ValueError:
+        return None
+
+
+def _read_date(text: str, fmt: str) -> datetime | None:
+    """``text`` in format ``fmt``, or in its date part alone (midnight often loses its time)."""
+    found = _strptime(text, fmt)
+    if found is None and has_time(fmt):
+        found = _strptime(text, date_part(fmt))
+    return found
+
+
+def date_part(fmt: str) -> str:
+    return fmt.replace("T", " ").split(" ")[0]
+
+
+def has_time(fmt: str) -> bool:
+    return "%H" in fmt or "%I" in fmt
+
+
+def parse_dates(texts: list[str], fmt: str) -> dict[str, str | None]:
+    """Trimmed text → ISO date (``2024-01-18`` or ``2024-01-18 14:18:57``), None if unreadable."""
+    import pandas as pd  # local: pandas is slow to import and only needed here
+
+    series = pd.Series(texts, dtype=object)
+    parsed = pd.to_datetime(series, format=fmt, errors="coerce")
+    if has_time(fmt) and parsed.isna().any():
+        alone = pd.to_datetime(series, format=date_part(fmt), errors="coerce")
+        parsed = parsed.fillna(alone)
+    out_fmt = "%Y-%m-%d %H:%M:%S" if has_time(fmt) else "%Y-%m-%d"
+    formatted = parsed.dt.strftime(out_fmt)
+    return {t: (None if isinstance(v, float) or v is None or v != v else v)
+            for t, v in zip(texts, formatted.tolist())}
+
+
+# -- multi-select ---------------------------------------------------------------------------------
+
+def split_options(text: str, separator: str = ";") -> list[str]:
+    """``"Email;Phone;"`` → ``["Email", "Phone"]``: trimmed, empty parts and repeats dropped."""
+    seen: dict[str, None] = {}
+    for part in text.split(separator):
+        part = part.strip()
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key: numbers by value before text, text case-insensitively."""
+    number = parse_number(text.strip())
+    if number is not None:
+        return (0, number, "")
+    return (1, 0, text.casefold())

@@ -1,0 +1,149 @@
+"""Read-only questions about a project: which responses, what text, how often each code.
+
+The UI's grid and the CLI's listings call these; filtering and sorting run in SQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from post_coder.errors import NotFoundError
+from post_coder.project import Project
+from post_coder.store import coders as coders_store
+from post_coder.store import codes as codes_store
+from post_coder.store import counts, surveys
+from post_coder.store import responses as store
+from post_coder.store.responses import CodeCount, ResponseQuery, ResponseRow, SearchHit, to_match
+
+__all__ = [
+    "CodeCount", "CodeFrequency", "ResponseQuery", "ResponseRow", "SearchHit", "code_frequencies",
+    "count_responses", "response_ids", "response_rows", "search", "to_match",
+]
+
+
+def response_ids(project: Project, query: ResponseQuery = ResponseQuery()) -> list[str]:
+    """Ids of the responses matching ``query``, in its sort order."""
+    return store.ids(project.db, query)
+
+
+def count_responses(project: Project, query: ResponseQuery = ResponseQuery()) -> int:
+    return store.count(project.db, query)
+
+
+def response_rows(project: Project, ids: list[str], *,
+                  coder_ids: tuple[str, ...] | None = None) -> list[ResponseRow]:
+    """A page of rows for these ids (same order), with the codes applied to each."""
+    return store.rows(project.db, ids, coder_ids=coder_ids)
+
+
+def search(project: Project, text: str, *, limit: int = 100,
+           question_ids: tuple[str, ...] | None = None) -> list[SearchHit]:
+    """Full-text search: words (all must appear), "phrases", prefix*, OR, -exclusions."""
+    return store.search(project.db, text, limit=limit, question_ids=question_ids)
+
+
+@dataclass(frozen=True)
+class CodeFrequency:
+    """How many respondents a code reaches, with a percentage of those who answered."""
+
+    code: CodeCount
+    percent: float
+    percent_with_children: float
+    denominator: int
+
+    def as_dict(self) -> dict:
+        return {**self.code.as_dict(), "percent": self.percent,
+                "percent_with_children": self.percent_with_children,
+                "denominator": self.denominator}
+
+
+def code_frequencies(project: Project, *, question_ids: tuple[str, ...] | None = None,
+                     coder_ids: tuple[str, ...] | None = None) -> list[CodeFrequency]:
+    """Distinct respondents per active code (n and % of respondents who answered)."""
+    counts = store.code_counts(project.db, question_ids=question_ids, coder_ids=coder_ids)
+    denominator = store.respondents_answering(project.db, question_ids)
+
+    def pct(n: int) -> float:
+        return round(100.0 * n / denominator, 1) if denominator else 0.0
+
+    return [CodeFrequency(c, pct(c.respondents), pct(c.respondents_with_children), denominator)
+            for c in counts]
+
+
+def codebook_table(project: Project, *, include_inactive: bool = False) -> list[dict]:
+    """The codebook with counts: every code's fields plus ``respondents`` and ``codings``."""
+    counts = {c.code_id: c for c in store.code_counts(project.db,
+                                                      include_inactive=include_inactive)}
+    out = []
+    for code in codes_store.list_(project.db, include_inactive=include_inactive):
+        c = counts.get(code.id)
+        out.append({**code.as_dict(), "respondents": c.respondents if c else 0,
+                    "codings": c.codings if c else 0,
+                    "respondents_with_children": c.respondents_with_children if c else 0})
+    return out
+
+
+def find_question(project: Project, name: str) -> str:
+    """The id of the open-ended question with this column name or wording."""
+    found = store.find_questions(project.db, name)
+    if not found:
+        names = ", ".join(f'"{n}"' for n in store.question_names(project.db)) or "none yet"
+        raise NotFoundError(f'there is no open-ended question "{name}" (questions: {names})')
+    if len(found) > 1:
+        raise NotFoundError(f'several datasets have a question "{name}"')
+    return found[0][0]
+
+
+@dataclass(frozen=True)
+class ProjectSummary:
+    """What a project holds, for ``post-coder info`` and the app's status bar."""
+
+    name: str
+    id: str
+    path: str
+    totals: dict[str, int]
+    datasets: list[dict]
+    questions: list[dict]
+    coders: list[dict]
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def describe(self) -> str:
+        t = self.totals
+        lines = [f"Project: {self.name}", f"File: {self.path}", ""]
+        if not self.datasets:
+            lines.append("No survey imported yet. Import one with: "
+                         "post-coder import PROJECT FILE --dry-run")
+        for d in self.datasets:
+            lines.append(f"Dataset {d['name']} ({d['format']}, {d['platform'] or 'generic'}): "
+                         f"{d['respondents']} respondents, imported {d['imported_at'][:16]}")
+        for q in self.questions:
+            lines.append(f"  Question {q['column_name']}: {q['responses']} responses "
+                         f"({q['coded']} coded), {q['blank_count']} blank, "
+                         f"{q['nonanswer_count']} non-answers")
+            if q["wording"] and q["wording"] != q["column_name"]:
+                lines.append(f"    “{q['wording']}”")
+        lines.append("")
+        coders = ", ".join(f"{c['name']} ({c['initials']}, {c['codings']} codings)"
+                           for c in self.coders) or "none yet"
+        lines.append(f"Coders: {coders}")
+        lines.append(f"Codebook: {t['codes']} active codes; {t['codings']} codings; "
+                     f"{t['memos']} memos")
+        return "\n".join(lines)
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    db = project.db
+    coded = counts.coded_per_question(db)
+    per_coder = counts.codings_per_coder(db)
+    return ProjectSummary(
+        name=project.name, id=project.id, path=str(project.path), totals=counts.totals(db),
+        datasets=[{k: v for k, v in dataclasses.asdict(d).items() if k != "options"}
+                  for d in surveys.list_datasets(db)],
+        questions=[{**dataclasses.asdict(q), "coded": coded.get(q.id, 0)}
+                   for q in surveys.list_questions(db)],
+        coders=[{**c.as_dict(), "codings": per_coder.get(c.id, 0)}
+                for c in coders_store.list_(db)],
+    )

@@ -1,0 +1,144 @@
+"""SQL for codings: a code applied by a coder to a response, or to a span of it.
+
+A removed coding is kept as a tombstone (``deleted_at`` set) so that removals travel
+with a coder's work when projects are merged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: str
+    response_id: str
+    code_id: str
+    coder_id: str
+    span_start: int | None
+    span_end: int | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    """A live coding with what a person needs to read it."""
+
+    id: str
+    response_id: str
+    respondent: str
+    question: str
+    code_id: str
+    code: str
+    coder_id: str
+    coder: str
+    span_start: int | None
+    span_end: int | None
+    segment: str
+    created_at: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_NAMES = [f.name for f in fields(Coding)]
+_COLUMNS = ", ".join(_NAMES)
+
+
+def insert_many(db: Database, codings: Iterable[Coding]) -> None:
+    marks = ", ".join("?" for _ in _NAMES)
+    db.conn.executemany(f"INSERT INTO codings ({_COLUMNS}) VALUES ({marks})",
+                        ([getattr(c, n) for n in _NAMES] for c in codings))
+
+
+def get(db: Database, coding_id: str) -> Coding | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id]).fetchone()
+    return Coding(*row) if row else None
+
+
+def find_live(db: Database, response_id: str, code_id: str, coder_id: str,
+              start: int | None, end: int | None) -> Coding | None:
+    row = db.execute(
+        f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND code_id = ? AND coder_id = ?"
+        " AND span_start IS ? AND span_end IS ? AND deleted_at IS NULL",
+        [response_id, code_id, coder_id, start, end]).fetchone()
+    return Coding(*row) if row else None
+
+
+def live_for_response(db: Database, response_id: str) -> list[Coding]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND deleted_at IS NULL"
+        " ORDER BY created_at", [response_id]).fetchall()
+    return [Coding(*r) for r in rows]
+
+
+def live_for_code(db: Database, code_id: str) -> list[Coding]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM codings WHERE code_id = ? AND deleted_at IS NULL"
+        " ORDER BY created_at", [code_id]).fetchall()
+    return [Coding(*r) for r in rows]
+
+
+def tombstone(db: Database, coding_ids: Sequence[str], at: str) -> None:
+    db.conn.executemany("UPDATE codings SET deleted_at = ?, updated_at = ? WHERE id = ?"
+                        " AND deleted_at IS NULL", [(at, at, i) for i in coding_ids])
+
+
+def set_code(db: Database, coding_ids: Sequence[str], code_id: str, at: str) -> None:
+    db.conn.executemany("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+                        [(code_id, at, i) for i in coding_ids])
+
+
+def count_live(db: Database) -> int:
+    return db.execute("SELECT count(*) FROM codings WHERE deleted_at IS NULL").fetchone()[0]
+
+
+def rows(
+    db: Database,
+    *,
+    code_ids: Sequence[str] | None = None,
+    coder_ids: Sequence[str] | None = None,
+    question_ids: Sequence[str] | None = None,
+    response_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+) -> list[CodingRow]:
+    """Live codings, joined for display, filtered by any of codes, coders, questions."""
+    where = ["c.deleted_at IS NULL"]
+    params: list[object] = []
+    for column, values in (("c.code_id", code_ids), ("c.coder_id", coder_ids),
+                           ("r.question_id", question_ids), ("c.response_id", response_ids)):
+        if values is not None:
+            where.append(f"{column} IN (SELECT value FROM json_each(?))")
+            params.append(_json_list(values))
+    sql = f"""
+        SELECT c.id, c.response_id, p.external_id, q.column_name, c.code_id, k.name,
+               c.coder_id, d.name, c.span_start, c.span_end,
+               CASE WHEN c.span_start IS NULL THEN r.text
+                    ELSE substr(r.text, c.span_start + 1, c.span_end - c.span_start) END,
+               c.created_at
+        FROM codings c
+        JOIN responses r ON r.id = c.response_id
+        JOIN respondents p ON p.id = r.respondent_id
+        JOIN questions q ON q.id = r.question_id
+        JOIN codes k ON k.id = c.code_id
+        JOIN coders d ON d.id = c.coder_id
+        WHERE {' AND '.join(where)}
+        ORDER BY q.position, r.seq, k.sort_order, k.name, d.name, c.span_start
+    """
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [CodingRow(*r) for r in db.execute(sql, params).fetchall()]
+
+
+def _json_list(values: Sequence[str]) -> str:
+    return json.dumps(list(values))

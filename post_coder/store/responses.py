@@ -1,0 +1,321 @@
+"""SQL for reading responses: filtered id lists, pages of rows, full-text search, frequencies.
+
+Filtering and sorting happen here, in SQL, so a view over 100k responses only ever holds
+ids and the page it shows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+
+from sqlite_utils import Database
+
+from post_coder.errors import InputError
+
+
+@dataclass(frozen=True)
+class ResponseQuery:
+    """Which responses to list. Every given criterion must hold (AND)."""
+
+    question_ids: tuple[str, ...] | None = None
+    dataset_ids: tuple[str, ...] | None = None
+    #: (variable id, allowed values): the respondent has one of the values (OR within)
+    attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: full-text search, in the syntax of :func:`to_match`
+    text: str | None = None
+    #: True: has a live coding; False: has none (both by ``coder_ids`` when given)
+    coded: bool | None = None
+    code_ids: tuple[str, ...] | None = None
+    coder_ids: tuple[str, ...] | None = None
+    #: 'respondent' (file order), 'question', 'length' (longest first), 'relevance' (text)
+    sort: str = "respondent"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    id: str
+    respondent_id: str
+    respondent: str
+    question_id: str
+    question: str
+    text: str
+    codes: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    response_id: str
+    respondent: str
+    question: str
+    snippet: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CodeCount:
+    code_id: str
+    name: str
+    parent_id: str | None
+    color: str
+    respondents: int
+    codings: int
+    #: distinct respondents coded with this code or any code below it
+    respondents_with_children: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+
+
+def to_match(text: str) -> str:
+    """Translate what a person types into an FTS5 MATCH expression.
+
+    Words must all appear (any order); ``"exact phrase"``; ``prefix*``; ``OR`` between two
+    terms; ``-word`` or ``-"a phrase"`` excludes. Punctuation never causes a syntax error.
+    """
+    positives: list[str] = []
+    negatives: list[str] = []
+    pending_or = False
+    for m in _TOKEN.finditer(text):
+        negate, phrase, word = m.group(1), m.group(2), m.group(3)
+        if word == "OR" and positives:
+            pending_or = True
+            continue
+        if phrase is not None:
+            term = _quote(phrase)
+        else:
+            negate = "-" if word.startswith("-") and len(word) > 1 else ""
+            word = word[1:] if negate else word
+            prefix = word.endswith("*") and len(word.rstrip("*")) > 0
+            term = _quote(word.rstrip("*")) + ("*" if prefix else "")
+        if term in ('""', '""*'):
+            continue
+        if negate:
+            negatives.append(term)
+        elif pending_or:
+            positives[-1] = f"{positives[-1]} OR {term}"
+            pending_or = False
+        else:
+            positives.append(term)
+    if not positives:
+        raise InputError("a search needs at least one word or phrase to look for")
+    expr = " AND ".join(f"({p})" if " OR " in p else p for p in positives)
+    for n in negatives:
+        expr = f"({expr}) NOT {n}"
+    return expr
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _where(q: ResponseQuery) -> tuple[list[str], list[object]]:
+    where: list[str] = []
+    params: list[object] = []
+    if q.question_ids is not None:
+        where.append("r.question_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.question_ids)))
+    if q.dataset_ids is not None:
+        where.append("q.dataset_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(q.dataset_ids)))
+    for variable_id, values in q.attributes:
+        where.append("EXISTS (SELECT 1 FROM variable_values v WHERE v.respondent_id ="
+                     " r.respondent_id AND v.variable_id = ? AND CAST(v.value AS TEXT) IN"
+                     " (SELECT value FROM json_each(?)))")
+        params += [variable_id, json.dumps([str(v) for v in values])]
+    if q.text:
+        where.append("r.seq IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)")
+        params.append(to_match(q.text))
+    coding = ["c.response_id = r.id", "c.deleted_at IS NULL"]
+    coding_params: list[object] = []
+    if q.coder_ids is not None:
+        coding.append("c.coder_id IN (SELECT value FROM json_each(?))")
+        coding_params.append(json.dumps(list(q.coder_ids)))
+    if q.coded is False:
+        where.append(f"NOT EXISTS (SELECT 1 FROM codings c WHERE {' AND '.join(coding)})")
+        params += coding_params
+    elif q.coded or q.code_ids is not None or q.coder_ids is not None:
+        if q.code_ids is not None:
+            coding.append("c.code_id IN (SELECT value FROM json_each(?))")
+            coding_params.append(json.dumps(list(q.code_ids)))
+        where.append(f"EXISTS (SELECT 1 FROM codings c WHERE {' AND '.join(coding)})")
+        params += coding_params
+    return where, params
+
+
+_ORDER = {
+    "respondent": "p.row_number {d}, q.position, r.seq",
+    "question": "q.position {d}, p.row_number, r.seq",
+    "length": "length(r.text) {d}, r.seq",
+    "id": "p.external_id {d}, q.position",
+}
+
+
+def ids(db: Database, q: ResponseQuery) -> list[str]:
+    """Ids of the matching responses, in the query's order."""
+    where, params = _where(q)
+    sql = ("SELECT r.id FROM responses r JOIN respondents p ON p.id = r.respondent_id"
+           " JOIN questions q ON q.id = r.question_id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    if q.sort == "relevance" and q.text:
+        sql = sql.replace("SELECT r.id FROM responses r",
+                          "SELECT r.id FROM responses r JOIN responses_fts f ON f.rowid = r.seq", 1)
+        sql += " AND responses_fts MATCH ? ORDER BY bm25(responses_fts)"
+        params.append(to_match(q.text))
+    else:
+        order = _ORDER.get(q.sort)
+        if order is None:
+            raise ValueError(f"unknown sort {q.sort!r}")
+        sql += " ORDER BY " + order.format(d="DESC" if q.descending else "ASC")
+    return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def count(db: Database, q: ResponseQuery) -> int:
+    where, params = _where(q)
+    sql = ("SELECT count(*) FROM responses r JOIN respondents p ON p.id = r.respondent_id"
+           " JOIN questions q ON q.id = r.question_id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return db.execute(sql, params).fetchone()[0]
+
+
+def rows(db: Database, response_ids: list[str], *, coder_ids: tuple[str, ...] | None = None
+         ) -> list[ResponseRow]:
+    """The rows for these ids, in the same order (a page of a view)."""
+    coder_filter, params = "", [json.dumps(response_ids)]
+    if coder_ids is not None:
+        coder_filter = " AND c.coder_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(coder_ids)))
+    sql = f"""
+        SELECT r.id, r.respondent_id, p.external_id, r.question_id, q.column_name, r.text,
+               (SELECT json_group_array(name) FROM (
+                    SELECT DISTINCT k.name AS name FROM codings c JOIN codes k ON k.id = c.code_id
+                    WHERE c.response_id = r.id AND c.deleted_at IS NULL{coder_filter}
+                    ORDER BY k.sort_order, k.name))
+        FROM json_each(?) j
+        JOIN responses r ON r.id = j.value
+        JOIN respondents p ON p.id = r.respondent_id
+        JOIN questions q ON q.id = r.question_id
+        ORDER BY j.key
+    """
+    # the correlated sub-select's parameter comes first in the statement text
+    params = params[1:] + params[:1]
+    out = []
+    for r in db.execute(sql, params).fetchall():
+        out.append(ResponseRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6]))))
+    return out
+
+
+def get_text(db: Database, response_id: str) -> str | None:
+    row = db.execute("SELECT text FROM responses WHERE id = ?", [response_id]).fetchone()
+    return row[0] if row else None
+
+
+def search(db: Database, text: str, *, limit: int = 100,
+           question_ids: tuple[str, ...] | None = None) -> list[SearchHit]:
+    """Best-matching responses first, each with a snippet marking the hits in [brackets]."""
+    params: list[object] = [to_match(text)]
+    extra = ""
+    if question_ids is not None:
+        extra = " AND r.question_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(question_ids)))
+    params.append(limit)
+    sql = f"""
+        SELECT r.id, p.external_id, q.column_name,
+               snippet(responses_fts, 0, '[', ']', '…', 16)
+        FROM responses_fts f
+        JOIN responses r ON r.seq = f.rowid
+        JOIN respondents p ON p.id = r.respondent_id
+        JOIN questions q ON q.id = r.question_id
+        WHERE responses_fts MATCH ?{extra}
+        ORDER BY bm25(responses_fts), r.seq
+        LIMIT ?
+    """
+    return [SearchHit(*r) for r in db.execute(sql, params).fetchall()]
+
+
+def code_counts(db: Database, *, question_ids: tuple[str, ...] | None = None,
+                coder_ids: tuple[str, ...] | None = None,
+                include_inactive: bool = False) -> list[CodeCount]:
+    """Per code: distinct respondents, live codings, and respondents incl. sub-codes.
+
+    Only active codes unless ``include_inactive`` (merged and retired codes too).
+    """
+    filters, params = ["c.deleted_at IS NULL"], []
+    if question_ids is not None:
+        filters.append("r.question_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(question_ids)))
+    if coder_ids is not None:
+        filters.append("c.coder_id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(coder_ids)))
+    sql = f"""
+        WITH RECURSIVE
+        live AS (SELECT c.id, c.code_id, r.respondent_id FROM codings c
+                 JOIN responses r ON r.id = c.response_id WHERE {' AND '.join(filters)}),
+        tree(root, id) AS (
+            SELECT id, id FROM codes WHERE status = 'active'
+            UNION ALL
+            SELECT tree.root, c.id FROM codes c JOIN tree ON c.parent_id = tree.id
+            WHERE c.status = 'active'),
+        rollup AS (SELECT tree.root AS id, count(DISTINCT live.respondent_id) AS n
+                   FROM tree LEFT JOIN live ON live.code_id = tree.id GROUP BY tree.root)
+        SELECT k.id, k.name, k.parent_id, k.color,
+               count(DISTINCT live.respondent_id), count(live.id), rollup.n
+        FROM codes k
+        LEFT JOIN live ON live.code_id = k.id
+        LEFT JOIN rollup ON rollup.id = k.id
+        WHERE k.status = 'active' OR ?
+        GROUP BY k.id
+        ORDER BY k.sort_order, k.name COLLATE NOCASE
+    """
+    params.append(1 if include_inactive else 0)
+    return [CodeCount(*r[:6], r[6] or 0) for r in db.execute(sql, params).fetchall()]
+
+
+def respondents_answering(db: Database, question_ids: tuple[str, ...] | None = None) -> int:
+    """How many respondents gave at least one (codable) response to these questions."""
+    if question_ids is None:
+        return db.execute("SELECT count(DISTINCT respondent_id) FROM responses").fetchone()[0]
+    return db.execute(
+        "SELECT count(DISTINCT respondent_id) FROM responses WHERE question_id IN"
+        " (SELECT value FROM json_each(?))", [json.dumps(list(question_ids))]).fetchone()[0]
+
+
+def find_questions(db: Database, name: str) -> list[tuple[str, str]]:
+    """(id, column name) of questions whose column name or wording is ``name`` (any case)."""
+    rows = db.execute(
+        "SELECT id, column_name FROM questions WHERE column_name = ? COLLATE NOCASE"
+        " OR trim(wording) = ? COLLATE NOCASE ORDER BY position", [name.strip(), name.strip()]
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+def question_names(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT column_name FROM questions ORDER BY position")]
+
+
+def by_respondent(db: Database, question_id: str) -> dict[str, str]:
+    """Respondent external id → response id, for one question."""
+    rows = db.execute(
+        "SELECT p.external_id, r.id FROM responses r JOIN respondents p"
+        " ON p.id = r.respondent_id WHERE r.question_id = ?", [question_id]).fetchall()
+    return dict(rows)
+
+
+def respondent_ids_of_question(db: Database, question_id: str) -> set[str]:
+    """External ids of every respondent in the question's dataset (answered or not)."""
+    rows = db.execute(
+        "SELECT p.external_id FROM respondents p JOIN questions q ON q.dataset_id = p.dataset_id"
+        " WHERE q.id = ?", [question_id]).fetchall()
+    return {r[0] for r in rows}

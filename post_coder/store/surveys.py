@@ -1,0 +1,241 @@
+"""SQL for importing survey files and reading back their structure.
+
+Tables: ``datasets`` (one per imported file), ``respondents`` (one per data row),
+``questions`` + ``responses`` (the open-ended answers to code) and ``variables`` +
+``variable_values`` (respondent attributes such as department or a Likert item).
+
+The bulk writers take iterables of tuples and use ``executemany``; they are meant to be
+called in batches from inside one ``Project.transact`` block. Values in
+``variable_values.value`` are numbers (int/float) for numeric variables and text otherwise;
+a multi-select answer is one row per selected option; blanks are not stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    id: str
+    name: str
+    original_name: str
+    sha256: str
+    format: str
+    platform: str | None
+    kind: str
+    options: dict[str, Any]
+    row_count: int
+    imported_at: str
+    imported_by: str | None
+    respondents: int
+    questions: int
+    responses: int
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    id: str
+    dataset_id: str
+    column_name: str
+    wording: str
+    position: int
+    #: responses stored (answered, to code)
+    responses: int
+    blank_count: int
+    nonanswer_count: int
+
+
+@dataclass(frozen=True)
+class VariableInfo:
+    id: str
+    dataset_id: str
+    name: str
+    label: str
+    type: str
+    levels: tuple[str, ...]
+    position: int
+    #: respondents with at least one stored value
+    respondents: int
+
+
+@dataclass(frozen=True)
+class RespondentAnswer:
+    """One stored response, with where it came from (for checks and exports)."""
+
+    response_id: str
+    respondent_id: str
+    external_id: str
+    row_number: int
+    text: str
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def find_datasets_by_sha256(db: Database, sha256: str) -> list[DatasetInfo]:
+    """Datasets imported from a file with this content, oldest first."""
+    return _datasets(db, "WHERE d.sha256 = ?", [sha256])
+
+
+def insert_dataset(
+    db: Database, *, id: str, name: str, original_name: str, sha256: str, format: str,
+    platform: str | None, options: dict[str, Any], row_count: int, imported_at: str,
+    imported_by: str | None,
+) -> None:
+    db.execute(
+        "INSERT INTO datasets (id, name, original_name, sha256, format, platform, kind, options,"
+        " row_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, 'survey', ?, ?, ?, ?)",
+        [id, name, original_name, sha256, format, platform,
+         json.dumps(options, ensure_ascii=False, sort_keys=True), row_count, imported_at,
+         imported_by],
+    )
+
+
+def insert_respondents(db: Database, rows: Iterable[tuple[str, str, str, int]]) -> None:
+    """Rows of (id, dataset_id, external_id, row_number)."""
+    db.conn.executemany(
+        "INSERT INTO respondents (id, dataset_id, external_id, row_number) VALUES (?, ?, ?, ?)",
+        rows)
+
+
+def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int, int, int]]) -> None:
+    """Rows of (id, dataset_id, column_name, wording, position, blank_count, nonanswer_count)."""
+    db.conn.executemany(
+        "INSERT INTO questions (id, dataset_id, column_name, wording, position, blank_count,"
+        " nonanswer_count) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    """Rows of (id, respondent_id, question_id, text), inserted in order.
+
+    The rows go in as one JSON array in a single statement: with one statement per row the
+    FTS5 trigger flushes the full-text index on every row, which is about five times slower.
+    """
+    payload = json.dumps([list(r) for r in rows], ensure_ascii=False)
+    db.execute(
+        "INSERT INTO responses (id, respondent_id, question_id, text)"
+        " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
+        " json_extract(value, '$[2]'), json_extract(value, '$[3]')"
+        " FROM json_each(?) ORDER BY key", [payload])
+
+
+def insert_variables(
+    db: Database, rows: Iterable[tuple[str, str, str, str, str, list[str], int]]
+) -> None:
+    """Rows of (id, dataset_id, name, label, type, levels, position); levels become JSON."""
+    db.conn.executemany(
+        "INSERT INTO variables (id, dataset_id, name, label, type, levels, position)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((i, d, n, lab, t, json.dumps(list(lv), ensure_ascii=False), p)
+         for i, d, n, lab, t, lv, p in rows))
+
+
+def insert_variable_values(db: Database, rows: Iterable[tuple[str, str, Any]]) -> None:
+    """Rows of (variable_id, respondent_id, value); value is int, float or str."""
+    db.conn.executemany(
+        "INSERT INTO variable_values (variable_id, respondent_id, value) VALUES (?, ?, ?)", rows)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+_DATASET_SELECT = """
+SELECT d.id, d.name, d.original_name, d.sha256, d.format, d.platform, d.kind, d.options,
+       d.row_count, d.imported_at, d.imported_by,
+       (SELECT count(*) FROM respondents p WHERE p.dataset_id = d.id),
+       (SELECT count(*) FROM questions q WHERE q.dataset_id = d.id),
+       (SELECT count(*) FROM responses r JOIN questions q ON q.id = r.question_id
+         WHERE q.dataset_id = d.id)
+FROM datasets d
+"""
+
+
+def _datasets(db: Database, where: str, params: list[Any]) -> list[DatasetInfo]:
+    rows = db.execute(_DATASET_SELECT + where + " ORDER BY d.imported_at, d.rowid",
+                      params).fetchall()
+    return [DatasetInfo(*r[:7], json.loads(r[7] or "{}"), *r[8:]) for r in rows]
+
+
+def list_datasets(db: Database) -> list[DatasetInfo]:
+    """Every dataset in the project, in import order."""
+    return _datasets(db, "", [])
+
+
+def get_dataset(db: Database, dataset_id: str) -> DatasetInfo | None:
+    found = _datasets(db, "WHERE d.id = ?", [dataset_id])
+    return found[0] if found else None
+
+
+def list_questions(db: Database, dataset_id: str | None = None) -> list[QuestionInfo]:
+    """Open-ended questions with their response, blank and non-answer counts."""
+    sql = ("SELECT q.id, q.dataset_id, q.column_name, q.wording, q.position,"
+           " (SELECT count(*) FROM responses r WHERE r.question_id = q.id),"
+           " q.blank_count, q.nonanswer_count"
+           " FROM questions q JOIN datasets d ON d.id = q.dataset_id")
+    params: list[Any] = []
+    if dataset_id is not None:
+        sql += " WHERE q.dataset_id = ?"
+        params.append(dataset_id)
+    sql += " ORDER BY d.imported_at, d.rowid, q.position"
+    return [QuestionInfo(*r) for r in db.execute(sql, params).fetchall()]
+
+
+def list_variables(db: Database, dataset_id: str | None = None) -> list[VariableInfo]:
+    """Attribute variables with their type, levels and how many respondents have a value."""
+    sql = ("SELECT v.id, v.dataset_id, v.name, v.label, v.type, v.levels, v.position,"
+           " (SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
+           "  WHERE x.variable_id = v.id)"
+           " FROM variables v JOIN datasets d ON d.id = v.dataset_id")
+    params: list[Any] = []
+    if dataset_id is not None:
+        sql += " WHERE v.dataset_id = ?"
+        params.append(dataset_id)
+    sql += " ORDER BY d.imported_at, d.rowid, v.position"
+    return [VariableInfo(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6], r[7])
+            for r in db.execute(sql, params).fetchall()]
+
+
+def variable_values_for(db: Database, respondent_id: str) -> dict[str, Any]:
+    """Attributes of one respondent: variable name → value (a list for multi-select)."""
+    rows = db.execute(
+        "SELECT v.name, v.type, v.levels, x.value FROM variable_values x"
+        " JOIN variables v ON v.id = x.variable_id WHERE x.respondent_id = ?"
+        " ORDER BY v.position", [respondent_id]).fetchall()
+    out: dict[str, Any] = {}
+    for name, kind, levels, value in rows:
+        if kind == "multi_select":
+            out.setdefault(name, []).append(value)
+        else:
+            out[name] = value
+    for name, kind, levels, _ in rows:
+        if kind == "multi_select":
+            order = {lv: i for i, lv in enumerate(json.loads(levels or "[]"))}
+            out[name].sort(key=lambda v: (order.get(v, len(order)), str(v)))
+    return out
+
+
+def respondent_id_for(db: Database, dataset_id: str, external_id: str) -> str | None:
+    row = db.execute("SELECT id FROM respondents WHERE dataset_id = ? AND external_id = ?",
+                     [dataset_id, external_id]).fetchone()
+    return row[0] if row else None
+
+
+def question_answers(db: Database, question_id: str) -> list[RespondentAnswer]:
+    """Stored responses to one question, in file order."""
+    rows = db.execute(
+        "SELECT r.id, p.id, p.external_id, p.row_number, r.text FROM responses r"
+        " JOIN respondents p ON p.id = r.respondent_id WHERE r.question_id = ?"
+        " ORDER BY p.row_number", [question_id]).fetchall()
+    return [RespondentAnswer(*r) for r in rows]
+
+
+def variable_value_counts(db: Database, variable_id: str) -> dict[Any, int]:
+    """Value → number of respondents with it (for multi-select: per option)."""
+    rows = db.execute(
+        "SELECT value, count(*) FROM variable_values WHERE variable_id = ? GROUP BY value"
+        " ORDER BY value", [variable_id]).fetchall()
+    return dict(rows)

@@ -1,0 +1,186 @@
+"""Architecture rules from STYLE.md §7, checked on every test run.
+
+- the import-linter contracts in pyproject.toml hold (layers; no Qt outside post_coder.ui);
+- importing every non-UI module leaves PySide6 unloaded (what import-linter cannot see: dynamic
+  and third-party imports);
+- SQL lives only in post_coder/store/;
+- the installed PySide6 does not have the 6.12.0 None-refcount bug;
+- CI runs the same command as developers.
+
+No Qt import at module level: everything Qt runs in subprocesses.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = REPO / "post_coder"
+STORE = PACKAGE / "store"
+CANARY = REPO.parent / "shared" / "tools" / "pyside_none_refcount_check.py"
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env}, stdin=subprocess.DEVNULL)
+
+
+# --- import-linter --------------------------------------------------------------------------
+
+def test_import_linter_contracts_hold():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    assert lint_imports.exists(), f"{lint_imports} missing; run `bash scripts/dev.sh setup`"
+    result = run([str(lint_imports), "--no-cache"])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- no Qt in the core ----------------------------------------------------------------------
+
+# Runs in a fresh interpreter.  pkgutil.walk_packages imports each package to look inside it,
+# so post_coder.ui is left out at the top level rather than filtered afterwards.
+# __main__ modules are skipped because importing them would run the CLI.
+IMPORT_ALL = """
+import importlib, pkgutil, sys
+import post_coder
+
+names = ["post_coder"]
+for top in pkgutil.iter_modules(post_coder.__path__, "post_coder."):
+    if top.name == "post_coder.ui":
+        continue
+    names.append(top.name)
+    if top.ispkg:
+        sub = importlib.import_module(top.name)
+        names += [m.name for m in pkgutil.walk_packages(sub.__path__, top.name + ".")]
+
+for name in names:
+    if name.rsplit(".", 1)[-1] == "__main__":
+        continue
+    importlib.import_module(name)
+    if "PySide6" in sys.modules:
+        sys.exit(f"importing {name} loaded PySide6")
+print(len(names), "modules imported without PySide6")
+"""
+
+
+def test_core_modules_do_not_load_qt():
+    result = run([sys.executable, "-c", IMPORT_ALL])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- no SQL outside post_coder/store --------------------------------------------------------
+
+SQL_METHODS = {"execute", "executemany", "executescript", "query"}
+# An upper-case statement keyword at the start of a string …
+SQL_START = re.compile(
+    r"\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|PRAGMA|BEGIN|COMMIT|ALTER|WITH)\b(.*)", re.S)
+# … followed by something only SQL has, so that prose such as "Update codes" or a menu label
+# "SELECT" alone is not flagged.  PRAGMA name / bare BEGIN or COMMIT are SQL on their own.
+SQL_TAIL = re.compile(
+    r"\b(FROM|INTO|SET|TABLE|INDEX|VIEW|TRIGGER|WHERE|VALUES|AS|IMMEDIATE|EXCLUSIVE|DEFERRED"
+    r"|TRANSACTION|RECURSIVE)\b|(?<=[\s,(=])\?(?=[\s,);]|$)|(?<!\w):\w+")
+SQL_ALONE = re.compile(r"\s*(PRAGMA\s+\w+.*|(BEGIN|COMMIT)\s*;?\s*)", re.S)
+
+
+def looks_like_sql(text: str) -> bool:
+    match = SQL_START.match(text)
+    if not match:
+        return False
+    return bool(SQL_ALONE.fullmatch(text) or SQL_TAIL.search(match.group(2)))
+
+
+def docstring_nodes(tree: ast.AST) -> set[int]:
+    """ids of docstring constants: prose that may quote SQL (``BEGIN IMMEDIATE``) harmlessly."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def find_sql(source: str, filename: str) -> list[str]:
+    """``file:line: what`` for each SQL call or SQL-looking string literal in *source*."""
+    tree = ast.parse(source, filename)
+    skip = docstring_nodes(tree)
+    hits = []
+    for node in ast.walk(tree):
+        text = None
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in SQL_METHODS):
+            hits.append((node.lineno, f"call to .{node.func.attr}()"))
+        elif isinstance(node, ast.JoinedStr):
+            # f"UPDATE {table} SET …": judge the whole string, with each {…} as a name.
+            text = "".join(v.value if isinstance(v, ast.Constant) else "x" for v in node.values)
+            skip |= {id(v) for v in node.values}
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
+            text = node.value
+        if text is not None and looks_like_sql(text):
+            hits.append((node.lineno, f"SQL string {text.strip().splitlines()[0][:60]!r}"))
+    return [f"{filename}:{line}: {what}" for line, what in sorted(hits)]
+
+
+def test_sql_scanner_flags_sql_and_ignores_prose():
+    sql = textwrap.dedent('''
+        rows = db.execute("SELECT id FROM codes WHERE name = ?", [name])
+        INSERT = """
+            INSERT INTO codes (name) VALUES (:name)
+        """
+        table = f"UPDATE {name} SET label = ?"
+        conn.executescript("BEGIN")
+        PRAGMA = "PRAGMA foreign_keys = ON"
+    ''')
+    hits = find_sql(sql, "snippet.py")
+    assert [h.split(":")[1] for h in hits] == ["2", "2", "3", "6", "7", "7", "8"], hits
+
+    prose = textwrap.dedent('''
+        """Module docstring: every write runs in BEGIN IMMEDIATE … SELECT * FROM codes."""
+        title = "Update available"
+        label = "Delete code"
+        menu = ["SELECT", "DROP", "CREATE"]
+        message = "CREATE a theme with the selected codes, then DROP the old one."
+        hint = "With codes from the codebook"
+        frame = df.assign(x=1)
+    ''')
+    assert find_sql(prose, "prose.py") == []
+
+
+def test_no_sql_outside_store():
+    hits = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if STORE in path.parents:
+            continue
+        rel = path.relative_to(REPO).as_posix()
+        hits += find_sql(path.read_text(encoding="utf-8"), rel)
+    assert not hits, "SQL belongs in post_coder/store/ (STYLE.md §7.1):\n" + "\n".join(hits)
+
+
+# --- PySide6 canary -------------------------------------------------------------------------
+
+@pytest.mark.qt
+def test_pyside_does_not_leak_none_references():
+    if not CANARY.exists():
+        pytest.fail(f"canary script not found at {CANARY} (shared/ must sit beside the checkout)")
+    result = run([sys.executable, str(CANARY)], QT_QPA_PLATFORM="offscreen")
+    assert result.returncode == 0, (
+        "PySide6 drops a reference to None on void calls. PySide6-Essentials 6.12.0 has this bug on "
+        "CPython < 3.12 (3.12+ makes None immortal); after a few thousand Qt calls the app dies "
+        "with 'Fatal Python error: none_dealloc'. pyproject.toml pins PySide6-Essentials < 6.12 on "
+        "Python < 3.12 for this reason: check the installed version (pip show PySide6-Essentials) "
+        "and rerun `bash scripts/dev.sh setup`.\n" + result.stdout + result.stderr)
+
+
+# --- CI runs the developer command ----------------------------------------------------------
+
+def test_ci_runs_dev_test():
+    lines = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    commands = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    assert commands[-1] == "bash scripts/dev.sh test"

@@ -1,0 +1,121 @@
+import pytest
+
+from post_coder.coding import codebook
+from post_coder.coding.coders import add_coder
+from post_coder.coding.codings import apply_code
+from post_coder.errors import InputError
+from post_coder.queries import (ResponseQuery, code_frequencies, codebook_table, count_responses,
+                                find_question, response_ids, response_rows, search, to_match)
+from post_coder.store import surveys
+from tests.conftest import response_id
+
+
+def _respondents(p, query):
+    return [r.respondent for r in response_rows(p, response_ids(p, query))]
+
+
+@pytest.fixture
+def coded(surveyed):
+    p = surveyed
+    p.maya = add_coder(p, "Maya Chen").new_id
+    p.luis = add_coder(p, "Luis Ortega").new_id
+    p.barriers = codebook.add_code(p, "Barriers").new_id
+    p.time = codebook.add_code(p, "Lack of time", parent=p.barriers).new_id
+    p.privacy = codebook.add_code(p, "Privacy", parent=p.barriers).new_id
+    apply_code(p, response_id(p, "R3"), p.time, p.maya)
+    apply_code(p, response_id(p, "R3", "suggestions"), p.time, p.luis)
+    apply_code(p, response_id(p, "R1", "suggestions"), p.time, p.maya)
+    apply_code(p, response_id(p, "R4"), p.privacy, p.luis)
+    return p
+
+
+def test_list_by_question_and_order(coded):
+    p = coded
+    feedback = find_question(p, "feedback")
+    assert _respondents(p, ResponseQuery(question_ids=(feedback,))) == ["R1", "R2", "R3", "R4",
+                                                                        "R5"]
+    assert count_responses(p) == 8  # 5 feedback + 3 suggestions (N/A, blank, none skipped)
+    rows = response_rows(p, response_ids(p, ResponseQuery(sort="length", descending=True)))
+    assert [len(r.text) for r in rows] == sorted((len(r.text) for r in rows), reverse=True)
+
+
+def test_attribute_filters(coded):
+    p = coded
+    dept = next(v for v in surveys.list_variables(p.db) if v.name == "dept")
+    role = next(v for v in surveys.list_variables(p.db) if v.name == "role")
+    feedback = find_question(p, "feedback")
+    q = ResponseQuery(question_ids=(feedback,), attributes=((dept.id, ("ICU", "OBGYN")),))
+    assert _respondents(p, q) == ["R3", "R4", "R5"]
+    q = ResponseQuery(question_ids=(feedback,),
+                      attributes=((dept.id, ("ICU",)), (role.id, ("Lead",))))
+    assert _respondents(p, q) == ["R5"]
+
+
+def test_coded_uncoded_code_and_coder_filters(coded):
+    p = coded
+    feedback = find_question(p, "feedback")
+    fb = (feedback,)
+    assert _respondents(p, ResponseQuery(question_ids=fb, coded=True)) == ["R3", "R4"]
+    assert _respondents(p, ResponseQuery(question_ids=fb, coded=False)) == ["R1", "R2", "R5"]
+    assert _respondents(p, ResponseQuery(code_ids=(p.time,))) == ["R1", "R3", "R3"]
+    assert _respondents(p, ResponseQuery(coder_ids=(p.luis,))) == ["R3", "R4"]
+    assert _respondents(p, ResponseQuery(question_ids=fb, coded=False, coder_ids=(p.luis,))) == [
+        "R1", "R2", "R3", "R5"]
+    rows = response_rows(p, response_ids(p, ResponseQuery(question_ids=fb, coded=True)))
+    assert [r.codes for r in rows] == [("Lack of time",), ("Privacy",)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("time", ["R3", "R1"]),
+    ('"peer support"', ["R1"]),
+    ("priva*", ["R4"]),
+    ("time -schedule", ["R3"]),
+    ("privacy OR sleep", ["R4", "R5"]),
+    ("cafe", ["R5"]),            # diacritics folded
+    ("peer-support", ["R1"]),    # punctuation is not syntax
+    ("schedule protected", []),
+])
+def test_full_text_search(coded, text, expected):
+    p = coded
+    hits = {h.respondent for h in search(p, text)}
+    assert hits == set(expected)
+    assert set(_respondents(p, ResponseQuery(text=text))) == set(expected)
+
+
+def test_search_snippet_marks_hits(coded):
+    [hit] = search(coded, "privacy")
+    assert "[privacy]" in hit.snippet and hit.question == "feedback"
+
+
+def test_to_match_rejects_empty_and_handles_quotes():
+    with pytest.raises(InputError, match="at least one word"):
+        to_match("-time")
+    with pytest.raises(InputError):
+        to_match('  ""  ')
+    assert to_match('say "hi') == '"say" AND "hi"'
+    assert to_match("a OR b c") == '("a" OR "b") AND "c"'
+
+
+def test_code_frequencies_count_distinct_respondents(coded):
+    p = coded
+    freq = {f.code.name: f for f in code_frequencies(p)}
+    assert freq["Lack of time"].code.respondents == 2      # R1, R3 (R3 twice)
+    assert freq["Lack of time"].code.codings == 3
+    assert freq["Barriers"].code.respondents == 0
+    assert freq["Barriers"].code.respondents_with_children == 3
+    assert freq["Lack of time"].denominator == 5
+    assert freq["Lack of time"].percent == 40.0
+    only_luis = {f.code.name: f.code.respondents for f in code_frequencies(p, coder_ids=(p.luis,))}
+    assert only_luis == {"Barriers": 0, "Lack of time": 1, "Privacy": 1}
+    fb = {f.code.name: f.code.respondents
+          for f in code_frequencies(p, question_ids=(find_question(p, "feedback"),))}
+    assert fb["Lack of time"] == 1
+
+
+def test_codebook_table_counts_and_inactive(coded):
+    p = coded
+    codebook.retire_code(p, p.privacy)
+    active = {r["name"]: r for r in codebook_table(p)}
+    assert "Privacy" not in active and active["Lack of time"]["respondents"] == 2
+    everything = {r["name"]: r for r in codebook_table(p, include_inactive=True)}
+    assert everything["Privacy"]["status"] == "retired" and everything["Privacy"]["codings"] == 1
