@@ -79,6 +79,20 @@ def _open(path: Path, coder: str | None = None) -> Iterator[Project]:
         yield project
 
 
+#: opens the desktop app: ``launch(path, demo=, fresh=, screenshot=) -> exit code``; set by
+#: :mod:`post_coder.launcher` (the ``post-coder`` program). Without it the CLI stays textual.
+AppLauncher = Callable[..., int]
+_launcher: AppLauncher | None = None
+
+
+def set_app_launcher(launcher: AppLauncher | None) -> None:
+    global _launcher
+    _launcher = launcher
+
+
+SCREENSHOT = click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path),
+                          help="Render the app's main window to this PNG and exit.")
+
 CODER = click.option("--as", "coder", metavar="NAME",
                      help="Coder on whose behalf to act (audit log). Default: $POST_CODER_CODER.")
 
@@ -86,18 +100,42 @@ CODER = click.option("--as", "coder", metavar="NAME",
 @click.group(cls=_Group, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="POST Coder")
+@SCREENSHOT
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, screenshot: Path | None) -> None:
     """POST Coder: code open-ended survey responses as a team.
+
+    Without a command, opens the app's start page.
 
     \b
     Example:
-      post-coder demo                 # build the demo project and show what is in it
+      post-coder                      # the app: start page with recent projects
+      post-coder demo                 # the demo project, in the app
       post-coder new study.postcoder
       post-coder import study.postcoder survey.csv --dry-run
     """
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        if _launcher is None:
+            click.echo(ctx.get_help())
+        else:
+            ctx.exit(_launcher(None, screenshot=screenshot))
+
+
+@main.command(name="open")
+@PROJECT
+@SCREENSHOT
+def open_(project: Path, screenshot: Path | None) -> None:
+    """Open a project in the app.
+
+    \b
+    Example:
+      post-coder open study.postcoder
+      post-coder open study.postcoder --screenshot window.png
+    """
+    if _launcher is None:
+        raise click.UsageError("the desktop app is not available in this command line")
+    Project.open(project).close()  # a clear error here rather than in a window
+    raise SystemExit(_launcher(project, screenshot=screenshot))
 
 
 # -- project ------------------------------------------------------------------------------
@@ -559,22 +597,30 @@ def _one_line(text: str, width: int) -> str:
 # -- demo ---------------------------------------------------------------------------------
 @main.command()
 @click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
-def demo(project: Path | None, force: bool) -> None:
-    """Build the demo project (a fictional peer-support program evaluation) and show it.
+@click.option("--fresh", is_flag=True, help="Rebuild the demo project, replacing the file.")
+@click.option("--no-app", is_flag=True, help="Only build it and print what is in it.")
+@SCREENSHOT
+def demo(project: Path | None, fresh: bool, no_app: bool, screenshot: Path | None) -> None:
+    """Open the demo project (a fictional peer-support program evaluation) in the app.
+
+    The demo is built the first time (default: ~/POST Coder/demo.postcoder) and reopened,
+    with your changes, after that; --fresh rebuilds it.
 
     \b
     Example:
-      post-coder demo                       # writes ./post-coder-demo.postcoder
-      post-coder demo /tmp/demo.postcoder --force
+      post-coder demo
+      post-coder demo --no-app /tmp/demo.postcoder --fresh
     """
-    from post_coder.demo import build_demo
+    from post_coder.demo import open_or_build_demo
     from post_coder.queries import project_summary
 
-    target = project or Path("post-coder-demo.postcoder")
-    with build_demo(target, overwrite=force) as p:
-        click.echo(f"Built the demo project at {target}\n")
-        click.echo(project_summary(p).describe())
+    with open_or_build_demo(project, fresh=fresh) as p:
+        path, summary = p.path, project_summary(p).describe()
+    if _launcher is None or no_app:
+        click.echo(f"Demo project: {path}\n")
+        click.echo(summary)
+        return
+    raise SystemExit(_launcher(path, demo=True, screenshot=screenshot, summary=summary))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ import the survey, add the coders and the starter codebook, apply both coders' c
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from post_coder.coding.codebook_io import import_codebook_csv
@@ -26,6 +27,15 @@ MULTI_SELECT = "What barriers might keep you from using POST? (select all that a
 YEARS = "Years in practice"
 
 
+def default_demo_path() -> Path:
+    """Where ``post-coder demo`` keeps the demo project: ``~/POST Coder/demo.postcoder``.
+
+    ``POST_CODER_HOME`` moves that folder (tests, portable installs).
+    """
+    home = os.environ.get("POST_CODER_HOME")
+    return (Path(home) if home else Path.home() / "POST Coder") / "demo.postcoder"
+
+
 def demo_dir() -> Path:
     if not (DEMO_DIR / SURVEY).exists():
         raise ProjectFileError("the demo files are missing from this installation "
@@ -38,6 +48,7 @@ def build_demo(path: str | Path, *, overwrite: bool = False,
     """Create the demo project at ``path`` and return it, open."""
     folder = demo_dir()
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     project = Project.create(path, name="POST peer-support evaluation (demo)", overwrite=overwrite)
     try:
         with open(folder / "coders.csv", encoding="utf-8", newline="") as fh:
@@ -52,8 +63,18 @@ def build_demo(path: str | Path, *, overwrite: bool = False,
         import_survey(project, plan, name="Department-wide physician survey", progress=progress)
         import_codebook_csv(project, folder / "codebook.csv")
         apply_codings_csv(project, folder / "codings.csv", progress=progress)
+        project.clear_history()  # building the demo is not something to undo
     except BaseException:
         project.close()
         path.unlink(missing_ok=True)
         raise
     return project
+
+
+def open_or_build_demo(path: str | Path | None = None, *, fresh: bool = False) -> Project:
+    """Open the demo project at ``path`` (default: :func:`default_demo_path`), building it
+    first if it does not exist yet or if ``fresh`` (which replaces it)."""
+    path = Path(path) if path is not None else default_demo_path()
+    if path.exists() and not fresh:
+        return Project.open(path)
+    return build_demo(path, overwrite=fresh)

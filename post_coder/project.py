@@ -274,6 +274,10 @@ class Project:
             old = stack.pop(0)
             journal.forget(self.db, old.first, old.last)
 
+    def clear_history(self) -> None:
+        """Forget every undo and redo step (after another connection wrote to the file)."""
+        self._forget_history()
+
     def _forget_history(self) -> None:
         journal.clear(self.db)
         self._undo.clear()

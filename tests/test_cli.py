@@ -47,9 +47,10 @@ def test_demo_builds_and_reports(demo, tmp_path):
     assert info["totals"]["codings"] > 100
     assert {c["name"] for c in info["coders"]} == {"Maya Chen", "Luis Ortega"}
     assert len(info["questions"]) == 2
-    again = run("demo", demo, ok=False)
-    assert again.exit_code == 1 and "already exists" in again.stderr
-    assert run("demo", demo, "--force").exit_code == 0
+    # the demo keeps your work: a second run reopens it, --fresh rebuilds it
+    run("codes", "add", demo, "My own code")
+    assert "17 active codes" in run("demo", demo).output
+    assert "16 active codes" in run("demo", demo, "--fresh").output
 
 
 def test_new_import_code_flow(tmp_path, survey_csv):

@@ -194,3 +194,14 @@ def test_sav_labels_levels_and_unicode(tmp_path):
     assert plan.id_column == "caseid"
     assert plan.open_ended == ["fb"]
     assert plan.preview[3]["fb"] == "ప్రతి ఒక్కరూ చాలా సహాయకారిగా ఉన్నారు"
+
+
+def test_excel_sep_line_names_the_delimiter(tmp_path):
+    plan = inspect_file(write(tmp_path, "sep.csv", "sep=;\nid;comment\n1;hello, world\n"))
+    assert plan.delimiter == ";"
+    assert plan.preview == [{"id": "1", "comment": "hello, world"}]
+
+
+def test_unnamed_columns_get_letters(tmp_path):
+    plan = inspect_file(write(tmp_path, "blank.csv", "id,,comment,\n1,x,hello there,\n"))
+    assert [c.name for c in plan.columns] == ["id", "Column B", "comment"]

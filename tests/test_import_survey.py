@@ -388,3 +388,24 @@ def test_store_keeps_numbers_as_numbers(project, tmp_path):
     types = {r[0] for r in project.db.execute(
         "SELECT typeof(value) FROM variable_values").fetchall()}
     assert types == {"integer", "real", "text"}
+
+
+def test_non_answers_in_attributes(project, tmp_path):
+    rows = [["id", "condition", "rating", "age", "channels", "comment"]]
+    conditions = ["Asthma", "Diabetes", "None", "Asthma", "N/A", "Diabetes"]
+    ratings = ["Good", "Poor", "N/A", "Excellent", "Good", "Fair"]
+    channels = ["Email;Phone;", "None;", "Phone;", "Email;", "Email;Phone;", "Phone;"]
+    for i in range(6):
+        rows.append([str(i + 1), conditions[i], ratings[i], "n/a" if i == 2 else str(30 + i),
+                     channels[i], ANSWERS[i]])
+    result = attempt(project, write(tmp_path, "na.csv", csv_text(rows)))
+    variables = {v.name: v for v in surveys.list_variables(project.db)}
+    # "None" is a real category for a categorical question: kept, and listed last
+    assert variables["condition"].levels == ("Asthma", "Diabetes", "N/A", "None")
+    assert variables["condition"].respondents == 6
+    # on a scale, a number or a date, "N/A" means missing
+    assert variables["rating"].levels == ("Poor", "Fair", "Good", "Excellent")
+    assert variables["rating"].respondents == 5 and variables["age"].respondents == 5
+    assert variables["channels"].levels == ("Email", "Phone", "None")
+    rid = surveys.respondent_id_for(project.db, result.dataset_id, "2")
+    assert surveys.variable_values_for(project.db, rid)["channels"] == ["None"]

@@ -37,6 +37,8 @@ class Profile:
     n_nonanswer: int = 0
     #: trimmed answer text → how many cells hold it, in order of first appearance
     counts: Counter[str] = field(default_factory=Counter)
+    #: trimmed non-answer text ("N/A", "None"…) → count
+    others: Counter[str] = field(default_factory=Counter)
     mean_length: float = 0.0
     decimal_comma: bool = False
 
@@ -63,6 +65,7 @@ def profile(values: list[str], *, decimal_comma: bool = False) -> Profile:
             total += len(text) * count
         else:
             p.n_nonanswer += count
+            p.others[value.strip()] += count
     p.mean_length = total / p.n_answers if p.n_answers else 0.0
     return p
 
@@ -106,25 +109,38 @@ def infer_type(p: Profile, hint: Hint) -> tuple[str, list[str]]:
         return "ordinal", levels
     options = multi_options(p)
     if options:
-        return "multi_select", options
+        return "multi_select", _with_others("multi_select", options, p)
     if _categorical(p):
-        return "categorical", sorted(distinct, key=natural_key)
+        return "categorical", levels_for("categorical", p, hint)
     return "text", []
 
 
 def levels_for(kind_: str, p: Profile, hint: Hint) -> list[str]:
-    """Levels of a column given (or overridden to) this type."""
+    """Levels of a column given (or overridden to) this type.
+
+    Categorical and multi-select levels include non-answer values such as "None" (they are
+    stored for those types); ordinal levels are the scale alone.
+    """
     distinct = list(p.counts)
     if kind_ in ("categorical", "ordinal") and hint.levels:
         known = list(hint.levels)
         return known + sorted((d for d in distinct if d not in known), key=natural_key)
     if kind_ == "categorical":
-        return sorted(distinct, key=natural_key)
+        return _with_others(kind_, sorted(distinct, key=natural_key), p)
     if kind_ == "ordinal":
         return ordinal_levels(distinct) or sorted(distinct, key=natural_key)
     if kind_ == "multi_select":
-        return multi_options(p, force=True) or []
+        return _with_others(kind_, multi_options(p, force=True) or [], p)
     return []
+
+
+def _with_others(kind_: str, levels: list[str], p: Profile) -> list[str]:
+    extra: dict[str, None] = {}
+    for text in sorted(p.others, key=natural_key):
+        for option in (split_options(text, separator(p)) if kind_ == "multi_select" else [text]):
+            if option not in levels:
+                extra.setdefault(option, None)
+    return levels + list(extra)
 
 
 def separator(p: Profile) -> str:

@@ -96,7 +96,7 @@ def describe(plan: "ImportPlan") -> str:
     lines = [f"File: {plan.path.name}", "Format: " + _format_line(plan),
              f"Platform: {_PLATFORM_NAMES.get(plan.platform, plan.platform)}"
              + (f" ({plan.header_rows} header rows)" if plan.header_rows > 1 else ""),
-             f"Rows: {plan.row_count} respondents",
+             f"Rows: {plan.row_count} respondent{'' if plan.row_count == 1 else 's'}",
              "Respondent id: " + (f'column "{plan.id_column}"' if plan.id_column
                                   else "none (respondents are numbered by row)"),
              "", f"Columns ({len(plan.columns)}):",

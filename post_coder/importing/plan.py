@@ -96,7 +96,7 @@ class ImportPlan:
                 return InputError(f'column "{name}" is one option of the multi-select question '
                                   f'"{c.name}"; use "{c.name}"', file=self.path, column=name)
         close = [n for n in names if n.casefold() == name.casefold()]
-        close += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+        close += [n for n in difflib.get_close_matches(name, names, n=3, cutoff=0.5)
                   if n not in close]
         hint = ("; did you mean " + " or ".join(f'"{n}"' for n in close[:3]) + "?") if close \
             else f"; the columns are {_listing(names)}"

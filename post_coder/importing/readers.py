@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from pathlib import Path
 
 from post_coder.errors import InputError
@@ -29,6 +30,7 @@ _EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 _SAV_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = (",", "\t", ";", "|")
 _UNSUPPORTED = "CSV, TSV, Excel .xlsx or SPSS .sav"
+_SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
 
 
 def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
@@ -80,7 +82,11 @@ def _read_text(path: Path, data: bytes, sha: str, suffix: str) -> Grid:
     if nul >= 0:
         raise InputError("the file contains a NUL byte, which a text survey export never has; "
                          "the file may be damaged", file=path, row=row_at(text, nul))
-    delimiter = sniff_delimiter(text, prefer_tab=suffix in {".tsv", ".tab"})
+    hinted = _SEP_LINE.match(text)
+    if hinted:  # "sep=;" first line, written for Excel: it names the delimiter
+        delimiter, text = hinted.group(1), text[hinted.end():]
+    else:
+        delimiter = sniff_delimiter(text, prefer_tab=suffix in {".tsv", ".tab"})
     rows = parse_csv(path, text, delimiter)
     fmt = "tsv" if delimiter == "\t" else "csv"
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, encoding=encoding,

@@ -80,7 +80,7 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
             raise DuplicateImportError(
                 f'this file was already imported as dataset "{first.name}" on '
                 f"{first.imported_at[:16].replace('T', ' ')} UTC; import it again only on "
-                "purpose (allow duplicates)", file=plan.path)
+                "purpose (--allow-duplicate)", file=plan.path)
         writer = _Writer(step.db, progress, frame, questions, variables)
         dataset_id = writer.write(project, plan, name, external)
         summary = _summary(plan, frame, name, writer)
@@ -157,8 +157,8 @@ def _value_mapping(frame: Frame, column: ColumnPlan, distinct: set[str]) -> dict
         text = value.strip()
         if not text:
             out[value] = None
-        elif column.type in ("numeric", "date") and kind(value) != ANSWER:
-            out[value] = None  # "N/A" in a number or date column means missing
+        elif column.type in ("numeric", "date", "ordinal") and kind(value) != ANSWER:
+            out[value] = None  # "N/A" in a number, date or scale column means missing
         else:
             answers.append(value)
     if column.type == "numeric":

@@ -1,0 +1,367 @@
+"""The main window: navigator, coding workspace, codebook and memos around one project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMenu, QMessageBox, QTabWidget, QWidget)
+
+from post_coder import __version__
+from post_coder.changes import Changes
+from post_coder.coding.coders import ensure_coder, list_coders
+from post_coder.demo import open_or_build_demo
+from post_coder.errors import PostCoderError
+from post_coder.project import EXTENSION, Project
+from post_coder.queries import project_summary
+from post_coder.ui import settings as app_settings
+from post_coder.ui.codebook_panel import CodebookPanel
+from post_coder.ui.dialogs.coder_dialog import CoderDialog
+from post_coder.ui.dialogs.import_wizard import ImportWizard
+from post_coder.ui.errors import show_error, show_unexpected
+from post_coder.ui.navigator import QuestionNavigator
+from post_coder.ui.session import Session
+from post_coder.ui.start_page import StartPage
+from post_coder.ui.widgets.memo_editor import MemoEditor
+from post_coder.ui.workspace import CodingWorkspace
+
+FILE_FILTER = f"POST Coder projects (*{EXTENSION});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One window, one project at a time; the start page when none is open."""
+
+    def __init__(self, settings: QSettings, *, ask_coder: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.ask_coder = ask_coder
+        self.session: Session | None = None
+        self.workspace: CodingWorkspace | None = None
+        self.codebook: CodebookPanel | None = None
+        self._docks: list[QDockWidget] = []
+        self.status = QLabel()
+        self.status.setObjectName("statusCounts")
+        self.statusBar().addPermanentWidget(self.status)
+        self._build_menus()
+        self._show_start_page()
+        self.resize(1280, 800)
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # -- menus -------------------------------------------------------------------------
+    def _action(self, text: str, name: str, slot, shortcut=None, menu: QMenu | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action("&New Project…", "actionNew", self.new_project, QKeySequence.StandardKey.New,
+                     file)
+        self._action("&Open Project…", "actionOpen", self.choose_project,
+                     QKeySequence.StandardKey.Open, file)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.setObjectName("menuRecent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action("Open &Demo Project", "actionDemo", self.open_demo, None, file)
+        file.addSeparator()
+        self.import_action = self._action("&Import Survey…", "actionImport", self.import_survey,
+                                          "Ctrl+I", file)
+        self.copy_action = self._action("Save a &Copy…", "actionSaveCopy", self.save_copy,
+                                        "Ctrl+Shift+S", file)
+        self.close_action = self._action("&Close Project", "actionClose", self.close_project,
+                                         QKeySequence.StandardKey.Close, file)
+        file.addSeparator()
+        self._action("&Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit, file)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action("&Undo", "actionUndo", self.undo,
+                                        QKeySequence.StandardKey.Undo, edit)
+        self.redo_action = self._action("&Redo", "actionRedo", self.redo,
+                                        QKeySequence("Ctrl+Shift+Z"), edit)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit.addSeparator()
+        self.find_action = self._action("&Find Responses…", "actionFind", self._focus_search,
+                                        QKeySequence.StandardKey.Find, edit)
+        self.coder_action = self._action("Change &Coder…", "actionCoder", self.change_coder,
+                                         None, edit)
+        self.code_menu = bar.addMenu("&Code")
+        self.codebook_menu = bar.addMenu("Code&book")
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        self._action("&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
+                     QKeySequence.StandardKey.HelpContents, help_menu)
+        self._action("&About POST Coder", "actionAbout", self.show_about, None, help_menu)
+        self._update_enabled()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        files = app_settings.recent_files(self.settings)
+        for path in files:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(Path(p)))
+        if not files:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _update_enabled(self) -> None:
+        has = self.session is not None
+        for action in (self.import_action, self.copy_action, self.close_action,
+                       self.find_action, self.coder_action):
+            action.setEnabled(has)
+        undo = self.session.project.undo_label() if has else None
+        redo = self.session.project.redo_label() if has else None
+        self.undo_action.setEnabled(undo is not None)
+        self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.redo_action.setEnabled(redo is not None)
+        self.redo_action.setText(f"&Redo {redo}" if redo else "&Redo")
+
+    # -- opening and closing ----------------------------------------------------------
+    def _show_start_page(self) -> None:
+        page = StartPage(app_settings.recent_files(self.settings))
+        page.new_requested.connect(self.new_project)
+        page.open_requested.connect(self.choose_project)
+        page.demo_requested.connect(self.open_demo)
+        page.recent_requested.connect(lambda p: self.open_project(Path(p)))
+        self.setCentralWidget(page)
+        self.setWindowTitle("POST Coder")
+        self.status.setText("No project open")
+
+    def choose_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), FILE_FILTER)
+        if path:
+            self.open_project(Path(path))
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home()), FILE_FILTER)
+        if not path:
+            return
+        path = Path(path)
+        if path.suffix != EXTENSION:
+            path = path.with_name(path.name + EXTENSION)
+        self._adopt(lambda: Project.create(path))
+
+    def open_project(self, path: Path) -> bool:
+        if not path.exists():
+            app_settings.remove_recent_file(self.settings, str(path))
+        return self._adopt(lambda: Project.open(path))
+
+    def open_demo(self) -> bool:
+        return self._adopt(open_or_build_demo)
+
+    def _adopt(self, make) -> bool:
+        if not self.close_project():
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            project = make()
+        except PostCoderError as exc:
+            QApplication.restoreOverrideCursor()
+            show_error(self, exc)
+            return False
+        except Exception as exc:
+            QApplication.restoreOverrideCursor()
+            show_unexpected(self, exc)
+            return False
+        QApplication.restoreOverrideCursor()
+        self.install(project)
+        return True
+
+    def install(self, project: Project) -> None:
+        """Show ``project`` in the window (the window now owns it and closes it)."""
+        self.session = Session(project, parent=self)
+        self._choose_coder()
+        self.session.project_did_change.connect(self._changed)
+        self.session.undo_state_did_change.connect(self._update_enabled)
+        self.workspace = CodingWorkspace(self.session)
+        self.setCentralWidget(self.workspace)
+        self.navigator = QuestionNavigator(self.session)
+        self.navigator.question_selected.connect(self.workspace.set_question)
+        self.codebook = CodebookPanel(self.session)
+        self.codebook.code_activated.connect(self.workspace.apply_code)
+        self.codebook.filter_requested.connect(self.workspace.set_filter_code)
+        self.response_memo = MemoEditor(self.session)
+        self.code_memo = MemoEditor(self.session)
+        self.project_memo = MemoEditor(self.session)
+        self.project_memo.set_target("project", None)
+        self.workspace.response_selected.connect(self._response_selected)
+        self.codebook.tree.selectionModel().currentChanged.connect(self._code_selected)
+        memos = QTabWidget()
+        memos.setObjectName("memoTabs")
+        memos.addTab(self.response_memo, "Response")
+        memos.addTab(self.code_memo, "Code")
+        memos.addTab(self.project_memo, "Project")
+        self._dock("Questions", "dockQuestions", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Codebook", "dockCodebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Memos", "dockMemos", memos, Qt.DockWidgetArea.RightDockWidgetArea)
+        for action in self.workspace.actions():
+            self.code_menu.addAction(action)
+            self.addAction(action)
+        for action in self.codebook.actions():
+            self.codebook_menu.addAction(action)
+            self.addAction(action)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        app_settings.add_recent_file(self.settings, project.path)
+        self.setWindowTitle(f"{project.name} — POST Coder")
+        self._update_status()
+        self._update_enabled()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.view_menu.addAction(dock.toggleViewAction())
+        self._docks.append(dock)
+
+    def _choose_coder(self) -> None:
+        identity = app_settings.coder_identity(self.settings)
+        if identity is None and self.ask_coder:
+            dialog = CoderDialog(self)
+            if dialog.exec():
+                identity = dialog.identity()
+                app_settings.set_coder_identity(self.settings, *identity)
+        if identity is not None:
+            self.session.set_coder(ensure_coder(self.session.project, identity[0],
+                                                initials=identity[1]))
+            self.session.project.clear_history()  # adding yourself is not an undoable edit
+
+    def change_coder(self) -> None:
+        current = app_settings.coder_identity(self.settings) or ("", "")
+        dialog = CoderDialog(self, *current)
+        if dialog.exec() and self.session is not None:
+            app_settings.set_coder_identity(self.settings, *dialog.identity())
+            self._choose_coder()
+            self._update_status()
+
+    def close_project(self) -> bool:
+        if self.session is None:
+            return True
+        self.settings.setValue("window/state", self.saveState())
+        for dock in self._docks:
+            self.removeDockWidget(dock)
+            self.view_menu.removeAction(dock.toggleViewAction())
+            dock.deleteLater()
+        self._docks.clear()
+        for menu in (self.code_menu, self.codebook_menu):
+            for action in menu.actions():
+                self.removeAction(action)
+            menu.clear()
+        project = self.session.project
+        self.session.deleteLater()
+        self.session = None
+        self.workspace = self.codebook = None
+        self._show_start_page()
+        project.close()
+        self._update_enabled()
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.close_project()
+        self.settings.sync()
+        event.accept()
+
+    # -- actions ----------------------------------------------------------------------
+    def undo(self) -> None:
+        if self.session is not None and self.session.project.undo_label():
+            self.session.undo(self)
+
+    def redo(self) -> None:
+        if self.session is not None and self.session.project.redo_label():
+            self.session.redo(self)
+
+    def import_survey(self) -> None:
+        if self.session is not None:
+            wizard = ImportWizard(self.session, self)
+            wizard.open()
+
+    def save_copy(self) -> None:
+        if self.session is None:
+            return
+        suggested = self.session.project.path.with_name(
+            self.session.project.path.stem + " copy" + EXTENSION)
+        path, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(suggested), FILE_FILTER)
+        if path:
+            try:
+                self.session.project.save_copy(Path(path))
+            except PostCoderError as exc:
+                show_error(self, exc)
+                return
+            self.statusBar().showMessage(f"Saved a copy to {path}", 5000)
+
+    def _focus_search(self) -> None:
+        if self.workspace is not None:
+            search = self.workspace.findChild(QWidget, "searchBox")
+            if search is not None:
+                search.setFocus()
+
+    def _response_selected(self, response_id: object) -> None:
+        if response_id:
+            self.response_memo.set_target("response", str(response_id))
+
+    def _code_selected(self, *_: object) -> None:
+        code_id = self.codebook.current_code_id() if self.codebook else None
+        if code_id:
+            self.code_memo.set_target("code", code_id)
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        self._update_status()
+        self._update_enabled()
+        if changes.label:
+            self.statusBar().showMessage(changes.label, 3000)
+
+    def _update_status(self) -> None:
+        if self.session is None:
+            return
+        t = project_summary(self.session.project).totals
+        coder = self.session.coder_id
+        name = next((c.name for c in list_coders(self.session.project) if c.id == coder),
+                    "no coder set")
+        self.status.setText(f"{t['respondents']} respondents · {t['responses']} responses · "
+                            f"{t['codes']} codes · {t['codings']} codings · coding as {name}")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About POST Coder",
+                          f"<h3>POST Coder {__version__}</h3><p>Team coding of open-ended "
+                          "survey responses: codebook refinement, inter-coder agreement, "
+                          "discrepancy review and publication-ready theme tables.</p>")
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for action in self.findChildren(QAction):
+            if action.shortcut().toString() and action.text():
+                rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>"
+                            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
+                            "</b></td></tr>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
+                          "<table>" + "".join(sorted(set(rows))) + "</table>",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("shortcutsBox")
+        box.open()
+
+
+def render_screenshot(window: MainWindow, path: Path) -> None:
+    """Lay the window out offscreen and save it as a PNG."""
+    window.show()
+    app = QApplication.instance()
+    for _ in range(5):
+        app.processEvents()
+    QTimer.singleShot(0, lambda: None)
+    app.processEvents()
+    if not window.grab().save(str(path)):
+        raise PostCoderError(f"could not write the screenshot to {path}")

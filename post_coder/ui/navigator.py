@@ -1,0 +1,81 @@
+"""The navigator: datasets and their open-ended questions, with answered/coded counts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from post_coder.changes import Changes
+from post_coder.queries import project_summary
+from post_coder.ui.session import Session
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class QuestionNavigator(QWidget):
+    """Emits ``question_selected(question_id or None)`` (None = all questions)."""
+
+    question_selected = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("questionTree")
+        self.tree.setHeaderLabels(["Questions", "Answered", "Coded"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.empty = QLabel("No survey yet.\nFile ▸ Import survey… (Ctrl+I)")
+        self.empty.setObjectName("questionsEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree)
+        layout.addWidget(self.empty)
+        session.project_did_change.connect(self._changed)
+        self.reload()
+
+    def _changed(self, changes: Changes, initiator: object) -> None:
+        if changes.datasets or changes.responses or changes.codings:
+            self.reload()
+
+    def reload(self) -> None:
+        current = self.current_question_id()
+        summary = project_summary(self.session.project)
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        everything = QTreeWidgetItem(["All questions", str(summary.totals["responses"]), ""])
+        everything.setData(0, ID_ROLE, None)
+        self.tree.addTopLevelItem(everything)
+        select = everything
+        for d in summary.datasets:
+            ds = QTreeWidgetItem([d["name"], "", ""])
+            ds.setData(0, ID_ROLE, None)
+            ds.setToolTip(0, f"{d['original_name']} — {d['respondents']} respondents")
+            self.tree.addTopLevelItem(ds)
+            for q in (q for q in summary.questions if q["dataset_id"] == d["id"]):
+                item = QTreeWidgetItem([q["column_name"], str(q["responses"]), str(q["coded"])])
+                item.setData(0, ID_ROLE, q["id"])
+                item.setToolTip(0, q["wording"])
+                item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight)
+                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
+                ds.addChild(item)
+                if q["id"] == current:
+                    select = item
+            ds.setExpanded(True)
+        self.tree.setCurrentItem(select)
+        self.tree.blockSignals(False)
+        self.tree.resizeColumnToContents(1)
+        self.tree.resizeColumnToContents(2)
+        has_data = bool(summary.datasets)
+        self.tree.setVisible(has_data)
+        self.empty.setVisible(not has_data)
+
+    def current_question_id(self) -> str | None:
+        item = self.tree.currentItem()
+        return item.data(0, ID_ROLE) if item is not None else None
+
+    def _current_changed(self, item: QTreeWidgetItem | None, _old: object) -> None:
+        if item is not None and (item.data(0, ID_ROLE) or item.text(0) == "All questions"):
+            self.question_selected.emit(item.data(0, ID_ROLE))
