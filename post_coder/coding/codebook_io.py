@@ -7,6 +7,7 @@ is required). A parent is named by its code name and may appear later in the fil
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 from post_coder.changes import Changes
@@ -95,10 +96,19 @@ def export_codebook_csv(project: Project, path: str | Path) -> int:
     """Write the active codebook to a CSV (UTF-8 with BOM, so Excel reads it). Returns rows."""
     codes = list_codes(project)
     by_id = {c.id: c.name for c in codes}
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for c in codes:
-            writer.writerow([c.name, by_id.get(c.parent_id or "", ""), c.definition, c.inclusion,
-                             c.exclusion, c.example, c.color])
+    path = Path(path)
+    partial = path.with_name(path.name + ".partial")  # never leave half a file behind
+    try:
+        with open(partial, "w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for c in codes:
+                writer.writerow([c.name, by_id.get(c.parent_id or "", ""), c.definition,
+                                 c.inclusion, c.exclusion, c.example, c.color])
+        os.replace(partial, path)
+    except OSError as exc:
+        raise PostCoderError(f"the codebook could not be written ({exc.strerror})",
+                             file=path) from exc
+    finally:
+        partial.unlink(missing_ok=True)
     return len(codes)

@@ -1,0 +1,69 @@
+"""A file made by the first schema opens after the later migrations, with all its data."""
+
+import sqlite3
+
+from post_coder.project import Project
+from post_coder.queries import search
+from post_coder.store import db as store_db
+from post_coder.store import schema
+
+
+def _first_schema_file(path):
+    db = store_db.connect(path)
+    store_db.set_application_id(db)
+    schema.apply(db, stop_before="0002_response_search")
+    assert schema.applied_names(db) == ["0001_initial"]
+    db.executescript("""
+        BEGIN;
+        INSERT INTO meta VALUES ('project_id', 'p-1'), ('name', 'Old study');
+        INSERT INTO datasets (id, name, original_name, sha256, format, imported_at)
+            VALUES ('d-1', 'old', 'old.csv', 'abc', 'csv', '2025-01-01T00:00:00+00:00');
+        INSERT INTO respondents VALUES ('r-1', 'd-1', 'R1', 2), ('r-2', 'd-1', 'R2', 3);
+        INSERT INTO questions (id, dataset_id, column_name, wording, position)
+            VALUES ('q-1', 'd-1', 'feedback', 'Any feedback?', 0);
+        INSERT INTO responses (id, respondent_id, question_id, text) VALUES
+            ('a-1', 'r-1', 'q-1', 'The peer supporter listened well'),
+            ('a-2', 'r-2', 'q-1', 'No time for it');
+        INSERT INTO coders VALUES ('c-1', 'Maya Chen', 'MC', '#123456', '2025-01-01');
+        INSERT INTO codes (id, name, color, created_at, updated_at)
+            VALUES ('k-1', 'Lack of time', '#654321', '2025-01-01', '2025-01-01');
+        INSERT INTO codings (id, response_id, code_id, coder_id, created_at, updated_at)
+            VALUES ('g-1', 'a-2', 'k-1', 'c-1', '2025-01-01', '2025-01-01');
+        COMMIT;
+    """)
+    db.close()
+
+
+def test_first_schema_file_is_upgraded_with_its_data(tmp_path):
+    path = tmp_path / "old.postcoder"
+    _first_schema_file(path)
+    with Project.open(path) as project:
+        assert schema.pending_names(project.db) == []
+        assert project.name == "Old study" and project.id == "p-1"
+        [hit] = search(project, "listened")
+        assert hit.respondent == "R1"  # the search index was built over the old responses
+        from post_coder.coding.codings import list_codings
+        [row] = list_codings(project)
+        assert (row.respondent, row.code, row.coder) == ("R2", "Lack of time", "Maya Chen")
+    backup = tmp_path / "old.before-upgrade.postcoder"
+    assert backup.exists()
+    con = sqlite3.connect(backup)
+    names = [r[0] for r in con.execute("SELECT name FROM _sqlite_migrations")]
+    con.close()
+    assert names == ["0001_initial"]
+
+
+def test_fresh_and_upgraded_files_have_the_same_schema(tmp_path):
+    old = tmp_path / "old.postcoder"
+    _first_schema_file(old)
+    Project.open(old).close()
+    Project.create(tmp_path / "new.postcoder").close()
+
+    def objects(path):
+        con = sqlite3.connect(path)
+        rows = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                           " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").fetchall()
+        con.close()
+        return rows
+
+    assert objects(old) == objects(tmp_path / "new.postcoder")
