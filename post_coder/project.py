@@ -104,6 +104,7 @@ class Project:
         self.db = db
         #: the coder on whose behalf actions are taken (audit "who"); ``None`` = system
         self.actor: CoderId | None = None
+        self.readonly = False
         self._step: Step | None = None
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
@@ -165,11 +166,25 @@ class Project:
             raise
         return cls(path, db)
 
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> "Project":
+        """A second, read-only handle on an open project (background readers, exports)."""
+        path = Path(path)
+        try:
+            db = store_db.connect(path, readonly=True)
+        except sqlite3.Error as exc:
+            raise ProjectFileError(f"the project file cannot be read ({exc})", file=path) from exc
+        project = cls.__new__(cls)
+        project.path, project.db, project.actor, project._step = path, db, None, None
+        project._undo, project._redo, project.readonly = [], [], True
+        return project
+
     def close(self) -> None:
         if self._step is not None:
             raise RuntimeError("cannot close a project while an action is in flight")
         try:
-            store_db.checkpoint(self.db)
+            if not self.readonly:
+                store_db.checkpoint(self.db)
         except sqlite3.Error:
             pass  # another reader holds the WAL; the data is safe in it all the same
         self.db.close()
@@ -321,7 +336,7 @@ def _check_openable(path: Path) -> None:
             raise ProjectFileError(
                 "this is not a POST Coder project (it is a database made by another program)",
                 file=path)
-        check = store_db.quick_check(ro)
+        check = store_db.structure_check(ro, path.stat().st_size)
         if check != "ok":
             raise ProjectFileError(f"the project file is damaged ({check}); open a backup copy",
                                    file=path)

@@ -22,9 +22,10 @@ __all__ = [
 ]
 
 
-def response_ids(project: Project, query: ResponseQuery = ResponseQuery()) -> list[str]:
-    """Ids of the responses matching ``query``, in its sort order."""
-    return store.ids(project.db, query)
+def response_ids(project: Project, query: ResponseQuery = ResponseQuery(), *,
+                 limit: int | None = None) -> list[str]:
+    """Ids of the responses matching ``query``, in its sort order (the first ``limit``)."""
+    return store.ids(project.db, query, limit=limit)
 
 
 def count_responses(project: Project, query: ResponseQuery = ResponseQuery()) -> int:
@@ -132,6 +133,11 @@ class ProjectSummary:
         lines.append(f"Codebook: {t['codes']} active codes; {t['codings']} codings; "
                      f"{t['memos']} memos")
         return "\n".join(lines)
+
+
+def project_totals(project: Project) -> dict[str, int]:
+    """Headline counts (datasets, respondents, responses, coders, codes, codings, memos)."""
+    return counts.totals(project.db)
 
 
 def project_summary(project: Project) -> ProjectSummary:

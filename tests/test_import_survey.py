@@ -126,7 +126,7 @@ def test_progress_reports_to_the_end(project, tmp_path):
     seen = []
     import_survey(project, inspect_file(survey_file(tmp_path)),
                   progress=Progress(lambda d, t, label: seen.append((d, t, label))))
-    assert any(label.startswith("Saving answers to Comment") for _, _, label in seen)
+    assert any(label.startswith("Saving answers") for _, _, label in seen)
 
 
 def test_changed_file_is_refused(project, tmp_path, snapshot):

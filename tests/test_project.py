@@ -107,6 +107,36 @@ def test_open_rejects_truncated_file(tmp_path):
         Project.open(path)
 
 
+def test_large_file_check_catches_truncation(tmp_path, monkeypatch):
+    from post_coder.store import db as store_db
+
+    monkeypatch.setattr(store_db, "QUICK_CHECK_LIMIT", 0)  # take the large-file path
+    path = tmp_path / "t.postcoder"
+    p = Project.create(path)
+    with p.transact("fill") as step:
+        for i in range(300):
+            step.audit("create", "thing", str(i), after={"text": "x" * 500})
+    p.close()
+    Project.open(path).close()  # intact: opens
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) - 4096 * 3])
+    with pytest.raises(ProjectFileError, match="damaged"):
+        Project.open(path)
+
+
+def test_readonly_handle_reads_but_cannot_write(project):
+    with project.transact("A") as step:
+        step.audit("create", "thing", "1")
+    reader = Project.open_readonly(project.path)
+    try:
+        assert reader.id == project.id and audit.count(reader.db) == 1
+        with pytest.raises(sqlite3.OperationalError):
+            with reader.transact("B") as step:
+                step.audit("create", "thing", "2")
+    finally:
+        reader.close()
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ProjectFileError, match="no such file"):
         Project.open(tmp_path / "nope.postcoder")

@@ -230,13 +230,15 @@ class _Writer:
             (qid, dataset_id, q.column.name, q.column.wording or q.column.name,
              self._position(q.column), q.blank, q.nonanswer)
             for qid, q in zip(ids, self.questions)])
-        for qid, q in zip(ids, self.questions):
-            answered = [(p, t) for p, t in zip(people, q.texts) if t is not None]
-            response_ids = _sorted_ids(len(answered))
-            self.responses += len(answered)
-            self._batches(f"Saving answers to {q.column.name}", surveys.insert_responses,
-                          ((rid, p, qid, t) for rid, (p, t) in zip(response_ids, answered)),
-                          per_row=len(people) / max(1, len(answered)))
+        # respondent by respondent, then question by question: the file's order becomes the
+        # table's rowid order, so listing responses "in file order" needs no sorting
+        answered = [(p, qid, q.texts[n]) for n, p in enumerate(people)
+                    for qid, q in zip(ids, self.questions) if q.texts[n] is not None]
+        response_ids = _sorted_ids(len(answered))
+        self.responses += len(answered)
+        self._batches("Saving answers", surveys.insert_responses,
+                      ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
+                      per_row=len(people) * len(self.questions) / max(1, len(answered)))
 
     def _write_variables(self, dataset_id: str, people: list[str]) -> None:
         ids = _sorted_ids(len(self.variables))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlite_utils import Database
 
@@ -154,15 +154,19 @@ def _where(q: ResponseQuery) -> tuple[list[str], list[object]]:
 
 
 _ORDER = {
-    "respondent": "p.row_number {d}, q.position, r.seq",
+    # responses are stored respondent by respondent in file order (see the importer), so
+    # file order is rowid order: no sort needed, and a LIMIT returns at once
+    "respondent": "r.seq {d}",
     "question": "q.position {d}, p.row_number, r.seq",
     "length": "length(r.text) {d}, r.seq",
     "id": "p.external_id {d}, q.position",
 }
 
 
-def ids(db: Database, q: ResponseQuery) -> list[str]:
-    """Ids of the matching responses, in the query's order."""
+def ids(db: Database, q: ResponseQuery, *, limit: int | None = None) -> list[str]:
+    """Ids of the matching responses, in the query's order (at most ``limit``)."""
+    if q.text and q.sort == "respondent":
+        return _text_ids_in_file_order(db, q, limit)
     where, params = _where(q)
     sql = ("SELECT r.id FROM responses r JOIN respondents p ON p.id = r.respondent_id"
            " JOIN questions q ON q.id = r.question_id")
@@ -178,6 +182,28 @@ def ids(db: Database, q: ResponseQuery) -> list[str]:
         if order is None:
             raise ValueError(f"unknown sort {q.sort!r}")
         sql += " ORDER BY " + order.format(d="DESC" if q.descending else "ASC")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [r[0] for r in db.execute(sql, params).fetchall()]
+
+
+def _text_ids_in_file_order(db: Database, q: ResponseQuery, limit: int | None) -> list[str]:
+    """A text search in file order, walking the index's matches in rowid (= file) order.
+
+    The first page then comes back without collecting every match first.
+    """
+    where, params = _where(replace(q, text=None))
+    sql = ("SELECT r.id FROM responses_fts f JOIN responses r ON r.seq = f.rowid"
+           " JOIN respondents p ON p.id = r.respondent_id JOIN questions q ON q.id = r.question_id"
+           " WHERE responses_fts MATCH ?")
+    params = [to_match(q.text or ""), *params]
+    if where:
+        sql += " AND " + " AND ".join(where)
+    sql += " ORDER BY f.rowid " + ("DESC" if q.descending else "ASC")
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 

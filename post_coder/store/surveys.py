@@ -170,6 +170,11 @@ def get_dataset(db: Database, dataset_id: str) -> DatasetInfo | None:
     return found[0] if found else None
 
 
+def has_questions(db: Database) -> bool:
+    """Whether any open-ended question was imported (cheap: no counting)."""
+    return db.execute("SELECT 1 FROM questions LIMIT 1").fetchone() is not None
+
+
 def list_questions(db: Database, dataset_id: str | None = None) -> list[QuestionInfo]:
     """Open-ended questions with their response, blank and non-answer counts."""
     sql = ("SELECT q.id, q.dataset_id, q.column_name, q.wording, q.position,"
@@ -184,12 +189,17 @@ def list_questions(db: Database, dataset_id: str | None = None) -> list[Question
     return [QuestionInfo(*r) for r in db.execute(sql, params).fetchall()]
 
 
-def list_variables(db: Database, dataset_id: str | None = None) -> list[VariableInfo]:
-    """Attribute variables with their type, levels and how many respondents have a value."""
+def list_variables(db: Database, dataset_id: str | None = None, *,
+                   counts: bool = True) -> list[VariableInfo]:
+    """Attribute variables with their type, levels and how many respondents have a value.
+
+    ``counts=False`` skips the counting (``respondents`` is then -1): views that only need
+    names and levels stay fast on large projects.
+    """
+    count = ("(SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
+             "  WHERE x.variable_id = v.id)" if counts else "-1")
     sql = ("SELECT v.id, v.dataset_id, v.name, v.label, v.type, v.levels, v.position,"
-           " (SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
-           "  WHERE x.variable_id = v.id)"
-           " FROM variables v JOIN datasets d ON d.id = v.dataset_id")
+           f" {count} FROM variables v JOIN datasets d ON d.id = v.dataset_id")
     params: list[Any] = []
     if dataset_id is not None:
         sql += " WHERE v.dataset_id = ?"
@@ -215,6 +225,20 @@ def variable_values_for(db: Database, respondent_id: str) -> dict[str, Any]:
         if kind == "multi_select":
             order = {lv: i for i, lv in enumerate(json.loads(levels or "[]"))}
             out[name].sort(key=lambda v: (order.get(v, len(order)), str(v)))
+    return out
+
+
+def variable_values_for_many(db: Database, respondent_ids: list[str],
+                             variable_ids: list[str]) -> dict[tuple[str, str], list[Any]]:
+    """(respondent id, variable id) → values, for a page of respondents at once."""
+    rows = db.execute(
+        "SELECT x.respondent_id, x.variable_id, x.value FROM variable_values x"
+        " WHERE x.respondent_id IN (SELECT value FROM json_each(?))"
+        " AND x.variable_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(respondent_ids)), json.dumps(list(variable_ids))]).fetchall()
+    out: dict[tuple[str, str], list[Any]] = {}
+    for respondent, variable, value in rows:
+        out.setdefault((respondent, variable), []).append(value)
     return out
 
 

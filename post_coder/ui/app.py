@@ -47,13 +47,14 @@ def run_app(*, path: Path | None = None, demo: bool = False, fresh: bool = False
     from post_coder.ui.settings import app_settings
 
     window = MainWindow(app_settings(), ask_coder=screenshot is None)
+    if screenshot is not None:
+        window.resize(1600, 900)
     if demo:
         window.install(open_or_build_demo(fresh=fresh) if path is None else
                        open_or_build_demo(path, fresh=fresh))
     elif path is not None:
         window.install(Project.open(path))
     if screenshot is not None:
-        window.resize(1400, 860)
         render_screenshot(window, screenshot)
         window.close()
         return 0

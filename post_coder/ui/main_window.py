@@ -15,7 +15,7 @@ from post_coder.coding.coders import ensure_coder, list_coders
 from post_coder.demo import open_or_build_demo
 from post_coder.errors import PostCoderError
 from post_coder.project import EXTENSION, Project
-from post_coder.queries import project_summary
+from post_coder.queries import project_totals
 from post_coder.ui import settings as app_settings
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
@@ -45,6 +45,11 @@ class MainWindow(QMainWindow):
         self.status = QLabel()
         self.status.setObjectName("statusCounts")
         self.statusBar().addPermanentWidget(self.status)
+        # counts refresh once after a burst of actions, not on every keystroke's coding
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(250)
+        self._status_timer.timeout.connect(self._update_status)
         self._build_menus()
         self._show_start_page()
         self.resize(1280, 800)
@@ -203,30 +208,41 @@ class MainWindow(QMainWindow):
         memos.addTab(self.response_memo, "Response")
         memos.addTab(self.code_memo, "Code")
         memos.addTab(self.project_memo, "Project")
-        self._dock("Questions", "dockQuestions", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Codebook", "dockCodebook", self.codebook, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self._dock("Memos", "dockMemos", memos, Qt.DockWidgetArea.RightDockWidgetArea)
+        questions = self._dock("Questions", "dockQuestions", self.navigator,
+                               Qt.DockWidgetArea.LeftDockWidgetArea)
+        codes = self._dock("Codebook", "dockCodebook", self.codebook,
+                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        notes = self._dock("Memos", "dockMemos", memos, Qt.DockWidgetArea.RightDockWidgetArea)
+        self._default_sizes = (questions, codes, notes)
+        # menus only: the actions' shortcuts are scoped to their own panels
         for action in self.workspace.actions():
             self.code_menu.addAction(action)
-            self.addAction(action)
         for action in self.codebook.actions():
             self.codebook_menu.addAction(action)
-            self.addAction(action)
         state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            QTimer.singleShot(0, self._size_docks)  # once the window has its size
         app_settings.add_recent_file(self.settings, project.path)
         self.setWindowTitle(f"{project.name} — POST Coder")
         self._update_status()
         self._update_enabled()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _size_docks(self) -> None:
+        if self.session is None:
+            return
+        questions, codes, notes = self._default_sizes
+        self.resizeDocks([questions, notes], [360, 280], Qt.Orientation.Horizontal)
+        self.resizeDocks([questions, codes], [170, 600], Qt.Orientation.Vertical)
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         self.view_menu.addAction(dock.toggleViewAction())
         self._docks.append(dock)
+        return dock
 
     def _choose_coder(self) -> None:
         identity = app_settings.coder_identity(self.settings)
@@ -252,14 +268,14 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return True
         self.settings.setValue("window/state", self.saveState())
+        if self.workspace is not None:
+            self.workspace.model.detach()
         for dock in self._docks:
             self.removeDockWidget(dock)
             self.view_menu.removeAction(dock.toggleViewAction())
             dock.deleteLater()
         self._docks.clear()
         for menu in (self.code_menu, self.codebook_menu):
-            for action in menu.actions():
-                self.removeAction(action)
             menu.clear()
         project = self.session.project
         self.session.deleteLater()
@@ -320,7 +336,7 @@ class MainWindow(QMainWindow):
             self.code_memo.set_target("code", code_id)
 
     def _changed(self, changes: Changes, initiator: object) -> None:
-        self._update_status()
+        self._status_timer.start()
         self._update_enabled()
         if changes.label:
             self.statusBar().showMessage(changes.label, 3000)
@@ -328,10 +344,10 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         if self.session is None:
             return
-        t = project_summary(self.session.project).totals
+        t = project_totals(self.session.project)
         coder = self.session.coder_id
         name = next((c.name for c in list_coders(self.session.project) if c.id == coder),
-                    "no coder set")
+                    "nobody yet (Edit ▸ Change Coder…)")
         self.status.setText(f"{t['respondents']} respondents · {t['responses']} responses · "
                             f"{t['codes']} codes · {t['codings']} codings · coding as {name}")
 

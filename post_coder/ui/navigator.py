@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from post_coder.changes import Changes
@@ -34,11 +34,17 @@ class QuestionNavigator(QWidget):
         layout.addWidget(self.tree)
         layout.addWidget(self.empty)
         session.project_did_change.connect(self._changed)
+        self._later = QTimer(self)  # coded counts refresh once after a burst of codings
+        self._later.setSingleShot(True)
+        self._later.setInterval(300)
+        self._later.timeout.connect(self.reload)
         self.reload()
 
     def _changed(self, changes: Changes, initiator: object) -> None:
-        if changes.datasets or changes.responses or changes.codings:
+        if changes.datasets or changes.responses:
             self.reload()
+        elif changes.codings:
+            self._later.start()
 
     def reload(self) -> None:
         current = self.current_question_id()
@@ -66,6 +72,8 @@ class QuestionNavigator(QWidget):
             ds.setExpanded(True)
         self.tree.setCurrentItem(select)
         self.tree.blockSignals(False)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
         self.tree.resizeColumnToContents(1)
         self.tree.resizeColumnToContents(2)
         has_data = bool(summary.datasets)

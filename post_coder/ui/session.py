@@ -40,7 +40,7 @@ class Session(QObject):
         self.coder_id = coder_id
         self.project.actor = coder_id  # type: ignore[assignment]
 
-    def run(self, parent: QWidget | None, action: Callable[..., Any], *args: Any,
+    def run(self, parent: QWidget | None, action: Callable[..., Any], /, *args: Any,
             initiator: object = None, **kwargs: Any) -> Any:
         """Call ``action(project, *args, **kwargs)``; report its Changes or its error.
 

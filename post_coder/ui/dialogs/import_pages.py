@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from post_coder.errors import PostCoderError
 from post_coder.importing import ImportPlan, inspect_file, sheet_names
 from post_coder.ui.dialogs.import_mapping import MappingTable
+from post_coder.ui.errors import show_unexpected
 
 if TYPE_CHECKING:
     from post_coder.ui.dialogs.import_wizard import ImportWizard
@@ -50,16 +51,22 @@ def error_label(name: str) -> QLabel:
     return label
 
 
-def set_message(label: QLabel, text: str) -> None:
-    label.setText(sentence(text))
+def set_message(label: QLabel, text: str, capitalize: bool = True) -> None:
+    label.setText(sentence(text, capitalize))
     label.setVisible(bool(text))
 
 
-def sentence(text: str) -> str:
+def set_error(label: QLabel, exc: PostCoderError) -> None:
+    """The core's message as it is; it starts with the file name (kept as spelled) if known."""
+    set_message(label, str(exc), capitalize=exc.file is None)
+
+
+def sentence(text: str, capitalize: bool = True) -> str:
     text = text.strip()
     if not text:
         return ""
-    text = text[:1].upper() + text[1:]
+    if capitalize:
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
@@ -115,14 +122,19 @@ class FilePage(QWizardPage):
     def validatePage(self) -> bool:
         """Inspect the file; on a problem say so in plain words and stay on this page."""
         path = self.path()
+        if not path:
+            set_message(self.error, "type the path of the survey file, or choose it with Browse")
+            return False
         sheet = self.sheet_combo.currentText() if self._sheets_for == path else None
         try:
             plan = inspect_file(Path(path), sheet=sheet or None)
         except PostCoderError as exc:
-            set_message(self.error, str(exc))
+            set_error(self.error, exc)
             return False
-        except (OSError, ValueError) as exc:  # a path the system refuses (too long, bad chars)
-            set_message(self.error, f"{Path(path).name}: the file cannot be opened ({exc})")
+        except Exception as exc:  # a bug: say so, with the details one click away
+            show_unexpected(self, exc)
+            set_message(self.error, f"{Path(path).name}: POST Coder could not read this file",
+                        capitalize=False)
             return False
         set_message(self.error, "")
         if self._sheets_for != path:
@@ -152,7 +164,7 @@ class FilePage(QWizardPage):
             return
         try:
             sheets = sheet_names(path)
-        except PostCoderError:
+        except Exception:  # reported in plain words when Next inspects the file
             return
         self._sheets_for = path
         self._show_sheets(sheets)
@@ -221,8 +233,8 @@ class PreviewPage(QWizardPage):
         self.fields["delimiter"].setText(DELIMITERS.get(plan.delimiter or "", plan.delimiter or "")
                                          or "not applicable")
         shown = len(plan.preview)
-        self.fields["rows"].setText(plural(plan.row_count, "respondent")
-                                    + (f" (the first {shown} are shown)" if shown else ""))
+        self.fields["rows"].setText(plural(plan.row_count, "respondent") + (
+            f" (the first {shown} are shown)" if 0 < shown < plan.row_count else ""))
         set_message(self.warnings, " ".join(sentence(w) for w in plan.warnings))
         headers = list(plan.preview[0]) if plan.preview else []
         self.table.clear()
@@ -284,6 +296,9 @@ class MappingPage(QWizardPage):
     def isComplete(self) -> bool:
         return self._wizard.mapped is not None and not self.message.text()
 
+    def validatePage(self) -> bool:
+        return self.isComplete()
+
     def _set_no_id(self, checked: bool) -> None:
         self.no_id.blockSignals(True)
         self.no_id.setChecked(checked)
@@ -300,14 +315,14 @@ class MappingPage(QWizardPage):
         if plan is None:
             return
         id_column = self.table.id_column()
-        problem = ""
+        problem: str | PostCoderError = ""
         mapped = None
         try:
             mapped = plan.with_mapping(id_column=id_column, open_ended=self.table.names("open_ended"),
                                        attributes=self.table.names("attribute"),
                                        types=self.table.type_overrides(plan.columns))
         except PostCoderError as exc:
-            problem = str(exc)
+            problem = exc
         if mapped is not None:
             if not mapped.open_ended:
                 problem = ("choose at least one open-ended question to code: set a column's role "
@@ -318,7 +333,10 @@ class MappingPage(QWizardPage):
             elif mapped.warnings:
                 problem = mapped.warnings[0]
         self._wizard.mapped = None if problem else mapped
-        set_message(self.message, problem)
+        if isinstance(problem, PostCoderError):
+            set_error(self.message, problem)
+        else:
+            set_message(self.message, problem)
         self.completeChanged.emit()
 
 
@@ -332,15 +350,23 @@ def summary_text(plan: ImportPlan) -> str:
              "Open-ended questions to code:"]
     for c in plan.columns:
         if c.role == "open_ended":
-            lines.append(f"  • {c.name}: {plural(c.n_answers, 'answer')}, {c.n_blank:,} blank, "
+            lines.append(f"  • {_title(c.name, c.wording)}")
+            lines.append(f"      {plural(c.n_answers, 'answer')} to code, {c.n_blank:,} blank, "
                          f"{plural(c.n_nonanswer, 'non-answer')}")
     attributes = [c for c in plan.columns if c.role == "attribute"]
     lines += ["", "Attributes:" if attributes else "Attributes: none"]
-    lines += [f"  • {c.name} ({c.type.replace('_', '-')})" for c in attributes]
+    lines += [f"  • {_title(c.name, c.wording)} ({c.type.replace('_', '-')})" for c in attributes]
     skipped = [c.name for c in plan.columns if c.role == "skip"]
     if skipped:
         lines += ["", f"Not imported: {plural(len(skipped), 'column')} ({', '.join(skipped)})"]
     return "\n".join(lines)
+
+
+def _title(name: str, wording: str) -> str:
+    if not wording or wording == name:
+        return name
+    wording = " ".join(wording.split())
+    return f"{name} “{wording[:79] + '…' if len(wording) > 80 else wording}”"
 
 
 class SummaryPage(QWizardPage):
@@ -350,7 +376,7 @@ class SummaryPage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle("Import")
-        self.setSubTitle("Check what will be imported, then press Finish.")
+        self.setSubTitle("Check what will be imported, then press Import.")
         self.text = QPlainTextEdit()
         self.text.setObjectName("summaryText")
         self.text.setReadOnly(True)
@@ -409,5 +435,6 @@ class SummaryPage(QWizardPage):
         """Finish: start the import; the wizard closes itself once it has succeeded."""
         if self._wizard.result is not None:
             return True
-        self._wizard.start_import(self.name.text().strip(), self.again.isChecked())
+        if self.isComplete():
+            self._wizard.start_import(self.name.text().strip(), self.again.isChecked())
         return False

@@ -1,9 +1,9 @@
-"""Qt-free helpers behind the codebook widgets: previews and compound actions.
+"""Codebook refinement beyond single edits: previews and compound actions.
 
-Everything here takes plain core data or the :class:`Project`, never a widget, so it can
-be tested without Qt and moved into :mod:`post_coder.coding` later. The previews are pure
-functions over ``list_codes`` / ``list_codings`` rows; the compound actions each run as
-one ``project.transact`` (one transaction, one undo step) built from core services.
+The previews (what a merge or split would do) are pure functions over ``list_codes`` /
+``list_codings`` rows, so a dialog can show them before anything is written. The compound
+actions (edit several fields, move or copy segments to another code) each run as one
+``project.transact``: one transaction, one audit trail, one undo step.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from post_coder.changes import Changes
 from post_coder.coding import codebook
 from post_coder.coding.codings import apply_code, list_codings, remove_coding
 from post_coder.errors import InputError
-from post_coder.ids import CodeId, CodingId, ResponseId
+from post_coder.ids import CodeId, CoderId, CodingId, ResponseId
 from post_coder.project import Project
-from post_coder.queries import response_rows
+from post_coder.store.responses import rows as response_rows
 from post_coder.store import surveys
 from post_coder.store.codes import Code
 from post_coder.store.codings import CodingRow
@@ -52,6 +52,23 @@ def ancestors(codes: Iterable[Code], code_id: str) -> list[str]:
     while current is not None and current not in out:
         out.append(current)
         current = parent_of.get(current)
+    return out
+
+
+def tree_order(codes: Sequence[Code]) -> list[tuple[Code, int]]:
+    """(code, depth) depth first, each code right after its parent, siblings in order."""
+    ids = {c.id for c in codes}
+    children: dict[str | None, list[Code]] = {}
+    for c in codes:
+        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
+    out: list[tuple[Code, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for c in children.get(parent, ()):
+            out.append((c, depth))
+            walk(c.id, depth + 1)
+
+    walk(None, 0)
     return out
 
 
@@ -191,36 +208,43 @@ def move_codes(project: Project, code_ids: Sequence[str], parent: str | None) ->
 
 # -- moving and copying segments -----------------------------------------------------------
 
-def _chosen_rows(project: Project, coding_ids: Sequence[str]) -> list[CodingRow]:
+def _chosen_rows(project: Project, coding_ids: Sequence[str],
+                 codes: Sequence[str] | None) -> list[CodingRow]:
     wanted = set(coding_ids)
     if not wanted:
         raise InputError("select at least one segment first")
-    rows = [r for r in list_codings(project) if r.id in wanted]
+    among = [CodeId(c) for c in codes] if codes is not None else None
+    rows = [r for r in list_codings(project, codes=among) if r.id in wanted]
     if len(rows) != len(wanted):
         raise InputError("some of the selected segments were removed meanwhile; "
                          "refresh and select them again")
     return rows
 
 
-def copy_segments(project: Project, coding_ids: Sequence[str], target: CodeId) -> Changes:
-    """Code the same segments with ``target`` too (same coder, same span). One action."""
+def copy_segments(project: Project, coding_ids: Sequence[str], target: CodeId, *,
+                  source_codes: Sequence[str] | None = None) -> Changes:
+    """Code the same segments with ``target`` too (same coder, same span). One action.
+
+    ``source_codes`` (the codes the segments are coded with, if known) narrows the read.
+    """
     with project.transact("Copy segments to code") as step:
-        for r in _chosen_rows(project, coding_ids):
-            apply_code(project, ResponseId(r.response_id), target, r.coder_id,  # type: ignore[arg-type]
+        for r in _chosen_rows(project, coding_ids, source_codes):
+            apply_code(project, ResponseId(r.response_id), target, CoderId(r.coder_id),
                        start=r.span_start, end=r.span_end)
     return step.changes
 
 
-def move_segments(project: Project, coding_ids: Sequence[str], target: CodeId) -> Changes:
+def move_segments(project: Project, coding_ids: Sequence[str], target: CodeId, *,
+                  source_codes: Sequence[str] | None = None) -> Changes:
     """Recode segments: apply ``target`` (same coder, same span) and remove the original.
 
     One action, so one Undo restores every segment.
     """
     with project.transact("Move segments to code") as step:
-        for r in _chosen_rows(project, coding_ids):
+        for r in _chosen_rows(project, coding_ids, source_codes):
             if r.code_id == target:
                 continue
-            apply_code(project, ResponseId(r.response_id), target, r.coder_id,  # type: ignore[arg-type]
+            apply_code(project, ResponseId(r.response_id), target, CoderId(r.coder_id),
                        start=r.span_start, end=r.span_end)
             remove_coding(project, CodingId(r.id))
     return step.changes
@@ -236,10 +260,15 @@ class AttributeLookup:
         self._respondent: dict[str, str] = {}
         self._values: dict[str, dict[str, Any]] = {}
 
+    def clear(self) -> None:
+        """Forget what was read (after responses or attributes changed)."""
+        self._respondent.clear()
+        self._values.clear()
+
     def prepare(self, response_ids: Iterable[str]) -> None:
         """Look up the respondents of these responses in one read."""
         missing = [r for r in dict.fromkeys(response_ids) if r not in self._respondent]
-        for row in response_rows(self._project, missing) if missing else []:
+        for row in response_rows(self._project.db, missing) if missing else []:
             self._respondent[row.id] = row.respondent_id
 
     def values(self, response_id: str) -> dict[str, Any]:
@@ -252,9 +281,9 @@ class AttributeLookup:
             self._values[respondent] = surveys.variable_values_for(self._project.db, respondent)
         return self._values[respondent]
 
-    def text(self, response_id: str) -> str:
-        """``dept: EM · role: Attending`` (multi-select values joined by commas)."""
-        return " · ".join(f"{k}: {_show(v)}" for k, v in self.values(response_id).items())
+    def lines(self, response_id: str) -> list[str]:
+        """``["dept: EM", "role: Attending"]`` (multi-select values joined by commas)."""
+        return [f"{k}: {_show(v)}" for k, v in self.values(response_id).items()]
 
 
 def _show(value: Any) -> str:

@@ -1,0 +1,181 @@
+"""The import wizard's column table: one row per column, with a role and a type combo.
+
+Only one column can be the respondent id: choosing a new one turns the old one into
+"Skip". A multi-select question (several columns of the file) can only be an attribute or
+skipped, and keeps its type. The type can be changed for attributes only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableWidget, \
+    QTableWidgetItem, QWidget
+
+from post_coder.importing import ColumnPlan
+
+ROLES = {"id": "Respondent id", "open_ended": "Open-ended question", "attribute": "Attribute",
+         "skip": "Skip"}
+TYPES = {"categorical": "categorical", "ordinal": "ordinal", "numeric": "numeric",
+         "date": "date", "multi_select": "multi-select", "text": "text"}
+HEADERS = ("Column", "Role", "Type", "Answers", "Blank", "Non-answers", "Sample")
+NAME, ROLE, TYPE, ANSWERS, BLANK, NONANSWER, SAMPLE = range(len(HEADERS))
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class MappingTable(QTableWidget):
+    """Edits the role and type of every column of an :class:`ImportPlan`."""
+
+    #: any role or type changed (by the person or by demoting the old id)
+    mapping_changed = Signal()
+    #: a column was made the respondent id
+    id_chosen = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(HEADERS), parent)
+        self.setObjectName("mappingTable")
+        self.setHorizontalHeaderLabels(list(HEADERS))
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(True)
+        rows = self.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().lineSpacing() * 2 + 10)  # name + wording
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in ((NAME, 260), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
+                              (BLANK, 60), (NONANSWER, 90)):
+            self.setColumnWidth(column, width)
+        self._columns: list[ColumnPlan] = []
+
+    # -- filling ---------------------------------------------------------------------------------
+
+    def fill(self, columns: list[ColumnPlan]) -> None:
+        """Show these columns with their suggested roles and types."""
+        self._columns = list(columns)
+        self.setRowCount(0)
+        self.setRowCount(len(columns))
+        for row, column in enumerate(columns):
+            self._fill_row(row, column)
+
+    def _fill_row(self, row: int, column: ColumnPlan) -> None:
+        text = column.name
+        if column.wording and column.wording != column.name:
+            text += "\n" + _short(column.wording, 90)
+        item = QTableWidgetItem(text)
+        item.setToolTip("\n".join(filter(None, [column.wording, column.note and
+                                                  f"({column.note})"])))
+        self.setItem(row, NAME, item)
+        group = len(column.source_columns) > 1
+        role = QComboBox()
+        role.setObjectName(f"mappingRole_{row}")
+        for key, label in ROLES.items():
+            role.addItem(label, key)
+        if group:  # a multi-select question can be neither the id nor a question to code
+            model = role.model()
+            assert isinstance(model, QStandardItemModel)
+            for key in ("id", "open_ended"):
+                model.item(role.findData(key)).setEnabled(False)
+        role.setCurrentIndex(role.findData(column.role))
+        role.setToolTip(f"Suggested: {ROLES[column.role]}"
+                        + (f" ({column.note})" if column.note else ""))
+        kind = QComboBox()
+        kind.setObjectName(f"mappingType_{row}")
+        for key, label in TYPES.items():
+            kind.addItem(label, key)
+        kind.setCurrentIndex(kind.findData(column.type))
+        self.setCellWidget(row, ROLE, role)
+        self.setCellWidget(row, TYPE, kind)
+        for col, value in ((ANSWERS, column.n_answers), (BLANK, column.n_blank),
+                           (NONANSWER, column.n_nonanswer)):
+            number = QTableWidgetItem(f"{value:,}")
+            number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, col, number)
+        sample = QTableWidgetItem("; ".join(_short(s, 40) for s in column.sample[:3]))
+        sample.setToolTip("\n".join(_short(s, 300) for s in column.sample[:5]))
+        self.setItem(row, SAMPLE, sample)
+        self._update_type(row)
+        role.currentIndexChanged.connect(lambda _index, r=row: self._role_changed(r))
+        kind.currentIndexChanged.connect(lambda _index: self.mapping_changed.emit())
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def role_combo(self, row: int) -> QComboBox:
+        combo = self.cellWidget(row, ROLE)
+        assert isinstance(combo, QComboBox)
+        return combo
+
+    def type_combo(self, row: int) -> QComboBox:
+        combo = self.cellWidget(row, TYPE)
+        assert isinstance(combo, QComboBox)
+        return combo
+
+    def row_of(self, name: str) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.name == name)
+
+    def role(self, row: int) -> str:
+        return str(self.role_combo(row).currentData())
+
+    def kind(self, row: int) -> str:
+        return str(self.type_combo(row).currentData())
+
+    def names(self, role: str) -> list[str]:
+        return [c.name for i, c in enumerate(self._columns) if self.role(i) == role]
+
+    def id_column(self) -> str | None:
+        found = self.names("id")
+        return found[0] if found else None
+
+    def type_overrides(self, columns: list[ColumnPlan]) -> dict[str, str]:
+        """Attribute types changed from what the file suggested."""
+        planned = {c.name: c.type for c in columns}
+        return {c.name: self.kind(i) for i, c in enumerate(self._columns)
+                if self.role(i) == "attribute" and self.kind(i) != planned.get(c.name)}
+
+    def choices(self) -> dict[str, tuple[str, str]]:
+        return {c.name: (self.role(i), self.kind(i)) for i, c in enumerate(self._columns)}
+
+    # -- changing ------------------------------------------------------------------------------
+
+    def apply_choices(self, choices: dict[str, tuple[str, str]]) -> None:
+        """Set roles and types by column name (columns not named keep theirs), quietly."""
+        for i, c in enumerate(self._columns):
+            if c.name in choices:
+                role, kind = choices[c.name]
+                self._set_quietly(self.role_combo(i), role)
+                self._set_quietly(self.type_combo(i), kind)
+                self._update_type(i)
+
+    def clear_id(self) -> None:
+        """No respondent id: the id column (if any) is skipped."""
+        for i in range(self.rowCount()):
+            if self.role(i) == "id":
+                self._set_quietly(self.role_combo(i), "skip")
+                self._update_type(i)
+
+    def _role_changed(self, row: int) -> None:
+        if self.role(row) == "id":
+            for i in range(self.rowCount()):
+                if i != row and self.role(i) == "id":
+                    self._set_quietly(self.role_combo(i), "skip")
+                    self._update_type(i)
+            self.id_chosen.emit()
+        self._update_type(row)
+        self.mapping_changed.emit()
+
+    def _update_type(self, row: int) -> None:
+        """The type matters (and can change) for attributes only; a group stays multi-select."""
+        group = len(self._columns[row].source_columns) > 1
+        self.type_combo(row).setEnabled(self.role(row) == "attribute" and not group)
+
+    @staticmethod
+    def _set_quietly(combo: QComboBox, key: str) -> None:
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(0, combo.findData(key)))
+        combo.blockSignals(False)

@@ -1,0 +1,273 @@
+"""The active codebook as a tree: Name (with color swatch) and Respondents.
+
+Rows come from :func:`post_coder.queries.codebook_table`. When an action changes only
+texts, colors or counts, the model updates in place (``dataChanged``), so views keep
+their expansion and selection; when the tree's shape changes it resets, and the owner
+(:class:`~post_coder.ui.codebook_panel.CodebookPanel`) restores expansion and selection by
+code id. Dragging codes onto a code re-parents them; dropping on the empty area moves
+them to the top level. Each drop is one action through ``session.run``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QWidget
+
+from post_coder.changes import Changes
+from post_coder.queries import codebook_table
+from post_coder.coding import refine
+from post_coder.ui.session import Session
+
+MIME_TYPE = "application/x-postcoder-code-ids"
+CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Name", "Respondents")
+NAME, RESPONDENTS = 0, 1
+
+
+@dataclass
+class _Node:
+    key: int
+    code_id: str
+    info: dict[str, Any]
+    parent: "_Node | None" = None
+    row: int = 0
+    children: list["_Node"] = field(default_factory=list)
+
+
+class CodebookModel(QAbstractItemModel):
+    """A tree of the active codes; refreshes itself on ``Changes.codes``/``codings``.
+
+    Respondents shows distinct respondents coded with the code; a parent also shows, in
+    parentheses, those coded with it or any code below it.
+    """
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        #: parent for error messages shown by drops
+        self.error_parent: QWidget | None = None
+        self._keys: dict[str, int] = {}
+        self._nodes: dict[int, _Node] = {}
+        self._roots: list[_Node] = []
+        self._load()
+        session.project_did_change.connect(self._on_project_did_change)
+
+    # -- loading -----------------------------------------------------------------------
+    def _key(self, code_id: str) -> int:
+        if code_id not in self._keys:
+            self._keys[code_id] = len(self._keys) + 1
+        return self._keys[code_id]
+
+    def _build(self) -> tuple[list[_Node], dict[int, _Node]]:
+        table = codebook_table(self.session.project)
+        nodes = {row["id"]: _Node(self._key(row["id"]), row["id"], row) for row in table}
+        roots: list[_Node] = []
+        for row in table:
+            node = nodes[row["id"]]
+            parent = nodes.get(row["parent_id"]) if row["parent_id"] else None
+            siblings = parent.children if parent else roots
+            node.parent, node.row = parent, len(siblings)
+            siblings.append(node)
+        return roots, {n.key: n for n in nodes.values()}
+
+    def _load(self) -> None:
+        self._roots, self._nodes = self._build()
+
+    @staticmethod
+    def _shape(roots: list[_Node]) -> list[tuple[str, tuple]]:
+        return [(n.code_id, tuple(CodebookModel._shape(n.children))) for n in roots]
+
+    def refresh(self) -> None:
+        """Re-read the codebook; in place when only texts or counts changed."""
+        roots, nodes = self._build()
+        if self._shape(roots) != self._shape(self._roots):
+            self.beginResetModel()
+            self._roots, self._nodes = roots, nodes
+            self.endResetModel()
+            return
+        for key, node in nodes.items():
+            self._nodes[key].info = node.info
+        self._changed(self._roots, QModelIndex())
+
+    def _changed(self, siblings: list[_Node], parent: QModelIndex) -> None:
+        if not siblings:
+            return
+        self.dataChanged.emit(self.index(0, 0, parent),
+                              self.index(len(siblings) - 1, len(COLUMNS) - 1, parent))
+        for node in siblings:
+            self._changed(node.children, self.index(node.row, 0, parent))
+
+    def _on_project_did_change(self, changes: Changes, initiator: object) -> None:
+        if changes.codes or changes.codings or changes.project:
+            self.refresh()
+
+    # -- look-ups for views ------------------------------------------------------------
+    def code_id(self, index: QModelIndex) -> str | None:
+        node = self._node(index)
+        return node.code_id if node else None
+
+    def code_info(self, code_id: str) -> dict[str, Any] | None:
+        node = self._nodes.get(self._keys.get(code_id, 0))
+        return node.info if node else None
+
+    def index_of(self, code_id: str, column: int = 0) -> QModelIndex:
+        node = self._nodes.get(self._keys.get(code_id, 0))
+        if node is None:
+            return QModelIndex()
+        return self.createIndex(node.row, column, node.key)
+
+    def code_ids(self) -> list[str]:
+        """Every code in the tree, depth first in display order."""
+        out: list[str] = []
+
+        def walk(nodes: list[_Node]) -> None:
+            for n in nodes:
+                out.append(n.code_id)
+                walk(n.children)
+
+        walk(self._roots)
+        return out
+
+    def _node(self, index: QModelIndex) -> _Node | None:
+        if not index.isValid():
+            return None
+        return self._nodes.get(index.internalId())
+
+    def _children(self, index: QModelIndex) -> list[_Node]:
+        if not index.isValid():
+            return self._roots
+        node = self._node(index)
+        return node.children if node and index.column() == 0 else []
+
+    # -- QAbstractItemModel ------------------------------------------------------------
+    def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
+        siblings = self._children(parent)
+        if not (0 <= row < len(siblings) and 0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column, siblings[row].key)
+
+    def parent(self, index: QModelIndex | None = None) -> Any:  # type: ignore[override]
+        if index is None:  # QObject.parent()
+            return QObject.parent(self)
+        node = self._node(index)
+        if node is None or node.parent is None:
+            return QModelIndex()
+        return self.createIndex(node.parent.row, 0, node.parent.key)
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return len(self._children(parent))
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:
+        return bool(self._children(parent))
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self._node(index)
+        if node is None:
+            return None
+        info, column = node.info, index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == NAME:
+                return info["name"]
+            if node.children:  # own count, then with sub-codes: "0 (38)"
+                return f"{info['respondents']} ({info['respondents_with_children']})"
+            return str(info["respondents"])
+        if role == Qt.ItemDataRole.DecorationRole and column == NAME:
+            return QColor(info["color"])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _tooltip(info, bool(node.children))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == RESPONDENTS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == CODE_ID_ROLE:
+            return node.code_id
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+
+    # -- drag and drop -----------------------------------------------------------------
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+        ids = list(dict.fromkeys(i for i in (self.code_id(x) for x in indexes) if i))
+        data = QMimeData()
+        data.setData(MIME_TYPE, "\n".join(ids).encode("utf-8"))
+        return data
+
+    def _drop_target(self, data: QMimeData, parent: QModelIndex) -> tuple[list[str], str | None,
+                                                                           bool]:
+        """(dragged ids, new parent id, allowed)."""
+        if data is None or not data.hasFormat(MIME_TYPE):
+            return [], None, False
+        raw = bytes(data.data(MIME_TYPE).data()).decode("utf-8")
+        ids = [i for i in raw.split("\n") if i and i in self._keys and self.code_info(i)]
+        target = self.code_id(parent) if parent.isValid() else None
+        if not ids:
+            return [], target, False
+        above: set[str] = set()
+        node = self._node(parent)
+        while node is not None:  # the target and everything it sits in
+            above.add(node.code_id)
+            node = node.parent
+        if above & set(ids):
+            return ids, target, False  # a code cannot go inside itself
+        if all(self.code_info(cid)["parent_id"] == target for cid in ids):
+            return ids, target, False  # already there
+        return ids, target, True
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex) -> bool:
+        return self._drop_target(data, parent)[2]
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex) -> bool:
+        if action == Qt.DropAction.IgnoreAction:
+            return True
+        ids, target, allowed = self._drop_target(data, parent)
+        if not allowed:
+            return False
+        result = self.session.run(self.error_parent, refine.move_codes, ids, target,
+                                  initiator=self)
+        return result is not None
+
+
+def _tooltip(info: dict[str, Any], has_children: bool) -> str:
+    lines = [f"<b>{_esc(info['name'])}</b>"]
+    if info.get("definition"):
+        lines.append(_esc(info["definition"]))
+    for label, key in (("Include", "inclusion"), ("Exclude", "exclusion"),
+                       ("Example", "example")):
+        if info.get(key):
+            lines.append(f"<i>{label}:</i> {_esc(info[key])}")
+    counts = f"{info['respondents']} respondents, {info['codings']} codings"
+    if has_children:
+        counts += f"; {info['respondents_with_children']} respondents with sub-codes"
+    lines.append(counts)
+    return "<br>".join(lines)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

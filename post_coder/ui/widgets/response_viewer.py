@@ -1,0 +1,234 @@
+"""One response in full: coded spans tinted in their code colors, codings as chips, attributes.
+
+Spans in the core count Unicode code points; a Qt text document counts UTF-16 code units
+(an emoji or 𝒳 takes two) and turns a "\\r\\n" pair into one paragraph break. The two
+functions :func:`to_document` and :func:`to_code_points` convert between them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from functools import lru_cache
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter,
+                               QTextEdit, QToolButton, QVBoxLayout, QWidget)
+
+from post_coder.changes import Changes
+from post_coder.coding.codings import codings_for_response, remove_coding
+from post_coder.store.codings import Coding
+from post_coder.ui.models import reads
+from post_coder.ui.session import Session
+
+TINT_ALPHA = 70
+PLACEHOLDER = "Select a response to read and code it."
+
+
+@lru_cache(maxsize=16)
+def _offsets(text: str) -> tuple[int, ...] | None:
+    """Document position of each code point index (0…len), or None when they are equal."""
+    if "\r\n" not in text and (text.isascii() or all(ord(c) <= 0xFFFF for c in text)):
+        return None
+    out, pos = [0], 0
+    for i, ch in enumerate(text):
+        if not (ch == "\n" and i and text[i - 1] == "\r"):
+            pos += 2 if ord(ch) > 0xFFFF else 1
+        out.append(pos)
+    return tuple(out)
+
+
+def to_document(text: str, index: int) -> int:
+    """Code point index in ``text`` → position in a QTextDocument holding ``text``."""
+    offsets = _offsets(text)
+    return index if offsets is None else offsets[max(0, min(index, len(text)))]
+
+
+def to_code_points(text: str, position: int) -> int:
+    """QTextDocument position → code point index in ``text`` (past a whole "\\r\\n")."""
+    offsets = _offsets(text)
+    if offsets is None:
+        return max(0, min(position, len(text)))
+    return max(0, bisect_right(offsets, position) - 1)
+
+
+def tint(color: str, alpha: int = TINT_ALPHA) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+class ResponseViewer(QWidget):
+    """Shows one response; ``selected_span()`` is the text selection in code points."""
+
+    #: a coding was removed from the response shown (its id)
+    coding_removed = Signal(str)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("responseViewer")
+        self.session = session
+        self._response_id: str | None = None
+        self._text = ""
+        self._build()
+        self.show_response(None)
+        session.project_did_change.connect(self._on_project_changed)
+
+    def _build(self) -> None:
+        self.header = QLabel(objectName="responseHeader", wordWrap=True,
+                             textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text_edit = QTextEdit(objectName="responseText", readOnly=True,
+                                   placeholderText=PLACEHOLDER)
+        self.text_edit.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                               | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.chips = QWidget(objectName="codingChips")
+        self._chips_layout = QVBoxLayout(self.chips)
+        self._chips_layout.setContentsMargins(0, 0, 0, 0)
+        self.attributes = QLabel(objectName="respondentAttributes", wordWrap=True,
+                                 textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse,
+                                 alignment=Qt.AlignmentFlag.AlignTop)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(QLabel("<b>Codes</b>"))
+        side_layout.addWidget(self.chips)
+        side_layout.addWidget(QLabel("<b>Respondent</b>"))
+        side_layout.addWidget(self.attributes)
+        side_layout.addStretch(1)
+        scroll = QScrollArea(objectName="viewerSidePanel", widgetResizable=True)
+        scroll.setMinimumWidth(260)
+        scroll.setWidget(side)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.header)
+        left_layout.addWidget(self.text_edit, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="viewerSplitter")
+        splitter.addWidget(left)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([600, 400])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+    # -- public ------------------------------------------------------------------------------
+    @property
+    def response_id(self) -> str | None:
+        return self._response_id
+
+    def show_response(self, response_id: str | None) -> None:
+        """Show this response (None: nothing); keeps the text selection when it is the same."""
+        same = response_id is not None and response_id == self._response_id
+        span = self.selected_span() if same else None
+        row = reads.response_row(self.session.project, response_id) if response_id else None
+        self._response_id = row.id if row else None
+        self._text = row.text if row else ""
+        self.text_edit.setPlainText(self._text)
+        self.header.setText(f"<b>{_html(row.respondent)}</b> · {_html(row.question)}"
+                            if row else "")
+        codings = codings_for_response(self.session.project, row.id) if row else []
+        self._show_codings(codings)
+        self._show_attributes(reads.respondent_attributes(self.session.project,
+                                                          row.respondent_id) if row else [])
+        if span is not None:
+            self.select_span(*span)
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as (start, end) code points, end exclusive; None if none."""
+        cursor = self.text_edit.textCursor()
+        if not cursor.hasSelection() or self._response_id is None:
+            return None
+        start = to_code_points(self._text, cursor.selectionStart())
+        end = to_code_points(self._text, cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select code points ``start:end`` in the text shown."""
+        cursor = QTextCursor(self.text_edit.document())
+        cursor.setPosition(to_document(self._text, start))
+        cursor.setPosition(to_document(self._text, end), QTextCursor.MoveMode.KeepAnchor)
+        self.text_edit.setTextCursor(cursor)
+
+    # -- codings -----------------------------------------------------------------------------
+    def _show_codings(self, codings: list[Coding]) -> None:
+        project = self.session.project
+        codes = reads.codes_by_id(project) if codings else {}
+        coders = {c.id: c for c in reads.coders(project)} if codings else {}
+        while self._chips_layout.count():
+            item = self._chips_layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().hide()
+                item.widget().deleteLater()
+        ordered = sorted(codings, key=lambda c: (c.span_start is not None, c.span_start or 0,
+                                                 codes[c.code_id].name if c.code_id in codes
+                                                 else ""))
+        selections = []
+        for coding in ordered:
+            code = codes.get(coding.code_id)
+            coder = coders.get(coding.coder_id)
+            color = code.color if code else "#888888"
+            self._chips_layout.addWidget(self._chip(coding, code.name if code else "?",
+                                                    coder.initials if coder else "?",
+                                                    coder.name if coder else "", color))
+            if coding.span_start is not None and coding.span_end is not None:
+                selections.append(self._highlight(coding.span_start, coding.span_end, color))
+        if not codings:
+            self._chips_layout.addWidget(QLabel("No codes yet", objectName="noCodesLabel"))
+        self.text_edit.setExtraSelections(selections)
+
+    def _highlight(self, start: int, end: int, color: str) -> QTextEdit.ExtraSelection:
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.text_edit.document())
+        cursor.setPosition(to_document(self._text, start))
+        cursor.setPosition(to_document(self._text, end), QTextCursor.MoveMode.KeepAnchor)
+        fmt = QTextCharFormat()
+        fmt.setBackground(tint(color))
+        selection.cursor, selection.format = cursor, fmt
+        return selection
+
+    def _chip(self, coding: Coding, name: str, initials: str, coder: str,
+              color: str) -> QWidget:
+        chip = QFrame(objectName="codingChip")
+        chip.setProperty("coding_id", coding.id)
+        light = tint(color, 50)
+        chip.setStyleSheet(
+            f"QFrame#codingChip {{ background: rgba({light.red()}, {light.green()}, "
+            f"{light.blue()}, {light.alpha()}); border: 1px solid {color}; border-radius: 8px; }}")
+        layout = QHBoxLayout(chip)
+        layout.setContentsMargins(6, 1, 2, 1)
+        span = coding.span_start is not None and coding.span_end is not None
+        excerpt = f' <a href="span">“{_html(self._excerpt(coding))}”</a>' if span else ""
+        label = QLabel(f"<b>{_html(name)}</b> · {_html(initials)}{excerpt}",
+                       objectName="codingChipLabel")
+        label.setToolTip(f"{name}, coded by {coder}" + (" (click the quote to select the span)"
+                                                        if span else " (whole response)"))
+        label.linkActivated.connect(lambda _: self.select_span(coding.span_start, coding.span_end))
+        remove = QToolButton(objectName="removeCodingButton", text="✕", autoRaise=True,
+                             toolTip=f"Remove this coding of “{name}” by {coder}")
+        remove.setProperty("coding_id", coding.id)
+        remove.clicked.connect(lambda: self._remove(coding.id))
+        layout.addWidget(label, 1)
+        layout.addWidget(remove)
+        return chip
+
+    def _excerpt(self, coding: Coding) -> str:
+        part = " ".join(self._text[coding.span_start:coding.span_end].split())
+        return part if len(part) <= 24 else part[:23] + "…"
+
+    def _remove(self, coding_id: str) -> None:
+        if self.session.run(self, remove_coding, coding_id, initiator=self) is not None:
+            self.coding_removed.emit(coding_id)
+
+    # -- attributes and refresh --------------------------------------------------------------
+    def _show_attributes(self, pairs: list[tuple[str, str]]) -> None:
+        self.attributes.setText("<br>".join(f"{_html(label)}: <b>{_html(value)}</b>"
+                                            for label, value in pairs))
+
+    def _on_project_changed(self, changes: Changes, initiator: object) -> None:
+        if changes.codings or changes.codes or changes.coders or changes.responses:
+            self.show_response(self._response_id)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,375 @@
+"""The coding workspace: filters on top, the response grid, the response viewer below.
+
+The main window puts :class:`CodingWorkspace` in its centre and adds ``actions()`` to its
+Code menu. Every write goes through ``Session.run``; the grid and the viewer refresh from
+``project_did_change`` like any other view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
+                               QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout,
+                               QWidget)
+
+from post_coder.changes import Changes
+from post_coder.coding import codings
+from post_coder.errors import InputError, PostCoderError
+from post_coder.queries import ResponseQuery, response_ids
+from post_coder.ui.errors import show_error
+from post_coder.ui.models import reads
+from post_coder.ui.models.response_table import (CODED, CODES, QUESTION, RESPONDENT, RESPONSE,
+                                                 ResponseTableModel)
+from post_coder.ui.session import Session
+from post_coder.ui.widgets.code_palette import CodePalette
+from post_coder.ui.widgets.filter_bar import FilterBar
+from post_coder.ui.widgets.response_viewer import ResponseViewer
+
+NO_SURVEY = "Import a survey to start coding: File ▸ Import Survey… (Ctrl+I)"
+NO_MATCHES = "No responses match these filters."
+NO_CODER = ("no coder is chosen yet; choose who is coding with Edit ▸ Change Coder… "
+            "(each coder's codes are kept apart)")
+PINS = 9
+COLUMN_WIDTHS = {RESPONDENT: 100, QUESTION: 170, CODES: 230, CODED: 56}
+
+
+class CodingWorkspace(QWidget):
+    """Find responses, read them and code them (see the module docstring)."""
+
+    #: the response shown in the viewer changed (its id, or None)
+    response_selected = Signal(object)
+    #: the codes on keys 1–9 changed (list of code ids)
+    pinned_codes_changed = Signal(list)
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("codingWorkspace")
+        self.session = session
+        self.palette: CodePalette | None = None
+        self._current: str | None = None
+        self._pinned: list[str] | None = None  # None: the default (first leaf codes)
+        self._resetting = False
+        self.filter_bar = FilterBar(session, self)
+        self.model = ResponseTableModel(session.project, self.filter_bar.current_query(), self)
+        self.viewer = ResponseViewer(session, self)
+        self._build()
+        self._actions = self._make_actions()
+        self._connect()
+        self._refresh_pins()
+        self._after_reset()
+
+    # -- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.table = self._make_table()
+        self.empty_label = QLabel(objectName="emptyStateLabel",
+                                  alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.empty_clear = QPushButton("Clear filters", objectName="emptyClearButton", flat=True)
+        self.empty_clear.setStyleSheet("color: palette(link); text-decoration: underline;")
+        self.empty_clear.clicked.connect(self.filter_bar.clear)
+        empty = QWidget(objectName="emptyState")
+        empty_layout = QVBoxLayout(empty)
+        empty_layout.addStretch(1)
+        empty_layout.addWidget(self.empty_label)
+        empty_layout.addWidget(self.empty_clear, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_layout.addStretch(1)
+        self.stack = QStackedWidget(objectName="responseStack")
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(empty)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="workspaceSplitter")
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.viewer)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.count_label = QLabel(objectName="responseCount")
+        self.status = QLabel(objectName="workspaceStatus")
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.count_label)
+        status_row.addStretch(1)
+        status_row.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter_bar)
+        layout.addLayout(status_row)
+        layout.addWidget(self.splitter, 1)
+        self.setFocusProxy(self.table)
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(objectName="responseTable")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.setWordWrap(False)
+        table.setAlternatingRowColors(True)
+        rows = table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setDefaultSectionSize(120)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(RESPONSE, QHeaderView.ResizeMode.Stretch)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.AscendingOrder)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.setToolTip("Click a column to sort; right-click to show attribute columns")
+        return table
+
+    def _make_actions(self) -> list[QAction]:
+        area, everywhere = self.splitter, self
+        specs = [
+            ("nextResponseAction", "Next response", "Alt+Down", self.next_response, area),
+            ("previousResponseAction", "Previous response", "Alt+Up", self.previous_response,
+             area),
+            ("nextUncodedAction", "Next uncoded response", "Ctrl+U", self.next_uncoded,
+             everywhere),
+            ("codePaletteAction", "Code palette…", "Ctrl+K", self.open_palette, everywhere),
+        ]
+        actions = [self._action(*spec) for spec in specs]
+        self._pin_actions = [
+            self._action(f"applyPinnedCode{n}", f"Apply pinned code {n}", str(n),
+                         lambda n=n: self.apply_pinned(n), area) for n in range(1, PINS + 1)]
+        return actions + self._pin_actions
+
+    def _action(self, name: str, text: str, keys: str, slot: Callable[[], object],
+                owner: QWidget) -> QAction:
+        action = QAction(text, self, objectName=name)
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        where = ("the response list or viewer" if owner is self.splitter
+                 else "the coding workspace")
+        action.setToolTip(f"{text} ({keys}; works in {where})")
+        action.triggered.connect(lambda _=False: slot())
+        owner.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.filter_bar.query_changed.connect(self._on_query_changed)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
+        self.model.loading_did_finish.connect(self._update_empty_state)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        header = self.table.horizontalHeader()
+        header.sortIndicatorChanged.connect(self._on_sort_clicked)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.attribute_columns_menu().popup(header.mapToGlobal(pos)))
+        self.session.project_did_change.connect(self._on_project_changed)
+
+    # -- public API --------------------------------------------------------------------------
+    def actions(self) -> list[QAction]:  # type: ignore[override]
+        """The Code menu's actions (next, next uncoded, palette, pinned codes 1–9)."""
+        return list(self._actions)
+
+    def current_response_id(self) -> str | None:
+        return self._current
+
+    def set_question(self, question_id: str | None) -> None:
+        self.filter_bar.set_question(question_id)
+
+    def set_filter_code(self, code_id: str | None) -> None:
+        """Show only responses coded with this code (and its sub-codes)."""
+        self.filter_bar.set_code(code_id)
+
+    def select_response(self, response_id: str) -> bool:
+        """Select the row of this response if the list holds it."""
+        row = self.model.row_of(response_id)
+        if row >= 0:
+            self._select_row(row)
+        return row >= 0
+
+    def apply_code(self, code_id: str) -> None:
+        """Code the current response (only the selected span, if text is selected)."""
+        response = self._current
+        if response is None:
+            self.say("Select a response first.")
+            return
+        coder = self.session.coder_id
+        if coder is None:
+            show_error(self, InputError(NO_CODER))
+            return
+        span = self.viewer.selected_span() if self.viewer.response_id == response else None
+        start, end = span if span else (None, None)
+        self.session.run(self, codings.apply_code, response, code_id, coder,
+                         start=start, end=end, initiator=self)
+
+    def pinned_codes(self) -> list[str]:
+        """The codes on keys 1–9 (default: the first nine active leaf codes)."""
+        if self._pinned is not None:
+            return list(self._pinned)
+        return [t.code.id for t in reads.code_tree(self.session.project) if t.is_leaf][:PINS]
+
+    def set_pinned_codes(self, code_ids: list[str] | None) -> None:
+        """Put these codes on keys 1–9 (None: back to the default)."""
+        self._pinned = None if code_ids is None else list(dict.fromkeys(code_ids))[:PINS]
+        self._refresh_pins()
+
+    def apply_pinned(self, number: int) -> None:
+        pins = self.pinned_codes()
+        if number > len(pins):
+            self.say(f"No code is pinned to key {number}.")
+            return
+        self.apply_code(pins[number - 1])
+
+    def open_palette(self) -> CodePalette | None:
+        """Ctrl+K: the type-ahead code palette for the current response."""
+        if self.session.coder_id is None:
+            show_error(self, InputError(NO_CODER))
+            return None
+        if self._current is None:
+            self.say("Select a response first.")
+            return None
+        palette = CodePalette(self.session, self.pinned_codes(), self)
+        palette.code_chosen.connect(self.apply_code)
+        palette.finished.connect(palette.deleteLater)
+        self.palette = palette
+        palette.open()
+        return palette
+
+    def next_response(self) -> None:
+        self._select_row(min(self.model.rowCount() - 1, self._current_row() + 1))
+
+    def previous_response(self) -> None:
+        self._select_row(max(0, self._current_row() - 1))
+
+    def next_uncoded(self) -> None:
+        """Jump to the next response in the list (after the current) you have not coded."""
+        coder = self.session.coder_id
+        if coder is None:
+            show_error(self, InputError(NO_CODER))
+            return
+        uncoded = set(response_ids(self.session.project, ResponseQuery(
+            question_ids=self.model.query.question_ids, coded=False, coder_ids=(coder,))))
+        ids = self.model.response_ids()
+        start = self._current_row() + 1
+        for offset, response in enumerate(ids[start:] + ids[:start]):
+            if response in uncoded:
+                self._select_row((start + offset) % len(ids))
+                if start + offset >= len(ids):
+                    self.say("Back at the top of the list.")
+                return
+        self.say("Every response in this list has your codes.")
+
+    def attribute_columns(self) -> list[str]:
+        return self.model.attribute_columns()
+
+    def set_attribute_columns(self, variable_ids: list[str]) -> None:
+        """Show these respondent attributes (variable ids) as grid columns."""
+        self.model.set_attribute_columns(variable_ids)
+
+    def attribute_columns_menu(self) -> QMenu:
+        """A menu of attributes to tick as columns (the header's context menu)."""
+        menu = QMenu("Attribute columns", self, objectName="attributeColumnsMenu")
+        shown = set(self.model.attribute_columns())
+        for variable in reads.variables(self.session.project):
+            action = menu.addAction(variable.label or variable.name)
+            action.setCheckable(True)
+            action.setChecked(variable.id in shown)
+            action.toggled.connect(lambda on, v=variable.id: self._toggle_column(v, on))
+        if menu.isEmpty():
+            menu.addAction("No attributes imported").setEnabled(False)
+        return menu
+
+    def say(self, text: str) -> None:
+        """A short note beside the response count (cleared by the next selection)."""
+        self.status.setText(text)
+
+    # -- selection ---------------------------------------------------------------------------
+    def _current_row(self) -> int:
+        return self.model.row_of(self._current)
+
+    def _select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if self._resetting:
+            return
+        response = self.model.response_id(current.row()) if current.isValid() else None
+        if response != self._current:
+            self._show(response)
+
+    def _show(self, response: str | None) -> None:
+        self._current = response
+        self.status.clear()
+        self.viewer.show_response(response)
+        self.response_selected.emit(response)
+
+    def _before_reset(self) -> None:
+        self._resetting = True
+
+    def _after_reset(self) -> None:
+        """New id list: keep the same response selected if it is still listed."""
+        self._resetting = False
+        row = self.model.row_of(self._current)
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self._select_row(row)
+        response = self.model.response_id(row)
+        if response != self._current:  # the view does not always signal the change
+            self._show(response)
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        survey = reads.has_survey(self.session.project)
+        rows = self.model.rowCount()
+        self.filter_bar.setEnabled(survey)
+        self.empty_label.setText(NO_MATCHES if survey else NO_SURVEY)
+        self.empty_clear.setVisible(survey)
+        self.stack.setCurrentIndex(0 if rows else 1)
+        more = "" if self.model.complete else "+ (counting…)"
+        self.count_label.setText(f"{rows:,}{more} response{'s' if rows != 1 else ''}"
+                                 if survey else "")
+
+    # -- reacting ----------------------------------------------------------------------------
+    def _on_query_changed(self, query: ResponseQuery) -> None:
+        current = self.model.query
+        try:
+            self.model.set_query(replace(query, sort=current.sort, descending=current.descending))
+        except PostCoderError as exc:
+            self.filter_bar.show_hint(str(exc))
+
+    def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
+        before = self.model.query
+        self.model.sort(column, order)
+        if self.model.query is before and self.model.sort_column() != column:
+            header = self.table.horizontalHeader()
+            with QSignalBlocker(header):  # not a sortable column: put the arrow back
+                header.setSortIndicator(self.model.sort_column(), _order(before.descending))
+
+    def _toggle_column(self, variable_id: str, on: bool) -> None:
+        shown = [v for v in self.model.attribute_columns() if v != variable_id]
+        self.set_attribute_columns(shown + [variable_id] if on else shown)
+
+    def _on_project_changed(self, changes: Changes, initiator: object) -> None:
+        self.model.apply_changes(changes)
+        if changes.codes:
+            self._refresh_pins()
+        if changes.responses or changes.datasets:
+            self._update_empty_state()
+
+    def _refresh_pins(self) -> None:
+        tree = {t.code.id: t.code.name for t in reads.code_tree(self.session.project)}
+        if self._pinned is not None:
+            self._pinned = [c for c in self._pinned if c in tree]
+        pins = self.pinned_codes()
+        for n, action in enumerate(self._pin_actions, start=1):
+            name = tree.get(pins[n - 1]) if n <= len(pins) else None
+            action.setText(f"Apply pinned code {n}: {name}" if name else
+                           f"Apply pinned code {n} (none)")
+        self.pinned_codes_changed.emit(pins)
+
+
+def _order(descending: bool) -> Qt.SortOrder:
+    return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder

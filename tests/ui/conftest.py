@@ -1,0 +1,44 @@
+"""UI fixtures: the demo project, built once per test run and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from post_coder.coding.coders import list_coders
+from post_coder.demo import build_demo
+from post_coder.project import Project
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project file, built once (75 respondents, 2 questions, 16 codes, 2 coders)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.postcoder"
+    build_demo(path).close()
+    return path
+
+
+@pytest.fixture
+def demo_project(demo_template: Path, tmp_path: Path):
+    """A fresh copy of the demo project, open; closed after the test."""
+    target = tmp_path / "demo.postcoder"
+    for suffix in ("", "-wal"):
+        source = Path(str(demo_template) + suffix)
+        if source.exists():
+            shutil.copyfile(source, Path(str(target) + suffix))
+    project = Project.open(target)
+    yield project
+    try:
+        project.close()
+    except Exception:
+        pass
+
+
+@pytest.fixture
+def session(demo_project: Project):
+    """A Session on the demo copy, coding as its first coder (Maya Chen)."""
+    from post_coder.ui.session import Session
+
+    return Session(demo_project, coder_id=list_coders(demo_project)[0].id)
