@@ -47,7 +47,7 @@ def test_parent_already_in_codebook(project, tmp_path):
 
 
 @pytest.mark.parametrize("body,msg", [
-    ("label,parent\nX,\n", "needs a column called name"),
+    ("label,parent\nX,\n", "needs the column name; missing: name"),
     ("name,parent\n", "has no codes"),
     ("name,parent\nA,\n,\n", 'row 3, column "name": the code name is empty'),
     ("name,parent\nA,\na,\n", "listed twice (also row 2)"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import re
+from pathlib import Path
 
 from post_coder.errors import InputError
 
@@ -40,3 +42,30 @@ def did_you_mean(name: str, candidates: list[str]) -> str:
     if not close:
         return ""
     return " Did you mean " + " or ".join(f'"{c}"' for c in close) + "?"
+
+
+def read_csv_table(path: Path, required: tuple[str, ...], what: str
+                   ) -> list[tuple[int, dict[str, str]]]:
+    """(spreadsheet row number, cells by lower-case column) of a small UTF-8 CSV we read.
+
+    Missing file, wrong encoding, broken quoting or a missing ``required`` column give one
+    plain :class:`InputError` naming the file; cells are stripped.
+    """
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = [(h or "").strip().lower() for h in reader.fieldnames or []]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise InputError(f"the {what} needs the column{'s' if len(required) > 1 else ''}"
+                                 f" {', '.join(required)}; missing: {', '.join(missing)}",
+                                 file=path, row=1)
+            reader.fieldnames = header
+            return [(i, {k: (v or "").strip() for k, v in r.items() if k})
+                    for i, r in enumerate(reader, start=2)]
+    except FileNotFoundError as exc:
+        raise InputError("there is no such file", file=path) from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("the file is not UTF-8 text; save it as CSV UTF-8", file=path) from exc
+    except csv.Error as exc:
+        raise InputError(f"the file is not a readable CSV ({exc})", file=path) from exc

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from post_coder.changes import Changes
+from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, list_codes
 from post_coder.errors import InputError, PostCoderError
 from post_coder.project import Project
@@ -63,21 +64,7 @@ def import_codebook_csv(project: Project, path: str | Path) -> Changes:
 
 
 def _read(path: Path) -> list[tuple[int, dict[str, str]]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [(h or "").strip().lower() for h in reader.fieldnames or []]
-            if "name" not in header:
-                raise InputError("the codebook file needs a column called name", file=path, row=1)
-            reader.fieldnames = header
-            rows = [(i, {k: (v or "").strip() for k, v in r.items() if k})
-                    for i, r in enumerate(reader, start=2)]
-    except FileNotFoundError as exc:
-        raise InputError("there is no such file", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("the file is not UTF-8 text; save it as CSV UTF-8", file=path) from exc
-    except csv.Error as exc:
-        raise InputError(f"the file is not a readable CSV ({exc})", file=path) from exc
+    rows = read_csv_table(path, ("name",), "codebook file")
     seen: dict[str, int] = {}
     for i, row in rows:
         if not row.get("name"):

@@ -6,12 +6,12 @@ exclusive. Removing a coding leaves a tombstone so removals survive project merg
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from post_coder.changes import Changes
+from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, find_code
 from post_coder.coding.coders import ensure_coder
 from post_coder.errors import InputError, NotFoundError
@@ -146,22 +146,7 @@ def apply_codings_csv(project: Project, path: str | Path, *, create_codes: bool 
 
 
 def _read_codings_csv(path: Path) -> list[dict[str, str]]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip().lower() for h in reader.fieldnames or []]
-            missing = [c for c in REQUIRED if c not in header]
-            if missing:
-                raise InputError("the file needs the columns respondent, question, code and "
-                                 f"coder; missing: {', '.join(missing)}", file=path, row=1)
-            reader.fieldnames = header
-            rows = list(reader)
-    except FileNotFoundError as exc:
-        raise InputError("there is no such file", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise InputError("the file is not UTF-8 text; save it as CSV UTF-8", file=path) from exc
-    except csv.Error as exc:
-        raise InputError(f"the file is not a readable CSV ({exc})", file=path) from exc
+    rows = [row for _, row in read_csv_table(path, REQUIRED, "file")]
     if not rows:
         raise InputError("the file has a header but no codings", file=path)
     return rows

@@ -328,9 +328,10 @@ class CodingWorkspace(QWidget):
         self.empty_label.setText(NO_MATCHES if survey else NO_SURVEY)
         self.empty_clear.setVisible(survey)
         self.stack.setCurrentIndex(0 if rows else 1)
-        more = "" if self.model.complete else "+ (counting…)"
-        self.count_label.setText(f"{rows:,}{more} response{'s' if rows != 1 else ''}"
-                                 if survey else "")
+        text = f"{rows:,} response{'s' if rows != 1 else ''}"
+        if not self.model.complete:
+            text = f"{rows:,}+ responses (counting…)"
+        self.count_label.setText(text if survey else "")
 
     # -- reacting ----------------------------------------------------------------------------
     def _on_query_changed(self, query: ResponseQuery) -> None:

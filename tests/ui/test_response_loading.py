@@ -1,0 +1,55 @@
+"""The grid shows a query's first rows at once and loads the rest in the background."""
+
+from __future__ import annotations
+
+import threading
+
+from post_coder.queries import ResponseQuery, count_responses, response_ids
+from post_coder.ui.models import response_table
+from post_coder.ui.models.response_table import HEAD_ROWS, ResponseTableModel
+from post_coder.ui.session import Session
+from tests.ui.test_workspace import open_workspace, write_survey
+
+
+def _big(project, tmp_path, n=3000):
+    write_survey(project, tmp_path / "big.csv",
+                 [(f"P{i:05d}", "ABC"[i % 3], f"Answer {i} about topic {i % 7}")
+                  for i in range(n)])
+
+
+def test_first_rows_at_once_then_the_rest(qtbot, project, tmp_path):
+    _big(project, tmp_path)
+    model = ResponseTableModel(project)
+    assert model.rowCount() == HEAD_ROWS and not model.complete
+    with qtbot.waitSignal(model.loading_did_finish, timeout=10_000):
+        pass
+    assert model.complete and model.rowCount() == 3000
+    assert model.response_ids() == response_ids(project)
+
+
+def test_a_newer_query_makes_the_older_load_stale(qtbot, project, tmp_path):
+    _big(project, tmp_path)
+    model = ResponseTableModel(project)
+    narrow = ResponseQuery(text="topic AND 3")
+    model.set_query(narrow)  # while the first query's load may still run
+    assert model.wait_until_complete()
+    qtbot.wait(100)  # give a stale result time to arrive (it must be ignored)
+    assert model.rowCount() == count_responses(project, narrow)
+    assert model.response_ids() == response_ids(project, narrow)
+
+
+def test_count_label_says_when_it_is_still_counting(qtbot, project, tmp_path, monkeypatch):
+    _big(project, tmp_path)
+    gate = threading.Event()
+    real = response_table.ResponseTableModel._load_all
+
+    def held(self, query, generation):  # hold the background load until the test says so
+        gate.wait(10)
+        real(self, query, generation)
+
+    monkeypatch.setattr(response_table.ResponseTableModel, "_load_all", held)
+    workspace = open_workspace(qtbot, Session(project))
+    assert workspace.count_label.text() == f"{HEAD_ROWS}+ responses (counting…)"
+    gate.set()
+    qtbot.waitUntil(lambda: workspace.model.complete, timeout=10_000)
+    assert workspace.count_label.text() == "3,000 responses"
