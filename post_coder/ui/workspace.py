@@ -195,6 +195,7 @@ class CodingWorkspace(QWidget):
             return
         span = self.viewer.selected_span() if self.viewer.response_id == response else None
         start, end = span if span else (None, None)
+        # the selection stays, so the same span can take a second code
         self.session.run(self, codings.apply_code, response, code_id, coder,
                          start=start, end=end, initiator=self)
 

@@ -96,6 +96,7 @@ class ResponseViewer(QWidget):
         side_layout.addStretch(1)
         scroll = QScrollArea(objectName="viewerSidePanel", widgetResizable=True)
         scroll.setMinimumWidth(260)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(side)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -201,6 +202,7 @@ class ResponseViewer(QWidget):
         excerpt = f' <a href="span">“{_html(self._excerpt(coding))}”</a>' if span else ""
         label = QLabel(f"<b>{_html(name)}</b> · {_html(initials)}{excerpt}",
                        objectName="codingChipLabel")
+        label.setWordWrap(True)  # long names and quotes wrap inside the panel
         label.setToolTip(f"{name}, coded by {coder}" + (" (click the quote to select the span)"
                                                         if span else " (whole response)"))
         label.linkActivated.connect(lambda _: self.select_span(coding.span_start, coding.span_end))
