@@ -623,5 +623,250 @@ def demo(project: Path | None, fresh: bool, no_app: bool, screenshot: Path | Non
     raise SystemExit(_launcher(path, demo=True, screenshot=screenshot, summary=summary))
 
 
+# == teamwork: rounds, coder packages, work files, merges ==================================
+# (post_coder.coding.rounds, .exchange, .merge; see docs/teamwork.md)
+
+@main.group(name="round")
+def round_() -> None:
+    """Coding rounds: which coders code which responses, and whether blind."""
+
+
+def _fraction(value: str | None) -> float | None:
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        number = float(text.rstrip("%"))
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a fraction such as 0.2 or 20%",
+                                 param_hint="--fraction") from exc
+    return number / 100 if text.endswith("%") or number > 1 else number
+
+
+@round_.command(name="create")
+@PROJECT
+@click.argument("name")
+@click.option("--coder", "coder_names", multiple=True, required=True, metavar="CODER",
+              help="A coder taking part (repeat for each).")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only this question (default: all open-ended questions).")
+@click.option("--fraction", help="Sample this share of respondents, e.g. 0.2 or 20%.")
+@click.option("--size", type=int, help="Sample this many respondents.")
+@click.option("--stratify-by", metavar="ATTRIBUTE",
+              help="Apply --fraction or --size within each value of this attribute.")
+@click.option("--seed", type=int, help="Seed of the random draw (default: a random one, kept).")
+@click.option("--blind/--not-blind", default=True, show_default=True,
+              help="Coders see only their own codings of the round's responses until it closes.")
+@CODER
+@JSON
+def round_create(project: Path, name: str, coder_names: tuple[str, ...],
+                 question_names: tuple[str, ...], fraction: str | None, size: int | None,
+                 stratify_by: str | None, seed: int | None, blind: bool, coder: str | None,
+                 as_json: bool) -> None:
+    """Open a coding round: the coders taking part and the responses they code (all, or a
+    seeded random or stratified sample of respondents).
+
+    \b
+    Example:
+      post-coder round create study.postcoder "Round 1" --coder "Maya Chen" \\
+          --coder "Luis Ortega" --fraction 20% --stratify-by Department --seed 42
+    """
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.rounds import Sample, create_round, list_rounds
+    from post_coder.queries import find_question
+
+    sample = Sample(fraction=_fraction(fraction), size=size, stratify_by=stratify_by, seed=seed)
+    with _open(project, coder) as p:
+        coders = [find_coder(p, c).id for c in coder_names]
+        questions = [find_question(p, q) for q in question_names] or None
+        round_id = create_round(p, name, coders, blind=blind, questions=questions,
+                                sample=sample).new_id
+        info = next(r for r in list_rounds(p) if r.id == round_id)
+    _emit(info, as_json, lambda: click.echo(
+        f'Opened round "{name}": {info.responses} responses for {len(coders)} coders'
+        f"{' (blind)' if blind else ''}, seed {info.round.sample['seed']}."))
+
+
+@round_.command(name="list")
+@PROJECT
+@JSON
+def round_list(project: Path, as_json: bool) -> None:
+    """List the rounds with their coders and how far each coder has got.
+
+    \b
+    Example:
+      post-coder round list study.postcoder --json
+    """
+    from post_coder.coding.rounds import list_rounds, sample_description
+
+    with _open(project) as p:
+        rounds = list_rounds(p)
+
+    def text() -> None:
+        for r in rounds:
+            blind = "blind" if r.round.blind else "not blind"
+            click.echo(f"{r.name}  [{r.round.status}, {blind}]  {r.responses} responses: "
+                       f"{sample_description(r.round)}")
+            for coder_id, coder_name in r.coders:
+                click.echo(f"    {coder_name}: {r.coded.get(coder_id, 0)} of {r.responses} coded")
+        if not rounds:
+            click.echo("No rounds yet. Open one with: post-coder round create PROJECT NAME "
+                       "--coder CODER")
+
+    _emit(rounds, as_json, text)
+
+
+@round_.command(name="close")
+@PROJECT
+@click.argument("name")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def round_close(project: Path, name: str, rationale: str | None, coder: str | None) -> None:
+    """Close a round: blinding ends and everyone's codings become visible.
+
+    \b
+    Example:
+      post-coder round close study.postcoder "Round 1"
+    """
+    from post_coder.coding.rounds import close_round, find_round
+
+    with _open(project, coder) as p:
+        close_round(p, find_round(p, name).id, rationale=rationale)
+    click.echo(f'Closed round "{name}".')
+
+
+@main.group()
+def package() -> None:
+    """Coder packages: the project as one coder may see it, to code on their laptop."""
+
+
+@package.command(name="export")
+@PROJECT
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--coder", "coder_name", required=True, metavar="CODER",
+              help="The coder the package is for.")
+@click.option("--round", "round_name", metavar="ROUND",
+              help="The round it is for (default: every open round of the coder).")
+@click.option("--overwrite", is_flag=True, help="Replace TARGET if it exists.")
+@CODER
+def package_export(project: Path, target: Path, coder_name: str, round_name: str | None,
+                   overwrite: bool, coder: str | None) -> None:
+    """Write a coder package: the project with its responses, codebook and rounds, without
+    other coders' codings of the responses of the coder's open blind rounds.
+
+    \b
+    Example:
+      post-coder package export study.postcoder maya.postcoder --coder "Maya Chen"
+    """
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.exchange import export_package
+    from post_coder.coding.rounds import find_round
+
+    with _open(project, coder) as p:
+        round_id = find_round(p, round_name).id if round_name else None
+        result = export_package(p, find_coder(p, coder_name).id, target, round_id=round_id,
+                                overwrite=overwrite)
+    rounds = ", ".join(f'"{r}"' for r in result.rounds) or "no open round"
+    click.echo(f"Wrote {result.path} for {result.coder} ({rounds}; {result.codings} codings"
+               + (f", {result.withheld} of other coders withheld (blind)" if result.withheld
+                  else "") + ").")
+
+
+@main.group()
+def work() -> None:
+    """Work files: one coder's codings, removals, memos and codebook proposals."""
+
+
+@work.command(name="export")
+@PROJECT
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--coder", "coder_name", metavar="CODER",
+              help="Whose work (default: the coder the package was made for).")
+@click.option("--overwrite", is_flag=True, help="Replace TARGET if it exists.")
+def work_export(project: Path, target: Path, coder_name: str | None, overwrite: bool) -> None:
+    """Export my work from a coder package, for the lead to merge.
+
+    \b
+    Example:
+      post-coder work export maya.postcoder maya-week1.postcoder-work
+    """
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.exchange import export_work
+
+    with _open(project) as p:
+        coder_id = find_coder(p, coder_name).id if coder_name else None
+        result = export_work(p, target, coder_id=coder_id, overwrite=overwrite)
+    click.echo(f"Wrote {result.path}: {result.coder}'s {result.codings} codings, "
+               f"{result.removals} removals, {result.memos} memos, {result.codes} codebook "
+               "proposals.")
+
+
+_DECISIONS = ("keep-mine", "keep-theirs", "keep-both", "rename:")
+
+
+def _parse_resolutions(items: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        cuts = [i for d in _DECISIONS for i in [item.find("=" + d)] if i > 0]
+        if not cuts:
+            raise click.BadParameter(
+                f"{item!r} should look like CODE=keep-mine, CODE=keep-theirs, CODE=keep-both "
+                "or CODE=rename:NEW NAME", param_hint="--resolve")
+        cut = min(cuts)
+        out[item[:cut]] = item[cut + 1:]
+    return out
+
+
+@main.command(name="merge")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True,
+              help="Show what would change (codings new/changed/removed, conflicts); "
+                   "change nothing.")
+@click.option("--resolve", "resolve", multiple=True, metavar="CODE=DECISION",
+              help="Settle a codebook conflict: keep-mine, keep-theirs, keep-both or "
+                   "rename:NEW NAME (repeat for each).")
+@click.option("--resolve-all", "default",
+              type=click.Choice(["keep-mine", "keep-theirs", "keep-both"]),
+              help="Settle every other conflict this way, where it applies.")
+@click.option("--rationale", help="Why (kept in the audit log with the decisions).")
+@CODER
+@JSON
+def merge_(project: Path, file: Path, dry_run: bool, resolve: tuple[str, ...],
+           default: str | None, rationale: str | None, coder: str | None,
+           as_json: bool) -> None:
+    """Merge a coder's work file, or a whole copy of the project, into the project.
+
+    Nothing is merged while a codebook conflict has no decision: the conflicts are listed
+    with their options. Merging the same file twice changes nothing.
+
+    \b
+    Example:
+      post-coder merge study.postcoder maya-week1.postcoder-work --dry-run
+      post-coder merge study.postcoder luis.postcoder-work \\
+          --resolve "Stigma=keep-both" --resolve "Burnout=keep-mine"
+    """
+    from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
+
+    resolutions = _parse_resolutions(resolve)
+    with _open(project, coder) as p:
+        if dry_run:
+            plan = merge_preview(p, file, resolutions=resolutions, default=default)
+            _emit(plan, as_json, lambda: click.echo(plan.describe()
+                                                     + "\n\nDry run: nothing was merged."))
+            return
+        try:
+            result = merge(p, file, resolutions=resolutions, default=default,
+                           rationale=rationale)
+        except UnresolvedConflicts:
+            plan = merge_preview(p, file, resolutions=resolutions, default=default)
+            click.echo(plan.describe(), err=True)
+            click.echo("Settle each conflict with --resolve CODE=DECISION (or --resolve-all).",
+                       err=True)
+            raise
+    _emit(result.plan, as_json, lambda: click.echo(
+        result.plan.describe() + ("" if result.plan.already_merged_at else "\nMerged.")))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -72,10 +72,12 @@ def code_frequencies(project: Project, *, question_ids: tuple[str, ...] | None =
             for c in counts]
 
 
-def codebook_table(project: Project, *, include_inactive: bool = False) -> list[dict]:
-    """The codebook with counts: every code's fields plus ``respondents`` and ``codings``."""
-    counts = {c.code_id: c for c in store.code_counts(project.db,
-                                                      include_inactive=include_inactive)}
+def codebook_table(project: Project, *, include_inactive: bool = False,
+                   coder_ids: tuple[str, ...] | None = None) -> list[dict]:
+    """The codebook with counts: every code's fields plus ``respondents`` and ``codings``
+    (counting only the codings of ``coder_ids`` when given)."""
+    counts = {c.code_id: c for c in store.code_counts(
+        project.db, include_inactive=include_inactive, coder_ids=coder_ids)}
     out = []
     for code in codes_store.list_(project.db, include_inactive=include_inactive):
         c = counts.get(code.id)
@@ -140,9 +142,11 @@ def project_totals(project: Project) -> dict[str, int]:
     return counts.totals(project.db)
 
 
-def project_summary(project: Project) -> ProjectSummary:
+def project_summary(project: Project, *,
+                    coder_ids: tuple[str, ...] | None = None) -> ProjectSummary:
+    """Datasets, questions (coded counts by ``coder_ids`` when given), coders, totals."""
     db = project.db
-    coded = counts.coded_per_question(db)
+    coded = counts.coded_per_question(db, coder_ids)
     per_coder = counts.codings_per_coder(db)
     return ProjectSummary(
         name=project.name, id=project.id, path=str(project.path), totals=counts.totals(db),

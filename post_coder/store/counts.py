@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 
 
@@ -19,12 +21,16 @@ def totals(db: Database) -> dict[str, int]:
     return dict(zip(keys, row))
 
 
-def coded_per_question(db: Database) -> dict[str, int]:
-    """Question id → responses with at least one live coding."""
-    rows = db.execute("""
+def coded_per_question(db: Database, coder_ids: tuple[str, ...] | None = None
+                       ) -> dict[str, int]:
+    """Question id → responses with at least one live coding (by ``coder_ids`` if given)."""
+    coders = "" if coder_ids is None else \
+        " AND c.coder_id IN (SELECT value FROM json_each(?))"
+    rows = db.execute(f"""
         SELECT r.question_id, count(DISTINCT r.id) FROM responses r
-        JOIN codings c ON c.response_id = r.id AND c.deleted_at IS NULL
-        GROUP BY r.question_id""").fetchall()
+        JOIN codings c ON c.response_id = r.id AND c.deleted_at IS NULL{coders}
+        GROUP BY r.question_id""", [] if coder_ids is None else [json.dumps(list(coder_ids))]
+    ).fetchall()
     return dict(rows)
 
 

@@ -190,6 +190,75 @@ INSERT INTO responses_fts(responses_fts) VALUES ('rebuild');
     )
 
 
+@migrations(name="0003_rounds")
+def _rounds(db: Database) -> None:
+    """Coding rounds (who codes which responses, blind or not) and merging coders' work.
+
+    ``codings.duplicate_of`` marks a coding hidden because the same coder's other live
+    coding of the same code, response and span (``duplicate_of``) came from another laptop;
+    it is the coding's true state that merges compare, so it can come back if that one is
+    removed. ``merges`` logs every merged file (its SHA-256 makes a repeat a no-op);
+    ``merge_bases`` holds, per source package, the codebook values last taken from it,
+    which is the base of the next three-way comparison.
+    """
+    db.executescript(
+        """
+CREATE TABLE rounds (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    blind INTEGER NOT NULL DEFAULT 1 CHECK (blind IN (0, 1)),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+    sample TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    created_by TEXT REFERENCES coders(id),
+    closed_at TEXT,
+    closed_by TEXT REFERENCES coders(id)
+);
+CREATE UNIQUE INDEX rounds_name ON rounds(name COLLATE NOCASE);
+
+CREATE TABLE round_coders (
+    round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    coder_id TEXT NOT NULL REFERENCES coders(id),
+    PRIMARY KEY (round_id, coder_id)
+) WITHOUT ROWID;
+CREATE INDEX round_coders_coder ON round_coders(coder_id);
+
+CREATE TABLE round_responses (
+    round_id TEXT NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    PRIMARY KEY (round_id, response_id)
+) WITHOUT ROWID;
+CREATE INDEX round_responses_response ON round_responses(response_id);
+
+ALTER TABLE codings ADD COLUMN duplicate_of TEXT;
+CREATE INDEX codings_duplicate ON codings(duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+CREATE TABLE merges (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('work', 'project')),
+    source TEXT,
+    coder_id TEXT,
+    file_name TEXT NOT NULL,
+    made_at TEXT,
+    merged_at TEXT NOT NULL,
+    merged_by TEXT,
+    summary TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX merges_sha256 ON merges(sha256);
+
+CREATE TABLE merge_bases (
+    source TEXT NOT NULL,
+    code_id TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    redirect TEXT,
+    PRIMARY KEY (source, code_id)
+) WITHOUT ROWID;
+"""
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

@@ -22,8 +22,10 @@ from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
 from post_coder.ui.navigator import QuestionNavigator
+from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.start_page import StartPage
+from post_coder.ui.team import TeamControls
 from post_coder.ui.widgets.memo_editor import MemoEditor
 from post_coder.ui.workspace import CodingWorkspace
 
@@ -41,6 +43,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.workspace: CodingWorkspace | None = None
         self.codebook: CodebookPanel | None = None
+        self.team: TeamControls | None = None
         self._docks: list[QDockWidget] = []
         self.status = QLabel()
         self.status.setObjectName("statusCounts")
@@ -104,6 +107,8 @@ class MainWindow(QMainWindow):
                                          None, edit)
         self.code_menu = bar.addMenu("&Code")
         self.codebook_menu = bar.addMenu("Code&book")
+        self.team_menu = bar.addMenu("&Team")  # filled by TeamControls while a project is open
+        self.team_menu.setObjectName("menuTeam")
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
@@ -219,6 +224,14 @@ class MainWindow(QMainWindow):
             self.code_menu.addAction(action)
         for action in self.codebook.actions():
             self.codebook_menu.addAction(action)
+        # teamwork: the rounds dock (tabbed with the memos) and the Team menu (ui/team.py)
+        self.rounds_panel = RoundsPanel(self.session)
+        rounds = self._dock("Rounds", "dockRounds", self.rounds_panel,
+                            Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(notes, rounds)
+        notes.raise_()
+        self.team = TeamControls(self, self.session, self.workspace, self.rounds_panel)
+        self.team.fill_menu(self.team_menu, rounds.toggleViewAction())
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):
             QTimer.singleShot(0, self._size_docks)  # once the window has its size
@@ -262,6 +275,8 @@ class MainWindow(QMainWindow):
         if dialog.exec() and self.session is not None:
             app_settings.set_coder_identity(self.settings, *dialog.identity())
             self._choose_coder()
+            if self.team is not None:
+                self.team.refresh_blinding()  # the new coder may be in a blind round
             self._update_status()
 
     def close_project(self) -> bool:
@@ -275,12 +290,12 @@ class MainWindow(QMainWindow):
             self.view_menu.removeAction(dock.toggleViewAction())
             dock.deleteLater()
         self._docks.clear()
-        for menu in (self.code_menu, self.codebook_menu):
+        for menu in (self.code_menu, self.codebook_menu, self.team_menu):
             menu.clear()
         project = self.session.project
         self.session.deleteLater()
         self.session = None
-        self.workspace = self.codebook = None
+        self.workspace = self.codebook = self.team = None
         self._show_start_page()
         project.close()
         self._update_enabled()

@@ -34,6 +34,7 @@ class QuestionNavigator(QWidget):
         layout.addWidget(self.tree)
         layout.addWidget(self.empty)
         session.project_did_change.connect(self._changed)
+        session.visibility_did_change.connect(self.reload)
         self._later = QTimer(self)  # coded counts refresh once after a burst of codings
         self._later.setSingleShot(True)
         self._later.setInterval(300)
@@ -48,7 +49,7 @@ class QuestionNavigator(QWidget):
 
     def reload(self) -> None:
         current = self.current_question_id()
-        summary = project_summary(self.session.project)
+        summary = project_summary(self.session.project, coder_ids=self.session.visible_coders)
         self.tree.blockSignals(True)
         self.tree.clear()
         everything = QTreeWidgetItem(["All questions", str(summary.totals["responses"]), ""])

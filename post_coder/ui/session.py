@@ -28,13 +28,22 @@ class Session(QObject):
     project_did_change = Signal(object, object)
     #: undo/redo labels may have changed
     undo_state_did_change = Signal()
+    #: whose codings may be shown changed (a blind round opened or closed, another coder)
+    visibility_did_change = Signal()
 
     def __init__(self, project: Project, coder_id: str | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.coder_id = coder_id
+        #: coders whose codings views may show (None: everyone); set while blind
+        self.visible_coders: tuple[str, ...] | None = None
         project.actor = coder_id  # type: ignore[assignment]
+
+    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
+        if coder_ids != self.visible_coders:
+            self.visible_coders = coder_ids
+            self.visibility_did_change.emit()
 
     def set_coder(self, coder_id: str) -> None:
         self.coder_id = coder_id

@@ -53,6 +53,7 @@ class CodingWorkspace(QWidget):
         self._current: str | None = None
         self._pinned: list[str] | None = None  # None: the default (first leaf codes)
         self._resetting = False
+        self._visible: tuple[str, ...] | None = None  # blinding: whose codings are shown
         self.filter_bar = FilterBar(session, self)
         self.model = ResponseTableModel(session.project, self.filter_bar.current_query(), self)
         self.viewer = ResponseViewer(session, self)
@@ -86,8 +87,11 @@ class CodingWorkspace(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.count_label = QLabel(objectName="responseCount")
         self.status = QLabel(objectName="workspaceStatus")
+        self.blind_label = QLabel("Blind round: only your own codings are shown",
+                                  objectName="blindNotice", visible=False)
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
+        status_row.addWidget(self.blind_label)
         status_row.addStretch(1)
         status_row.addWidget(self.status)
         layout = QVBoxLayout(self)
@@ -276,6 +280,26 @@ class CodingWorkspace(QWidget):
             menu.addAction("No attributes imported").setEnabled(False)
         return menu
 
+    def visible_coders(self) -> tuple[str, ...] | None:
+        return self._visible
+
+    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
+        """Blinding (``rounds.visible_coders``): only these coders' codings in the grid, the
+        viewer and the coding filters; None: everyone's."""
+        if coder_ids != self._visible:
+            self._visible = coder_ids
+            self.blind_label.setVisible(coder_ids is not None)
+            self.model.set_visible_coders(coder_ids)
+            self.viewer.set_visible_coders(coder_ids)
+            self._on_query_changed(self.filter_bar.current_query())
+
+    def _blinded(self, query: ResponseQuery) -> ResponseQuery:
+        """Coding filters ("uncoded only", "coded with", "coded by") see only visible codings."""
+        if self._visible is None or (query.coded, query.code_ids, query.coder_ids) == (None,) * 3:
+            return query
+        chosen = self._visible if query.coder_ids is None else query.coder_ids
+        return replace(query, coder_ids=tuple(c for c in chosen if c in self._visible))
+
     def say(self, text: str) -> None:
         """A short note beside the response count (cleared by the next selection)."""
         self.status.setText(text)
@@ -338,7 +362,8 @@ class CodingWorkspace(QWidget):
     def _on_query_changed(self, query: ResponseQuery) -> None:
         current = self.model.query
         try:
-            self.model.set_query(replace(query, sort=current.sort, descending=current.descending))
+            self.model.set_query(self._blinded(replace(query, sort=current.sort,
+                                                       descending=current.descending)))
         except PostCoderError as exc:
             self.filter_bar.show_hint(str(exc))
 

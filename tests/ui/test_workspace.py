@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton, QWidget
 
 from post_coder.coding.codebook import add_code, list_codes
 from post_coder.coding.coders import add_coder
@@ -444,3 +444,24 @@ def test_the_workspace_has_actions_with_shortcuts_and_names(qtbot, session):
     assert keys["codePaletteAction"] == "Ctrl+K"
     assert keys["nextUncodedAction"] == "Ctrl+U"
     assert [keys[f"applyPinnedCode{n}"] for n in range(1, 10)] == [str(n) for n in range(1, 10)]
+
+
+def test_memo_on_a_coding_from_its_chip(qtbot, session):
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from post_coder.coding.memos import memos_for
+
+    workspace = open_workspace(qtbot, session)
+    response = workspace.current_response_id()
+    chip = workspace.viewer.findChildren(QWidget, "codingChip")[0]
+    coding_id = chip.property("coding_id")
+    [action] = [a for a in chip.actions() if a.objectName() == "codingMemoAction"]
+    action.trigger()
+    dialog = workspace.viewer.findChild(QWidget, "codingMemoDialog")
+    assert dialog is not None and dialog.isVisible()
+    text = dialog.editor.findChild(QPlainTextEdit)
+    qtbot.keyClicks(text, "Borderline: relief or resilience?")
+    dialog.reject()  # closing saves what was typed
+    [memo] = memos_for(session.project, "coding", coding_id)
+    assert memo.body == "Borderline: relief or resilience?" and memo.author_id == session.coder_id
+    assert response == workspace.current_response_id()

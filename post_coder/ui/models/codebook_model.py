@@ -55,6 +55,7 @@ class CodebookModel(QAbstractItemModel):
         self._roots: list[_Node] = []
         self._load()
         session.project_did_change.connect(self._on_project_did_change)
+        session.visibility_did_change.connect(self.refresh)
 
     # -- loading -----------------------------------------------------------------------
     def _key(self, code_id: str) -> int:
@@ -63,7 +64,7 @@ class CodebookModel(QAbstractItemModel):
         return self._keys[code_id]
 
     def _build(self) -> tuple[list[_Node], dict[int, _Node]]:
-        table = codebook_table(self.session.project)
+        table = codebook_table(self.session.project, coder_ids=self.session.visible_coders)
         nodes = {row["id"]: _Node(self._key(row["id"]), row["id"], row) for row in table}
         roots: list[_Node] = []
         for row in table:

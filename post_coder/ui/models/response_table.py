@@ -83,6 +83,7 @@ class ResponseTableModel(QAbstractTableModel):
         self._generation = 0
         self._attribute_ids: list[str] = []
         self._attribute_labels: list[str] = []
+        self._visible: tuple[str, ...] | None = None  # blinding: whose codes the rows show
         #: how many pages were fetched, and which (tests and diagnostics)
         self.fetch_count = 0
         self.fetched_pages: list[int] = []
@@ -170,6 +171,11 @@ class ResponseTableModel(QAbstractTableModel):
             self.reload()
         elif changes.codings or changes.codes or changes.coders:
             self.mark_stale()
+
+    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
+        """Blinding: the Codes column shows only these coders' codes (None: everyone's)."""
+        self._visible = coder_ids
+        self.mark_stale()
 
     def mark_stale(self) -> None:
         """Cached rows refetch the next time they are shown; nothing is reset."""
@@ -292,7 +298,8 @@ class ResponseTableModel(QAbstractTableModel):
 
     def _fetch_page(self, page: int) -> None:
         ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-        rows = response_rows(self._project, ids, coder_ids=self._query.coder_ids)
+        coders = self._query.coder_ids if self._query.coder_ids is not None else self._visible
+        rows = response_rows(self._project, ids, coder_ids=coders)
         attributes: dict[str, tuple[str, ...]] = {}
         if self._attribute_ids:
             attributes = reads.attribute_values(

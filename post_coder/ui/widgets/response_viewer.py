@@ -11,13 +11,14 @@ from bisect import bisect_right
 from functools import lru_cache
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
 from post_coder.store.codings import Coding
+from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
 
@@ -70,6 +71,7 @@ class ResponseViewer(QWidget):
         self.session = session
         self._response_id: str | None = None
         self._text = ""
+        self._visible: tuple[str, ...] | None = None  # blinding: whose codings are shown
         self._build()
         self.show_response(None)
         session.project_did_change.connect(self._on_project_changed)
@@ -129,11 +131,18 @@ class ResponseViewer(QWidget):
         self.header.setText(f"<b>{_html(row.respondent)}</b> · {_html(row.question)}"
                             if row else "")
         codings = codings_for_response(self.session.project, row.id) if row else []
+        if self._visible is not None:
+            codings = [c for c in codings if c.coder_id in self._visible]
         self._show_codings(codings)
         self._show_attributes(reads.respondent_attributes(self.session.project,
                                                           row.respondent_id) if row else [])
         if span is not None:
             self.select_span(*span)
+
+    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
+        """Blinding: show only these coders' codings (None: everyone's)."""
+        self._visible = coder_ids
+        self.show_response(self._response_id)
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selected text as (start, end) code points, end exclusive; None if none."""
@@ -212,7 +221,19 @@ class ResponseViewer(QWidget):
         remove.clicked.connect(lambda: self._remove(coding.id))
         layout.addWidget(label, 1)
         layout.addWidget(remove)
+        chip.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        memo = QAction("Memo on this coding…", chip)
+        memo.setObjectName("codingMemoAction")
+        memo.triggered.connect(lambda: self.open_coding_memo(coding.id, name, coder))
+        chip.addAction(memo)
         return chip
+
+    def open_coding_memo(self, coding_id: str, name: str, coder: str) -> QWidget:
+        """Right-click a chip: write why this code fits this passage."""
+        dialog = CodingMemoDialog(self.session, coding_id, f"“{name}” coded by {coder}", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _excerpt(self, coding: Coding) -> str:
         part = " ".join(self._text[coding.span_start:coding.span_end].split())

@@ -1,0 +1,193 @@
+"""Merging rows: codings and memos by UUID, rounds by id.
+
+The rules for codings are pure functions of true states (:func:`join_codings`,
+:func:`settle_codings`); the planners load what they need of this project and return the
+rows to write, with counts for the preview. See :mod:`post_coder.coding.merge`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, replace
+
+from post_coder.coding.merge_codebook import CodebookPlan
+from post_coder.coding.workfile import Incoming
+from post_coder.errors import InputError
+from post_coder.project import Project
+from post_coder.store import exchange as store
+from post_coder.store import rounds as rounds_store
+
+Chain = Callable[[str], str]
+
+
+def _rank(row: tuple, chain: Chain) -> tuple:
+    return (row[8] is not None, row[7], row[8] or "", chain(row[2]), row[2], row[1], row[3],
+            -1 if row[4] is None else row[4], -1 if row[5] is None else row[5], row[6])
+
+
+def join_codings(a: tuple, b: tuple, chain: Chain) -> tuple:
+    """Two versions of one coding (true states) → the one that stands: a removal wins,
+    then the later change; ties go to the greater row. Commutative and idempotent."""
+    return a if _rank(a, chain) >= _rank(b, chain) else b
+
+
+def settle_codings(rows: Mapping[str, tuple], chain: Chain) -> dict[str, tuple]:
+    """True states → stored rows (``+ duplicate_of``): codings follow merged codes, and of
+    live codings with the same key (response, code, coder, span) the smallest id is shown
+    and the others are hidden as its duplicates."""
+    out: dict[str, tuple] = {}
+    first: dict[tuple, tuple] = {}
+    more: dict[tuple, list[tuple]] = {}
+    setdefault = first.setdefault
+    tail = (None,)
+    for r in rows.values():
+        if r[8] is not None:
+            out[r[0]] = r + tail
+            continue
+        key = (r[1], chain(r[2]), r[3], r[4], r[5])
+        seen = setdefault(key, r)
+        if seen is not r:
+            more.setdefault(key, [seen]).append(r)
+    for key, r in first.items():
+        if key in more:
+            continue
+        if key[1] == r[2]:
+            out[r[0]] = r + tail
+        else:
+            out[r[0]] = (r[0], r[1], key[1], r[3], r[4], r[5], r[6], r[7], None, None)
+    for key, members in more.items():
+        winner = min(m[0] for m in members)
+        for r in members:
+            hidden = r[0] != winner
+            out[r[0]] = (r[0], r[1], key[1], r[3], r[4], r[5], r[6], r[7],
+                         r[7] if hidden else None, winner if hidden else None)
+    return out
+
+
+def plan_codings(project: Project, inc: Incoming, codebook: CodebookPlan,
+                  lead_rows: dict[str, tuple]) -> tuple[list, list, dict, list]:
+    db = project.db
+    cmap = {c: codebook.chain(c) for c in codebook.final}
+    chain = cmap.__getitem__
+    redirects = codebook.redirects
+
+    def redirect(row: tuple) -> tuple:
+        to = redirects.get(row[2])
+        return row if to is None else (*row[:2], to, *row[3:])
+
+    theirs = {r[0]: redirect(r) for r in inc.codings} if redirects else \
+        {r[0]: r for r in inc.codings}
+    lead = lead_rows
+    moved = sorted(codebook.restatus | set(redirects))
+    if moved:  # other coders' codings of codes that change status, and what they meet there
+        extra = {i: r for i, r in store.live_codings_of_codes(db, moved).items()
+                 if i not in lead_rows}
+        around = store.codings_at(db, {(r[1], r[3]) for r in extra.values()})
+        lead = {**around, **extra, **lead_rows}
+    if not lead:  # the first work of these coders here: every coding is new
+        inserts = list(settle_codings(theirs, chain).values())
+        shown = sum(1 for r in inserts if r[8] is None)
+        hidden = sum(1 for r in inserts if r[9] is not None)
+        return [], inserts, {"new_codings": shown, "duplicates": hidden,
+                             "tombstones": len(inserts) - shown - hidden}, []
+    states: dict[str, tuple] = {}
+    for i, row in lead.items():
+        other = theirs.get(i)
+        if other is None:
+            states[i] = row[:9]
+        else:
+            mine = redirect(row[:9]) if redirects else row[:9]
+            states[i] = join_codings(mine, other, chain)
+    for i, row in theirs.items():
+        if i not in states:
+            states[i] = row
+    counts: Counter[str] = Counter()
+    updates, inserts, visible_before = [], [], []
+    shown_before: set[tuple] | None = None
+    for i, new in settle_codings(states, chain).items():
+        row = lead.get(i)
+        if row is None:
+            inserts.append(new)
+            was = False
+        else:
+            if (*row[:8], row[9], row[10]) == new:
+                continue
+            updates.append(new)
+            was = row[9] is None
+            if was:
+                visible_before.append((i, new[7]))
+        if new[8] is None:
+            if was:
+                counts["changed_codings"] += 1
+                continue
+            if shown_before is None:
+                shown_before = {(r[1], r[2], r[3], r[4], r[5]) for r in lead.values()
+                                if r[9] is None}
+            if (new[1], new[2], new[3], new[4], new[5]) not in shown_before:
+                counts["new_codings"] += 1
+        elif new[9] is not None:
+            counts["duplicates"] += 1  # shown once, behind an equal coding
+        elif was:
+            counts["removed_codings"] += 1
+        else:
+            counts["tombstones"] += 1
+    return updates, inserts, dict(counts), visible_before
+
+
+def _memo_rank(m: tuple) -> tuple:
+    return (m[7] is not None, m[6], m[7] or "", m[4], m[1], m[2] or "", m[3] or "", m[5])
+
+
+def plan_memos(project: Project, inc: Incoming, codebook: CodebookPlan, coders: set[str]
+               ) -> tuple[list[tuple], dict[str, int]]:
+    """Memos by UUID: a deletion wins, then the later edit. Their targets must exist."""
+    if not inc.memos:
+        return [], {}
+    db = project.db
+    theirs = [tuple(asdict(m).values()) for m in inc.memos]
+    lead = store.memos_by_ids(db, [m[0] for m in theirs])
+    codings = {r[0] for r in inc.codings} | store.existing_ids(
+        db, "codings", [m[2] for m in theirs if m[1] == "coding"])
+    responses = {m[2] for m in theirs if m[1] == "response"}
+    missing = set(store.missing_responses(db, responses))
+    out, counts = [], Counter()
+    for m in theirs:
+        kind, target = m[1], m[2]
+        ok = (kind == "project" or (kind == "code" and target in codebook.final)
+              or (kind == "coding" and target in codings)
+              or (kind == "response" and target not in missing))
+        if not ok:
+            raise InputError(f"the file has a memo on a {kind} that is not in this project",
+                             file=inc.path)
+        if m[3] is not None and m[3] not in coders:
+            raise InputError("the file has a memo by someone this project does not know",
+                             file=inc.path)
+        mine = lead.get(m[0])
+        final = m if mine is None else max(mine, m, key=_memo_rank)
+        if final != mine:
+            out.append(final)
+            counts["new_memos" if mine is None else "changed_memos"] += 1
+    return out, dict(counts)
+
+
+def plan_rounds(project: Project, inc: Incoming, coders: set[str]) -> list[tuple]:
+    """Rounds of a whole project that are new here, or closed there and open here."""
+    db = project.db
+    out: list[tuple] = []
+    for r, round_coders, responses in sorted(inc.rounds, key=lambda x: x[0].id):
+        mine = rounds_store.get(db, r.id)
+        if mine is None:
+            missing = set(store.missing_responses(db, responses))
+            name, n = r.name, 2
+            while rounds_store.by_name(db, name) is not None:
+                name, n = f"{r.name} ({n})", n + 1
+            known = replace(r, name=name,
+                            created_by=r.created_by if r.created_by in coders else None,
+                            closed_by=r.closed_by if r.closed_by in coders else None)
+            out.append(("new", known, [c for c in round_coders if c in coders],
+                        [x for x in responses if x not in missing]))
+        elif mine.status == "open" and r.status == "closed":
+            out.append(("close", replace(r, closed_by=r.closed_by if r.closed_by in coders
+                                         else None), [], []))
+    return out

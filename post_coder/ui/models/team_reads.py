@@ -1,0 +1,142 @@
+"""Read helpers for the teamwork screens: rounds, sample previews, merge summaries.
+
+Qt-free and SQL-free: each helper calls a core or store *read* function (the sample preview
+draws with the core's pure :func:`~post_coder.coding.rounds.draw_sample` on the store's
+sampling frame, exactly as ``create_round`` will) and returns plain values for the views.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from post_coder.coding.exchange import package_info
+from post_coder.coding.merge import MergePlan
+from post_coder.coding.merge_codebook import KEEP_BOTH, KEEP_MINE, KEEP_THEIRS, RENAME, Conflict
+from post_coder.coding.rounds import RoundInfo, Sample, draw_sample, sample_description
+from post_coder.project import Project
+from post_coder.store import rounds as rounds_store
+from post_coder.store import surveys
+from post_coder.store.surveys import VariableInfo
+
+#: attribute types a round can be stratified by (one value per respondent)
+STRATIFIABLE = ("categorical", "ordinal")
+#: how each merge decision reads in a combo
+DECISION_TEXT = {KEEP_MINE: "Keep this project's version", KEEP_THEIRS: "Take theirs",
+                 KEEP_BOTH: "Keep both (as two codes)", RENAME: "Rename to…"}
+
+Frame = list[tuple[str, str, str]]
+
+
+def is_lead(project: Project) -> bool:
+    """Whether this is the lead's project (not a coder package made from it)."""
+    return package_info(project) is None
+
+
+def stratifiable_variables(project: Project) -> list[VariableInfo]:
+    return [v for v in surveys.list_variables(project.db, counts=False)
+            if v.type in STRATIFIABLE]
+
+
+def sampling_frame(project: Project, question_ids: Sequence[str] | None,
+                   stratify_by: str | None) -> Frame:
+    """(respondent, response, stratum) rows a round draws from (cache it: it is the slow part)."""
+    variables = rounds_store.variable_ids_named(project.db, stratify_by) if stratify_by else None
+    return rounds_store.sampling_frame(project.db, question_ids, variables)
+
+
+@dataclass(frozen=True)
+class SamplePreview:
+    responses: int
+    respondents: int
+    #: (stratum, responses) when stratified, in stratum order
+    per_stratum: tuple[tuple[str, int], ...]
+
+    def describe(self, stratify_label: str | None) -> str:
+        n = self.responses
+        text = f"{n} response{'s' if n != 1 else ''} ({self.respondents} respondents) " \
+               "will be in this round"
+        if stratify_label and self.per_stratum:
+            parts = ", ".join(f"{s} {k}" for s, k in self.per_stratum)
+            text += f" (per {stratify_label}: {parts})"
+        return text + "."
+
+
+def preview_sample(frame: Frame, sample: Sample, seed: int) -> SamplePreview:
+    """What ``create_round`` would take from ``frame`` with this sample and seed."""
+    chosen = set(draw_sample(frame, sample, seed))
+    per: Counter[str] = Counter()
+    respondents = set()
+    for respondent, response, stratum in frame:
+        if response in chosen:
+            respondents.add(respondent)
+            per[_stratum_text(stratum)] += 1
+    strata = tuple(sorted(per.items())) if sample.stratify_by else ()
+    return SamplePreview(len(chosen), len(respondents), strata)
+
+
+def _stratum_text(stratum: str) -> str:
+    try:
+        values = json.loads(stratum)
+    except (TypeError, ValueError):
+        return str(stratum)
+    return "; ".join(map(str, values)) if values else "(no value)"
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One round as the rounds panel shows it."""
+
+    id: str
+    name: str
+    blind: bool
+    open: bool
+    coders: str
+    sample: str
+    responses: int
+    progress: str
+    coder_ids: tuple[str, ...]
+
+
+def round_rows(rounds: Sequence[RoundInfo]) -> list[RoundRow]:
+    out = []
+    for info in rounds:
+        r = info.round
+        progress = ", ".join(f"{_first(name)} {info.coded.get(cid, 0)}/{info.responses}"
+                             for cid, name in info.coders)
+        out.append(RoundRow(r.id, r.name, r.blind, r.status == "open",
+                            ", ".join(name for _, name in info.coders), sample_description(r),
+                            info.responses, progress, tuple(c for c, _ in info.coders)))
+    return out
+
+
+def _first(name: str) -> str:
+    return name.split()[0] if name.split() else name
+
+
+def plan_summary(plan: MergePlan) -> str:
+    """The preview of a merge in a few plain lines."""
+    if plan.already_merged_at:
+        return (f"{plan.file} was already imported on {plan.already_merged_at[:16]}; "
+                "importing it again changes nothing.")
+    proposals = plan.new_codes + plan.changed_codes
+    lines = [f"{plan.source} ({plan.file})",
+             f"Codings: {plan.new_codings} new, {plan.changed_codings} changed, "
+             f"{plan.removed_codings} removed"
+             + (f" ({plan.duplicates} already here)" if plan.duplicates else ""),
+             f"New coders: {plan.new_coders}",
+             f"Code proposals: {proposals} ({plan.new_codes} new codes, "
+             f"{plan.changed_codes} changed)",
+             f"Memos: {plan.new_memos} new, {plan.changed_memos} changed",
+             f"Conflicts: {len(plan.conflicts)}"
+             + (" — choose what to do with each below" if plan.conflicts else "")]
+    return "\n".join(lines)
+
+
+def conflict_text(conflict: Conflict) -> str:
+    """The core's plain description, with typographic quotes."""
+    text = re.sub(r'"([^"]*)"', "“\\1”", conflict.message)
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,0 +1,524 @@
+"""Coder packages, work files and merges: what travels, what is refused, what conflicts."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from post_coder.coding import codebook, memos
+from post_coder.coding.coders import add_coder
+from post_coder.coding.codings import apply_code, list_codings, remove_coding
+from post_coder.coding.exchange import export_package, export_work, package_info
+from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
+from post_coder.coding.rounds import close_round, create_round
+from post_coder.coding.workfile import MAGIC, read_incoming
+from post_coder.errors import ConflictError, InputError, NotFoundError, ProjectFileError
+from post_coder.project import Project
+from post_coder.queries import find_question
+from post_coder.store import audit
+from post_coder.store import exchange as exchange_store
+from tests.conftest import response_id
+from tests.team_helpers import hidden_duplicates, shown, true_codings
+
+
+@pytest.fixture
+def lead(surveyed):
+    """Lead's project: 3 coders, 4 codes, a blind round on "feedback", everyone coded R1."""
+    p = surveyed
+    p.ana = add_coder(p, "Ana Lead").new_id
+    p.maya = add_coder(p, "Maya Chen").new_id
+    p.luis = add_coder(p, "Luis Ortega").new_id
+    p.actor = p.ana
+    p.codes = {n: codebook.add_code(p, n, definition=f"About {n.lower()}").new_id
+               for n in ("Time", "Stigma", "Relief", "Culture")}
+    p.round = create_round(p, "Round 1", [p.maya, p.luis],
+                           questions=[find_question(p, "feedback")]).new_id
+    r1 = response_id(p, "R1")
+    for coder in (p.ana, p.maya, p.luis):
+        apply_code(p, r1, p.codes["Relief"], coder)
+    p.outside = apply_code(p, response_id(p, "R1", "suggestions"), p.codes["Time"],
+                           p.luis).new_id
+    p.luis_r1 = list_codings(p, coders=[p.luis], responses=[r1])[0].id
+    memos.add_memo(p, "coding", p.luis_r1, "Luis: clearly relief")
+    p.actor = p.luis
+    memos.add_memo(p, "response", r1, "Luis thinks this is relief")
+    p.actor = p.ana
+    return p
+
+
+def _laptop(lead, coder, tmp_path, name=None) -> Project:
+    path = export_package(lead, coder, tmp_path / (name or f"{coder[:8]}")).path
+    p = Project.open(path)
+    p.actor = coder
+    return p
+
+
+# -- packages -------------------------------------------------------------------------------
+
+def test_blind_package_holds_none_of_the_other_coders_codings(lead, tmp_path, snapshot):
+    p = lead
+    before = snapshot(p)
+    summary = export_package(p, p.maya, tmp_path / "maya")
+    assert snapshot(p) == before  # making a package does not change the lead's project
+    assert summary.path == tmp_path / "maya.postcoder" and summary.rounds == ("Round 1",)
+    assert summary.withheld == 2  # Ana's and Luis's codings of R1 (a round response)
+    hidden_ids = [c.id for c in list_codings(p, responses=[response_id(p, "R1")])
+                  if c.coder_id != p.maya]
+    raw = summary.path.read_bytes()
+    assert not any(i.encode() in raw for i in hidden_ids), "a withheld coding left a trace"
+    assert b"Luis thinks this is relief" not in raw and b"clearly relief" not in raw
+    with Project.open(summary.path) as pkg:
+        rows = list_codings(pkg)
+        assert {(r.coder, r.respondent) for r in rows} == {("Maya Chen", "R1"),
+                                                          ("Luis Ortega", "R1")}
+        assert [r.coder for r in rows if r.respondent == "R1" and r.question == "feedback"] \
+            == ["Maya Chen"]
+        assert p.outside in {r.id for r in rows}  # outside the round: not blinded
+        info = package_info(pkg)
+        assert info.coder_id == p.maya and info.round_ids == (p.round,)
+        assert set(info.codebook) == set(p.codes.values())
+        assert [e.action for e in audit.entries(pkg.db)][-1] == "package"
+        assert not any(e.entity_id in hidden_ids for e in audit.entries(pkg.db))
+        assert pkg.id == p.id
+        with pytest.raises(ConflictError, match="itself a coder package"):
+            export_package(pkg, p.luis, tmp_path / "nested")
+    assert not list(tmp_path.glob("*.partial*"))
+
+
+def test_open_round_package_keeps_everyones_codings(lead, tmp_path):
+    p = lead
+    close_round(p, p.round)
+    summary = export_package(p, p.maya, tmp_path / "maya.postcoder")
+    assert summary.withheld == 0 and summary.rounds == ()
+    with Project.open(summary.path) as pkg:
+        assert len(list_codings(pkg)) == len(list_codings(p))
+
+
+@pytest.mark.parametrize("case,error,message", [
+    ("unknown coder", NotFoundError, "does not exist"),
+    ("not in round", ConflictError, "does not take part"),
+    ("closed round", ConflictError, "closed"),
+    ("no folder", InputError, "does not exist"),
+])
+def test_package_refusals(lead, tmp_path, case, error, message):
+    p = lead
+    coder, target, round_id = p.maya, tmp_path / "x", p.round
+    if case == "unknown coder":
+        coder = "nobody"
+    elif case == "not in round":
+        coder = p.ana
+    elif case == "closed round":
+        close_round(p, p.round)
+    else:
+        target = tmp_path / "missing" / "x"
+    with pytest.raises(error, match=message):
+        export_package(p, coder, target, round_id=round_id)
+    assert not list(tmp_path.glob("x*"))
+
+
+# -- work files --------------------------------------------------------------------------------
+
+def test_work_file_holds_only_the_coders_work(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        r3 = response_id(m, "R3")
+        kept = apply_code(m, r3, p.codes["Time"], p.maya).new_id
+        gone = apply_code(m, r3, p.codes["Stigma"], p.maya, start=0, end=8).new_id
+        remove_coding(m, gone)
+        new_code = codebook.add_code(m, "Burnout").new_id
+        codebook.redefine_code(m, p.codes["Stigma"], definition="Shame about asking for help")
+        m.actor = p.maya
+        memos.set_memo(m, "response", r3, "Maya: time pressure")
+        summary = export_work(m, tmp_path / "maya")
+        with pytest.raises(ConflictError, match="made for Maya Chen"):
+            export_work(m, tmp_path / "luis", coder_id=p.luis)
+    assert summary.path.name == "maya.postcoder-work"
+    assert (summary.codings, summary.removals, summary.memos, summary.codes) == (2, 1, 1, 2)
+    data = summary.path.read_bytes()
+    assert data.startswith(MAGIC)
+    header = json.loads(data[len(MAGIC):data.index(b"\n", len(MAGIC))])
+    assert header["project_id"] == p.id and header["coder"]["name"] == "Maya Chen"
+    assert header["version"] == 1 and header["format"] == "post-coder-work"
+    incoming = read_incoming(summary.path, p.id)
+    assert {r[0] for r in incoming.codings} >= {kept, gone}
+    assert {r[3] for r in incoming.codings} == {p.maya}
+    assert {c.id: base is None for c, base in incoming.codes} == {
+        new_code: True, p.codes["Stigma"]: False}
+    with pytest.raises(InputError, match="say whose work"):
+        export_work(p, tmp_path / "lead")
+
+
+# -- refused files --------------------------------------------------------------------------------
+
+def _work(lead, tmp_path) -> Path:
+    with _laptop(lead, lead.maya, tmp_path, "maya") as m:
+        apply_code(m, response_id(m, "R2"), lead.codes["Culture"], lead.maya)
+        return export_work(m, tmp_path / "maya").path
+
+
+def _rewrite(path: Path, *, header=None, body=None, cut=None) -> None:
+    data = path.read_bytes()
+    end = data.index(b"\n", len(MAGIC))
+    head = json.loads(data[len(MAGIC):end])
+    payload = data[end + 1:]
+    if header:
+        head.update(header)
+    if body is not None:
+        payload = body
+    data = MAGIC + json.dumps(head).encode() + b"\n" + payload
+    path.write_bytes(data[:cut] if cut else data)
+
+
+@pytest.mark.parametrize("damage,message", [
+    ({"header": {"project_id": "another", "project_name": "Other study"}},
+     'belongs to another project \\("Other study"\\)'),
+    ({"header": {"version": 2, "app_version": "9.0"}}, "newer version of POST Coder \\(9.0\\)"),
+    ({"cut": -100}, "incomplete"),
+    ({"body": "flip"}, "changed after it was exported"),
+    ({"body": "junk"}, "damaged"),
+    ({"header": {"format": "something-else"}}, "damaged"),
+])
+def test_bad_work_files_are_refused_and_change_nothing(lead, tmp_path, snapshot, damage,
+                                                       message):
+    p = lead
+    path = _work(p, tmp_path)
+    if damage.get("body") == "flip":
+        body = bytearray(path.read_bytes().split(b"\n", 2)[2])
+        body[len(body) // 2] ^= 0xFF
+        damage = {"body": bytes(body)}
+    elif damage.get("body") == "junk":  # consistent checksum, but not what a payload holds
+        import hashlib
+
+        junk = gzip.compress(b'{"codings": 3}')
+        damage = {"body": junk, "header": {"payload_sha256": hashlib.sha256(junk).hexdigest(),
+                                           "payload_size": len(junk)}}
+    _rewrite(path, **damage)
+    before = snapshot(p)
+    with pytest.raises(InputError, match=message) as caught:
+        merge(p, path)
+    assert caught.value.file == path.name
+    with pytest.raises(InputError, match=message):
+        merge_preview(p, path)
+    assert snapshot(p) == before
+
+
+def test_other_files_are_refused(lead, tmp_path, snapshot):
+    p = lead
+    before = snapshot(p)
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    with pytest.raises(InputError, match="neither a POST Coder work file nor a project"):
+        merge(p, text)
+    with pytest.raises(InputError, match="no such file"):
+        merge(p, tmp_path / "missing.postcoder-work")
+    other = Project.create(tmp_path / "other.postcoder", name="Other study")
+    other.close()
+    with pytest.raises(InputError, match='another project \\("Other study"\\)'):
+        merge(p, tmp_path / "other.postcoder")
+    # a copy saved by a newer POST Coder
+    p.save_copy(tmp_path / "newer.postcoder")
+    con = sqlite3.connect(tmp_path / "newer.postcoder")
+    con.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+                " VALUES ('post_coder', '9999_future', '2030-01-01')")
+    con.commit()
+    con.close()
+    with pytest.raises(ProjectFileError, match="newer version") as caught:
+        merge(p, tmp_path / "newer.postcoder")
+    assert caught.value.file == "newer.postcoder"
+    assert snapshot(p) == before
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+def test_merge_brings_codings_removals_memos_and_proposals(lead, tmp_path, snapshot):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        r3 = response_id(m, "R3")
+        added = apply_code(m, r3, p.codes["Time"], p.maya, start=0, end=8).new_id
+        mine_r1 = list_codings(m, coders=[p.maya])[0].id
+        remove_coding(m, mine_r1)
+        burnout = codebook.add_code(m, "Burnout", definition="Exhaustion").new_id
+        apply_code(m, r3, burnout, p.maya)
+        codebook.redefine_code(m, p.codes["Stigma"], definition="Shame about asking")
+        memo = memos.add_memo(m, "code", burnout, "Proposed after R3").new_id
+        work = export_work(m, tmp_path / "maya").path
+    before = snapshot(p)
+    plan = merge_preview(p, work)
+    assert snapshot(p) == before  # a preview writes nothing
+    assert (plan.new_codings, plan.removed_codings, plan.changed_codings) == (2, 1, 0)
+    assert (plan.new_codes, plan.changed_codes, plan.new_memos) == (1, 1, 1)
+    assert plan.conflicts == () and "conflicts: none" in plan.describe()
+    result = merge(p, work)
+    assert result.merged and result.changes.codings and result.plan == plan
+    visible = shown(p)
+    assert added in visible and mine_r1 not in visible
+    assert codebook.get_code(p, burnout).name == "Burnout"
+    assert codebook.get_code(p, p.codes["Stigma"]).definition == "Shame about asking"
+    assert memos.memos_for(p, "code", burnout)[0].id == memo
+    [logged] = exchange_store.merges(p.db)
+    assert logged["kind"] == "work" and logged["coder_id"] == p.maya
+    assert logged["summary"]["new_codings"] == 2
+    assert [e.action for e in audit.entries(p.db)][-1] == "merge"
+    assert p.undo_label() is None  # like an import, a merge is not undone with Edit ▸ Undo
+    # the same file again: recognised, nothing changes
+    after = snapshot(p)
+    again = merge(p, work)
+    assert again.plan.already_merged_at and not again.merged
+    assert "already merged" in merge_preview(p, work).describe()
+    assert snapshot(p) == after
+
+
+def test_a_removed_coding_is_not_brought_back_by_an_older_copy(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        r3 = response_id(m, "R3")
+        cid = apply_code(m, r3, p.codes["Time"], p.maya).new_id
+        early = export_work(m, tmp_path / "early").path
+        remove_coding(m, cid)
+        late = export_work(m, tmp_path / "late").path
+    merge(p, late)
+    merge(p, early)  # stale: the coding was live in it
+    assert cid not in shown(p) and true_codings(p)[cid][8] is not None
+
+
+def test_whole_project_merge_reads_the_other_file_without_changing_it(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.luis, tmp_path, "luis") as lap:
+        cid = apply_code(lap, response_id(lap, "R4"), p.codes["Stigma"], p.luis).new_id
+        path = lap.path
+    stamp = (path.stat().st_mtime_ns, path.read_bytes())
+    plan = merge_preview(p, path)
+    assert plan.kind == "project" and plan.new_codings == 1 and plan.removed_codings == 0
+    merge(p, path)
+    assert cid in shown(p)
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == stamp
+    assert not Path(str(path) + "-wal").exists() or Path(str(path) + "-wal").stat().st_size == 0
+    # the package lacks the codings withheld from it: that is not a removal
+    assert len(shown(p)) == 5
+
+
+def test_duplicates_from_two_copies_are_shown_once_and_come_back(lead, tmp_path):
+    p = lead
+    r4 = response_id(p, "R4")
+    with _laptop(p, p.maya, tmp_path, "one") as a:
+        first = apply_code(a, r4, p.codes["Time"], p.maya).new_id
+        wa = export_work(a, tmp_path / "one").path
+    with _laptop(p, p.maya, tmp_path, "two") as b:  # a second laptop of the same coder
+        second = apply_code(b, r4, p.codes["Time"], p.maya).new_id
+        wb = export_work(b, tmp_path / "two").path
+        remove_coding(b, second)
+        wb_removed = export_work(b, tmp_path / "two-later").path
+    merge(p, wa)
+    plan = merge(p, wb).plan
+    assert plan.duplicates == 1 and plan.new_codings == 0
+    winner, loser = sorted([first, second])
+    assert winner in shown(p) and hidden_duplicates(p) == {loser: winner}
+    if winner == second:  # removing the shown one brings the other back
+        merge(p, wb_removed)
+        assert first in shown(p) and hidden_duplicates(p) == {}
+    else:
+        merge(p, wb_removed)
+        assert first in shown(p) and second not in shown(p)
+
+
+def test_a_code_merged_here_takes_the_coders_codings_along(lead, tmp_path):
+    p = lead
+    r3, r4 = response_id(p, "R3"), response_id(p, "R4")
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        on_time = apply_code(m, r3, p.codes["Time"], p.maya).new_id
+        on_stigma = apply_code(m, r3, p.codes["Stigma"], p.maya).new_id
+        apply_code(m, r4, p.codes["Time"], p.maya)
+        work = export_work(m, tmp_path / "maya").path
+    codebook.merge_codes(p, [p.codes["Time"]], p.codes["Stigma"])
+    with pytest.raises(UnresolvedConflicts) as caught:
+        merge(p, work)
+    [conflict] = caught.value.conflicts
+    assert conflict.kind == "deleted-used" and "merged into \"Stigma\"" in conflict.message
+    assert "2 new codings" in conflict.message
+    merge(p, work, resolutions={"Time": "keep-mine"}, rationale="Time is part of stigma now")
+    visible = shown(p)
+    winner, other = sorted([on_time, on_stigma])  # one coding of Stigma on R3, shown once
+    assert visible[winner][2] == p.codes["Stigma"] and hidden_duplicates(p) == {other: winner}
+    assert {r[2] for r in visible.values() if r[3] == p.maya} == {p.codes["Relief"],
+                                                                  p.codes["Stigma"]}
+    [entry] = [e for e in audit.entries(p.db) if e.action == "resolve-conflict"]
+    assert entry.after["decision"] == "keep-mine" and entry.rationale.startswith("Time is")
+
+
+def test_a_code_retired_here_but_used_there_is_a_conflict(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.luis, tmp_path, "luis") as lap:
+        cid = apply_code(lap, response_id(lap, "R5"), p.codes["Culture"], p.luis).new_id
+        work = export_work(lap, tmp_path / "luis").path
+    codebook.retire_code(p, p.codes["Culture"])
+    plan = merge_preview(p, work)
+    assert [c.kind for c in plan.unresolved] == ["deleted-used"]
+    assert "retired here" in plan.unresolved[0].message
+    merge(p, work, resolutions={"culture": "keep-theirs"})
+    assert codebook.get_code(p, p.codes["Culture"]).status == "active"
+    assert cid in shown(p)
+
+
+def test_a_code_retired_there_but_used_here_is_a_conflict(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        codebook.merge_codes(m, [p.codes["Relief"]], p.codes["Culture"])
+        work = export_work(m, tmp_path / "maya").path
+    plan = merge_preview(p, work)
+    [conflict] = plan.unresolved
+    assert conflict.kind == "used-deleted" and "2 other codings" in conflict.message
+    assert conflict.options == ("keep-mine", "keep-theirs")
+    with pytest.raises(InputError, match="not a way to settle"):
+        merge(p, work, resolutions={"Relief": "keep-both"})
+    merge(p, work, resolutions={"Relief": "keep-theirs"})
+    assert codebook.get_code(p, p.codes["Relief"]).status == "merged"
+    # everyone's codings of the merged code moved to the code that stays
+    assert {r[2] for r in shown(p).values()} == {p.codes["Culture"], p.codes["Time"]}
+
+
+def test_unused_code_retired_there_is_taken(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        codebook.retire_code(m, p.codes["Stigma"])
+        work = export_work(m, tmp_path / "maya").path
+    assert merge(p, work).plan.changed_codes == 1
+    assert codebook.get_code(p, p.codes["Stigma"]).status == "retired"
+
+
+def _renamed_on_two_laptops(p, tmp_path):
+    works = []
+    for coder, name, definition in ((p.maya, "Time pressure", "Too busy"),
+                                    (p.luis, "No time", "Schedules too full")):
+        with _laptop(p, coder, tmp_path, name) as lap:
+            codebook.rename_code(lap, p.codes["Time"], name)
+            codebook.redefine_code(lap, p.codes["Time"], definition=definition)
+            apply_code(lap, response_id(lap, "R3"), p.codes["Time"], coder)
+            works.append(export_work(lap, tmp_path / name).path)
+    merge(p, works[0])
+    return works[1]
+
+
+@pytest.mark.parametrize("decision,name,definition", [
+    ("keep-mine", "Time pressure", "Too busy"),
+    ("keep-theirs", "No time", "Schedules too full"),
+    ("rename:Lack of time", "Lack of time", "Too busy"),
+])
+def test_conflicting_renames_are_settled_as_decided(lead, tmp_path, snapshot, decision, name,
+                                                    definition):
+    p = lead
+    luis = _renamed_on_two_laptops(p, tmp_path)
+    before = snapshot(p)
+    with pytest.raises(UnresolvedConflicts, match='1 codebook conflict needs a decision'):
+        merge(p, luis)
+    assert snapshot(p) == before
+    [conflict] = merge_preview(p, luis).conflicts
+    assert conflict.kind == "rename" and conflict.fields == ("name", "definition")
+    assert conflict.mine == {"name": "Time pressure", "definition": "Too busy"}
+    assert conflict.theirs == {"name": "No time", "definition": "Schedules too full"}
+    assert '"Time" was renamed differently' in conflict.message
+    merge(p, luis, resolutions={"Time pressure": decision})
+    code = codebook.get_code(p, p.codes["Time"])
+    assert (code.name, code.definition) == (name, definition)
+    [entry] = [e for e in audit.entries(p.db) if e.action == "resolve-conflict"]
+    assert entry.after["decision"] == decision
+
+
+def test_keep_both_makes_their_version_a_code_of_its_own(lead, tmp_path):
+    p = lead
+    luis = _renamed_on_two_laptops(p, tmp_path)
+    merge(p, luis, default="keep-both")
+    twin = codebook.find_code(p, "No time")
+    assert twin.id != p.codes["Time"] and twin.definition == "Schedules too full"
+    assert codebook.get_code(p, p.codes["Time"]).name == "Time pressure"
+    luis_codes = {r[2] for r in shown(p).values() if r[3] == p.luis}
+    assert twin.id in luis_codes and p.codes["Time"] not in luis_codes
+    maya_codes = {r[2] for r in shown(p).values() if r[3] == p.maya}
+    assert p.codes["Time"] in maya_codes
+
+
+def test_the_same_new_code_on_two_laptops(lead, tmp_path):
+    p = lead
+    works = []
+    for coder in (p.maya, p.luis):
+        with _laptop(p, coder, tmp_path, coder[:6]) as lap:
+            code = codebook.add_code(lap, "Burnout").new_id
+            apply_code(lap, response_id(lap, "R2"), code, coder)
+            works.append((code, export_work(lap, tmp_path / coder[:6]).path))
+    (maya_code, maya_work), (luis_code, luis_work) = works
+    merge(p, maya_work)
+    [conflict] = merge_preview(p, luis_work).conflicts
+    assert conflict.kind == "name-clash" and "adds a code \"Burnout\"" in conflict.message
+    merge(p, luis_work, resolutions={"Burnout": "keep-mine"})
+    assert codebook.get_code(p, luis_code).status == "merged"
+    assert {r[2] for r in shown(p).values() if r[1] == response_id(p, "R2")} == {maya_code}
+
+
+def test_the_same_new_code_kept_apart(lead, tmp_path):
+    p = lead
+    works = []
+    for n, coder in enumerate((p.maya, p.luis)):
+        with _laptop(p, coder, tmp_path, f"l{n}") as lap:
+            codebook.add_code(lap, "Burnout")
+            works.append(export_work(lap, tmp_path / f"l{n}").path)
+    for work in works:
+        merge(p, work, default="keep-both")
+    assert sorted(c.name for c in codebook.list_codes(p) if "Burnout" in c.name) == [
+        "Burnout", "Burnout (LO)"]
+
+
+def test_a_failed_merge_leaves_the_project_as_it_was(lead, tmp_path, snapshot, monkeypatch):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        apply_code(m, response_id(m, "R3"), p.codes["Time"], p.maya)
+        codebook.add_code(m, "Burnout")
+        work = export_work(m, tmp_path / "maya").path
+    before = snapshot(p)
+
+    def full(*args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(exchange_store, "insert_codings", full)
+    with pytest.raises(sqlite3.OperationalError):
+        merge(p, work)
+    assert snapshot(p) == before
+    monkeypatch.undo()
+    assert merge(p, work).merged  # and it works once the disk has room
+    # the undo journal is back after the merge
+    codebook.add_code(p, "Another")
+    assert p.undo_label() == "Add code"
+
+
+def test_exports_do_not_replace_files_unless_asked(lead, tmp_path):
+    p = lead
+    export_package(p, p.maya, tmp_path / "maya")
+    with pytest.raises(InputError, match="already exists"):
+        export_package(p, p.maya, tmp_path / "maya.postcoder")
+    export_package(p, p.maya, tmp_path / "maya", overwrite=True)
+    with Project.open(tmp_path / "maya.postcoder") as m:
+        export_work(m, tmp_path / "w")
+        with pytest.raises(InputError, match="already exists"):
+            export_work(m, tmp_path / "w")
+        assert export_work(m, tmp_path / "w", overwrite=True).codings == 1
+
+
+def test_whole_project_merge_brings_rounds_and_closings(lead, tmp_path):
+    p = lead
+    p.save_copy(tmp_path / "copy.postcoder")
+    with Project.open(tmp_path / "copy.postcoder") as other:
+        other.actor = p.ana
+        create_round(other, "Second round", [p.luis], blind=False)
+        close_round(other, p.round)
+        create_round(p, "Second round", [p.maya])  # the same name, made separately
+    plan = merge(p, tmp_path / "copy.postcoder").plan
+    assert plan.rounds == 2 and plan.new_codings == 0
+    from post_coder.coding.rounds import list_rounds
+
+    rounds = {r.name: r for r in list_rounds(p)}
+    assert rounds["Round 1"].round.status == "closed"
+    assert set(rounds) == {"Round 1", "Second round", "Second round (2)"}
+    assert [n for _, n in rounds["Second round (2)"].coders] == ["Luis Ortega"]
+    assert not merge(p, tmp_path / "copy.postcoder").merged  # again: nothing changes
