@@ -14,8 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from post_coder.errors import InputError
-from post_coder.importing.frame import Frame, Grid, Group, Hint
+from post_coder.importing.frame import Group, Hint
 
 PLATFORMS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "microsoft-forms", "google-forms",
              "redcap", "limesurvey", "generic")

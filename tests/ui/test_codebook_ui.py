@@ -7,8 +7,6 @@ and the project (codings, codes, audit log, Undo).
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt
@@ -20,7 +18,6 @@ from post_coder.coding import codebook
 from post_coder.coding.coders import list_coders
 from post_coder.coding.codings import apply_code, list_codings
 from post_coder.coding.memos import memos_for, set_memo
-from post_coder.demo import build_demo
 from post_coder.project import Project
 from post_coder.queries import codebook_table
 from post_coder.store import audit
@@ -41,20 +38,10 @@ pytestmark = pytest.mark.qt
 
 # -- fixtures -----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def codebook_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("codebook-demo") / "demo.postcoder"
-    build_demo(path).close()
-    return path
-
-
 @pytest.fixture
-def demo(codebook_template: Path, tmp_path: Path):
-    target = tmp_path / "demo.postcoder"
-    shutil.copyfile(codebook_template, target)
-    project = Project.open(target)
-    yield project
-    project.close()
+def demo(demo_project: Project) -> Project:
+    """A fresh copy of the demo project (tests/ui/conftest.py)."""
+    return demo_project
 
 
 @pytest.fixture
