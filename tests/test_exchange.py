@@ -522,3 +522,20 @@ def test_whole_project_merge_brings_rounds_and_closings(lead, tmp_path):
     assert set(rounds) == {"Round 1", "Second round", "Second round (2)"}
     assert [n for _, n in rounds["Second round (2)"].coders] == ["Luis Ortega"]
     assert not merge(p, tmp_path / "copy.postcoder").merged  # again: nothing changes
+
+
+def test_a_definition_changed_here_and_there_is_a_conflict(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        codebook.redefine_code(m, p.codes["Culture"], definition="How the team treats you",
+                               example="People check in after a bad case")
+        work = export_work(m, tmp_path / "maya").path
+    codebook.redefine_code(p, p.codes["Culture"], definition="Norms of the department")
+    [conflict] = merge_preview(p, work).conflicts
+    assert conflict.kind == "redefine" and conflict.fields == ("definition",)
+    assert "(definition)" in conflict.message
+    merge(p, work, resolutions={"Culture": "keep-theirs"})
+    code = codebook.get_code(p, p.codes["Culture"])
+    # the example only Maya changed was taken anyway; the definition as decided
+    assert (code.definition, code.example) == ("How the team treats you",
+                                               "People check in after a bad case")

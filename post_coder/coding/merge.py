@@ -47,6 +47,7 @@ from post_coder.store.db import now
 __all__ = ["Conflict", "MergePlan", "MergeResult", "UnresolvedConflicts", "join_codings",
            "merge", "merge_preview", "settle_codings"]
 
+
 class UnresolvedConflicts(ConflictError):
     """The merge needs the lead's decision on these codebook conflicts first."""
 
@@ -194,7 +195,7 @@ def _merge(project: Project, path: str | Path, resolutions: Mapping[str, str] | 
     incoming = read_incoming(path, project.id)
     earlier = store.merged_before(project.db, incoming.sha256)
     if earlier:
-        label, _ = _label(project, incoming)
+        label, _ = _label(incoming)
         return MergeResult(MergePlan(incoming.label, incoming.kind, label, earlier),
                            Changes(label=f"Merge {incoming.label}"))
     with store.references_checked_by_caller(project.db), store.bulk_writes(project.db), \
@@ -212,7 +213,7 @@ def _merge(project: Project, path: str | Path, resolutions: Mapping[str, str] | 
     return MergeResult(work.plan, step.changes)
 
 
-def _label(project: Project, incoming: Incoming) -> tuple[str, str]:
+def _label(incoming: Incoming) -> tuple[str, str]:
     """("Maya Chen's work", "MC") or ('the project file "x.postcoder"', "copy")."""
     if incoming.coder_id is not None:
         coder = next((c for c in incoming.coders if c.id == incoming.coder_id), None)
@@ -224,7 +225,7 @@ def _label(project: Project, incoming: Incoming) -> tuple[str, str]:
 def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
           default: str | None) -> _Work:
     db = project.db
-    label, tag = _label(project, inc)
+    label, tag = _label(inc)
     earlier = store.merged_before(db, inc.sha256)
     empty = MergePlan(inc.label, inc.kind, label, earlier)
     lead_codes = {c.id: c for c in codes_store.list_(db, include_inactive=True)}

@@ -121,9 +121,10 @@ def plan_codebook(
     """Compare, take what is safe, list the conflicts and apply the decisions given.
 
     ``new_use(code)``: live codings of the code the file adds; ``used_elsewhere(code)``:
-    live codings of the code here that the file does not hold. ``label`` names the file's side in messages
-    ("Maya Chen's work"), ``tag`` marks names kept apart by keep-both ("MC").
-    Unresolved conflicts are left as keep-mine in ``final``.
+    live codings of the code here that the file does not hold. ``label`` names the file's
+    side in messages ("Maya Chen's work"), ``tag`` marks names kept apart by keep-both
+    ("MC"). ``stored``: per code, the fields last taken from this ``source`` and where its
+    codings are redirected. Unresolved conflicts are left as keep-mine in ``final``.
     """
     plan = CodebookPlan(lead, dict(lead), [])
     pending: list[_Pending] = []
@@ -160,7 +161,7 @@ def plan_codebook(
 
 
 def _state(fields_: dict[str, Any]) -> tuple[str, str]:
-    """Orders the states of one code from one package: later first, ties by content."""
+    """Orders the states of one code from one package: by time, then (a tie) by content."""
     return (fields_.get(_SEEN, ""),
             json.dumps({f: fields_.get(f) for f in CODE_FIELDS}, sort_keys=True))
 
@@ -285,7 +286,6 @@ def _name_clashes(plan: CodebookPlan, label: str) -> list[_Pending]:
             if i == keep:
                 continue
             theirs, mine = plan.final[i], plan.lead.get(i)
-            other = plan.final[keep]
             if mine is None:
                 plan.final[i] = replace(theirs, status="merged", merged_into=keep)
                 out.append(_Pending(theirs, None, "name-clash", ("name",),

@@ -326,7 +326,7 @@ def _project_incoming(other: Project, path: Path, sha: str) -> Incoming:
     codes = tuple((c, base.get(c.id)) for c in codes_store.list_(db, include_inactive=True))
     memos = tuple(Memo(*m) for m in store.memos_by(db, None))
     return Incoming(
-        "project", path, sha, other.id, other.name, meta.get(db, "created_at"),
+        "project", path, sha, other.id, other.name, package["made_at"] if package else None,
         package["id"] if package else PLAIN_COPY, None, tuple(coders_store.list_(db)), codes,
         store.true_codings(db), memos,
         tuple((r, tuple(c), tuple(x)) for r, c, x in rounds_store.all_round_rows(db)))

@@ -17,8 +17,8 @@ from sqlite_utils import Database
 
 from post_coder.store import journal
 
-#: a coding's true state, in this column order (``store.codings.Coding`` without tombstone
-#: subtleties); the lead's rows add the stored ``deleted_at`` and ``duplicate_of``
+#: a coding's true state, in this column order (the columns of ``store.codings.Coding``);
+#: the lead's rows add the stored ``deleted_at`` and ``duplicate_of``
 CODING_COLUMNS = ("id", "response_id", "code_id", "coder_id", "span_start", "span_end",
                   "created_at", "updated_at", "deleted_at")
 
