@@ -539,3 +539,35 @@ def test_a_definition_changed_here_and_there_is_a_conflict(lead, tmp_path):
     # the example only Maya changed was taken anyway; the definition as decided
     assert (code.definition, code.example) == ("How the team treats you",
                                                "People check in after a bad case")
+
+
+# -- undo and code merges travel too ------------------------------------------------------------
+
+def test_undoing_a_coding_after_its_work_was_merged_removes_it_at_the_lead(lead, tmp_path):
+    laptop = _laptop(lead, lead.maya, tmp_path)
+    r2 = response_id(laptop, "R2")
+    coding = apply_code(laptop, r2, lead.codes["Stigma"], lead.maya).new_id
+    merge(lead, export_work(laptop, tmp_path / "one").path)
+    assert coding in shown(lead)
+    laptop.undo()  # Edit ▸ Undo on the laptop, after the work went to the lead
+    row = laptop.db.execute("SELECT deleted_at, updated_at FROM codings WHERE id = ?",
+                            [coding]).fetchone()
+    assert row[0] is not None and row[0] == row[1]  # a tombstone, stamped at undo time
+    merge(lead, export_work(laptop, tmp_path / "two").path)
+    assert coding not in shown(lead)
+    laptop.redo()  # redo brings it back locally, as before
+    assert coding in shown(laptop)
+    laptop.close()
+
+
+def test_merging_codes_hides_duplicates_so_a_later_removal_cannot_lose_one(surveyed):
+    p = surveyed
+    maya = add_coder(p, "Maya").new_id
+    busy = codebook.add_code(p, "Busy").new_id
+    time = codebook.add_code(p, "Time").new_id
+    r = response_id(p, "R3")
+    dup = apply_code(p, r, busy, maya).new_id
+    kept = apply_code(p, r, time, maya).new_id
+    codebook.merge_codes(p, [busy], time)
+    assert hidden_duplicates(p) == {dup: kept}
+    assert list(shown(p)) == [kept]

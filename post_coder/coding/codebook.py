@@ -157,7 +157,8 @@ def merge_codes(project: Project, sources: Sequence[CodeId], target: CodeId, *,
     """Merge each source code into ``target``.
 
     The sources' codings move to the target; where a coder already has the target on the
-    same response (and span), the moved coding would be a duplicate and is removed instead.
+    same response (and span), the moved coding would be a duplicate and is hidden instead
+    (``duplicate_of``: it returns if the kept one is later removed on another laptop).
     Sub-codes of a source move under the target. Sources keep their history, marked merged.
     """
     if not sources:
@@ -180,14 +181,15 @@ def merge_codes(project: Project, sources: Sequence[CodeId], target: CodeId, *,
 
 def _move_codings(step: Step, source_id: str, target_id: str) -> None:
     db, at = step.db, now()
-    moved, dropped = [], []
+    moved, duplicates = [], []
     for c in codings_store.live_for_code(db, source_id):
-        if codings_store.find_live(db, c.response_id, target_id, c.coder_id,
-                                   c.span_start, c.span_end):
-            dropped.append(c.id)
+        kept = codings_store.find_live(db, c.response_id, target_id, c.coder_id,
+                                       c.span_start, c.span_end)
+        if kept:
+            duplicates.append((c.id, kept.id))
         else:
             moved.append(c.id)
-    codings_store.tombstone(db, dropped, at)
+    codings_store.hide_duplicates(db, duplicates, at)
     codings_store.set_code(db, moved, target_id, at)
 
 

@@ -93,6 +93,14 @@ def tombstone(db: Database, coding_ids: Sequence[str], at: str) -> None:
                         " AND deleted_at IS NULL", [(at, at, i) for i in coding_ids])
 
 
+def hide_duplicates(db: Database, pairs: Sequence[tuple[str, str]], at: str) -> None:
+    """Hide codings (id, kept id) that duplicate a kept one: removed while the kept one is
+    live, back if the kept one is removed on another laptop (see the merge rules)."""
+    db.conn.executemany("UPDATE codings SET deleted_at = ?, updated_at = ?, duplicate_of = ?"
+                        " WHERE id = ? AND deleted_at IS NULL",
+                        [(at, at, kept, i) for i, kept in pairs])
+
+
 def set_code(db: Database, coding_ids: Sequence[str], code_id: str, at: str) -> None:
     db.conn.executemany("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
                         [(code_id, at, i) for i in coding_ids])

@@ -13,6 +13,11 @@ from sqlite_utils import Database
 
 #: journaled tables → the change kind (``changes.KINDS``) each belongs to
 JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos": "memos"}
+#: tables whose rows travel between laptops with tombstones: undoing the creation of such a
+#: row removes it with a tombstone (stamped at undo time), so the removal travels too
+TOMBSTONED = {"codings", "memos"}
+#: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
+_NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 
 
 def install(db: Database) -> None:
@@ -21,12 +26,15 @@ def install(db: Database) -> None:
                "seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, sql TEXT NOT NULL)")
     for table in JOURNALED:
         cols = [r[1] for r in db.execute(f"PRAGMA main.table_info({table})")]
+        undo_insert = ("'DELETE FROM main.{t} WHERE id=' || quote(new.id)").format(t=table)
+        if table in TOMBSTONED:
+            undo_insert = ("'UPDATE main.{t} SET deleted_at=' || {now} || ', updated_at=' || "
+                           "{now} || ' WHERE id=' || quote(new.id)").format(t=table, now=_NOW)
         quoted_old = " || ',' || ".join(f"quote(old.{c})" for c in cols)
         sets_old = " || ',' || ".join(f"'{c}=' || quote(old.{c})" for c in cols)
         db.executescript(f"""
 CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_insert AFTER INSERT ON main.{table} BEGIN
-  INSERT INTO undo_log(tbl, sql) VALUES ('{table}',
-    'DELETE FROM main.{table} WHERE id=' || quote(new.id));
+  INSERT INTO undo_log(tbl, sql) VALUES ('{table}', {undo_insert});
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_update AFTER UPDATE ON main.{table} BEGIN
   INSERT INTO undo_log(tbl, sql) VALUES ('{table}',
