@@ -73,14 +73,17 @@ def code_frequencies(project: Project, *, question_ids: tuple[str, ...] | None =
 
 
 def codebook_table(project: Project, *, include_inactive: bool = False,
-                   coder_ids: tuple[str, ...] | None = None) -> list[dict]:
+                   coder_ids: tuple[str, ...] | None = None,
+                   with_counts: bool = True) -> list[dict]:
     """The codebook with counts: every code's fields plus ``respondents`` and ``codings``
-    (counting only the codings of ``coder_ids`` when given)."""
-    counts = {c.code_id: c for c in store.code_counts(
+    (counting only the codings of ``coder_ids`` when given; all 0 with ``with_counts=False``,
+    which is instant however many codings there are)."""
+    found = ({c.code_id: c for c in store.code_counts(
         project.db, include_inactive=include_inactive, coder_ids=coder_ids)}
+        if with_counts else {})
     out = []
     for code in codes_store.list_(project.db, include_inactive=include_inactive):
-        c = counts.get(code.id)
+        c = found.get(code.id)
         out.append({**code.as_dict(), "respondents": c.respondents if c else 0,
                     "codings": c.codings if c else 0,
                     "respondents_with_children": c.respondents_with_children if c else 0})

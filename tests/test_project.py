@@ -124,6 +124,22 @@ def test_large_file_check_catches_truncation(tmp_path, monkeypatch):
         Project.open(path)
 
 
+def test_large_file_check_accepts_pages_still_in_the_wal(tmp_path, monkeypatch):
+    """After a crash the newest pages may live only in the -wal file: not damage."""
+    from post_coder.store import db as store_db
+
+    monkeypatch.setattr(store_db, "QUICK_CHECK_LIMIT", 0)
+    path = tmp_path / "w.postcoder"
+    Project.create(path).close()
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")  # as if the app died before checkpointing
+    writer.execute("INSERT INTO meta VALUES ('filler', ?)", ["x" * 400_000])
+    writer.commit()
+    assert (tmp_path / "w.postcoder-wal").stat().st_size > path.stat().st_size
+    Project.open(path).close()
+    writer.close()
+
+
 def test_readonly_handle_reads_but_cannot_write(project):
     with project.transact("A") as step:
         step.audit("create", "thing", "1")

@@ -77,7 +77,9 @@ def structure_check(db: Database, file_size: int) -> str:
         return quick_check(db)
     pages = db.execute("PRAGMA page_count").fetchone()[0]
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    if pages * page_size > file_size:
+    # pages still in the write-ahead log (after a crash) may lie beyond the main file's end
+    wal_size = wal_path(db).stat().st_size if wal_path(db).exists() else 0
+    if pages * page_size > file_size + wal_size:
         return f"the file is shorter ({file_size:,} bytes) than its {pages:,} pages"
     db.execute("SELECT count(*) FROM sqlite_master").fetchone()
     return "ok"
@@ -114,3 +116,9 @@ def backup_to(db: Database, target: Path) -> None:
         db.conn.backup(dest)
     finally:
         dest.close()
+
+
+def wal_path(db: Database) -> Path:
+    """The write-ahead log file beside the database file."""
+    name = db.execute("PRAGMA database_list").fetchone()[2]
+    return Path(name + "-wal")

@@ -285,28 +285,48 @@ def code_counts(db: Database, *, question_ids: tuple[str, ...] | None = None,
     if coder_ids is not None:
         filters.append("c.coder_id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(coder_ids)))
-    sql = f"""
-        WITH RECURSIVE
-        live AS (SELECT c.id, c.code_id, r.respondent_id FROM codings c
-                 JOIN responses r ON r.id = c.response_id WHERE {' AND '.join(filters)}),
-        tree(root, id) AS (
-            SELECT id, id FROM codes WHERE status = 'active'
-            UNION ALL
-            SELECT tree.root, c.id FROM codes c JOIN tree ON c.parent_id = tree.id
-            WHERE c.status = 'active'),
-        rollup AS (SELECT tree.root AS id, count(DISTINCT live.respondent_id) AS n
-                   FROM tree LEFT JOIN live ON live.code_id = tree.id GROUP BY tree.root)
-        SELECT k.id, k.name, k.parent_id, k.color,
-               count(DISTINCT live.respondent_id), count(live.id), rollup.n
-        FROM codes k
-        LEFT JOIN live ON live.code_id = k.id
-        LEFT JOIN rollup ON rollup.id = k.id
-        WHERE k.status = 'active' OR ?
-        GROUP BY k.id
-        ORDER BY k.sort_order, k.name COLLATE NOCASE
-    """
-    params.append(1 if include_inactive else 0)
-    return [CodeCount(*r[:6], r[6] or 0) for r in db.execute(sql, params).fetchall()]
+    # every (code, respondent, coding) once; the parents' roll-up joins the same rows to a
+    # small (ancestor, descendant) table, so no step multiplies the codings by the tree
+    live = ("SELECT c.id AS id, c.code_id AS code_id, r.respondent_id AS respondent_id"
+            " FROM codings c JOIN responses r ON r.id = c.response_id"
+            f" WHERE {' AND '.join(filters)}")
+    own = {r[0]: (r[1], r[2]) for r in db.execute(
+        f"SELECT code_id, count(DISTINCT respondent_id), count(*) FROM ({live})"
+        " GROUP BY code_id", params).fetchall()}
+    codes = db.execute(
+        "SELECT id, name, parent_id, color, status FROM codes"
+        " WHERE status = 'active' OR ? ORDER BY sort_order, name COLLATE NOCASE",
+        [1 if include_inactive else 0]).fetchall()
+    below = _descendant_pairs(db)
+    rolled: dict[str, int] = {}
+    if below:
+        rolled = dict(db.execute(
+            f"""WITH map(root, id) AS (SELECT json_extract(value, '$[0]'),
+                                              json_extract(value, '$[1]') FROM json_each(?))
+                SELECT map.root, count(DISTINCT live.respondent_id)
+                FROM map JOIN ({live}) live ON live.code_id = map.id GROUP BY map.root""",
+            [json.dumps(below), *params]).fetchall())
+    out = []
+    for code_id, name, parent_id, color, status in codes:
+        respondents, codings = own.get(code_id, (0, 0))
+        with_children = rolled.get(code_id, respondents) if status == "active" else 0
+        out.append(CodeCount(code_id, name, parent_id, color, respondents, codings,
+                             with_children))
+    return out
+
+
+def _descendant_pairs(db: Database) -> list[tuple[str, str]]:
+    """(code, itself or any active code below it) for every active code that has children."""
+    rows = db.execute(
+        """WITH RECURSIVE tree(root, id) AS (
+               SELECT p.id, p.id FROM codes p WHERE p.status = 'active'
+                   AND EXISTS (SELECT 1 FROM codes k WHERE k.parent_id = p.id
+                               AND k.status = 'active')
+               UNION ALL
+               SELECT tree.root, c.id FROM codes c JOIN tree ON c.parent_id = tree.id
+               WHERE c.status = 'active')
+           SELECT root, id FROM tree""").fetchall()
+    return [(r[0], r[1]) for r in rows]
 
 
 def respondents_answering(db: Database, question_ids: tuple[str, ...] | None = None) -> int:

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from post_coder.changes import Changes
-from post_coder.queries import project_summary
+from post_coder.queries import ProjectSummary, project_summary, project_totals
+from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -39,6 +40,10 @@ class QuestionNavigator(QWidget):
         self._later.setSingleShot(True)
         self._later.setInterval(300)
         self._later.timeout.connect(self.reload)
+        # a large project's coded counts are read in the background (see reload)
+        self._large = project_totals(session.project)["codings"] > SMALL_PROJECT_CODINGS
+        self.reader = BackgroundReader(session.project.path, self)
+        self.reader.did_finish.connect(self._populate)
         self.reload()
 
     def _changed(self, changes: Changes, initiator: object) -> None:
@@ -48,8 +53,15 @@ class QuestionNavigator(QWidget):
             self._later.start()
 
     def reload(self) -> None:
+        visible = self.session.visible_coders
+        if self._large:
+            self.reader.request(lambda reader: project_summary(reader, coder_ids=visible))
+        else:
+            self._populate(project_summary(self.session.project, coder_ids=visible))
+
+    def _populate(self, summary: ProjectSummary) -> None:
+        self._large = summary.totals["codings"] > SMALL_PROJECT_CODINGS
         current = self.current_question_id()
-        summary = project_summary(self.session.project, coder_ids=self.session.visible_coders)
         self.tree.blockSignals(True)
         self.tree.clear()
         everything = QTreeWidgetItem(["All questions", str(summary.totals["responses"]), ""])

@@ -53,3 +53,45 @@ def test_count_label_says_when_it_is_still_counting(qtbot, project, tmp_path, mo
     gate.set()
     qtbot.waitUntil(lambda: workspace.model.complete, timeout=10_000)
     assert workspace.count_label.text() == "3,000 responses"
+
+
+def test_large_project_counts_come_from_background_reads(qtbot, session, monkeypatch):
+    """Codebook and navigator counts on a large project: shown when the read returns."""
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.codings import apply_code
+    from post_coder.queries import codebook_table, project_summary
+    from post_coder.ui import background
+    from post_coder.ui.models import codebook_model
+    from post_coder.ui import navigator as navigator_module
+    from post_coder.ui.codebook_panel import CodebookPanel
+    from post_coder.ui.navigator import QuestionNavigator
+
+    monkeypatch.setattr(background, "SMALL_PROJECT_CODINGS", 0)
+    monkeypatch.setattr(codebook_model, "SMALL_PROJECT_CODINGS", 0)
+    monkeypatch.setattr(navigator_module, "SMALL_PROJECT_CODINGS", 0)
+    panel = CodebookPanel(session)
+    qtbot.addWidget(panel)
+    model = panel.model
+    stigma = find_code(session.project, "Stigma").id
+    assert model.index_of(stigma, 1).data() == "…"  # counting in the background
+    assert model.counts_reader.wait()
+    expected = {r["id"]: r["respondents"] for r in codebook_table(session.project)}
+    assert model.index_of(stigma, 1).data() == str(expected[stigma])
+
+    navigator = QuestionNavigator(session)
+    qtbot.addWidget(navigator)
+    assert navigator.reader.wait()
+    assert navigator.tree.topLevelItemCount() == 2
+
+    # a coding refreshes the counts once, in the background, after a short pause
+    response = next(r for r in session.project.db.execute(
+        "SELECT r.id FROM responses r WHERE NOT EXISTS (SELECT 1 FROM codings c"
+        " JOIN responses o ON o.id = c.response_id WHERE o.respondent_id = r.respondent_id"
+        " AND c.code_id = ?)", [stigma]))[0]
+    session.run(None, apply_code, response, stigma, session.coder_id)
+    qtbot.waitUntil(lambda: model.index_of(stigma, 1).data() == str(expected[stigma] + 1),
+                    timeout=10_000)
+    coded = project_summary(session.project).questions
+    qtbot.waitUntil(lambda: sum(int(navigator.tree.topLevelItem(1).child(i).text(2))
+                                for i in range(2)) == sum(q["coded"] for q in coded),
+                    timeout=10_000)

@@ -13,14 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from post_coder.changes import Changes
-from post_coder.queries import codebook_table
+from post_coder.queries import codebook_table, project_totals
 from post_coder.coding import refine
+from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.session import Session
+
+#: the count fields of a codebook_table row
+COUNT_KEYS = ("respondents", "codings", "respondents_with_children")
 
 MIME_TYPE = "application/x-postcoder-code-ids"
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -53,6 +57,15 @@ class CodebookModel(QAbstractItemModel):
         self._keys: dict[str, int] = {}
         self._nodes: dict[int, _Node] = {}
         self._roots: list[_Node] = []
+        # on a large project the counts come from a background read (see _table)
+        self._counts: dict[str, dict[str, int]] = {}
+        self._large = project_totals(session.project)["codings"] > SMALL_PROJECT_CODINGS
+        self.counts_reader = BackgroundReader(session.project.path, self)
+        self.counts_reader.did_finish.connect(self._counts_arrived)
+        self._counts_later = QTimer(self)  # one count after a burst of codings
+        self._counts_later.setSingleShot(True)
+        self._counts_later.setInterval(200)
+        self._counts_later.timeout.connect(self._request_counts)
         self._load()
         session.project_did_change.connect(self._on_project_did_change)
         session.visibility_did_change.connect(self.refresh)
@@ -63,8 +76,33 @@ class CodebookModel(QAbstractItemModel):
             self._keys[code_id] = len(self._keys) + 1
         return self._keys[code_id]
 
+    def _table(self) -> list[dict[str, Any]]:
+        """The codes; with counts here on a small project, else the last known ones for
+        now and fresh ones from a background read."""
+        if not self._large:
+            return codebook_table(self.session.project, coder_ids=self.session.visible_coders)
+        table = codebook_table(self.session.project, with_counts=False)
+        for row in table:  # "…" until a count arrives
+            row.update(self._counts.get(row["id"], {"counting": True}))
+        self._request_counts()
+        return table
+
+    def _request_counts(self) -> None:
+        visible = self.session.visible_coders
+        self.counts_reader.request(lambda reader: {
+            row["id"]: {k: row[k] for k in COUNT_KEYS}
+            for row in codebook_table(reader, coder_ids=visible)})
+
+    def _counts_arrived(self, counts: dict[str, dict[str, int]]) -> None:
+        self._counts = counts
+        self._large = sum(c["codings"] for c in counts.values()) > SMALL_PROJECT_CODINGS
+        for node in self._nodes.values():
+            node.info.update(counts.get(node.code_id, {}))
+            node.info.pop("counting", None)
+        self._changed(self._roots, QModelIndex())
+
     def _build(self) -> tuple[list[_Node], dict[int, _Node]]:
-        table = codebook_table(self.session.project, coder_ids=self.session.visible_coders)
+        table = self._table()
         nodes = {row["id"]: _Node(self._key(row["id"]), row["id"], row) for row in table}
         roots: list[_Node] = []
         for row in table:
@@ -103,8 +141,10 @@ class CodebookModel(QAbstractItemModel):
             self._changed(node.children, self.index(node.row, 0, parent))
 
     def _on_project_did_change(self, changes: Changes, initiator: object) -> None:
-        if changes.codes or changes.codings or changes.project:
+        if changes.codes or changes.project or (changes.codings and not self._large):
             self.refresh()
+        elif changes.codings:
+            self._counts_later.start()
 
     # -- look-ups for views ------------------------------------------------------------
     def code_id(self, index: QModelIndex) -> str | None:
@@ -183,6 +223,8 @@ class CodebookModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == NAME:
                 return info["name"]
+            if info.get("counting"):
+                return "…"
             if node.children:  # own count, then with sub-codes: "0 (38)"
                 return f"{info['respondents']} ({info['respondents_with_children']})"
             return str(info["respondents"])
