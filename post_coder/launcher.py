@@ -22,7 +22,7 @@ def launch(path: Path | None, *, demo: bool = False, screenshot: Path | None = N
     if screenshot is None and not has_display():
         click.echo("No display was found, so the app cannot open its window here.", err=True)
         if summary:
-            click.echo(f"Project: {path}\n\n{summary}")
+            click.echo(summary)
         click.echo("Run this on a desktop, or add --screenshot FILE.png to render the window.",
                    err=True)
         return 0

@@ -38,7 +38,8 @@ def demo_project(demo_template: Path, tmp_path: Path):
 
 @pytest.fixture
 def session(demo_project: Project):
-    """A Session on the demo copy, coding as its first coder (Maya Chen)."""
+    """A Session on the demo copy, coding as the first coder listed (Luis Ortega: the demo
+    adds both coders at once, so the list falls back to name order)."""
     from post_coder.ui.session import Session
 
     return Session(demo_project, coder_id=list_coders(demo_project)[0].id)
