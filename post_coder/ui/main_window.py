@@ -17,6 +17,7 @@ from post_coder.errors import PostCoderError
 from post_coder.project import EXTENSION, Project
 from post_coder.queries import project_totals
 from post_coder.ui import settings as app_settings
+from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.workspace: CodingWorkspace | None = None
         self.codebook: CodebookPanel | None = None
         self.team: TeamControls | None = None
+        self._status_reader: BackgroundReader | None = None
         self._docks: list[QDockWidget] = []
         self.status = QLabel()
         self.status.setObjectName("statusCounts")
@@ -192,6 +194,7 @@ class MainWindow(QMainWindow):
     def install(self, project: Project) -> None:
         """Show ``project`` in the window (the window now owns it and closes it)."""
         self.session = Session(project, parent=self)
+        self._status_reader: BackgroundReader | None = None
         self._choose_coder()
         self.session.project_did_change.connect(self._changed)
         self.session.undo_state_did_change.connect(self._update_enabled)
@@ -357,9 +360,22 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(changes.label, 3000)
 
     def _update_status(self) -> None:
+        """Counts for the status bar: read now on a small project, in the background on a
+        large one (counting every coding takes a while there)."""
         if self.session is None:
             return
-        t = project_totals(self.session.project)
+        if self._status_reader is not None:
+            self._status_reader.request(project_totals)
+        else:
+            totals = project_totals(self.session.project)
+            if totals["codings"] > SMALL_PROJECT_CODINGS:
+                self._status_reader = BackgroundReader(self.session.project.path, self.session)
+                self._status_reader.did_finish.connect(self._show_status)
+            self._show_status(totals)
+
+    def _show_status(self, t: dict[str, int]) -> None:
+        if self.session is None:
+            return
         coder = self.session.coder_id
         name = next((c.name for c in list_coders(self.session.project) if c.id == coder),
                     "nobody yet (Edit ▸ Change Coder…)")

@@ -153,3 +153,21 @@ def test_screenshot_renders_the_main_window(qtbot, settings, demo_copy, tmp_path
     colors = {image.pixel(x, y) for x in range(0, image.width(), 7)
               for y in range(0, image.height(), 7)}
     assert len(colors) > 50
+
+
+def test_status_counts_come_from_a_background_read_on_a_large_project(window, demo_copy,
+                                                                       monkeypatch, qtbot):
+    import post_coder.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "SMALL_PROJECT_CODINGS", 0)
+    window.open_project(demo_copy)
+    assert "248 codings" in window.status.text()
+    reader = window._status_reader
+    assert reader is not None
+    ws = window.workspace
+    ws._select_row(3)
+    before = set(codings_for_response(window.session.project, ws.current_response_id()))
+    code = next(c for c in ws.pinned_codes()
+                if c not in {x.code_id for x in before if x.coder_id == window.session.coder_id})
+    ws.apply_code(code)
+    qtbot.waitUntil(lambda: "249 codings" in window.status.text(), timeout=10_000)
