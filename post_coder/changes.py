@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 #: the kinds of thing an action can change; each is a flag on :class:`Changes`
 KINDS = ("project", "datasets", "responses", "coders", "codes", "codings", "memos")
@@ -25,13 +25,6 @@ class Changes:
 
     def any(self) -> bool:
         return any(getattr(self, k) for k in KINDS)
-
-    def touched(self) -> list[str]:
-        return [k for k in KINDS if getattr(self, k)]
-
-    def merged(self, other: "Changes") -> "Changes":
-        values = {k: getattr(self, k) or getattr(other, k) for k in KINDS}
-        return replace(self, created=self.created + other.created, **values)
 
     @property
     def new_id(self) -> str:

@@ -106,10 +106,6 @@ def set_code(db: Database, coding_ids: Sequence[str], code_id: str, at: str) -> 
                         [(code_id, at, i) for i in coding_ids])
 
 
-def count_live(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM codings WHERE deleted_at IS NULL").fetchone()[0]
-
-
 def rows(
     db: Database,
     *,

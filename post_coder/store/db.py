@@ -53,10 +53,6 @@ def set_application_id(db: Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-def table_names(db: Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-
-
 #: files up to this size get SQLite's full structure check on open; larger ones a cheap one
 QUICK_CHECK_LIMIT = 16 * 1024 * 1024
 

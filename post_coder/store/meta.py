@@ -17,6 +17,3 @@ def set_(db: Database, key: str, value: str) -> None:
         [key, value],
     )
 
-
-def all_(db: Database) -> dict[str, str]:
-    return dict(db.execute("SELECT key, value FROM meta").fetchall())

@@ -358,10 +358,3 @@ def by_respondent(db: Database, question_id: str) -> dict[str, str]:
         " ON p.id = r.respondent_id WHERE r.question_id = ?", [question_id]).fetchall()
     return dict(rows)
 
-
-def respondent_ids_of_question(db: Database, question_id: str) -> set[str]:
-    """External ids of every respondent in the question's dataset (answered or not)."""
-    rows = db.execute(
-        "SELECT p.external_id FROM respondents p JOIN questions q ON q.dataset_id = p.dataset_id"
-        " WHERE q.id = ?", [question_id]).fetchall()
-    return {r[0] for r in rows}
