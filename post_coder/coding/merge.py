@@ -91,19 +91,32 @@ class MergePlan:
     def as_dict(self) -> dict:
         return {**asdict(self), "unresolved": len(self.unresolved)}
 
-    def describe(self) -> str:
-        if self.already_merged_at:
-            return (f"{self.file} was already merged on {self.already_merged_at[:16]}; "
-                    "merging it again changes nothing.")
-        lines = [f"Merging {self.source} ({self.file}):",
-                 f"  codings: {self.new_codings} new, {self.changed_codings} changed, "
+    def already_done(self) -> str | None:
+        """The sentence to show when this very file was merged before, else None."""
+        if not self.already_merged_at:
+            return None
+        return (f"{self.file} was already merged on {self.already_merged_at[:16]}; "
+                "merging it again changes nothing.")
+
+    def count_lines(self) -> list[str]:
+        """What the merge brings, one line per kind ("codings: 3 new, …"); the CLI and the
+        app's preview both show these."""
+        lines = [f"codings: {self.new_codings} new, {self.changed_codings} changed, "
                  f"{self.removed_codings} removed"
                  + (f", {self.duplicates} already here" if self.duplicates else "")
                  + (f", {self.tombstones} removals recorded" if self.tombstones else ""),
-                 f"  codebook: {self.new_codes} new codes, {self.changed_codes} changed",
-                 f"  memos: {self.new_memos} new, {self.changed_memos} changed"]
+                 f"codebook: {self.new_codes} new codes, {self.changed_codes} changed",
+                 f"memos: {self.new_memos} new, {self.changed_memos} changed"]
         if self.new_coders or self.rounds:
-            lines.append(f"  coders: {self.new_coders} new; rounds: {self.rounds} new or closed")
+            lines.append(f"coders: {self.new_coders} new; rounds: {self.rounds} new or closed")
+        return lines
+
+    def describe(self) -> str:
+        done = self.already_done()
+        if done:
+            return done
+        lines = [f"Merging {self.source} ({self.file}):"]
+        lines += [f"  {line}" for line in self.count_lines()]
         if self.conflicts:
             lines.append(f"  conflicts: {len(self.conflicts)} "
                          f"({len(self.unresolved)} without a decision)")

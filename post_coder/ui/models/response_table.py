@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDeadlineTimer, QModelIndex,
-                            QObject, QPersistentModelIndex, Qt, Signal)
+                            QObject, Qt, Signal)
 
 from post_coder.changes import Changes
 from post_coder.project import Project
 from post_coder.queries import ResponseQuery, response_ids, response_rows
-from post_coder.ui.models import reads
+from post_coder.ui.models import Index, reads, read_only_row_flags
 
 PAGE_SIZE = 200
 #: rows the first, synchronous run of a query returns; the rest load in the background
@@ -41,7 +41,6 @@ SORT_KEYS = {RESPONDENT: "respondent", QUESTION: "question", RESPONSE: "length"}
 #: role that returns a row's response id without fetching anything
 ResponseIdRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -230,10 +229,7 @@ class ResponseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS) + len(self._attribute_ids)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return read_only_row_flags(index)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
+from post_coder.ui.models import Index, read_only_row_flags
 from post_coder.ui.models.team_reads import RoundRow
 
 NAME, STATUS, BLIND, CODERS, SAMPLE, RESPONSES, PROGRESS = range(7)
@@ -20,7 +21,6 @@ TIPS = {
 #: role returning a row's round id
 RoundIdRole = Qt.ItemDataRole.UserRole + 1
 
-Index = QModelIndex | QPersistentModelIndex
 
 
 class RoundsModel(QAbstractTableModel):
@@ -48,10 +48,7 @@ class RoundsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemNeverHasChildren)
+        return read_only_row_flags(index)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -119,20 +119,13 @@ def _first(name: str) -> str:
 
 def plan_summary(plan: MergePlan) -> str:
     """The preview of a merge in a few plain lines."""
-    if plan.already_merged_at:
-        return (f"{plan.file} was already imported on {plan.already_merged_at[:16]}; "
-                "importing it again changes nothing.")
-    proposals = plan.new_codes + plan.changed_codes
-    lines = [f"{plan.source} ({plan.file})",
-             f"Codings: {plan.new_codings} new, {plan.changed_codings} changed, "
-             f"{plan.removed_codings} removed"
-             + (f" ({plan.duplicates} already here)" if plan.duplicates else ""),
-             f"New coders: {plan.new_coders}",
-             f"Code proposals: {proposals} ({plan.new_codes} new codes, "
-             f"{plan.changed_codes} changed)",
-             f"Memos: {plan.new_memos} new, {plan.changed_memos} changed",
-             f"Conflicts: {len(plan.conflicts)}"
-             + (" — choose what to do with each below" if plan.conflicts else "")]
+    done = plan.already_done()
+    if done:
+        return done
+    lines = [f"{plan.source} ({plan.file})"]
+    lines += [line[:1].upper() + line[1:] for line in plan.count_lines()]
+    lines.append(f"Conflicts: {len(plan.conflicts)}"
+                 + (" — choose what to do with each below" if plan.conflicts else ""))
     return "\n".join(lines)
 
 
