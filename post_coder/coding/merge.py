@@ -52,7 +52,7 @@ class UnresolvedConflicts(ConflictError):
     """The merge needs the lead's decision on these codebook conflicts first."""
 
     def __init__(self, conflicts: list[Conflict], *, file: Path) -> None:
-        names = ", ".join(f'"{c.name}"' for c in conflicts)
+        names = ", ".join(f'"{c.label}"' for c in conflicts)
         many = len(conflicts) > 1
         super().__init__(f"{len(conflicts)} codebook conflict{'s need' if many else ' needs'} "
                          f"a decision before merging ({names}); nothing was merged", file=file)
