@@ -281,6 +281,9 @@ def test_merge_decisions_name_conflicts_as_shown(demo, tmp_path):
     refused = run("merge", demo, luis, ok=False)
     assert ('Time pressure [rename]: "Lack of time" was renamed differently: "Time pressure" '
             "here, \"No time\" in Luis Ortega's work") in refused.stderr
+    [conflict] = json.loads(run("merge", demo, luis, "--dry-run", "--json").output)["conflicts"]
+    assert (conflict["name"], conflict["kind"]) == ("Time pressure", "rename")
+    assert conflict["key"] == f'{conflict["code_id"]} [rename]'
     unknown = run("merge", demo, luis, "--resolve", "Lack of tim=keep-mine", ok=False)
     assert unknown.exit_code == 1 and unknown.stderr.splitlines()[-1] == (
         'Error: "Lack of tim" matches no codebook conflict; the conflicts are '

@@ -89,7 +89,8 @@ class MergePlan:
         return tuple(c for c in self.conflicts if c.decision is None)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "unresolved": len(self.unresolved)}
+        return {**asdict(self), "conflicts": [c.as_dict() for c in self.conflicts],
+                "unresolved": len(self.unresolved)}
 
     def already_done(self) -> str | None:
         """The sentence to show when this very file was merged before, else None."""
