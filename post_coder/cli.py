@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -31,7 +32,9 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            return _flushed(super().invoke(ctx))
+        except BrokenPipeError:
+            _quiet_broken_pipe(ctx)
         except PostCoderError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
@@ -47,6 +50,22 @@ class _Group(click.Group):
                        f"{exc}). Nothing was saved from this command. Set POST_CODER_DEBUG=1 "
                        "to see details for a bug report.", err=True)
             ctx.exit(2)
+
+
+def _flushed(value: Any) -> Any:
+    sys.stdout.flush()  # a reader that went away shows here, not at exit
+    return value
+
+
+def _quiet_broken_pipe(ctx: click.Context) -> None:
+    """The reader of the output went away (``post-coder codes list … | head``): stop
+    quietly, as command-line tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+    except (OSError, ValueError):
+        pass
+    ctx.exit(141)  # 128 + SIGPIPE, what a shell reports for such a command
 
 
 def _emit(data: Any, as_json: bool, text: Callable[[], None]) -> None:
@@ -68,15 +87,37 @@ def _plain(data: Any) -> Any:
     return data
 
 
+#: ``_open``'s default: the command only reads, so nobody acts and no coder is added
+_READING = "\x00reading"
+
+
 @contextmanager
-def _open(path: Path, coder: str | None = None) -> Iterator[Project]:
-    from post_coder.coding.coders import ensure_coder
+def _open(path: Path, coder: str | None = _READING) -> Iterator[Project]:
+    """Open the project. A command that writes passes its ``--as`` value (``None``: use
+    $POST_CODER_CODER): that coder acts, and is added if the project does not know them
+    (said on stderr). A command that only reads passes nothing and never adds a coder."""
+    from post_coder.coding.coders import ensure_coder, list_coders
 
     with Project.open(path) as project:
-        name = coder or os.environ.get("POST_CODER_CODER")
+        name = None if coder == _READING else coder or os.environ.get("POST_CODER_CODER")
         if name:
+            known = {c.id for c in list_coders(project)}
             project.actor = ensure_coder(project, name)
+            if project.actor not in known:
+                click.echo(f'Added "{name.strip()}" to the coders of {path.name} (acting as '
+                           "them).", err=True)
         yield project
+
+
+def _coder_id(p: Project, path: Path, name: str) -> str:
+    """The id of a coder taking part in something; an unknown name says how to add them."""
+    from post_coder.coding.coders import UnknownCoder, find_coder
+
+    try:
+        return find_coder(p, name).id
+    except UnknownCoder as exc:
+        raise UnknownCoder(f"{exc.message} If they are new, add them with: post-coder coders "
+                           f'add {shlex.quote(str(path))} "{name.strip()}"', name) from exc
 
 
 #: opens the desktop app: ``launch(path, demo=, fresh=, screenshot=) -> exit code``; set by
@@ -495,6 +536,80 @@ def codes_retire(project: Path, code: str, rationale: str | None, coder: str | N
     click.echo(f'Retired "{code}".')
 
 
+# -- coders -------------------------------------------------------------------------------
+@main.group()
+def coders() -> None:
+    """The coders of a project: add colleagues, list them, rename them."""
+
+
+@coders.command(name="add")
+@PROJECT
+@click.argument("name")
+@click.option("--initials", help="Short form shown on codings (default: from the name).")
+@click.option("--color", help="Color as #RRGGBB (default: the next palette color).")
+@CODER
+def coders_add(project: Path, name: str, initials: str | None, color: str | None,
+               coder: str | None) -> None:
+    """Add a coder (a colleague who will code) to the project.
+
+    \b
+    Example:
+      post-coder coders add study.postcoder "Maya Chen" --initials MC --color "#1f77b4"
+    """
+    from post_coder.coding.coders import add_coder, find_coder
+
+    with _open(project, coder) as p:
+        added = find_coder(p, add_coder(p, name, initials=initials, color=color).new_id)
+    click.echo(f'Added coder "{added.name}" ({added.initials}, {added.color}).')
+
+
+@coders.command(name="list")
+@PROJECT
+@JSON
+def coders_list(project: Path, as_json: bool) -> None:
+    """List the coders with their initials, color and number of codings.
+
+    \b
+    Example:
+      post-coder coders list study.postcoder --json
+    """
+    from post_coder.coding.coders import coder_table
+
+    with _open(project) as p:
+        rows = coder_table(p)
+
+    def text() -> None:
+        for r in rows:
+            click.echo(f"{r['name']}  ({r['initials']}, {r['color']})  {r['codings']} codings")
+        if not rows:
+            click.echo("No coders yet. Add one with: post-coder coders add PROJECT NAME")
+
+    _emit(rows, as_json, text)
+
+
+@coders.command(name="rename")
+@PROJECT
+@click.argument("old")
+@click.argument("new")
+@click.option("--initials", help="New initials too.")
+@CODER
+def coders_rename(project: Path, old: str, new: str, initials: str | None,
+                  coder: str | None) -> None:
+    """Rename a coder (OLD is their name, initials or id); their codings stay theirs.
+
+    \b
+    Example:
+      post-coder coders rename study.postcoder "Maya C." "Maya Chen" --initials MC
+    """
+    from post_coder.coding.coders import find_coder, rename_coder
+
+    with _open(project, coder) as p:
+        before = find_coder(p, old)
+        rename_coder(p, before.id, new, initials=initials)
+        after = find_coder(p, before.id)
+    click.echo(f'Renamed coder "{before.name}" to "{after.name}" ({after.initials}).')
+
+
 # -- coding -------------------------------------------------------------------------------
 @main.command()
 @PROJECT
@@ -518,7 +633,27 @@ def code(project: Path, file: Path, create_codes: bool, coder: str | None) -> No
                   else "."))
 
 
-@main.command()
+class _ListByDefault(click.Group):
+    """A group whose ``list`` command is the default: ``codings PROJECT …`` lists."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(name="codings", cls=_ListByDefault)
+def codings_group() -> None:
+    """List codings (`codings PROJECT` is `codings list PROJECT`) or remove them.
+
+    \b
+    Example:
+      post-coder codings study.postcoder --code "Lack of time"
+      post-coder codings remove study.postcoder --respondent R012 --code "Lack of time"
+    """
+
+
+@codings_group.command(name="list")
 @PROJECT
 @click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
 @click.option("--coder", "coder_names", multiple=True, metavar="CODER", help="Only this coder.")
@@ -549,12 +684,70 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
 
     def text() -> None:
         for r in rows:
-            span = f" [{r.span_start}:{r.span_end}]" if r.span_start is not None else ""
-            click.echo(f"{r.respondent}\t{r.question}\t{r.code}\t{r.coder}{span}\t"
-                       f"{_one_line(r.segment, 80)}")
+            click.echo(_coding_line(r))
         click.echo(f"{len(rows)} codings")
 
     _emit(rows, as_json, text)
+
+
+def _coding_line(r: Any) -> str:
+    span = f" [{r.span_start}:{r.span_end}]" if r.span_start is not None else ""
+    return f"{r.respondent}\t{r.question}\t{r.code}\t{r.coder}{span}\t{_one_line(r.segment, 80)}"
+
+
+@codings_group.command(name="remove")
+@PROJECT
+@click.option("--id", "coding_ids", multiple=True, metavar="ID",
+              help="A coding's id (see `post-coder codings PROJECT --json`); repeat for several.")
+@click.option("--respondent", "respondents", multiple=True, metavar="ID",
+              help="Only codings of this respondent (their id in the survey).")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only codings of this question (column name).")
+@click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
+@click.option("--coder", "coder_names", multiple=True, metavar="CODER",
+              help="Only this coder's codings.")
+@click.option("--dry-run", is_flag=True, help="List the codings that would go; remove nothing.")
+@CODER
+def codings_remove(project: Path, coding_ids: tuple[str, ...], respondents: tuple[str, ...],
+                   question_names: tuple[str, ...], code_names: tuple[str, ...],
+                   coder_names: tuple[str, ...], dry_run: bool, coder: str | None) -> None:
+    """Remove the codings that match every option given (at least one), as one action.
+
+    A removal is kept as a record, so it reaches the lead's project when work is merged.
+    In a coder package only the package coder's own codings can be removed.
+
+    \b
+    Example:
+      post-coder codings remove study.postcoder --id 0b5f…
+      post-coder codings remove study.postcoder --respondent R012 --code "Lack of time" \\
+          --coder "Maya Chen" --dry-run
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.codings import check_removable, remove_codings, select_codings
+    from post_coder.queries import find_question
+
+    if not (coding_ids or respondents or question_names or code_names or coder_names):
+        raise click.UsageError("say which codings to remove: --id, or one or more of "
+                               "--respondent, --question, --code, --coder")
+    with _open(project, _READING if dry_run else coder) as p:
+        rows = select_codings(
+            p, ids=coding_ids, respondents=respondents,
+            questions=[find_question(p, q) for q in question_names],
+            codes=[find_code(p, c).id for c in code_names],
+            coders=[find_coder(p, c).id for c in coder_names])
+        if dry_run:
+            check_removable(p, rows)
+        elif rows:
+            remove_codings(p, [r.id for r in rows])
+    if dry_run:
+        for r in rows:
+            click.echo(_coding_line(r))
+        click.echo(f"{len(rows)} codings would be removed. Dry run: nothing was removed.")
+    elif rows:
+        click.echo(f"Removed {len(rows)} coding{'' if len(rows) == 1 else 's'}.")
+    else:
+        click.echo("No codings match; nothing was removed.")
 
 
 @main.command()
@@ -671,13 +864,12 @@ def round_create(project: Path, name: str, coder_names: tuple[str, ...],
       post-coder round create study.postcoder "Round 1" --coder "Maya Chen" \\
           --coder "Luis Ortega" --fraction 20% --stratify-by Department --seed 42
     """
-    from post_coder.coding.coders import find_coder
     from post_coder.coding.rounds import Sample, create_round, list_rounds
     from post_coder.queries import find_question
 
     sample = Sample(fraction=_fraction(fraction), size=size, stratify_by=stratify_by, seed=seed)
     with _open(project, coder) as p:
-        coders = [find_coder(p, c).id for c in coder_names]
+        coders = [_coder_id(p, project, c) for c in coder_names]
         questions = [find_question(p, q) for q in question_names] or None
         round_id = create_round(p, name, coders, blind=blind, questions=questions,
                                 sample=sample).new_id
@@ -758,14 +950,13 @@ def package_export(project: Path, target: Path, coder_name: str, round_name: str
     Example:
       post-coder package export study.postcoder maya.postcoder --coder "Maya Chen"
     """
-    from post_coder.coding.coders import find_coder
     from post_coder.coding.exchange import export_package
     from post_coder.coding.rounds import find_round
 
     with _open(project, coder) as p:
         round_id = find_round(p, round_name).id if round_name else None
-        result = export_package(p, find_coder(p, coder_name).id, target, round_id=round_id,
-                                overwrite=overwrite)
+        result = export_package(p, _coder_id(p, project, coder_name), target,
+                                round_id=round_id, overwrite=overwrite)
     rounds = ", ".join(f'"{r}"' for r in result.rounds) or "no open round"
     click.echo(f"Wrote {result.path} for {result.coder} ({rounds}; {result.codings} codings"
                + (f", {result.withheld} of other coders withheld (blind)" if result.withheld
@@ -825,7 +1016,9 @@ def _parse_resolutions(items: tuple[str, ...]) -> dict[str, str]:
                    "change nothing.")
 @click.option("--resolve", "resolve", multiple=True, metavar="CODE=DECISION",
               help="Settle a codebook conflict: keep-mine, keep-theirs, keep-both or "
-                   "rename:NEW NAME (repeat for each).")
+                   "rename:NEW NAME (repeat for each). CODE is the code as the conflict "
+                   "names it (or its id); write it as listed, \"CODE [kind]\", to settle "
+                   "one of two conflicts on the same code.")
 @click.option("--resolve-all", "default",
               type=click.Choice(["keep-mine", "keep-theirs", "keep-both"]),
               help="Settle every other conflict this way, where it applies.")
@@ -838,18 +1031,19 @@ def merge_(project: Path, file: Path, dry_run: bool, resolve: tuple[str, ...],
     """Merge a coder's work file, or a whole copy of the project, into the project.
 
     Nothing is merged while a codebook conflict has no decision: the conflicts are listed
-    with their options. Merging the same file twice changes nothing.
+    with their options. A --resolve that matches no conflict is an error. Merging the
+    same file twice changes nothing.
 
     \b
     Example:
       post-coder merge study.postcoder maya-week1.postcoder-work --dry-run
       post-coder merge study.postcoder luis.postcoder-work \\
-          --resolve "Stigma=keep-both" --resolve "Burnout=keep-mine"
+          --resolve "Stigma=keep-both" --resolve "Burnout [name-clash]=keep-mine"
     """
     from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
 
     resolutions = _parse_resolutions(resolve)
-    with _open(project, coder) as p:
+    with _open(project, _READING if dry_run else coder) as p:
         if dry_run:
             plan = merge_preview(p, file, resolutions=resolutions, default=default)
             _emit(plan, as_json, lambda: click.echo(plan.describe()
@@ -861,11 +1055,21 @@ def merge_(project: Path, file: Path, dry_run: bool, resolve: tuple[str, ...],
         except UnresolvedConflicts:
             plan = merge_preview(p, file, resolutions=resolutions, default=default)
             click.echo(plan.describe(), err=True)
-            click.echo("Settle each conflict with --resolve CODE=DECISION (or --resolve-all).",
-                       err=True)
+            click.echo('Settle each conflict with --resolve "CODE=DECISION" (or --resolve-all); '
+                       'CODE as listed, e.g. "Burnout" or "Burnout [name-clash]".', err=True)
             raise
-    _emit(result.plan, as_json, lambda: click.echo(
-        result.plan.describe() + ("" if result.plan.already_merged_at else "\nMerged.")))
+    _emit(result.plan, as_json, lambda: click.echo(_merged_text(result)))
+
+
+def _merged_text(result: Any) -> str:
+    plan = result.plan
+    if plan.already_merged_at:
+        return plan.describe()
+    if not result.merged:
+        return "\n".join([f"Nothing to merge: {plan.source} ({plan.file}) brings nothing this "
+                          "project does not already have."]
+                         + [f"  {line}" for line in plan.count_lines()])
+    return plan.describe() + "\nMerged."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,7 +11,8 @@ import pytest
 
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
-from post_coder.coding.codings import apply_code, list_codings, remove_coding
+from post_coder.coding.codings import (apply_code, list_codings, remove_code, remove_codings,
+                                      remove_coding)
 from post_coder.coding.exchange import export_package, export_work, package_info
 from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
 from post_coder.coding.rounds import close_round, create_round
@@ -22,7 +23,7 @@ from post_coder.queries import find_question
 from post_coder.store import audit
 from post_coder.store import exchange as exchange_store
 from tests.conftest import response_id
-from tests.team_helpers import hidden_duplicates, shown, true_codings
+from tests.team_helpers import copy_project, hidden_duplicates, shown, true_codings
 
 
 @pytest.fixture
@@ -571,3 +572,115 @@ def test_merging_codes_hides_duplicates_so_a_later_removal_cannot_lose_one(surve
     codebook.merge_codes(p, [busy], time)
     assert hidden_duplicates(p) == {dup: kept}
     assert list(shown(p)) == [kept]
+
+
+# -- removing other coders' codings in a package -------------------------------------------
+
+def test_in_a_package_only_the_coders_own_codings_can_be_removed(lead, tmp_path, snapshot):
+    p = lead
+    package = export_package(p, p.maya, tmp_path / "maya").path
+    with Project.open(package) as m:
+        m.actor = p.maya
+        r1, r3 = response_id(m, "R1"), response_id(m, "R3")
+        [own] = [c.id for c in list_codings(m, coders=[p.maya])]  # her Relief on R1
+        added = apply_code(m, r3, p.codes["Time"], p.maya).new_id
+        before = snapshot(m)
+        refusal = ("this coding is Luis Ortega's: in Maya Chen's coder package only Maya "
+                   "Chen's own codings can be removed; the lead removes other coders' "
+                   "codings in the lead's project")
+        with pytest.raises(ConflictError) as caught:
+            remove_coding(m, p.outside)
+        assert caught.value.message == refusal
+        with pytest.raises(ConflictError, match="this coding is Luis Ortega's"):
+            remove_code(m, response_id(m, "R1", "suggestions"), p.codes["Time"], p.luis)
+        with pytest.raises(ConflictError, match=r"^1 of these codings are by other coders "
+                                                r"\(Luis Ortega\): in Maya Chen's"):
+            remove_codings(m, [own, p.outside])
+        assert snapshot(m) == before  # refused whole: her own coding is still there too
+        remove_coding(m, own)
+        assert [c.id for c in list_codings(m, responses=[r1])] == []  # Luis's R1 is withheld
+        work = export_work(m, tmp_path / "maya-work")
+    assert (work.codings, work.removals) == (1, 1)
+    # the two ways back agree: the work file, and the whole package sent back as it is
+    whole = tmp_path / "whole.postcoder"
+    p.save_copy(whole)
+    with Project.open(whole) as copy:
+        merge(p, work.path)
+        merge(copy, package)
+        assert shown(copy) == shown(p)
+    assert p.outside in shown(p) and own not in shown(p) and added in shown(p)
+
+
+# -- decisions name conflicts ----------------------------------------------------------------
+
+@pytest.fixture
+def two_conflicts_on_time(lead, tmp_path):
+    """Luis renames "Time" to "Busy" and redefines it; the lead adds a "Busy" and redefines
+    "Time" too: a redefine and a name-clash conflict on the same code."""
+    p = lead
+    with _laptop(p, p.luis, tmp_path, "luis") as lap:
+        codebook.rename_code(lap, p.codes["Time"], "Busy")
+        codebook.redefine_code(lap, p.codes["Time"], definition="Schedules too full")
+        work = export_work(lap, tmp_path / "luis").path
+    p.busy = codebook.add_code(p, "Busy").new_id
+    codebook.redefine_code(p, p.codes["Time"], definition="Too busy")
+    return work
+
+
+def test_two_conflicts_on_one_code_are_settled_one_by_one(lead, two_conflicts_on_time):
+    p, work = lead, two_conflicts_on_time
+    time = p.codes["Time"]
+    plan = merge_preview(p, work)
+    assert [(c.name, c.kind, c.key, c.label) for c in plan.conflicts] == [
+        ("Time", "redefine", f"{time} [redefine]", "Time [redefine]"),
+        ("Time", "name-clash", f"{time} [name-clash]", "Time [name-clash]")]
+    # a plain key settles the conflicts its decision applies to; the name clash stays open
+    with pytest.raises(UnresolvedConflicts) as caught:
+        merge(p, work, resolutions={"Time": "keep-theirs"})
+    assert [c.kind for c in caught.value.conflicts] == ["name-clash"]
+    plan = merge_preview(p, work, resolutions={"Time": "keep-theirs",
+                                               "Time [name-clash]": "rename:Time (Luis)"})
+    assert [c.decision for c in plan.conflicts] == ["keep-theirs", "rename:Time (Luis)"]
+    # the app's keys: the code id with the kind; both decisions travel together
+    merge(p, work, resolutions={f"{time} [redefine]": "keep-theirs",
+                                f"{time} [name-clash]": "rename:Time (Luis)"})
+    code = codebook.get_code(p, time)
+    assert (code.name, code.definition) == ("Time (Luis)", "Schedules too full")
+    assert codebook.get_code(p, p.busy).name == "Busy"
+    decisions = [(e.entity_id, e.before["kind"], e.after["decision"])
+                 for e in audit.entries(p.db) if e.action == "resolve-conflict"]
+    assert decisions == [(time, "redefine", "keep-theirs"),
+                         (time, "name-clash", "rename:Time (Luis)")]
+
+
+@pytest.mark.parametrize("resolutions,message", [
+    ({"Tim": "keep-mine"},
+     '"Tim" matches no codebook conflict; the conflicts are "Time [redefine]", '
+     '"Time [name-clash]"'),
+    ({"Time [rename]": "keep-mine"}, '"Time [rename]" matches no codebook conflict'),
+    ({"Time [renamed]": "keep-mine"}, '"Time [renamed]" matches no codebook conflict'),
+    ({"Time [name-clash]": "keep-theirs"},
+     '"keep-theirs" is not a way to settle the conflict on "Time [name-clash]"; choose '
+     "keep-mine, rename:NEW NAME"),
+    ({"Time": "keep-both", "time": "keep-mine"},
+     'two different decisions were given for the conflict on "Time [redefine]"'),
+])
+def test_decisions_that_match_no_conflict_are_errors(lead, two_conflicts_on_time, snapshot,
+                                                     resolutions, message):
+    p, work = lead, two_conflicts_on_time
+    before = snapshot(p)
+    with pytest.raises(InputError) as caught:
+        merge_preview(p, work, resolutions=resolutions)
+    assert caught.value.message.startswith(message)
+    with pytest.raises(InputError):
+        merge(p, work, resolutions=resolutions, default="keep-mine")
+    assert snapshot(p) == before
+
+
+def test_a_decision_may_name_the_code_as_the_message_does(lead, tmp_path):
+    p = lead
+    luis = _renamed_on_two_laptops(p, tmp_path)  # "Time": "Time pressure" here, "No time" there
+    [conflict] = merge_preview(p, luis).conflicts
+    assert conflict.message.startswith('"Time" was renamed differently')
+    merge(p, luis, resolutions={"time": "keep-theirs"})
+    assert codebook.get_code(p, p.codes["Time"]).name == "No time"

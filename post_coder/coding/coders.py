@@ -8,6 +8,7 @@ from post_coder.errors import ConflictError, NotFoundError
 from post_coder.ids import CoderId, new_id
 from post_coder.project import Project
 from post_coder.store import coders as store
+from post_coder.store import counts
 from post_coder.store.coders import Coder
 from post_coder.store.db import now
 
@@ -23,8 +24,9 @@ def add_coder(project: Project, name: str, *, initials: str | None = None,
     name = check_name(name, "coder's name")
     initials = check_name(initials or default_initials(name), "coder's initials")
     with project.transact("Add coder") as step:
-        if store.by_name(project.db, name):
-            raise ConflictError(f'there is already a coder called "{name}"')
+        clash = store.by_name(project.db, name)
+        if clash is not None:
+            raise ConflictError(f'there is already a coder called "{clash.name}"')
         color = check_color(color) if color else palette_color(len(store.list_(project.db)) + 3)
         coder = Coder(new_id(), name, initials, color, now())
         store.insert(project.db, coder)
@@ -34,8 +36,40 @@ def add_coder(project: Project, name: str, *, initials: str | None = None,
     return step.changes
 
 
+def rename_coder(project: Project, coder_id: CoderId, new_name: str, *,
+                 initials: str | None = None) -> Changes:
+    """Rename a coder (and change their initials, when given). One undoable action; their
+    codings, memos and audit entries keep pointing at the same coder."""
+    new_name = check_name(new_name, "coder's name")
+    with project.transact("Rename coder") as step:
+        coder = store.get(project.db, coder_id)
+        if coder is None:
+            raise NotFoundError("that coder does not exist")
+        clash = store.by_name(project.db, new_name)
+        if clash is not None and clash.id != coder.id:
+            raise ConflictError(f'there is already a coder called "{clash.name}"')
+        fields = {"name": new_name}
+        if initials is not None:
+            fields["initials"] = check_name(initials, "coder's initials")
+        if all(getattr(coder, k) == v for k, v in fields.items()):
+            return step.changes
+        store.update(project.db, coder.id, **fields)
+        step.audit("rename", "coder", coder.id, before=coder.as_dict(),
+                   after={**coder.as_dict(), **fields})
+        step.mark("coders")
+    return step.changes
+
+
+def coder_table(project: Project) -> list[dict]:
+    """Every coder with their number of live codings (``post-coder coders list``)."""
+    per_coder = counts.codings_per_coder(project.db)
+    return [{**c.as_dict(), "codings": per_coder.get(c.id, 0)} for c in store.list_(project.db)]
+
+
 def ensure_coder(project: Project, name: str, *, initials: str | None = None) -> CoderId:
-    """The id of the coder with this name, adding the coder if there is none."""
+    """The id of the coder with this name, adding the coder if there is none.
+
+    Only for the person acting (their own identity); a read never adds a coder."""
     found = store.by_name(project.db, name)
     if found:
         return CoderId(found.id)
@@ -44,6 +78,14 @@ def ensure_coder(project: Project, name: str, *, initials: str | None = None) ->
 
 def list_coders(project: Project) -> list[Coder]:
     return store.list_(project.db)
+
+
+class UnknownCoder(NotFoundError):
+    """No coder has this name (fronts may add how to add one)."""
+
+    def __init__(self, message: str, name: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def find_coder(project: Project, name_or_id: str) -> Coder:
@@ -58,5 +100,5 @@ def find_coder(project: Project, name_or_id: str) -> Coder:
     names = [c.name for c in store.list_(db)]
     if len(by_initials) > 1:
         raise NotFoundError(f'several coders have the initials "{name_or_id}"; use the full name')
-    raise NotFoundError(f'there is no coder called "{name_or_id}".'
-                        + did_you_mean(name_or_id, names))
+    raise UnknownCoder(f'there is no coder called "{name_or_id}".'
+                       + did_you_mean(name_or_id, names), name_or_id)

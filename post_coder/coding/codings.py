@@ -6,7 +6,7 @@ exclusive. Removing a coding leaves a tombstone so removals survive project merg
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,11 +14,13 @@ from post_coder.changes import Changes
 from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, find_code
 from post_coder.coding.coders import ensure_coder
-from post_coder.errors import InputError, NotFoundError
+from post_coder.coding.exchange import package_info
+from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import CodeId, CoderId, CodingId, ResponseId, new_id
 from post_coder.progress import Progress, ensure
 from post_coder.project import Project, Step
 from post_coder.store import codes as codes_store
+from post_coder.store import coders as coders_store
 from post_coder.store import codings as store
 from post_coder.store import responses as responses_store
 from post_coder.store.codings import Coding, CodingRow
@@ -67,28 +69,107 @@ def _check_span(text: str, start: int | None, end: int | None) -> None:
 
 
 def remove_coding(project: Project, coding: CodingId) -> Changes:
-    """Remove one coding (kept as a tombstone)."""
+    """Remove one coding (kept as a tombstone).
+
+    In a coder package only the package coder's own codings can be removed (see
+    :func:`check_removable`)."""
     with project.transact("Remove coding") as step:
         found = store.get(project.db, coding)
         if found is None or found.deleted_at is not None:
             raise NotFoundError("that coding has already been removed")
-        store.tombstone(project.db, [coding], now())
-        step.audit("remove", "coding", coding, before=found.as_dict())
-        step.mark("codings")
+        _remove(step, [found])
+    return step.changes
+
+
+def remove_codings(project: Project, codings: Sequence[CodingId]) -> Changes:
+    """Remove several codings as one action (one Undo brings them all back).
+
+    Every id must be a live coding; otherwise nothing is removed."""
+    with project.transact("Remove codings") as step:
+        _remove(step, [_live(project, c) for c in dict.fromkeys(codings)])
     return step.changes
 
 
 def remove_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId) -> Changes:
     """Remove every coding of ``code`` by ``coder`` on the response (whole and spans)."""
     with project.transact("Remove code") as step:
-        gone = [c for c in store.live_for_response(project.db, response)
-                if c.code_id == code and c.coder_id == coder]
-        store.tombstone(project.db, [c.id for c in gone], now())
-        for c in gone:
-            step.audit("remove", "coding", c.id, before=c.as_dict())
-        if gone:
-            step.mark("codings")
+        _remove(step, [c for c in store.live_for_response(project.db, response)
+                       if c.code_id == code and c.coder_id == coder])
     return step.changes
+
+
+def _remove(step: Step, codings: list[Coding]) -> None:
+    check_removable(step.project, codings)
+    store.tombstone(step.db, [c.id for c in codings], now())
+    for c in codings:
+        step.audit("remove", "coding", c.id, before=c.as_dict())
+    if codings:
+        step.mark("codings")
+
+
+def _live(project: Project, coding_id: str) -> Coding:
+    coding = store.get(project.db, coding_id)
+    if coding is None:
+        raise NotFoundError(f'there is no coding with the id "{coding_id}"')
+    if coding.deleted_at is not None:
+        raise NotFoundError(f'the coding "{coding_id}" has already been removed')
+    return coding
+
+
+def check_removable(project: Project, codings: Iterable[Coding | CodingRow]) -> None:
+    """Refuse to remove other coders' codings in a coder package.
+
+    A coder's work file carries only their own codings and removals, so removing a
+    colleague's coding on a laptop would reach the lead only if the whole package were
+    merged, and in an independent round it is almost always a slip. The lead removes
+    other coders' codings in the lead's project. (The app can call this to decide whether
+    to offer removal at all.)
+    """
+    info = package_info(project)
+    if info is None:
+        return
+    codings = list(codings)
+    others = [c for c in codings if c.coder_id != info.coder_id]
+    if not others:
+        return
+    names = sorted({(coders_store.get(project.db, c.coder_id) or _UNKNOWN).name
+                    for c in others})
+    whose = (f"this coding is {names[0]}'s" if len(codings) == 1 else
+             f"{len(others)} of these codings are by other coders ({', '.join(names)})")
+    raise ConflictError(f"{whose}: in {info.coder_name}'s coder package only "
+                        f"{info.coder_name}'s own codings can be removed; the lead removes "
+                        "other coders' codings in the lead's project")
+
+
+_UNKNOWN = coders_store.Coder("", "another coder", "", "", "")
+
+
+def select_codings(
+    project: Project,
+    *,
+    ids: Sequence[str] = (),
+    respondents: Sequence[str] = (),
+    questions: Sequence[str] = (),
+    codes: Sequence[CodeId] = (),
+    coders: Sequence[CoderId] = (),
+) -> list[CodingRow]:
+    """The live codings that match every criterion given (ids, respondents by their id in
+    the survey, question ids, code ids, coder ids); at least one must be given.
+
+    An id that is not a live coding, or a respondent the project does not have, is an
+    error (a typo should not quietly select nothing)."""
+    if not (ids or respondents or questions or codes or coders):
+        raise InputError("say which codings: give coding ids, or a respondent, question, "
+                         "code or coder")
+    for coding_id in ids:
+        _live(project, coding_id)
+    unknown = sorted(set(respondents) - responses_store.known_respondents(project.db,
+                                                                         respondents))
+    if unknown:
+        raise NotFoundError(f'there is no respondent "{unknown[0]}" in this project')
+    return store.rows(project.db, code_ids=codes or None, coder_ids=coders or None,
+                      question_ids=questions or None, coding_ids=ids or None,
+                      respondents=respondents or None)
 
 
 def codings_for_response(project: Project, response: ResponseId) -> list[Coding]:

@@ -52,7 +52,7 @@ class UnresolvedConflicts(ConflictError):
     """The merge needs the lead's decision on these codebook conflicts first."""
 
     def __init__(self, conflicts: list[Conflict], *, file: Path) -> None:
-        names = ", ".join(f'"{c.name}"' for c in conflicts)
+        names = ", ".join(f'"{c.label}"' for c in conflicts)
         many = len(conflicts) > 1
         super().__init__(f"{len(conflicts)} codebook conflict{'s need' if many else ' needs'} "
                          f"a decision before merging ({names}); nothing was merged", file=file)
@@ -89,7 +89,8 @@ class MergePlan:
         return tuple(c for c in self.conflicts if c.decision is None)
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "unresolved": len(self.unresolved)}
+        return {**asdict(self), "conflicts": [c.as_dict() for c in self.conflicts],
+                "unresolved": len(self.unresolved)}
 
     def already_done(self) -> str | None:
         """The sentence to show when this very file was merged before, else None."""

@@ -13,8 +13,9 @@ the audit log. Pure: no database access (the caller passes what it needs).
 from __future__ import annotations
 
 import json
+import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -24,6 +25,10 @@ from post_coder.errors import ConflictError, InputError
 from post_coder.store.codes import Code
 
 KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME = "keep-mine", "keep-theirs", "keep-both", "rename:"
+#: the kinds of conflict
+KINDS = ("rename", "redefine", "name-clash", "deleted-used", "used-deleted")
+#: a decision key naming one conflict: "CODE [kind]"
+_QUALIFIED = re.compile(r"^(?P<code>.*?)\s*\[\s*(?P<kind>[a-z-]+)\s*\]$")
 _STATUS = ("status", "merged_into")
 _TEXT = ("definition", "inclusion", "exclusion", "example")
 #: in a stored base: the ``updated_at`` of the code as last taken from that package
@@ -48,8 +53,19 @@ class Conflict:
     #: the decision taken (one of ``options``, or ``rename:NEW``), if any
     decision: str | None = None
 
+    @property
+    def key(self) -> str:
+        """The key that names exactly this conflict in ``resolutions`` ("<code id> [kind]");
+        a code has at most one conflict of each kind."""
+        return f"{self.code_id} [{self.kind}]"
+
+    @property
+    def label(self) -> str:
+        """How messages name this conflict ("Time pressure [rename]"); also a valid key."""
+        return f"{self.name} [{self.kind}]"
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "key": self.key}
 
 
 @dataclass
@@ -103,6 +119,18 @@ class _Pending:
     message: str
     options: tuple[str, ...]
     other: str | None = None  # the clashing code (name-clash)
+    #: further names the conflict is known by (the code's name in the package's base)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.mine.name if self.mine else self.theirs.name
+
+    def known_as(self) -> set[str]:
+        names = {self.theirs.id, self.theirs.name, *self.aliases}
+        if self.mine is not None:
+            names.add(self.mine.name)
+        return {n.strip().casefold() for n in names}
 
 
 def plan_codebook(
@@ -148,10 +176,9 @@ def plan_codebook(
             pending.append(p)
     pending += _used_here_but_gone(plan, {c.id for c, _ in incoming}, new_use, label)
     pending += _name_clashes(plan, label)
-    for p in pending:
-        decision = _decision(p, resolutions, default)
+    for p, decision in zip(pending, _decisions(pending, resolutions, default)):
         plan.conflicts.append(Conflict(
-            p.theirs.id, p.mine.name if p.mine else p.theirs.name, p.kind, p.fields,
+            p.theirs.id, p.name, p.kind, p.fields,
             {f: getattr(p.mine, f) for f in p.fields} if p.mine else {},
             {f: getattr(p.theirs, f) for f in p.fields}, p.options, p.message, decision))
         if decision is not None:
@@ -206,7 +233,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
         return _Pending(theirs, mine, "deleted-used",
                         tuple(dict.fromkeys([*_STATUS, *take, *clash])),
                         f'"{name}" was {_gone(mine, plan.final)} here, but {label} {use}',
-                        (KEEP_MINE, KEEP_THEIRS, RENAME))
+                        (KEEP_MINE, KEEP_THEIRS, RENAME), aliases=(name,))
     if they_deleted:
         elsewhere = used_elsewhere(mine.id)
         if elsewhere:
@@ -216,7 +243,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
                 gone = f'retired "{name}"'
             return _Pending(theirs, mine, "used-deleted", tuple([*_STATUS, *clash]),
                             f"{label} {gone}, but it still has {elsewhere} other codings here",
-                            (KEEP_MINE, KEEP_THEIRS))
+                            (KEEP_MINE, KEEP_THEIRS), aliases=(name,))
         take += _STATUS
     _take(plan, theirs, mine, take)
     if clash:
@@ -228,7 +255,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
             msg = (f'"{name}" was changed differently here and in {label} '
                    f"({', '.join(clash)})")
         return _Pending(theirs, mine, kind, tuple(clash), msg,
-                        (KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME))
+                        (KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME), aliases=(name,))
     return None
 
 
@@ -302,26 +329,75 @@ def _name_clashes(plan: CodebookPlan, label: str) -> list[_Pending]:
     return out
 
 
-def _decision(p: _Pending, resolutions: Mapping[str, str], default: str | None) -> str | None:
-    keys = {p.theirs.id.casefold(), p.theirs.name.casefold()}
-    if p.mine is not None:
-        keys |= {p.mine.name.casefold()}
-    chosen = next((v for k, v in resolutions.items() if k.strip().casefold() in keys), None)
-    explicit = chosen is not None
-    chosen = chosen if explicit else default
-    if chosen is None:
-        return None
-    chosen = chosen.strip()
-    if chosen.startswith(RENAME) and RENAME in p.options:
-        check_name(chosen[len(RENAME):], "new code name")
-        return RENAME + chosen[len(RENAME):].strip()
-    if chosen in p.options and chosen != RENAME:
-        return chosen
-    if not explicit:
-        return None  # the default does not apply to this kind of conflict
-    names = ", ".join("rename:NEW NAME" if o == RENAME else o for o in p.options)
-    raise InputError(f'"{chosen}" is not a way to settle the conflict on "{p.theirs.name}"; '
-                     f"choose {names}")
+def _decisions(pending: Sequence[_Pending], resolutions: Mapping[str, str],
+               default: str | None) -> list[str | None]:
+    """The decision for each conflict, from ``resolutions`` and then ``default``.
+
+    A key names a code (its id, or any name the conflict shows: here, in the file, in the
+    package's base) and may add the kind in brackets ("Burnout [name-clash]") to name one
+    of two conflicts on the same code. A plain key settles each conflict of its code that
+    the decision applies to; a bracketed one wins over it. A key that matches no conflict,
+    or a decision that does not apply, is an error, never ignored.
+    """
+    chosen: list[str | None] = [None] * len(pending)
+    exact = [False] * len(pending)
+    for key, value in resolutions.items():
+        kind, hits = _matching(key, pending)
+        if not hits:
+            raise InputError(_no_match(key, pending))
+        if len({pending[i].theirs.id for i in hits}) > 1:
+            raise InputError(f'"{key.strip()}" names conflicts on {len(hits)} different codes; '
+                             f"name one: {_labels(pending[i] for i in hits)}")
+        fitting = [i for i in hits if _fit(pending[i], value) is not None]
+        if not fitting or (kind is not None and len(fitting) < len(hits)):
+            p = pending[hits[0]]
+            names = ", ".join("rename:NEW NAME" if o == RENAME else o for o in p.options)
+            raise InputError(f'"{value.strip()}" is not a way to settle the conflict on '
+                             f"{_labels([p])}; choose {names}")
+        for i in fitting:
+            decision = _fit(pending[i], value)
+            if exact[i] and kind is None:
+                continue  # a key naming this very conflict wins over a plain one
+            if chosen[i] is not None and chosen[i] != decision and exact[i] == (kind is not None):
+                raise InputError(f"two different decisions were given for the conflict on "
+                                 f"{_labels([pending[i]])}: {chosen[i]} and {decision}")
+            chosen[i], exact[i] = decision, kind is not None
+    return [c if c is not None else (_fit(p, default) if default else None)
+            for p, c in zip(pending, chosen)]
+
+
+def _matching(key: str, pending: Sequence[_Pending]) -> tuple[str | None, list[int]]:
+    """(the kind the key names or None, indexes of the conflicts the key names)."""
+    match = _QUALIFIED.match(key.strip())
+    if match and match["kind"] in KINDS:
+        code, kind = match["code"].casefold(), match["kind"]
+        hits = [i for i, p in enumerate(pending) if code in p.known_as() and p.kind == kind]
+        if hits:
+            return kind, hits
+    # a plain key (also a code whose own name ends in brackets)
+    code = key.strip().casefold()
+    return None, [i for i, p in enumerate(pending) if code in p.known_as()]
+
+
+def _fit(p: _Pending, value: str) -> str | None:
+    """The decision ``value`` for this conflict, or None when it is not one of its options."""
+    value = value.strip()
+    if value.startswith(RENAME) and RENAME in p.options:
+        return RENAME + check_name(value[len(RENAME):], "new code name")
+    if value in p.options and value != RENAME:
+        return value
+    return None
+
+
+def _labels(pending: Iterable[_Pending]) -> str:
+    return ", ".join(f'"{p.name} [{p.kind}]"' for p in pending)
+
+
+def _no_match(key: str, pending: Sequence[_Pending]) -> str:
+    if not pending:
+        return f'"{key.strip()}" matches no codebook conflict: there are none to settle'
+    return (f'"{key.strip()}" matches no codebook conflict; the conflicts are '
+            f"{_labels(pending)}")
 
 
 def _apply(plan: CodebookPlan, p: _Pending, decision: str, tag: str, source: str) -> None:

@@ -113,13 +113,17 @@ def rows(
     coder_ids: Sequence[str] | None = None,
     question_ids: Sequence[str] | None = None,
     response_ids: Sequence[str] | None = None,
+    coding_ids: Sequence[str] | None = None,
+    respondents: Sequence[str] | None = None,
     limit: int | None = None,
 ) -> list[CodingRow]:
-    """Live codings, joined for display, filtered by any of codes, coders, questions."""
+    """Live codings, joined for display, filtered by any of codes, coders, questions,
+    responses, coding ids and respondents (their id in the survey)."""
     where = ["c.deleted_at IS NULL"]
     params: list[object] = []
     for column, values in (("c.code_id", code_ids), ("c.coder_id", coder_ids),
-                           ("r.question_id", question_ids), ("c.response_id", response_ids)):
+                           ("r.question_id", question_ids), ("c.response_id", response_ids),
+                           ("c.id", coding_ids), ("p.external_id", respondents)):
         if values is not None:
             where.append(f"{column} IN (SELECT value FROM json_each(?))")
             params.append(_json_list(values))

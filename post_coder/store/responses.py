@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from sqlite_utils import Database
@@ -358,3 +359,10 @@ def by_respondent(db: Database, question_id: str) -> dict[str, str]:
         " ON p.id = r.respondent_id WHERE r.question_id = ?", [question_id]).fetchall()
     return dict(rows)
 
+
+
+def known_respondents(db: Database, external_ids: Sequence[str]) -> set[str]:
+    """Which of these respondent ids (as in the survey file) the project has."""
+    rows = db.execute("SELECT DISTINCT external_id FROM respondents WHERE external_id IN"
+                      " (SELECT value FROM json_each(?))", [json.dumps(list(external_ids))])
+    return {r[0] for r in rows.fetchall()}
