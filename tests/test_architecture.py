@@ -13,6 +13,7 @@ No Qt import at module level: everything Qt runs in subprocesses.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -25,7 +26,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "post_coder"
 STORE = PACKAGE / "store"
-CANARY = REPO.parent / "shared" / "tools" / "pyside_none_refcount_check.py"
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
@@ -165,17 +165,86 @@ def test_no_sql_outside_store():
 
 # --- PySide6 canary -------------------------------------------------------------------------
 
+# PySide6-Essentials 6.12.0 on CPython < 3.12 drops one reference to None on every call of a
+# void Qt method and on every call that returns an invalid QVariant; after a few thousand calls
+# the interpreter aborts with "Fatal Python error: none_dealloc". (3.12+ makes None immortal.)
+# The script measures the change in None's reference count over CALLS calls of each kind and
+# prints it as JSON. With --leaky it also measures a call that really drops a reference to None
+# (and gives it back afterwards), to show that the measurement sees such a leak.
+CALLS = 1000
+NONE_REFCOUNT = f"""
+import ctypes, json, sys
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+class Empty(QAbstractTableModel):
+    def rowCount(self, parent=QModelIndex()):
+        return 0
+
+    def columnCount(self, parent=QModelIndex()):
+        return 0
+
+app = QApplication([])
+label = QLabel("x")
+model = Empty()
+
+def drift(call):
+    before = sys.getrefcount(None)
+    for _ in range({CALLS}):
+        call()
+    return sys.getrefcount(None) - before
+
+calls = {{
+    "QLabel.setText (void)": lambda: label.setText("y"),
+    "QCoreApplication.processEvents (void)": QCoreApplication.processEvents,
+    "QModelIndex().data() (invalid QVariant)": lambda: QModelIndex().data(),
+    "base-class headerData (invalid QVariant)":
+        lambda: QAbstractTableModel.headerData(model, 0, Qt.Orientation.Horizontal,
+                                               Qt.ItemDataRole.ToolTipRole),
+}}
+if "--leaky" in sys.argv:
+    calls["Py_DecRef(None) (a real leak)"] = lambda: ctypes.pythonapi.Py_DecRef(ctypes.py_object(None))
+result = {{name: drift(call) for name, call in calls.items()}}
+if "--leaky" in sys.argv:
+    for _ in range({CALLS}):
+        ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))
+print(json.dumps(result))
+"""
+
+
+def none_refcount_drift(*args: str) -> dict[str, int]:
+    result = run([sys.executable, "-c", NONE_REFCOUNT, *args], QT_QPA_PLATFORM="offscreen")
+    assert result.returncode == 0, (
+        "the PySide6 None-refcount check crashed (a 'none_dealloc' fatal error is the bug "
+        "itself):\n" + result.stdout + result.stderr)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def leaking(drift: dict[str, int]) -> list[str]:
+    """Calls after which None lost (nearly) one reference per call."""
+    return [f"{name}: {change:+d} over {CALLS} calls" for name, change in drift.items()
+            if change <= -CALLS * 9 // 10]
+
+
 @pytest.mark.qt
 def test_pyside_does_not_leak_none_references():
-    if not CANARY.exists():
-        pytest.fail(f"canary script not found at {CANARY} (shared/ must sit beside the checkout)")
-    result = run([sys.executable, str(CANARY)], QT_QPA_PLATFORM="offscreen")
-    assert result.returncode == 0, (
+    drift = none_refcount_drift()
+    assert len(drift) == 4
+    bad = leaking(drift)
+    assert not bad, (
         "PySide6 drops a reference to None on void calls. PySide6-Essentials 6.12.0 has this bug on "
         "CPython < 3.12 (3.12+ makes None immortal); after a few thousand Qt calls the app dies "
         "with 'Fatal Python error: none_dealloc'. pyproject.toml pins PySide6-Essentials < 6.12 on "
         "Python < 3.12 for this reason: check the installed version (pip show PySide6-Essentials) "
-        "and rerun `bash scripts/dev.sh setup`.\n" + result.stdout + result.stderr)
+        "and rerun `bash scripts/dev.sh setup`.\n" + "\n".join(bad))
+
+
+@pytest.mark.qt
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal on Python 3.12+: "
+                    "its reference count never changes, so there is no leak to see")
+def test_pyside_canary_sees_a_real_leak():
+    drift = none_refcount_drift("--leaky")
+    assert leaking(drift) == [f"Py_DecRef(None) (a real leak): {-CALLS:+d} over {CALLS} calls"]
 
 
 # --- CI runs the developer command ----------------------------------------------------------

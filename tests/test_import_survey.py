@@ -162,10 +162,10 @@ def test_sav_import_keeps_labels(project, tmp_path):
     assert surveys.variable_values_for(project.db, rid)["dept"] == "Pharmacy"
 
 
-# -- real files ----------------------------------------------------------------------------------
+# -- real files (skipped without ../shared; test_import_fixtures.py has the same checks) -----------
 
-def test_real_telugu_round_trips(project, shared):
-    path = shared / "survey-formats" / "real" / "spss" / "tegulu.sav"
+def test_real_telugu_round_trips(project, real_samples):
+    path = real_samples / "spss" / "tegulu.sav"
     plan = inspect_file(path)
     import_survey(project, plan)
     [q] = surveys.list_questions(project.db)
@@ -174,8 +174,8 @@ def test_real_telugu_round_trips(project, shared):
     assert answer.text.startswith("నేను గతంలో వాడిన")
 
 
-def test_real_redcap_multi_select_rows(project, shared):
-    path = shared / "survey-formats" / "real" / "redcap" / "simple_data.csv"
+def test_real_redcap_multi_select_rows(project, real_samples):
+    path = real_samples / "redcap" / "simple_data.csv"
     result = import_survey(project, inspect_file(path))
     race = next(v for v in surveys.list_variables(project.db) if v.name == "race")
     assert race.type == "multi_select" and race.levels == ("1", "2", "3", "4", "5", "6")
@@ -187,8 +187,8 @@ def test_real_redcap_multi_select_rows(project, shared):
                         "and a black mustache")
 
 
-def test_real_google_forms_xlsx_and_qualtrics(project, shared):
-    real = shared / "survey-formats" / "real"
+def test_real_google_forms_xlsx_and_qualtrics(project, real_samples):
+    real = real_samples
     google = import_survey(project, inspect_file(real / "google-forms" / "sp24_survey_results.xlsx"))
     assert google.questions == [("What is the rationale behind your opinion?", 81, 10, 0)]
     qualtrics = import_survey(project, inspect_file(real / "qualtrics" / "sample.csv"))
@@ -260,8 +260,8 @@ def test_not_spss(project, tmp_path, snapshot):
             "not an SPSS .sav file")
 
 
-def test_truncated_spss(project, tmp_path, snapshot, shared):
-    good = (shared / "survey-formats" / "real" / "spss" / "sample.sav").read_bytes()
+def test_real_truncated_spss(project, tmp_path, snapshot, real_samples):
+    good = (real_samples / "spss" / "sample.sav").read_bytes()
     path = tmp_path / "cut.sav"
     path.write_bytes(good[:700])
     refused(project, snapshot, path, "this SPSS file cannot be read")

@@ -29,6 +29,7 @@ from post_coder.ui.session import Session
 pytestmark = pytest.mark.qt
 
 DEMO = Path(__file__).resolve().parents[2] / "resources" / "demo" / "post_survey.csv"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 FEEDBACK = "How has POST affected you or your department? Please describe."
 SUGGESTIONS = "What would make POST more useful, or what has kept you from using it?"
 FILE, PREVIEW, MAPPING, SUMMARY = range(4)
@@ -334,14 +335,14 @@ def test_only_one_id_column_and_numbering_rows(qtbot, make_wizard, session, proj
     assert surveys.respondent_id_for(project.db, dataset.id, "75") is not None
 
 
-def test_multi_select_question_cannot_be_id_or_open_ended(qtbot, make_wizard, shared):
+def test_multi_select_question_cannot_be_id_or_open_ended(qtbot, make_wizard):
     # REDCap writes a checkbox question as one column per option: one multi-select question
-    wizard = make_wizard(shared / "survey-formats" / "real" / "redcap" / "checkboxes-1_data.csv")
+    wizard = make_wizard(FIXTURES / "redcap_checkboxes.csv")
     wizard.next()
     assert wizard.preview_page.fields["platform"].text() == "REDCap export"
     wizard.next()
     table = wizard.mapping_page.table
-    row = row_of(wizard, "check_one")
+    row = row_of(wizard, "contact_mode")
     assert table.kind(row) == "multi_select"
     assert not table.cellWidget(row, TYPE).isEnabled()   # its type stays multi-select
     role = table.cellWidget(row, ROLE)
