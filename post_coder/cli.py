@@ -21,6 +21,7 @@ import click
 from post_coder import __version__
 from post_coder.errors import Cancelled, PostCoderError
 from post_coder.project import Project
+from post_coder.store.scope import ReadScope
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
@@ -77,6 +78,13 @@ def _open(path: Path, coder: str | None = None) -> Iterator[Project]:
         if name:
             project.actor = ensure_coder(project, name)
         yield project
+
+
+def _scope(project: Project) -> ReadScope:
+    """What the coder the command acts as may see (blind rounds honoured, as in the app)."""
+    from post_coder.coding.rounds import read_scope
+
+    return read_scope(project, project.actor)
 
 
 #: opens the desktop app: ``launch(path, demo=, fresh=, screenshot=) -> exit code``; set by
@@ -168,7 +176,7 @@ def info(project: Path, as_json: bool) -> None:
     from post_coder.queries import project_summary
 
     with _open(project) as p:
-        summary = project_summary(p)
+        summary = project_summary(p, _scope(p))
     _emit(summary, as_json, lambda: click.echo(summary.describe()))
 
 
@@ -286,7 +294,7 @@ def codes_list(project: Path, include_all: bool, as_json: bool) -> None:
     from post_coder.queries import codebook_table
 
     with _open(project) as p:
-        rows = codebook_table(p, include_inactive=include_all)
+        rows = codebook_table(p, _scope(p), include_inactive=include_all)
     _emit(rows, as_json, lambda: _print_codes(rows, include_all))
 
 
@@ -471,7 +479,8 @@ def codes_split(project: Path, code: str, new_name: str, coding_ids: tuple[str, 
         chosen = list(coding_ids)
         if respondents:
             wanted = set(respondents)
-            chosen += [c.id for c in list_codings(p, codes=[source.id]) if c.respondent in wanted]
+            chosen += [c.id for c in list_codings(p, _scope(p), codes=[source.id])
+                       if c.respondent in wanted]
         split_code(p, source.id, new_name, chosen, definition=definition, rationale=rationale)
     click.echo(f'Split {len(set(chosen))} codings of "{code}" into "{new_name}".')
 
@@ -541,7 +550,7 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
 
     with _open(project) as p:
         rows = list_codings(
-            p,
+            p, _scope(p),
             codes=[find_code(p, c).id for c in code_names] or None,
             coders=[find_coder(p, c).id for c in coder_names] or None,
             questions=[find_question(p, q) for q in question_names] or None,
@@ -615,7 +624,7 @@ def demo(project: Path | None, fresh: bool, no_app: bool, screenshot: Path | Non
     from post_coder.queries import project_summary
 
     with open_or_build_demo(project, fresh=fresh) as p:
-        path, summary = p.path, project_summary(p).describe()
+        path, summary = p.path, project_summary(p, ReadScope.everyone()).describe()
     if _launcher is None or no_app:
         click.echo(f"Demo project: {path}\n")
         click.echo(summary)

@@ -23,6 +23,7 @@ from post_coder.store import codings as store
 from post_coder.store import responses as responses_store
 from post_coder.store.codings import Coding, CodingRow
 from post_coder.store.db import now
+from post_coder.store.scope import ReadScope
 
 
 def apply_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId, *,
@@ -81,7 +82,7 @@ def remove_coding(project: Project, coding: CodingId) -> Changes:
 def remove_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId) -> Changes:
     """Remove every coding of ``code`` by ``coder`` on the response (whole and spans)."""
     with project.transact("Remove code") as step:
-        gone = [c for c in store.live_for_response(project.db, response)
+        gone = [c for c in store.live_for_response(project.db, ReadScope.everyone(), response)
                 if c.code_id == code and c.coder_id == coder]
         store.tombstone(project.db, [c.id for c in gone], now())
         for c in gone:
@@ -91,12 +92,15 @@ def remove_code(project: Project, response: ResponseId, code: CodeId, coder: Cod
     return step.changes
 
 
-def codings_for_response(project: Project, response: ResponseId) -> list[Coding]:
-    return store.live_for_response(project.db, response)
+def codings_for_response(project: Project, scope: ReadScope,
+                         response: ResponseId) -> list[Coding]:
+    """The live codings of a response that ``scope`` sees."""
+    return store.live_for_response(project.db, scope, response)
 
 
 def list_codings(
     project: Project,
+    scope: ReadScope,
     *,
     codes: Sequence[CodeId] | None = None,
     coders: Sequence[CoderId] | None = None,
@@ -104,8 +108,9 @@ def list_codings(
     responses: Sequence[ResponseId] | None = None,
     limit: int | None = None,
 ) -> list[CodingRow]:
-    """Live codings for display, filtered by codes, coders, questions or responses."""
-    return store.rows(project.db, code_ids=codes, coder_ids=coders, question_ids=questions,
+    """Live codings ``scope`` sees, for display, filtered by codes, coders, questions or
+    responses."""
+    return store.rows(project.db, scope, code_ids=codes, coder_ids=coders, question_ids=questions,
                       response_ids=responses, limit=limit)
 
 

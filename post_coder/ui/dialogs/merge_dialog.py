@@ -1,8 +1,9 @@
 """Merge codes: choose the codes to merge and the code they go into, see what will happen.
 
-The preview (from :func:`post_coder.ui.refine.load_merge_preview`) counts the
-codings that move, the duplicates that collapse and the sub-codes that move, before
-anything is written. OK runs ``codebook.merge_codes`` once: one action, one Undo.
+The preview (from :func:`post_coder.coding.refine.load_merge_preview`, through the
+session's read scope) counts the codings that move, the duplicates that collapse and the
+sub-codes that move, before anything is written. OK runs ``codebook.merge_codes`` once:
+one action, one Undo.
 """
 
 from __future__ import annotations
@@ -110,8 +111,8 @@ class MergeDialog(QDialog):
         return self._preview
 
     def update_preview(self) -> None:
-        self._preview = p = refine.load_merge_preview(self.session.project, self.sources(),
-                                                            self.target())
+        self._preview = p = refine.load_merge_preview(self.session.project, self.session.scope,
+                                                      self.sources(), self.target())
         self.ok_button.setEnabled(p.problem is None)
         self.preview_label.setText(p.problem or self._describe(p))
 

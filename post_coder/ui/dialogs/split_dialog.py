@@ -1,6 +1,7 @@
 """Split a code: tick the segments that belong to a new code beside it.
 
-Every segment coded with the code is listed (respondent, coder, text) with a checkbox.
+Every segment coded with the code that the session's read scope shows is listed
+(respondent, coder, text) with a checkbox; in an open blind round, only the coder's own.
 OK runs ``codebook.split_code`` with the ticked codings: one action, one Undo.
 """
 
@@ -36,7 +37,8 @@ class SplitDialog(QDialog):
                        "The new code sits beside it; unticked segments stay.", self)
         intro.setWordWrap(True)
         self.model = SegmentModel(checkable=True, parent=self)
-        self.model.set_rows(list_codings(session.project, codes=[CodeId(code_id)]))
+        self.model.set_rows(list_codings(session.project, session.scope,
+                                         codes=[CodeId(code_id)]))
         self.view = QTableView(self)
         self.view.setObjectName("splitSegmentTable")
         self.view.setModel(self.model)
