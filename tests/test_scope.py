@@ -240,3 +240,13 @@ def test_no_store_read_of_codings_or_memos_forgets_the_scope():
             if any(READS_CODINGS_OR_MEMOS.search(s) for s in sql) and "scope" not in params:
                 unscoped.add((module.name, node.name))
     assert unscoped == set(UNSCOPED)
+
+
+def test_the_app_reads_only_through_the_sessions_scope():
+    """Views never widen what they read: no scope is made in ``post_coder/ui`` (they pass
+    ``session.scope``, which the session builds with ``read_scope``)."""
+    ui = STORE.parent / "ui"
+    found = [f"{path.relative_to(ui)}:{n}" for path in sorted(ui.rglob("*.py"))
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if re.search(r"\beveryone\(|ReadScope\(", line)]
+    assert found == []
