@@ -250,3 +250,37 @@ def test_the_app_reads_only_through_the_sessions_scope():
              for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
              if re.search(r"\beveryone\(|ReadScope\(", line)]
     assert found == []
+
+
+def test_the_command_line_reads_through_the_scope_of_the_coder_it_acts_as(team, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from post_coder.cli import main
+
+    p, path = team.project, str(team.project.path)
+    open_round(team)
+    p.close()
+
+    def codings_listed(*env: str) -> tuple[list[tuple[str, str, str]], dict]:
+        if env:
+            monkeypatch.setenv("POST_CODER_CODER", env[0])
+        else:
+            monkeypatch.delenv("POST_CODER_CODER", raising=False)
+        runner = CliRunner()
+        rows = json.loads(runner.invoke(main, ["codings", path, "--json"],
+                                        catch_exceptions=False).output)
+        info = json.loads(runner.invoke(main, ["info", path, "--json"],
+                                        catch_exceptions=False).output)
+        return (sorted((r["respondent"], r["code"], r["coder"]) for r in rows),
+                {q["column_name"]: q["coded"] for q in info["questions"]})
+
+    assert codings_listed("Maya Chen") == (
+        [("R1", "Support", "Maya Chen"), ("R2", "Support", "Maya Chen")],
+        {"feedback": 2, "suggestions": 0})
+    assert codings_listed() == (
+        [("R1", "Support", "Maya Chen"), ("R1", "Time", "Luis Ortega"),
+         ("R2", "Support", "Maya Chen"), ("R3", "Support", "Luis Ortega"),
+         ("R3", "Time", "Luis Ortega"), ("R4", "Support", "Ana Lead")],
+        {"feedback": 4, "suggestions": 1})
