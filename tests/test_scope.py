@@ -279,6 +279,12 @@ def test_the_command_line_reads_through_the_scope_of_the_coder_it_acts_as(team, 
     assert codings_listed("Maya Chen") == (
         [("R1", "Support", "Maya Chen"), ("R2", "Support", "Maya Chen")],
         {"feedback": 2, "suggestions": 0})
+    info = CliRunner().invoke(main, ["info", path], catch_exceptions=False).output
+    coders, codebook = info.splitlines()[-2:]
+    assert sorted(re.findall(r"(\w[\w ]*) \((\w+), ([\w ]+)\)", coders)) == [
+        ("Ana Lead", "AL", "codings hidden"), ("Luis Ortega", "LO", "codings hidden"),
+        ("Maya Chen", "MC", "2 codings")]
+    assert codebook == "Codebook: 3 active codes; 2 codings; 2 memos"
     assert codings_listed() == (
         [("R1", "Support", "Maya Chen"), ("R1", "Time", "Luis Ortega"),
          ("R2", "Support", "Maya Chen"), ("R3", "Support", "Luis Ortega"),
