@@ -16,12 +16,13 @@ from typing import Any, NamedTuple
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from post_coder.coding.rounds import close_round, create_round
 from post_coder.ui import settings as app_settings
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.compare_view import CompareView
+from post_coder.ui.dialogs import merge_dialog, split_dialog
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.dialogs.merge_dialog import MergeDialog
 from post_coder.ui.dialogs.split_dialog import SplitDialog
@@ -142,14 +143,17 @@ def _fresh(make: Callable[[Session, BlindTeam], Any]):
     return build
 
 
-def _split(open_it: Callable[[], SplitDialog], t: BlindTeam) -> tuple[list[str], str]:
+def _split(open_it: Callable[[], SplitDialog], t: BlindTeam) -> tuple[list[str], str, bool]:
     dialog = open_it()
-    return _names(t, [r.id for r in dialog.model.rows()]), dialog.preview_label.text()
+    intro = dialog.findChild(QLabel, "splitIntro").text()
+    return (_names(t, [r.id for r in dialog.model.rows()]), dialog.preview_label.text(),
+            intro.endswith(split_dialog.BLIND_NOTE))
 
 
-def _merge(open_it: Callable[[], MergeDialog], t: BlindTeam) -> tuple[int, str]:
+def _merge(open_it: Callable[[], MergeDialog], t: BlindTeam) -> tuple[int, str, bool]:
     dialog = open_it()
-    return dialog.preview().moving, dialog.preview_label.text().splitlines()[1]
+    lines = dialog.preview_label.text().splitlines()
+    return dialog.preview().moving, lines[1], lines[-1] == merge_dialog.BLIND_NOTE
 
 
 def _memo(target: tuple[str, str | None] | Callable[[BlindTeam], tuple[str, str]]):
@@ -211,11 +215,12 @@ VIEWS = {
         ("Maya: support means peers", set())),
     "split dialog": View(
         _fresh(lambda s, t: SplitDialog(s, t.support)), _split,
-        (["a1", "l3", "m1", "m2"], "0 segments from 0 responses move to the new code; 4 stay."),
-        (["m1", "m2"], "0 segments from 0 responses move to the new code; 2 stay.")),
+        (["a1", "l3", "m1", "m2"], "0 segments from 0 responses move to the new code; 4 stay.",
+         False),
+        (["m1", "m2"], "0 segments from 0 responses move to the new code; 2 stay.", True)),
     "merge dialog preview": View(
         _fresh(lambda s, t: MergeDialog(s, [t.support], t.time)), _merge,
-        (4, "4 codings move to “Time”."), (2, "2 codings move to “Time”.")),
+        (4, "4 codings move to “Time”.", False), (2, "2 codings move to “Time”.", True)),
     "project memo": View(
         _memo(("project", None)), _memo_shows,
         ("Maya: project idea", {"Luis: project plan", "Ana: lead note", "Unsigned note"}),

@@ -22,6 +22,9 @@ from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.session import Session
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: under the preview while a blind round hides the other coders' codings from the counts
+BLIND_NOTE = ("Only your own codings are counted while your blind round is open; the "
+              "other coders' codings of these codes are merged too.")
 
 
 class MergeDialog(QDialog):
@@ -127,6 +130,8 @@ class MergeDialog(QDialog):
         if p.subcodes:
             lines.append(f"Sub-codes that move under {into}: {', '.join(p.subcodes)}.")
         lines.append("The merged codes stay in the history; Undo takes the merge back.")
+        if self.session.scope.blind:
+            lines.append(BLIND_NOTE)
         return "\n".join(lines)
 
     # -- OK ----------------------------------------------------------------------------
