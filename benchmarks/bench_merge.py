@@ -28,7 +28,7 @@ from post_coder.coding.merge import merge, merge_preview
 from post_coder.coding.rounds import create_round
 from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
-from post_coder.queries import response_ids
+from post_coder.queries import ReadScope, response_ids
 from post_coder.store import codings as codings_store
 from post_coder.store import counts
 from post_coder.store.codings import Coding
@@ -89,7 +89,7 @@ def setup(folder: Path, per_coder: int) -> None:
         for i in range(CODES):
             codebook.add_code(lead, f"Code {i:02d}")
         create_round(lead, "Round 1", coders, blind=True)
-        responses = response_ids(lead)
+        responses = response_ids(lead, ReadScope.everyone())
         export_s = 0.0
         for n, coder in enumerate(coders, start=1):
             pkg = export_package(lead, coder, folder / f"coder{n}").path
@@ -129,7 +129,7 @@ def merge_all(folder: Path) -> None:
         again = merge(lead, works[1])
         print(f"merging coder 2 again: {time.perf_counter() - t:.2f} s "
               f"(already merged: {bool(again.plan.already_merged_at)})")
-        totals = counts.totals(lead.db)
+        totals = counts.totals(lead.db, ReadScope.everyone())
         print(f"lead now holds {totals['codings']:,} live codings, {totals['codes']} codes")
 
 

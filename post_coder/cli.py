@@ -22,6 +22,7 @@ import click
 from post_coder import __version__
 from post_coder.errors import Cancelled, PostCoderError
 from post_coder.project import Project
+from post_coder.store.scope import ReadScope
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
@@ -96,10 +97,20 @@ def _open(path: Path, coder: str | None = _READING) -> Iterator[Project]:
     """Open the project. A command that writes passes its ``--as`` value (``None``: use
     $POST_CODER_CODER): that coder acts, and is added if the project does not know them
     (said on stderr). A command that only reads passes nothing and never adds a coder."""
-    from post_coder.coding.coders import ensure_coder, list_coders
+    from post_coder.coding.coders import UnknownCoder, ensure_coder, find_coder, list_coders
 
     with Project.open(path) as project:
-        name = None if coder == _READING else coder or os.environ.get("POST_CODER_CODER")
+        if coder == _READING:
+            # a known $POST_CODER_CODER reads as themselves (blind rounds stay blind)
+            reader = os.environ.get("POST_CODER_CODER")
+            if reader:
+                try:
+                    project.actor = find_coder(project, reader).id
+                except UnknownCoder:
+                    pass
+            yield project
+            return
+        name = coder or os.environ.get("POST_CODER_CODER")
         if name:
             known = {c.id for c in list_coders(project)}
             project.actor = ensure_coder(project, name)
@@ -118,6 +129,13 @@ def _coder_id(p: Project, path: Path, name: str) -> str:
     except UnknownCoder as exc:
         raise UnknownCoder(f"{exc.message} If they are new, add them with: post-coder coders "
                            f'add {shlex.quote(str(path))} "{name.strip()}"', name) from exc
+
+
+def _scope(project: Project) -> ReadScope:
+    """What the coder the command acts as may see (blind rounds honoured, as in the app)."""
+    from post_coder.coding.rounds import read_scope
+
+    return read_scope(project, project.actor)
 
 
 #: opens the desktop app: ``launch(path, demo=, fresh=, screenshot=) -> exit code``; set by
@@ -209,7 +227,7 @@ def info(project: Path, as_json: bool) -> None:
     from post_coder.queries import project_summary
 
     with _open(project) as p:
-        summary = project_summary(p)
+        summary = project_summary(p, _scope(p))
     _emit(summary, as_json, lambda: click.echo(summary.describe()))
 
 
@@ -327,7 +345,7 @@ def codes_list(project: Path, include_all: bool, as_json: bool) -> None:
     from post_coder.queries import codebook_table
 
     with _open(project) as p:
-        rows = codebook_table(p, include_inactive=include_all)
+        rows = codebook_table(p, _scope(p), include_inactive=include_all)
     _emit(rows, as_json, lambda: _print_codes(rows, include_all))
 
 
@@ -512,7 +530,8 @@ def codes_split(project: Path, code: str, new_name: str, coding_ids: tuple[str, 
         chosen = list(coding_ids)
         if respondents:
             wanted = set(respondents)
-            chosen += [c.id for c in list_codings(p, codes=[source.id]) if c.respondent in wanted]
+            chosen += [c.id for c in list_codings(p, _scope(p), codes=[source.id])
+                       if c.respondent in wanted]
         split_code(p, source.id, new_name, chosen, definition=definition, rationale=rationale)
     click.echo(f'Split {len(set(chosen))} codings of "{code}" into "{new_name}".')
 
@@ -576,11 +595,12 @@ def coders_list(project: Path, as_json: bool) -> None:
     from post_coder.coding.coders import coder_table
 
     with _open(project) as p:
-        rows = coder_table(p)
+        rows = coder_table(p, _scope(p))
 
     def text() -> None:
         for r in rows:
-            click.echo(f"{r['name']}  ({r['initials']}, {r['color']})  {r['codings']} codings")
+            count = "codings hidden" if r["codings"] is None else f"{r['codings']} codings"
+            click.echo(f"{r['name']}  ({r['initials']}, {r['color']})  {count}")
         if not rows:
             click.echo("No coders yet. Add one with: post-coder coders add PROJECT NAME")
 
@@ -676,7 +696,7 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
 
     with _open(project) as p:
         rows = list_codings(
-            p,
+            p, _scope(p),
             codes=[find_code(p, c).id for c in code_names] or None,
             coders=[find_coder(p, c).id for c in coder_names] or None,
             questions=[find_question(p, q) for q in question_names] or None,
@@ -808,7 +828,7 @@ def demo(project: Path | None, fresh: bool, no_app: bool, screenshot: Path | Non
     from post_coder.queries import project_summary
 
     with open_or_build_demo(project, fresh=fresh) as p:
-        path, summary = p.path, project_summary(p).describe()
+        path, summary = p.path, project_summary(p, ReadScope.everyone()).describe()
     if _launcher is None or no_app:
         click.echo(f"Demo project: {path}\n")
         click.echo(summary)

@@ -1,6 +1,8 @@
 """Read-only questions about a project: which responses, what text, how often each code.
 
-The UI's grid and the CLI's listings call these; filtering and sorting run in SQL.
+The UI's grid and the CLI's listings call these; filtering and sorting run in SQL. Every
+read that involves codings or memos takes a :class:`ReadScope` (whose codings the reader
+may see: :func:`post_coder.coding.rounds.read_scope`, or ``ReadScope.everyone()``).
 """
 
 from __future__ import annotations
@@ -15,27 +17,32 @@ from post_coder.store import codes as codes_store
 from post_coder.store import counts, surveys
 from post_coder.store import responses as store
 from post_coder.store.responses import CodeCount, ResponseQuery, ResponseRow, SearchHit, to_match
+from post_coder.store.scope import ReadScope
 
 __all__ = [
-    "CodeCount", "CodeFrequency", "ResponseQuery", "ResponseRow", "SearchHit", "code_frequencies",
-    "count_responses", "response_ids", "response_rows", "search", "to_match",
+    "CodeCount", "CodeFrequency", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit",
+    "code_frequencies", "count_responses", "response_ids", "response_rows", "search",
+    "to_match",
 ]
 
 
-def response_ids(project: Project, query: ResponseQuery = ResponseQuery(), *,
+def response_ids(project: Project, scope: ReadScope, query: ResponseQuery = ResponseQuery(), *,
                  limit: int | None = None) -> list[str]:
-    """Ids of the responses matching ``query``, in its sort order (the first ``limit``)."""
-    return store.ids(project.db, query, limit=limit)
+    """Ids of the responses matching ``query``, in its sort order (the first ``limit``).
+    Its coding criteria (coded, uncoded, codes, coders) see only ``scope``'s codings."""
+    return store.ids(project.db, scope, query, limit=limit)
 
 
-def count_responses(project: Project, query: ResponseQuery = ResponseQuery()) -> int:
-    return store.count(project.db, query)
+def count_responses(project: Project, scope: ReadScope,
+                    query: ResponseQuery = ResponseQuery()) -> int:
+    return store.count(project.db, scope, query)
 
 
-def response_rows(project: Project, ids: list[str], *,
+def response_rows(project: Project, scope: ReadScope, ids: list[str], *,
                   coder_ids: tuple[str, ...] | None = None) -> list[ResponseRow]:
-    """A page of rows for these ids (same order), with the codes applied to each."""
-    return store.rows(project.db, ids, coder_ids=coder_ids)
+    """A page of rows for these ids (same order), with the codes ``scope`` sees applied to
+    each (only those by ``coder_ids``, when given)."""
+    return store.rows(project.db, scope, ids, coder_ids=coder_ids)
 
 
 def search(project: Project, text: str, *, limit: int = 100,
@@ -59,10 +66,13 @@ class CodeFrequency:
                 "denominator": self.denominator}
 
 
-def code_frequencies(project: Project, *, question_ids: tuple[str, ...] | None = None,
+def code_frequencies(project: Project, scope: ReadScope, *,
+                     question_ids: tuple[str, ...] | None = None,
                      coder_ids: tuple[str, ...] | None = None) -> list[CodeFrequency]:
-    """Distinct respondents per active code (n and % of respondents who answered)."""
-    counts = store.code_counts(project.db, question_ids=question_ids, coder_ids=coder_ids)
+    """Distinct respondents per active code (n and % of respondents who answered), from the
+    codings ``scope`` sees (only those by ``coder_ids``, when given)."""
+    counts = store.code_counts(project.db, scope, question_ids=question_ids,
+                               coder_ids=coder_ids)
     denominator = store.respondents_answering(project.db, question_ids)
 
     def pct(n: int) -> float:
@@ -72,14 +82,13 @@ def code_frequencies(project: Project, *, question_ids: tuple[str, ...] | None =
             for c in counts]
 
 
-def codebook_table(project: Project, *, include_inactive: bool = False,
-                   coder_ids: tuple[str, ...] | None = None,
+def codebook_table(project: Project, scope: ReadScope, *, include_inactive: bool = False,
                    with_counts: bool = True) -> list[dict]:
     """The codebook with counts: every code's fields plus ``respondents`` and ``codings``
-    (counting only the codings of ``coder_ids`` when given; all 0 with ``with_counts=False``,
-    which is instant however many codings there are)."""
+    (counting the codings ``scope`` sees; all 0 with ``with_counts=False``, which is instant
+    however many codings there are)."""
     found = ({c.code_id: c for c in store.code_counts(
-        project.db, include_inactive=include_inactive, coder_ids=coder_ids)}
+        project.db, scope, include_inactive=include_inactive)}
         if with_counts else {})
     out = []
     for code in codes_store.list_(project.db, include_inactive=include_inactive):
@@ -132,7 +141,9 @@ class ProjectSummary:
             if q["wording"] and q["wording"] != q["column_name"]:
                 lines.append(f"    “{q['wording']}”")
         lines.append("")
-        coders = ", ".join(f"{c['name']} ({c['initials']}, {c['codings']} codings)"
+        coders = ", ".join(f"{c['name']} ({c['initials']}, "
+                           + ("codings hidden" if c["codings"] is None
+                              else f"{c['codings']} codings") + ")"
                            for c in self.coders) or "none yet"
         lines.append(f"Coders: {coders}")
         lines.append(f"Codebook: {t['codes']} active codes; {t['codings']} codings; "
@@ -140,23 +151,26 @@ class ProjectSummary:
         return "\n".join(lines)
 
 
-def project_totals(project: Project) -> dict[str, int]:
-    """Headline counts (datasets, respondents, responses, coders, codes, codings, memos)."""
-    return counts.totals(project.db)
+def project_totals(project: Project, scope: ReadScope) -> dict[str, int]:
+    """Headline counts (datasets, respondents, responses, coders, codes, and the codings
+    and memos ``scope`` sees)."""
+    return counts.totals(project.db, scope)
 
 
-def project_summary(project: Project, *,
-                    coder_ids: tuple[str, ...] | None = None) -> ProjectSummary:
-    """Datasets, questions (coded counts by ``coder_ids`` when given), coders, totals."""
+def project_summary(project: Project, scope: ReadScope) -> ProjectSummary:
+    """Datasets, questions, coders and totals; coded counts from the codings ``scope``
+    sees."""
     db = project.db
-    coded = counts.coded_per_question(db, coder_ids)
-    per_coder = counts.codings_per_coder(db)
+    coded = counts.coded_per_question(db, scope)
+    per_coder = counts.codings_per_coder(db, scope)
     return ProjectSummary(
-        name=project.name, id=project.id, path=str(project.path), totals=counts.totals(db),
+        name=project.name, id=project.id, path=str(project.path),
+        totals=counts.totals(db, scope),
         datasets=[{k: v for k, v in dataclasses.asdict(d).items() if k != "options"}
                   for d in surveys.list_datasets(db)],
         questions=[{**dataclasses.asdict(q), "coded": coded.get(q.id, 0)}
                    for q in surveys.list_questions(db)],
-        coders=[{**c.as_dict(), "codings": per_coder.get(c.id, 0)}
+        # another coder's count is None (not 0) while the scope hides their codings
+        coders=[{**c.as_dict(), "codings": per_coder.get(c.id, 0) if scope.sees(c.id) else None}
                 for c in coders_store.list_(db)],
     )

@@ -6,6 +6,9 @@ from post_coder.coding.codings import apply_code, codings_for_response, list_cod
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.store import audit
 from tests.conftest import response_id
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def _code(project, name, **kw):
@@ -83,10 +86,10 @@ def test_merge_moves_codings_and_collapses_duplicates(surveyed):
     apply_code(p, r1, busy, maya, start=4, end=18)  # span moves
     changes = codebook.merge_codes(p, [busy], time, rationale="same idea")
     assert changes.codes and changes.codings
-    live = list_codings(p, codes=[time])
+    live = list_codings(p, EVERYONE, codes=[time])
     assert sorted((c.respondent, c.coder, c.span_start) for c in live) == [
         ("R1", "Maya Chen", 4), ("R3", "Luis Ortega", None), ("R3", "Maya Chen", None)]
-    assert list_codings(p, codes=[busy]) == []
+    assert list_codings(p, EVERYONE, codes=[busy]) == []
     merged = codebook.get_code(p, busy)
     assert merged.status == "merged" and merged.merged_into == time
     assert codebook.get_code(p, child).parent_id == time
@@ -115,8 +118,8 @@ def test_split_moves_chosen_codings(surveyed):
     b = apply_code(p, response_id(p, "R5"), support, maya).new_id
     new = codebook.split_code(p, support, "Sleep and rest", [b], definition="Better rest").new_id
     assert codebook.get_code(p, new).parent_id == parent
-    assert [c.id for c in list_codings(p, codes=[support])] == [a]
-    assert [c.id for c in list_codings(p, codes=[new])] == [b]
+    assert [c.id for c in list_codings(p, EVERYONE, codes=[support])] == [a]
+    assert [c.id for c in list_codings(p, EVERYONE, codes=[new])] == [b]
     with pytest.raises(InputError, match="not codings of"):
         codebook.split_code(p, support, "Other", [b])
 
@@ -131,7 +134,7 @@ def test_retire_keeps_codings_and_lifts_children(surveyed):
     codebook.retire_code(p, top, rationale="too vague")
     assert codebook.get_code(p, top).status == "retired"
     assert codebook.get_code(p, child).parent_id is None
-    assert [c.code_id for c in codings_for_response(p, r)] == [top]
+    assert [c.code_id for c in codings_for_response(p, EVERYONE, r)] == [top]
     # a retired name can be reused by a new active code
     assert _code(p, "Misc") != top
 

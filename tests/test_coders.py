@@ -11,14 +11,17 @@ from post_coder.coding.codings import apply_code, list_codings, remove_codings, 
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.queries import find_question
 from post_coder.store import audit
+from post_coder.store.scope import ReadScope
 from tests.conftest import response_id
+
+EVERYONE = ReadScope.everyone()
 
 
 def test_add_and_list_coders(project):
     maya = add_coder(project, "Maya Chen").new_id
     luis = add_coder(project, " Luis Ortega ", initials="LuO", color="#AABBCC").new_id
     assert sorted((c["name"], c["id"], c["initials"], c["color"], c["codings"])
-                  for c in coder_table(project)) == [
+                  for c in coder_table(project, EVERYONE)) == [
         ("Luis Ortega", luis, "LuO", "#aabbcc", 0), ("Maya Chen", maya, "MC", "#9467bd", 0)]
     with pytest.raises(ConflictError, match='already a coder called "Maya Chen"'):
         add_coder(project, "maya chen")
@@ -26,7 +29,7 @@ def test_add_and_list_coders(project):
         add_coder(project, "Ana", color="blue")
     with pytest.raises(InputError, match="cannot be empty"):
         add_coder(project, "  ")
-    assert len(coder_table(project)) == 2
+    assert len(coder_table(project, EVERYONE)) == 2
     [entry] = [e for e in audit.entries(project.db) if e.entity_id == maya]
     assert (entry.action, entry.after["name"]) == ("create", "Maya Chen")
 
@@ -99,11 +102,11 @@ def test_remove_codings_is_one_action(coded, snapshot):
     gone = [p.ids[("R1", "feedback", "Time", "MC")], p.ids[("R3", "feedback", "Time", "LO")]]
     changes = remove_codings(p, gone)
     assert changes.codings and p.undo_label() == "Remove codings"
-    assert sorted(r.id for r in list_codings(p)) == sorted(
+    assert sorted(r.id for r in list_codings(p, EVERYONE)) == sorted(
         v for v in p.ids.values() if v not in gone)
     with pytest.raises(NotFoundError, match=f'the coding "{gone[0]}" has already been removed'):
         remove_codings(p, [p.ids[("R1", "suggestions", "Time", "MC")], gone[0]])
-    assert len(list_codings(p)) == 3  # refused whole
+    assert len(list_codings(p, EVERYONE)) == 3  # refused whole
     p.undo()
     assert {k: v for k, v in snapshot(p).items() if k != "audit_log"} == {
         k: v for k, v in before.items() if k != "audit_log"}

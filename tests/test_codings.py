@@ -8,6 +8,9 @@ from post_coder.errors import Cancelled, InputError, NotFoundError
 from post_coder.progress import Progress
 from post_coder.store import codings as codings_store
 from tests.conftest import response_id
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 @pytest.fixture
@@ -27,12 +30,12 @@ def test_apply_whole_and_span_and_idempotent(coded):
     again = apply_code(p, r, p.time, p.maya)
     assert not again.codings and again.created == ()
     span = apply_code(p, r, p.privacy, p.maya, start=0, end=8)
-    row = list_codings(p, codes=[p.privacy])[0]
+    row = list_codings(p, EVERYONE, codes=[p.privacy])[0]
     assert row.segment == "Honestly" and row.span_start == 0 and span.codings
     # a span over the whole text is stored as a whole-response coding
     text_len = len(p.db.execute("SELECT text FROM responses WHERE id = ?", [r]).fetchone()[0])
     apply_code(p, r, p.time, p.maya, start=0, end=text_len)
-    assert len(codings_for_response(p, r)) == 2
+    assert len(codings_for_response(p, EVERYONE, r)) == 2
 
 
 def test_spans_count_code_points(coded):
@@ -41,7 +44,7 @@ def test_spans_count_code_points(coded):
     text = p.db.execute("SELECT text FROM responses WHERE id = ?", [r]).fetchone()[0]
     start = text.index("café")
     apply_code(p, r, p.time, p.maya, start=start, end=start + 4)
-    assert list_codings(p, codes=[p.time])[0].segment == "café"
+    assert list_codings(p, EVERYONE, codes=[p.time])[0].segment == "café"
 
 
 @pytest.mark.parametrize("start,end,msg", [(5, 3, "outside"), (0, 10_000, "outside"),
@@ -59,7 +62,7 @@ def test_remove_leaves_tombstone(coded):
     r = response_id(p, "R1")
     cid = apply_code(p, r, p.time, p.maya).new_id
     remove_coding(p, cid)
-    assert codings_for_response(p, r) == []
+    assert codings_for_response(p, EVERYONE, r) == []
     assert codings_store.get(p.db, cid).deleted_at is not None
     with pytest.raises(NotFoundError, match="already been removed"):
         remove_coding(p, cid)
@@ -74,7 +77,7 @@ def test_remove_code_from_response(coded):
     apply_code(p, r, p.time, p.maya, start=0, end=3)
     apply_code(p, r, p.privacy, p.maya)
     remove_code(p, r, p.time, p.maya)
-    assert [c.code_id for c in codings_for_response(p, r)] == [p.privacy]
+    assert [c.code_id for c in codings_for_response(p, EVERYONE, r)] == [p.privacy]
 
 
 def test_apply_to_retired_code_refused(coded):
@@ -100,7 +103,7 @@ def test_apply_codings_csv(coded, tmp_path):
     result = apply_codings_csv(p, f)
     assert (result.rows, result.applied, result.already_present) == (4, 3, 1)
     assert {c.name for c in list_coders(p)} == {"Maya Chen", "Luis Ortega"}
-    rows = list_codings(p)
+    rows = list_codings(p, EVERYONE)
     assert sorted((r.respondent, r.question, r.code, r.coder) for r in rows) == [
         ("R1", "feedback", "Lack of time", "Maya Chen"),
         ("R3", "feedback", "Lack of time", "Luis Ortega"),

@@ -7,6 +7,9 @@ import textwrap
 from post_coder.coding import codebook
 from post_coder.project import Project
 from post_coder.queries import project_totals
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def test_process_killed_mid_import_keeps_earlier_work(tmp_path):
@@ -34,6 +37,6 @@ def test_process_killed_mid_import_keeps_earlier_work(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 9, result.stderr
     with Project.open(path) as project:
-        totals = project_totals(project)
+        totals = project_totals(project, EVERYONE)
         assert totals["datasets"] == 0 and totals["responses"] == 0
         assert [c.name for c in codebook.list_codes(project)] == ["Kept before the crash"]

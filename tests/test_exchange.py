@@ -24,6 +24,9 @@ from post_coder.store import audit
 from post_coder.store import exchange as exchange_store
 from tests.conftest import response_id
 from tests.team_helpers import copy_project, hidden_duplicates, shown, true_codings
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def lead(surveyed):
         apply_code(p, r1, p.codes["Relief"], coder)
     p.outside = apply_code(p, response_id(p, "R1", "suggestions"), p.codes["Time"],
                            p.luis).new_id
-    p.luis_r1 = list_codings(p, coders=[p.luis], responses=[r1])[0].id
+    p.luis_r1 = list_codings(p, EVERYONE, coders=[p.luis], responses=[r1])[0].id
     memos.add_memo(p, "coding", p.luis_r1, "Luis: clearly relief")
     p.actor = p.luis
     memos.add_memo(p, "response", r1, "Luis thinks this is relief")
@@ -67,13 +70,13 @@ def test_blind_package_holds_none_of_the_other_coders_codings(lead, tmp_path, sn
     assert snapshot(p) == before  # making a package does not change the lead's project
     assert summary.path == tmp_path / "maya.postcoder" and summary.rounds == ("Round 1",)
     assert summary.withheld == 2  # Ana's and Luis's codings of R1 (a round response)
-    hidden_ids = [c.id for c in list_codings(p, responses=[response_id(p, "R1")])
+    hidden_ids = [c.id for c in list_codings(p, EVERYONE, responses=[response_id(p, "R1")])
                   if c.coder_id != p.maya]
     raw = summary.path.read_bytes()
     assert not any(i.encode() in raw for i in hidden_ids), "a withheld coding left a trace"
     assert b"Luis thinks this is relief" not in raw and b"clearly relief" not in raw
     with Project.open(summary.path) as pkg:
-        rows = list_codings(pkg)
+        rows = list_codings(pkg, EVERYONE)
         assert {(r.coder, r.respondent) for r in rows} == {("Maya Chen", "R1"),
                                                           ("Luis Ortega", "R1")}
         assert [r.coder for r in rows if r.respondent == "R1" and r.question == "feedback"] \
@@ -96,7 +99,7 @@ def test_open_round_package_keeps_everyones_codings(lead, tmp_path):
     summary = export_package(p, p.maya, tmp_path / "maya.postcoder")
     assert summary.withheld == 0 and summary.rounds == ()
     with Project.open(summary.path) as pkg:
-        assert len(list_codings(pkg)) == len(list_codings(p))
+        assert len(list_codings(pkg, EVERYONE)) == len(list_codings(p, EVERYONE))
 
 
 @pytest.mark.parametrize("case,error,message", [
@@ -240,7 +243,7 @@ def test_merge_brings_codings_removals_memos_and_proposals(lead, tmp_path, snaps
     with _laptop(p, p.maya, tmp_path, "maya") as m:
         r3 = response_id(m, "R3")
         added = apply_code(m, r3, p.codes["Time"], p.maya, start=0, end=8).new_id
-        mine_r1 = list_codings(m, coders=[p.maya])[0].id
+        mine_r1 = list_codings(m, EVERYONE, coders=[p.maya])[0].id
         remove_coding(m, mine_r1)
         burnout = codebook.add_code(m, "Burnout", definition="Exhaustion").new_id
         apply_code(m, r3, burnout, p.maya)
@@ -259,7 +262,7 @@ def test_merge_brings_codings_removals_memos_and_proposals(lead, tmp_path, snaps
     assert added in visible and mine_r1 not in visible
     assert codebook.get_code(p, burnout).name == "Burnout"
     assert codebook.get_code(p, p.codes["Stigma"]).definition == "Shame about asking"
-    assert memos.memos_for(p, "code", burnout)[0].id == memo
+    assert memos.memos_for(p, EVERYONE, "code", burnout)[0].id == memo
     [logged] = exchange_store.merges(p.db)
     assert logged["kind"] == "work" and logged["coder_id"] == p.maya
     assert logged["summary"]["new_codings"] == 2
@@ -582,7 +585,7 @@ def test_in_a_package_only_the_coders_own_codings_can_be_removed(lead, tmp_path,
     with Project.open(package) as m:
         m.actor = p.maya
         r1, r3 = response_id(m, "R1"), response_id(m, "R3")
-        [own] = [c.id for c in list_codings(m, coders=[p.maya])]  # her Relief on R1
+        [own] = [c.id for c in list_codings(m, EVERYONE, coders=[p.maya])]  # her Relief on R1
         added = apply_code(m, r3, p.codes["Time"], p.maya).new_id
         before = snapshot(m)
         refusal = ("this coding is Luis Ortega's: in Maya Chen's coder package only Maya "
@@ -598,7 +601,7 @@ def test_in_a_package_only_the_coders_own_codings_can_be_removed(lead, tmp_path,
             remove_codings(m, [own, p.outside])
         assert snapshot(m) == before  # refused whole: her own coding is still there too
         remove_coding(m, own)
-        assert [c.id for c in list_codings(m, responses=[r1])] == []  # Luis's R1 is withheld
+        assert [c.id for c in list_codings(m, EVERYONE, responses=[r1])] == []  # Luis's R1 is withheld
         work = export_work(m, tmp_path / "maya-work")
     assert (work.codings, work.removals) == (1, 1)
     # the two ways back agree: the work file, and the whole package sent back as it is

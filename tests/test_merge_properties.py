@@ -37,6 +37,9 @@ from post_coder.project import Project
 from post_coder.store import exchange as exchange_store
 from tests.conftest import SURVEY_CSV, dump
 from tests.team_helpers import copy_project, hidden_duplicates, shown, state, true_codings
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 CODES = ("Alpha", "Beta", "Gamma", "Delta")
 SPANS = (None, (0, 5), (2, 9))
@@ -67,7 +70,7 @@ def template(tmp_path_factory) -> Path:
 def _responses(p: Project) -> list[str]:
     from post_coder.queries import response_ids
 
-    return response_ids(p)
+    return response_ids(p, EVERYONE)
 
 
 ops = st.lists(st.one_of(

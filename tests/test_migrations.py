@@ -6,6 +6,9 @@ from post_coder.project import Project
 from post_coder.queries import search
 from post_coder.store import db as store_db
 from post_coder.store import schema
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def _first_schema_file(path):
@@ -43,7 +46,7 @@ def test_first_schema_file_is_upgraded_with_its_data(tmp_path):
         [hit] = search(project, "listened")
         assert hit.respondent == "R1"  # the search index was built over the old responses
         from post_coder.coding.codings import list_codings
-        [row] = list_codings(project)
+        [row] = list_codings(project, EVERYONE)
         assert (row.respondent, row.code, row.coder) == ("R2", "Lack of time", "Maya Chen")
     backup = tmp_path / "old.before-upgrade.postcoder"
     assert backup.exists()

@@ -8,10 +8,13 @@ from post_coder.queries import (ResponseQuery, code_frequencies, codebook_table,
                                 find_question, response_ids, response_rows, search, to_match)
 from post_coder.store import surveys
 from tests.conftest import response_id
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def _respondents(p, query):
-    return [r.respondent for r in response_rows(p, response_ids(p, query))]
+    return [r.respondent for r in response_rows(p, EVERYONE, response_ids(p, EVERYONE, query))]
 
 
 @pytest.fixture
@@ -34,8 +37,9 @@ def test_list_by_question_and_order(coded):
     feedback = find_question(p, "feedback")
     assert _respondents(p, ResponseQuery(question_ids=(feedback,))) == ["R1", "R2", "R3", "R4",
                                                                         "R5"]
-    assert count_responses(p) == 8  # 5 feedback + 3 suggestions (N/A, blank, none skipped)
-    rows = response_rows(p, response_ids(p, ResponseQuery(sort="length", descending=True)))
+    assert count_responses(p, EVERYONE) == 8  # 5 feedback + 3 suggestions (N/A, blank, none)
+    rows = response_rows(p, EVERYONE, response_ids(
+        p, EVERYONE, ResponseQuery(sort="length", descending=True)))
     assert [len(r.text) for r in rows] == sorted((len(r.text) for r in rows), reverse=True)
 
 
@@ -61,7 +65,8 @@ def test_coded_uncoded_code_and_coder_filters(coded):
     assert _respondents(p, ResponseQuery(coder_ids=(p.luis,))) == ["R3", "R4"]
     assert _respondents(p, ResponseQuery(question_ids=fb, coded=False, coder_ids=(p.luis,))) == [
         "R1", "R2", "R3", "R5"]
-    rows = response_rows(p, response_ids(p, ResponseQuery(question_ids=fb, coded=True)))
+    rows = response_rows(p, EVERYONE, response_ids(
+        p, EVERYONE, ResponseQuery(question_ids=fb, coded=True)))
     assert [r.codes for r in rows] == [("Lack of time",), ("Privacy",)]
 
 
@@ -98,24 +103,25 @@ def test_to_match_rejects_empty_and_handles_quotes():
 
 def test_code_frequencies_count_distinct_respondents(coded):
     p = coded
-    freq = {f.code.name: f for f in code_frequencies(p)}
+    freq = {f.code.name: f for f in code_frequencies(p, EVERYONE)}
     assert freq["Lack of time"].code.respondents == 2      # R1, R3 (R3 twice)
     assert freq["Lack of time"].code.codings == 3
     assert freq["Barriers"].code.respondents == 0
     assert freq["Barriers"].code.respondents_with_children == 3
     assert freq["Lack of time"].denominator == 5
     assert freq["Lack of time"].percent == 40.0
-    only_luis = {f.code.name: f.code.respondents for f in code_frequencies(p, coder_ids=(p.luis,))}
+    only_luis = {f.code.name: f.code.respondents
+                 for f in code_frequencies(p, EVERYONE, coder_ids=(p.luis,))}
     assert only_luis == {"Barriers": 0, "Lack of time": 1, "Privacy": 1}
     fb = {f.code.name: f.code.respondents
-          for f in code_frequencies(p, question_ids=(find_question(p, "feedback"),))}
+          for f in code_frequencies(p, EVERYONE, question_ids=(find_question(p, "feedback"),))}
     assert fb["Lack of time"] == 1
 
 
 def test_codebook_table_counts_and_inactive(coded):
     p = coded
     codebook.retire_code(p, p.privacy)
-    active = {r["name"]: r for r in codebook_table(p)}
+    active = {r["name"]: r for r in codebook_table(p, EVERYONE)}
     assert "Privacy" not in active and active["Lack of time"]["respondents"] == 2
-    everything = {r["name"]: r for r in codebook_table(p, include_inactive=True)}
+    everything = {r["name"]: r for r in codebook_table(p, EVERYONE, include_inactive=True)}
     assert everything["Privacy"]["status"] == "retired" and everything["Privacy"]["codings"] == 1

@@ -12,6 +12,7 @@ from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.queries import find_question
 from post_coder.store import audit
 from post_coder.store import surveys
+from post_coder.store.scope import ReadScope
 
 
 @pytest.fixture
@@ -178,18 +179,18 @@ def test_draw_sample_is_pure_and_seeded():
 
 def test_blinding_follows_open_blind_rounds(team):
     p = team
-    assert rounds.visible_coders(p, p.maya) is None
+    assert rounds.read_scope(p, p.maya) == ReadScope(p.maya, None)
     rid = create_round(p, "Blind", [p.maya, p.luis],
                        questions=[find_question(p, "feedback")]).new_id
     create_round(p, "Open", [p.lead], blind=False)
-    assert rounds.visible_coders(p, p.maya) == (p.maya,)
-    assert rounds.visible_coders(p, p.luis) == (p.luis,)
-    assert rounds.visible_coders(p, p.lead) is None  # not in the blind round
-    assert rounds.visible_coders(p, None) is None
+    assert rounds.read_scope(p, p.maya) == ReadScope(p.maya, (p.maya,))
+    assert rounds.read_scope(p, p.luis) == ReadScope(p.luis, (p.luis,))
+    assert rounds.read_scope(p, p.lead) == ReadScope(p.lead, None)  # not in the blind round
+    assert rounds.read_scope(p, None) == ReadScope.everyone()
     assert rounds.hidden_response_ids(p, p.maya) == set(rounds.round_response_ids(p, rid))
     assert rounds.hidden_response_ids(p, p.lead) == set()
     rounds.close_round(p, rid, rationale="agreement computed")
-    assert rounds.visible_coders(p, p.maya) is None
+    assert not rounds.read_scope(p, p.maya).blind
     assert rounds.hidden_response_ids(p, p.maya) == set()
     closed = rounds.find_round(p, "Blind")
     assert closed.status == "closed" and closed.closed_by == p.lead and closed.closed_at

@@ -21,11 +21,14 @@ from post_coder.coding.codings import apply_code, list_codings, remove_coding
 from post_coder.coding.exchange import export_package, export_work, package_info
 from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
 from post_coder.coding.rounds import (Sample, close_round, create_round, list_rounds,
-                                      round_response_ids, visible_coders)
+                                      read_scope, round_response_ids)
 from post_coder.demo import build_demo
 from post_coder.project import Project
 from post_coder.store import audit
 from tests.team_helpers import hidden_duplicates, shown, true_codings
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def _code_round(p: Project, coder: str, responses: list[str], names: list[str],
@@ -53,16 +56,16 @@ def test_three_coders_blind_stratified_round(tmp_path: Path):
         packages[coder] = export_package(lead, coder, tmp_path / name, round_id=round_id).path
         with Project.open(packages[coder]) as p:
             assert package_info(p).coder_id == coder
-            seen = {c.coder_id for c in list_codings(p, responses=responses)}
+            seen = {c.coder_id for c in list_codings(p, EVERYONE, responses=responses)}
             assert seen <= {coder}
-            assert visible_coders(p, coder) == (coder,)
+            assert read_scope(p, coder).visible_coders == (coder,)
 
     # -- Maya, offline
     with Project.open(packages[maya]) as m:
         m.actor = maya
         burnout_maya = codebook.add_code(m, "Burnout", definition="Exhaustion from the job").new_id
         _code_round(m, maya, responses, ["Stigma", "Burnout", "Lack of time"], 0)
-        for c in list_codings(m, coders=[maya], responses=responses)[:2]:
+        for c in list_codings(m, EVERYONE, coders=[maya], responses=responses)[:2]:
             remove_coding(m, c.id)
         time = codebook.find_code(m, "Lack of time").id
         codebook.rename_code(m, time, "Time pressure", rationale="broader")
@@ -76,7 +79,7 @@ def test_three_coders_blind_stratified_round(tmp_path: Path):
         lu.actor = luis
         burnout_luis = codebook.add_code(lu, "Burnout").new_id
         _code_round(lu, luis, responses, ["Privacy and confidentiality", "Burnout"], 4)
-        mine = list_codings(lu, coders=[luis], responses=responses)
+        mine = list_codings(lu, EVERYONE, coders=[luis], responses=responses)
         remove_coding(lu, mine[0].id)
         again = mine[1]
         remove_coding(lu, again.id)
@@ -119,7 +122,7 @@ def test_three_coders_blind_stratified_round(tmp_path: Path):
 
     # -- close the round: blinding ends
     close_round(lead, round_id)
-    assert visible_coders(lead, maya) is None
+    assert read_scope(lead, maya) == ReadScope(maya, None)
     assert [r.round.status for r in list_rounds(lead)] == ["closed"]
 
     # -- every coding present exactly once, every removal honoured
@@ -141,7 +144,8 @@ def test_three_coders_blind_stratified_round(tmp_path: Path):
                     assert hidden[i] in visible
                 assert i in merged
     assert reapplied in visible
-    assert all(c.coder_id != luis or c.code_id != burnout_luis for c in list_codings(lead))
+    assert all(c.coder_id != luis or c.code_id != burnout_luis
+               for c in list_codings(lead, EVERYONE))
     ana_rows = [r for r in visible.values() if r[3] == ana]
     assert len(ana_rows) == 9
-    assert memos.memos_for(lead, "response", responses[0])[0].body.startswith("Maya")
+    assert memos.memos_for(lead, EVERYONE, "response", responses[0])[0].body.startswith("Maya")

@@ -7,6 +7,9 @@ from post_coder.errors import NothingToUndoError
 from post_coder.project import UNDO_LIMIT
 from post_coder.store import audit
 from tests.conftest import response_id
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def test_undo_redo_add_code(project, snapshot):
@@ -47,7 +50,7 @@ def test_undo_merge_restores_codings(surveyed, snapshot):
     assert {k: v for k, v in snapshot(p).items() if k != "audit_log"} == before
     p.redo()
     assert codebook.get_code(p, a).status == "merged"
-    assert {c.code_id for c in codings_for_response(p, r)} == {b}
+    assert {c.code_id for c in codings_for_response(p, EVERYONE, r)} == {b}
 
 
 def test_new_action_clears_redo_and_failed_action_adds_nothing(surveyed):

@@ -7,6 +7,7 @@ from post_coder.coding._common import check_color, check_name, did_you_mean, pal
 from post_coder.errors import ConflictError, NotFoundError
 from post_coder.ids import CoderId, new_id
 from post_coder.project import Project
+from post_coder.store.scope import ReadScope
 from post_coder.store import coders as store
 from post_coder.store import counts
 from post_coder.store.coders import Coder
@@ -60,10 +61,12 @@ def rename_coder(project: Project, coder_id: CoderId, new_name: str, *,
     return step.changes
 
 
-def coder_table(project: Project) -> list[dict]:
-    """Every coder with their number of live codings (``post-coder coders list``)."""
-    per_coder = counts.codings_per_coder(project.db)
-    return [{**c.as_dict(), "codings": per_coder.get(c.id, 0)} for c in store.list_(project.db)]
+def coder_table(project: Project, scope: ReadScope) -> list[dict]:
+    """Every coder with their number of live codings (``post-coder coders list``); a coder
+    whose codings ``scope`` hides has ``None`` (hidden), never a false 0."""
+    per_coder = counts.codings_per_coder(project.db, scope)
+    return [{**c.as_dict(), "codings": per_coder.get(c.id, 0) if scope.sees(c.id) else None}
+            for c in store.list_(project.db)]
 
 
 def ensure_coder(project: Project, name: str, *, initials: str | None = None) -> CoderId:

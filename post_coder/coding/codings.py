@@ -25,6 +25,7 @@ from post_coder.store import codings as store
 from post_coder.store import responses as responses_store
 from post_coder.store.codings import Coding, CodingRow
 from post_coder.store.db import now
+from post_coder.store.scope import ReadScope
 
 
 def apply_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId, *,
@@ -93,7 +94,8 @@ def remove_codings(project: Project, codings: Sequence[CodingId]) -> Changes:
 def remove_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId) -> Changes:
     """Remove every coding of ``code`` by ``coder`` on the response (whole and spans)."""
     with project.transact("Remove code") as step:
-        _remove(step, [c for c in store.live_for_response(project.db, response)
+        everyone = ReadScope.everyone()  # a write: it acts on the stored codings
+        _remove(step, [c for c in store.live_for_response(project.db, everyone, response)
                        if c.code_id == code and c.coder_id == coder])
     return step.changes
 
@@ -167,17 +169,20 @@ def select_codings(
                                                                          respondents))
     if unknown:
         raise NotFoundError(f'there is no respondent "{unknown[0]}" in this project')
-    return store.rows(project.db, code_ids=codes or None, coder_ids=coders or None,
+    return store.rows(project.db, ReadScope.everyone(), code_ids=codes or None, coder_ids=coders or None,
                       question_ids=questions or None, coding_ids=ids or None,
                       respondents=respondents or None)
 
 
-def codings_for_response(project: Project, response: ResponseId) -> list[Coding]:
-    return store.live_for_response(project.db, response)
+def codings_for_response(project: Project, scope: ReadScope,
+                         response: ResponseId) -> list[Coding]:
+    """The live codings of a response that ``scope`` sees."""
+    return store.live_for_response(project.db, scope, response)
 
 
 def list_codings(
     project: Project,
+    scope: ReadScope,
     *,
     codes: Sequence[CodeId] | None = None,
     coders: Sequence[CoderId] | None = None,
@@ -185,8 +190,9 @@ def list_codings(
     responses: Sequence[ResponseId] | None = None,
     limit: int | None = None,
 ) -> list[CodingRow]:
-    """Live codings for display, filtered by codes, coders, questions or responses."""
-    return store.rows(project.db, code_ids=codes, coder_ids=coders, question_ids=questions,
+    """Live codings ``scope`` sees, for display, filtered by codes, coders, questions or
+    responses."""
+    return store.rows(project.db, scope, code_ids=codes, coder_ids=coders, question_ids=questions,
                       response_ids=responses, limit=limit)
 
 

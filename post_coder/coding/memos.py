@@ -9,6 +9,7 @@ from post_coder.project import Project
 from post_coder.store import memos as store
 from post_coder.store.db import now
 from post_coder.store.memos import Memo
+from post_coder.store.scope import ReadScope
 
 TARGETS = ("project", "code", "response", "coding")
 
@@ -63,8 +64,8 @@ def set_memo(project: Project, target_type: str, target_id: str | None, body: st
     """
     with project.transact("Edit memo") as step:
         _check_target(project, target_type, target_id)
-        mine = [m for m in store.for_target(project.db, target_type, target_id)
-                if m.author_id == project.actor]
+        mine = [m for m in store.for_target(project.db, ReadScope.everyone(), target_type,
+                                            target_id) if m.author_id == project.actor]
         if mine and not body.strip():
             delete_memo(project, MemoId(mine[0].id))
         elif mine:
@@ -74,12 +75,15 @@ def set_memo(project: Project, target_type: str, target_id: str | None, body: st
     return step.changes
 
 
-def memos_for(project: Project, target_type: str, target_id: str | None = None) -> list[Memo]:
-    return store.for_target(project.db, target_type, target_id)
+def memos_for(project: Project, scope: ReadScope, target_type: str,
+              target_id: str | None = None) -> list[Memo]:
+    """The live memos on a target whose authors ``scope`` sees, oldest first."""
+    return store.for_target(project.db, scope, target_type, target_id)
 
 
-def list_memos(project: Project) -> list[Memo]:
-    return store.list_(project.db)
+def list_memos(project: Project, scope: ReadScope) -> list[Memo]:
+    """Every live memo whose author ``scope`` sees, oldest first."""
+    return store.list_(project.db, scope)
 
 
 def _live(project: Project, memo_id: str) -> Memo:

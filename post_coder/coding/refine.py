@@ -22,6 +22,7 @@ from post_coder.store.responses import rows as response_rows
 from post_coder.store import surveys
 from post_coder.store.codes import Code
 from post_coder.store.codings import CodingRow
+from post_coder.store.scope import ReadScope
 
 #: the fields of a code the editor can change
 EDITABLE = ("name", "parent_id", "color", *codebook.TEXT_FIELDS)
@@ -138,11 +139,11 @@ def merge_preview(codes: Sequence[Code], codings: Sequence[CodingRow],
     return MergePreview(moving, duplicates, subcodes, problem)
 
 
-def load_merge_preview(project: Project, sources: Sequence[str],
+def load_merge_preview(project: Project, scope: ReadScope, sources: Sequence[str],
                        target: str | None) -> MergePreview:
-    """:func:`merge_preview` with the data read from the project."""
+    """:func:`merge_preview` with the codings ``scope`` sees read from the project."""
     wanted = [*sources, *([target] if target else [])]
-    rows = list_codings(project, codes=[CodeId(c) for c in wanted]) if wanted else []
+    rows = list_codings(project, scope, codes=[CodeId(c) for c in wanted]) if wanted else []
     return merge_preview(codebook.list_codes(project), rows, sources, target)
 
 
@@ -214,7 +215,9 @@ def _chosen_rows(project: Project, coding_ids: Sequence[str],
     if not wanted:
         raise InputError("select at least one segment first")
     among = [CodeId(c) for c in codes] if codes is not None else None
-    rows = [r for r in list_codings(project, codes=among) if r.id in wanted]
+    # a write: the ids come from a view that read them through the person's scope
+    rows = [r for r in list_codings(project, ReadScope.everyone(), codes=among)
+            if r.id in wanted]
     if len(rows) != len(wanted):
         raise InputError("some of the selected segments were removed meanwhile; "
                          "refresh and select them again")
@@ -268,7 +271,9 @@ class AttributeLookup:
     def prepare(self, response_ids: Iterable[str]) -> None:
         """Look up the respondents of these responses in one read."""
         missing = [r for r in dict.fromkeys(response_ids) if r not in self._respondent]
-        for row in response_rows(self._project.db, missing) if missing else []:
+        # only the respondent of each response is used, never its codes
+        for row in (response_rows(self._project.db, ReadScope.everyone(), missing)
+                    if missing else []):
             self._respondent[row.id] = row.respondent_id
 
     def values(self, response_id: str) -> dict[str, Any]:

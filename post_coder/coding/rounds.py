@@ -5,11 +5,12 @@ respondent's answers stay together): random, or stratified by an attribute ("20%
 department"). The sample is seeded and stored with the round, so it can be drawn again
 and gives the same responses.
 
-In an open *blind* round a coder sees only their own codings of the round's responses.
-The app and every export ask :func:`visible_coders` (or :func:`hidden_response_ids`);
-a coder package made for a blind round holds none of the other coders' codings of those
-responses at all (:mod:`post_coder.coding.exchange`). Closing the round (the lead does)
-lifts the blinding.
+While a coder takes part in an open *blind* round they see only their own codings and
+memos, project-wide: :func:`read_scope` builds the :class:`ReadScope` that every read of
+codings, memos and counts takes (the app's session holds it; the CLI builds it for the
+coder it acts as). A coder package made for a blind round holds none of the other coders'
+codings of the round's responses at all (:mod:`post_coder.coding.exchange`, with
+:func:`hidden_response_ids`). Closing the round (the lead does) lifts the blinding.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from post_coder.store import coders as coders_store
 from post_coder.store import rounds as store
 from post_coder.store.db import now
 from post_coder.store.rounds import Round
+from post_coder.store.scope import ReadScope
 
-__all__ = ["Round", "RoundInfo", "Sample", "close_round", "create_round", "draw_sample",
-           "find_round", "hidden_response_ids", "list_rounds", "round_response_ids",
-           "visible_coders"]
+__all__ = ["ReadScope", "Round", "RoundInfo", "Sample", "close_round", "create_round",
+           "draw_sample", "find_round", "hidden_response_ids", "list_rounds", "read_scope",
+           "round_response_ids"]
 
 
 @dataclass(frozen=True)
@@ -211,17 +213,17 @@ def round_response_ids(project: Project, round_id: str) -> list[str]:
     return store.response_ids(project.db, get_round(project, round_id).id)
 
 
-def visible_coders(project: Project, coder_id: str | None) -> tuple[str, ...] | None:
-    """Whose codings ``coder_id`` may see: ``None`` means everyone's.
+def read_scope(project: Project, coder_id: str | None) -> ReadScope:
+    """Whose codings and memos ``coder_id`` may see, for every read (see the module).
 
-    While the coder takes part in an open blind round this is only the coder's own
-    (pass it as ``coder_ids=`` to the queries and listings). It is deliberately
-    project-wide: simpler to reason about than per-response filters, and never shows less
-    of one's own work.
+    While the coder takes part in an open blind round: only their own. It is deliberately
+    project-wide (not per response): simpler to reason about, nothing of one's own is ever
+    hidden, and nobody learns which responses the others coded. Otherwise (and with no
+    coder) everyone's.
     """
     if coder_id is None or not store.open_blind_round_ids(project.db, coder_id):
-        return None
-    return (coder_id,)
+        return ReadScope(coder_id, None)
+    return ReadScope(coder_id, (coder_id,))
 
 
 def hidden_response_ids(project: Project, coder_id: str) -> set[str]:

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlite_utils import Database
 
+from post_coder.store.scope import ReadScope, coders_clause
+
 
 @dataclass(frozen=True)
 class Coding:
@@ -74,10 +76,12 @@ def find_live(db: Database, response_id: str, code_id: str, coder_id: str,
     return Coding(*row) if row else None
 
 
-def live_for_response(db: Database, response_id: str) -> list[Coding]:
+def live_for_response(db: Database, scope: ReadScope, response_id: str) -> list[Coding]:
+    """The live codings of one response that ``scope`` sees."""
+    where, params = coders_clause(scope, "coder_id")
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND deleted_at IS NULL"
-        " ORDER BY created_at", [response_id]).fetchall()
+        f"SELECT {_COLUMNS} FROM codings WHERE response_id = ? AND deleted_at IS NULL{where}"
+        " ORDER BY created_at", [response_id, *params]).fetchall()
     return [Coding(*r) for r in rows]
 
 
@@ -108,6 +112,7 @@ def set_code(db: Database, coding_ids: Sequence[str], code_id: str, at: str) -> 
 
 def rows(
     db: Database,
+    scope: ReadScope,
     *,
     code_ids: Sequence[str] | None = None,
     coder_ids: Sequence[str] | None = None,
@@ -117,10 +122,11 @@ def rows(
     respondents: Sequence[str] | None = None,
     limit: int | None = None,
 ) -> list[CodingRow]:
-    """Live codings, joined for display, filtered by any of codes, coders, questions,
-    responses, coding ids and respondents (their id in the survey)."""
-    where = ["c.deleted_at IS NULL"]
-    params: list[object] = []
+    """Live codings ``scope`` sees, joined for display, filtered by any of codes, coders,
+    questions, responses, coding ids and respondents (their id in the survey)."""
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    where = ["c.deleted_at IS NULL" + visible]
+    params: list[object] = [*scoped]
     for column, values in (("c.code_id", code_ids), ("c.coder_id", coder_ids),
                            ("r.question_id", question_ids), ("c.response_id", response_ids),
                            ("c.id", coding_ids), ("p.external_id", respondents)):

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlite_utils import Database
 
+from post_coder.store.scope import ReadScope, coders_clause
+
 
 @dataclass(frozen=True)
 class Memo:
@@ -37,16 +39,22 @@ def get(db: Database, memo_id: str) -> Memo | None:
     return Memo(*row) if row else None
 
 
-def for_target(db: Database, target_type: str, target_id: str | None) -> list[Memo]:
+def for_target(db: Database, scope: ReadScope, target_type: str,
+               target_id: str | None) -> list[Memo]:
+    """The live memos on one target whose authors ``scope`` sees."""
+    visible, params = coders_clause(scope, "author_id")
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM memos WHERE target_type = ? AND target_id IS ?"
-        " AND deleted_at IS NULL ORDER BY created_at", [target_type, target_id]).fetchall()
+        f" AND deleted_at IS NULL{visible} ORDER BY created_at",
+        [target_type, target_id, *params]).fetchall()
     return [Memo(*r) for r in rows]
 
 
-def list_(db: Database) -> list[Memo]:
-    rows = db.execute(f"SELECT {_COLUMNS} FROM memos WHERE deleted_at IS NULL"
-                      " ORDER BY created_at").fetchall()
+def list_(db: Database, scope: ReadScope) -> list[Memo]:
+    """Every live memo whose author ``scope`` sees."""
+    visible, params = coders_clause(scope, "author_id")
+    rows = db.execute(f"SELECT {_COLUMNS} FROM memos WHERE deleted_at IS NULL{visible}"
+                      " ORDER BY created_at", params).fetchall()
     return [Memo(*r) for r in rows]
 
 

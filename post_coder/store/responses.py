@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlite_utils import Database
 
 from post_coder.errors import InputError
+from post_coder.store.scope import ReadScope, coders_clause
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class ResponseQuery:
     attributes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: full-text search, in the syntax of :func:`to_match`
     text: str | None = None
-    #: True: has a live coding; False: has none (both by ``coder_ids`` when given)
+    #: True: has a live coding; False: has none (both by ``coder_ids`` when given, and
+    #: always only among the codings the read scope sees)
     coded: bool | None = None
     code_ids: tuple[str, ...] | None = None
     coder_ids: tuple[str, ...] | None = None
@@ -120,7 +122,7 @@ def _quote(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
-def _where(q: ResponseQuery) -> tuple[list[str], list[object]]:
+def _where(q: ResponseQuery, scope: ReadScope) -> tuple[list[str], list[object]]:
     where: list[str] = []
     params: list[object] = []
     if q.question_ids is not None:
@@ -137,8 +139,9 @@ def _where(q: ResponseQuery) -> tuple[list[str], list[object]]:
     if q.text:
         where.append("r.seq IN (SELECT rowid FROM responses_fts WHERE responses_fts MATCH ?)")
         params.append(to_match(q.text))
-    coding = ["c.response_id = r.id", "c.deleted_at IS NULL"]
-    coding_params: list[object] = []
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    coding = ["c.response_id = r.id", "c.deleted_at IS NULL" + visible]
+    coding_params: list[object] = [*scoped]
     if q.coder_ids is not None:
         coding.append("c.coder_id IN (SELECT value FROM json_each(?))")
         coding_params.append(json.dumps(list(q.coder_ids)))
@@ -164,11 +167,13 @@ _ORDER = {
 }
 
 
-def ids(db: Database, q: ResponseQuery, *, limit: int | None = None) -> list[str]:
-    """Ids of the matching responses, in the query's order (at most ``limit``)."""
+def ids(db: Database, scope: ReadScope, q: ResponseQuery, *,
+        limit: int | None = None) -> list[str]:
+    """Ids of the matching responses, in the query's order (at most ``limit``); coding
+    criteria look only at the codings ``scope`` sees."""
     if q.text and q.sort == "respondent":
-        return _text_ids_in_file_order(db, q, limit)
-    where, params = _where(q)
+        return _text_ids_in_file_order(db, scope, q, limit)
+    where, params = _where(q, scope)
     sql = ("SELECT r.id FROM responses r JOIN respondents p ON p.id = r.respondent_id"
            " JOIN questions q ON q.id = r.question_id")
     if where:
@@ -189,12 +194,13 @@ def ids(db: Database, q: ResponseQuery, *, limit: int | None = None) -> list[str
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
-def _text_ids_in_file_order(db: Database, q: ResponseQuery, limit: int | None) -> list[str]:
+def _text_ids_in_file_order(db: Database, scope: ReadScope, q: ResponseQuery,
+                            limit: int | None) -> list[str]:
     """A text search in file order, walking the index's matches in rowid (= file) order.
 
     The first page then comes back without collecting every match first.
     """
-    where, params = _where(replace(q, text=None))
+    where, params = _where(replace(q, text=None), scope)
     sql = ("SELECT r.id FROM responses_fts f JOIN responses r ON r.seq = f.rowid"
            " JOIN respondents p ON p.id = r.respondent_id JOIN questions q ON q.id = r.question_id"
            " WHERE responses_fts MATCH ?")
@@ -208,8 +214,8 @@ def _text_ids_in_file_order(db: Database, q: ResponseQuery, limit: int | None) -
     return [r[0] for r in db.execute(sql, params).fetchall()]
 
 
-def count(db: Database, q: ResponseQuery) -> int:
-    where, params = _where(q)
+def count(db: Database, scope: ReadScope, q: ResponseQuery) -> int:
+    where, params = _where(q, scope)
     sql = ("SELECT count(*) FROM responses r JOIN respondents p ON p.id = r.respondent_id"
            " JOIN questions q ON q.id = r.question_id")
     if where:
@@ -217,12 +223,14 @@ def count(db: Database, q: ResponseQuery) -> int:
     return db.execute(sql, params).fetchone()[0]
 
 
-def rows(db: Database, response_ids: list[str], *, coder_ids: tuple[str, ...] | None = None
-         ) -> list[ResponseRow]:
-    """The rows for these ids, in the same order (a page of a view)."""
-    coder_filter, params = "", [json.dumps(response_ids)]
+def rows(db: Database, scope: ReadScope, response_ids: list[str], *,
+         coder_ids: tuple[str, ...] | None = None) -> list[ResponseRow]:
+    """The rows for these ids, in the same order (a page of a view), each with the codes
+    applied by the coders ``scope`` sees (and among them ``coder_ids``, when given)."""
+    coder_filter, scoped = coders_clause(scope, "c.coder_id")
+    params = [json.dumps(response_ids), *scoped]
     if coder_ids is not None:
-        coder_filter = " AND c.coder_id IN (SELECT value FROM json_each(?))"
+        coder_filter += " AND c.coder_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(coder_ids)))
     sql = f"""
         SELECT r.id, r.respondent_id, p.external_id, r.question_id, q.column_name, r.text,
@@ -236,7 +244,7 @@ def rows(db: Database, response_ids: list[str], *, coder_ids: tuple[str, ...] | 
         JOIN questions q ON q.id = r.question_id
         ORDER BY j.key
     """
-    # the correlated sub-select's parameter comes first in the statement text
+    # the correlated sub-select's parameters come first in the statement text
     params = params[1:] + params[:1]
     out = []
     for r in db.execute(sql, params).fetchall():
@@ -272,14 +280,17 @@ def search(db: Database, text: str, *, limit: int = 100,
     return [SearchHit(*r) for r in db.execute(sql, params).fetchall()]
 
 
-def code_counts(db: Database, *, question_ids: tuple[str, ...] | None = None,
+def code_counts(db: Database, scope: ReadScope, *,
+                question_ids: tuple[str, ...] | None = None,
                 coder_ids: tuple[str, ...] | None = None,
                 include_inactive: bool = False) -> list[CodeCount]:
-    """Per code: distinct respondents, live codings, and respondents incl. sub-codes.
+    """Per code: distinct respondents, live codings, and respondents incl. sub-codes, counting
+    the codings ``scope`` sees (and among them ``coder_ids``, when given).
 
     Only active codes unless ``include_inactive`` (merged and retired codes too).
     """
-    filters, params = ["c.deleted_at IS NULL"], []
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    filters, params = ["c.deleted_at IS NULL" + visible], [*scoped]
     if question_ids is not None:
         filters.append("r.question_id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(question_ids)))

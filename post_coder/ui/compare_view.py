@@ -122,8 +122,8 @@ class _CodeColumn(QWidget):
         """Re-read the segments (keeping the selection) and point the memo at the code."""
         code = self.code_id()
         keep = self.selected_ids() if self.model.rowCount() else []
-        rows = (list_codings(self.session.project, codes=[CodeId(code)],
-                             coders=self.session.visible_coders) if code else [])
+        rows = (list_codings(self.session.project, self.session.scope, codes=[CodeId(code)])
+                if code else [])
         self._lookup.prepare(r.response_id for r in rows)
         self.model.set_rows(rows)
         if len(rows) <= WRAP_UP_TO:  # whole segments to read; beyond that, one line each

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
         self._status_reader: BackgroundReader | None = None
         self._choose_coder()
         self.session.project_did_change.connect(self._changed)
+        self.session.visibility_did_change.connect(self._status_timer.start)
         self.session.undo_state_did_change.connect(self._update_enabled)
         self.workspace = CodingWorkspace(self.session)
         self.setCentralWidget(self.workspace)
@@ -364,10 +365,11 @@ class MainWindow(QMainWindow):
         large one (counting every coding takes a while there)."""
         if self.session is None:
             return
+        scope = self.session.scope
         if self._status_reader is not None:
-            self._status_reader.request(project_totals)
+            self._status_reader.request(lambda reader: project_totals(reader, scope))
         else:
-            totals = project_totals(self.session.project)
+            totals = project_totals(self.session.project, scope)
             if totals["codings"] > SMALL_PROJECT_CODINGS:
                 self._status_reader = BackgroundReader(self.session.project.path, self.session)
                 self._status_reader.did_finish.connect(self._show_status)

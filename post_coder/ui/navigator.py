@@ -41,7 +41,8 @@ class QuestionNavigator(QWidget):
         self._later.setInterval(300)
         self._later.timeout.connect(self.reload)
         # a large project's coded counts are read in the background (see reload)
-        self._large = project_totals(session.project)["codings"] > SMALL_PROJECT_CODINGS
+        self._large = (project_totals(session.project, session.scope)["codings"]
+                       > SMALL_PROJECT_CODINGS)
         self.reader = BackgroundReader(session.project.path, self)
         self.reader.did_finish.connect(self._populate)
         self.reload()
@@ -53,11 +54,11 @@ class QuestionNavigator(QWidget):
             self._later.start()
 
     def reload(self) -> None:
-        visible = self.session.visible_coders
+        scope = self.session.scope
         if self._large:
-            self.reader.request(lambda reader: project_summary(reader, coder_ids=visible))
+            self.reader.request(lambda reader: project_summary(reader, scope))
         else:
-            self._populate(project_summary(self.session.project, coder_ids=visible))
+            self._populate(project_summary(self.session.project, scope))
 
     def _populate(self, summary: ProjectSummary) -> None:
         self._large = summary.totals["codings"] > SMALL_PROJECT_CODINGS

@@ -5,6 +5,12 @@ a core service; the session shows any error in plain words and, on success, emit
 ``project_did_change(changes, initiator)`` once. Each view looks at the flags it cares
 about (``changes.codings``…) and refreshes itself; the initiator lets a view ignore its
 own echo when it already shows the result.
+
+The session also holds the read scope (``session.scope``): whose codings and memos the
+current coder may see (:func:`post_coder.coding.rounds.read_scope`). Views pass it to every
+read of codings, memos and counts and reload on ``visibility_did_change``; they never
+filter by coder themselves. It is re-read when the coder changes and after every action
+(a round opened, closed, merged in or undone).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from post_coder.changes import Changes
+from post_coder.coding.rounds import ReadScope, read_scope
 from post_coder.errors import PostCoderError
 from post_coder.project import Project
 from post_coder.ui.errors import show_error, show_unexpected
@@ -28,7 +35,7 @@ class Session(QObject):
     project_did_change = Signal(object, object)
     #: undo/redo labels may have changed
     undo_state_did_change = Signal()
-    #: whose codings may be shown changed (a blind round opened or closed, another coder)
+    #: ``scope`` changed (a blind round opened or closed, another coder): reload what you show
     visibility_did_change = Signal()
 
     def __init__(self, project: Project, coder_id: str | None = None,
@@ -36,18 +43,21 @@ class Session(QObject):
         super().__init__(parent)
         self.project = project
         self.coder_id = coder_id
-        #: coders whose codings views may show (None: everyone); set while blind
-        self.visible_coders: tuple[str, ...] | None = None
         project.actor = coder_id  # type: ignore[assignment]
+        #: whose codings and memos every view may read (see the module docstring)
+        self.scope: ReadScope = read_scope(project, coder_id)
 
-    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
-        if coder_ids != self.visible_coders:
-            self.visible_coders = coder_ids
+    def refresh_scope(self) -> None:
+        """Re-read the scope; emits ``visibility_did_change`` if it changed."""
+        scope = read_scope(self.project, self.coder_id)
+        if scope != self.scope:
+            self.scope = scope
             self.visibility_did_change.emit()
 
     def set_coder(self, coder_id: str) -> None:
         self.coder_id = coder_id
         self.project.actor = coder_id  # type: ignore[assignment]
+        self.refresh_scope()
 
     def run(self, parent: QWidget | None, action: Callable[..., Any], /, *args: Any,
             initiator: object = None, **kwargs: Any) -> Any:
@@ -70,6 +80,7 @@ class Session(QObject):
 
     def notify(self, changes: Changes, initiator: object = None) -> None:
         """Tell every view what changed (also used after background tasks)."""
+        self.refresh_scope()  # views then reload with the scope the change left
         self.project_did_change.emit(changes, initiator)
         self.undo_state_did_change.emit()
 

@@ -3,9 +3,8 @@
 The main window builds one :class:`TeamControls` per open project (parented to the
 session, so it goes when the project closes) and lets it fill the Team menu: the rounds
 panel toggle, Export Coder Package…, Export My Work…, Import Coder Work… and Merge Another
-Project File…. It also keeps the workspace blind: while the current coder takes part in
-an open blind round, :func:`post_coder.coding.rounds.visible_coders` says whose codings
-they may see, and the workspace shows only those.
+Project File…. Blinding itself is the session's read scope (``Session.scope``), which
+every view reads through.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from post_coder.coding.exchange import WorkSummary, export_work, package_info
-from post_coder.coding.rounds import visible_coders
 from post_coder.coding.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.errors import InputError
 from post_coder.ids import CoderId
@@ -45,8 +43,6 @@ class TeamControls(QObject):
         self.task: Task | None = None
         self.dialog: ImportWorkDialog | None = None
         self.work_summary: WorkSummary | None = None
-        rounds.rounds_changed.connect(self.refresh_blinding)
-        self.refresh_blinding()
 
     def fill_menu(self, menu: QMenu, rounds_toggle: QAction) -> None:
         menu.addAction(rounds_toggle)
@@ -68,10 +64,8 @@ class TeamControls(QObject):
 
     # -- blinding ------------------------------------------------------------------------------
     def refresh_blinding(self) -> None:
-        """Show the workspace as the current coder may see it (after rounds or the coder change)."""
-        visible = visible_coders(self.session.project, self.session.coder_id)
-        self.session.set_visible_coders(visible)  # codebook counts, compare view, navigator
-        self.workspace.set_visible_coders(visible)
+        """Re-read whose codings the current coder may see (``Session.refresh_scope``)."""
+        self.session.refresh_scope()
 
     # -- actions -------------------------------------------------------------------------------
     def export_package(self) -> QWidget:

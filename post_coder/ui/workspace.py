@@ -2,7 +2,8 @@
 
 The main window puts :class:`CodingWorkspace` in its centre and adds ``actions()`` to its
 Code menu. Every write goes through ``Session.run``; the grid and the viewer refresh from
-``project_did_change`` like any other view.
+``project_did_change`` like any other view, and read through the session's scope
+(``session.scope``), reloading on ``visibility_did_change``.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ class CodingWorkspace(QWidget):
         self._current: str | None = None
         self._pinned: list[str] | None = None  # None: the default (first leaf codes)
         self._resetting = False
-        self._visible: tuple[str, ...] | None = None  # blinding: whose codings are shown
         self.filter_bar = FilterBar(session, self)
-        self.model = ResponseTableModel(session.project, self.filter_bar.current_query(), self)
+        self.model = ResponseTableModel(session.project, session.scope,
+                                        self.filter_bar.current_query(), self)
         self.viewer = ResponseViewer(session, self)
         self._build()
         self._actions = self._make_actions()
@@ -87,8 +88,8 @@ class CodingWorkspace(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.count_label = QLabel(objectName="responseCount")
         self.status = QLabel(objectName="workspaceStatus")
-        self.blind_label = QLabel("Blind round: only your own codings are shown",
-                                  objectName="blindNotice", visible=False)
+        self.blind_label = QLabel("Blind round: only your own codings and memos are shown",
+                                  objectName="blindNotice", visible=self.session.scope.blind)
         status_row = QHBoxLayout()
         status_row.addWidget(self.count_label)
         status_row.addWidget(self.blind_label)
@@ -164,6 +165,7 @@ class CodingWorkspace(QWidget):
         header.customContextMenuRequested.connect(
             lambda pos: self.attribute_columns_menu().popup(header.mapToGlobal(pos)))
         self.session.project_did_change.connect(self._on_project_changed)
+        self.session.visibility_did_change.connect(self._on_scope_changed)
 
     # -- public API --------------------------------------------------------------------------
     def actions(self) -> list[QAction]:  # type: ignore[override]
@@ -248,7 +250,7 @@ class CodingWorkspace(QWidget):
         if coder is None:
             show_error(self, InputError(NO_CODER))
             return
-        uncoded = set(response_ids(self.session.project, ResponseQuery(
+        uncoded = set(response_ids(self.session.project, self.session.scope, ResponseQuery(
             question_ids=self.model.query.question_ids, coded=False, coder_ids=(coder,))))
         ids = self.model.response_ids()
         start = self._current_row() + 1
@@ -279,26 +281,6 @@ class CodingWorkspace(QWidget):
         if menu.isEmpty():
             menu.addAction("No attributes imported").setEnabled(False)
         return menu
-
-    def visible_coders(self) -> tuple[str, ...] | None:
-        return self._visible
-
-    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
-        """Blinding (``rounds.visible_coders``): only these coders' codings in the grid, the
-        viewer and the coding filters; None: everyone's."""
-        if coder_ids != self._visible:
-            self._visible = coder_ids
-            self.blind_label.setVisible(coder_ids is not None)
-            self.model.set_visible_coders(coder_ids)
-            self.viewer.set_visible_coders(coder_ids)
-            self._on_query_changed(self.filter_bar.current_query())
-
-    def _blinded(self, query: ResponseQuery) -> ResponseQuery:
-        """Coding filters ("uncoded only", "coded with", "coded by") see only visible codings."""
-        if self._visible is None or (query.coded, query.code_ids, query.coder_ids) == (None,) * 3:
-            return query
-        chosen = self._visible if query.coder_ids is None else query.coder_ids
-        return replace(query, coder_ids=tuple(c for c in chosen if c in self._visible))
 
     def say(self, text: str) -> None:
         """A short note beside the response count (cleared by the next selection)."""
@@ -362,8 +344,8 @@ class CodingWorkspace(QWidget):
     def _on_query_changed(self, query: ResponseQuery) -> None:
         current = self.model.query
         try:
-            self.model.set_query(self._blinded(replace(query, sort=current.sort,
-                                                       descending=current.descending)))
+            self.model.set_query(replace(query, sort=current.sort,
+                                         descending=current.descending))
         except PostCoderError as exc:
             self.filter_bar.show_hint(str(exc))
 
@@ -374,6 +356,12 @@ class CodingWorkspace(QWidget):
             header = self.table.horizontalHeader()
             with QSignalBlocker(header):  # not a sortable column: put the arrow back
                 header.setSortIndicator(self.model.sort_column(), _order(before.descending))
+
+    def _on_scope_changed(self) -> None:
+        """Blinding began or ended: the grid and its coding filters read through the new
+        scope (the viewer reloads itself)."""
+        self.blind_label.setVisible(self.session.scope.blind)
+        self.model.set_scope(self.session.scope)
 
     def _toggle_column(self, variable_id: str, on: bool) -> None:
         shown = [v for v in self.model.attribute_columns() if v != variable_id]

@@ -32,6 +32,9 @@ from post_coder.ui.models.codebook_model import MIME_TYPE, RESPONDENTS, Codebook
 from post_coder.ui.models.segment_model import SegmentModel
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.memo_editor import MemoEditor
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 pytestmark = pytest.mark.qt
 
@@ -64,7 +67,7 @@ def code_id(project: Project, name: str) -> str:
 
 
 def live_ids(project: Project, code: str) -> set[str]:
-    return {r.id for r in list_codings(project, codes=[code])}
+    return {r.id for r in list_codings(project, EVERYONE, codes=[code])}
 
 
 def click_code(qtbot, panel: CodebookPanel, code: str, modifier=Qt.KeyboardModifier.NoModifier):
@@ -101,7 +104,8 @@ def test_tree_shows_names_swatches_counts_and_definitions(panel, demo):
     count = panel.model.index_of(stigma.id, RESPONDENTS)
     assert name.data() == "Stigma"
     assert name.data(Qt.ItemDataRole.DecorationRole) == QColor(stigma.color)
-    respondents = next(r for r in codebook_table(demo) if r["id"] == stigma.id)["respondents"]
+    respondents = next(r for r in codebook_table(demo, EVERYONE)
+                       if r["id"] == stigma.id)["respondents"]
     assert count.data() == str(respondents)
     assert stigma.definition[:30] in count.data(Qt.ItemDataRole.ToolTipRole)
     assert panel.model.parent(name).data() == "Barriers"
@@ -124,8 +128,8 @@ def test_empty_codebook_shows_a_hint_until_a_code_is_added(qtbot, project):
 def test_counts_refresh_in_place_without_losing_the_selection(qtbot, panel, demo):
     stigma = code_id(demo, "Stigma")
     click_code(qtbot, panel, stigma)
-    coded = {r.respondent for r in list_codings(demo, codes=[stigma])}
-    fresh = next(r for r in list_codings(demo) if r.respondent not in coded)
+    coded = {r.respondent for r in list_codings(demo, EVERYONE, codes=[stigma])}
+    fresh = next(r for r in list_codings(demo, EVERYONE) if r.respondent not in coded)
     before = int(panel.model.index_of(stigma, RESPONDENTS).data())
     with qtbot.assertNotEmitted(panel.model.modelReset):
         panel.session.run(panel, apply_code, fresh.response_id, stigma, panel.session.coder_id)
@@ -211,17 +215,17 @@ def test_edit_name_color_and_parent_is_one_undo_step(qtbot, panel, demo):
 
 def test_merge_dialog_previews_then_merges(qtbot, panel, demo):
     stigma, privacy = code_id(demo, "Stigma"), code_id(demo, "Privacy and confidentiality")
-    source_rows = list_codings(demo, codes=[stigma])
+    source_rows = list_codings(demo, EVERYONE, codes=[stigma])
     # give the target two of the source's segments already: they must collapse, not move
     for row in source_rows[:2]:
         apply_code(demo, row.response_id, privacy, row.coder_id,
                    start=row.span_start, end=row.span_end)
     panel.session.notify(Changes(codings=True))
     held = {(r.response_id, r.coder_id, r.span_start, r.span_end)
-            for r in list_codings(demo, codes=[privacy])}
+            for r in list_codings(demo, EVERYONE, codes=[privacy])}
     duplicates = sum((r.response_id, r.coder_id, r.span_start, r.span_end) in held
                      for r in source_rows)
-    target_before = len(list_codings(demo, codes=[privacy]))
+    target_before = len(list_codings(demo, EVERYONE, codes=[privacy]))
 
     click_code(qtbot, panel, stigma)
     click_code(qtbot, panel, privacy, Qt.KeyboardModifier.ControlModifier)
@@ -238,7 +242,7 @@ def test_merge_dialog_previews_then_merges(qtbot, panel, demo):
 
     assert codebook.get_code(demo, stigma).status == "merged"
     assert live_ids(demo, stigma) == set()
-    assert len(list_codings(demo, codes=[privacy])) == target_before + preview.moving
+    assert len(list_codings(demo, EVERYONE, codes=[privacy])) == target_before + preview.moving
     assert not panel.model.index_of(stigma).isValid()
     assert panel.current_code_id() == privacy
     assert audit.entries(demo.db, entity="code", entity_id=stigma)[-1].rationale == "Same idea"
@@ -263,12 +267,12 @@ def test_merge_preview_lists_subcodes_and_refuses_a_loop(qtbot, cb_session, demo
 
 def test_merge_preview_counts_duplicates_across_sources(demo):
     a, b, target = (code_id(demo, n) for n in ("Stigma", "Lack of time", "No perceived need"))
-    row = list_codings(demo, codes=[a])[0]
+    row = list_codings(demo, EVERYONE, codes=[a])[0]
     apply_code(demo, row.response_id, b, row.coder_id, start=row.span_start, end=row.span_end)
-    expected = refine.load_merge_preview(demo, [a, b], target)
-    before = len(list_codings(demo, codes=[target]))
+    expected = refine.load_merge_preview(demo, EVERYONE, [a, b], target)
+    before = len(list_codings(demo, EVERYONE, codes=[target]))
     codebook.merge_codes(demo, [a, b], target)
-    assert len(list_codings(demo, codes=[target])) == before + expected.moving
+    assert len(list_codings(demo, EVERYONE, codes=[target])) == before + expected.moving
     assert expected.duplicates >= 1
 
 
@@ -280,7 +284,7 @@ def test_split_dialog_moves_the_ticked_segments(qtbot, panel, demo):
     qtbot.mouseClick(panel.buttons["actionSplitCode"], Qt.MouseButton.LeftButton)
     dialog = dialog_of(panel, SplitDialog)
     rows = dialog.model.rows()
-    assert len(rows) == len(list_codings(demo, codes=[code.id]))
+    assert len(rows) == len(list_codings(demo, EVERYONE, codes=[code.id]))
     assert not dialog.ok_button.isEnabled()
     for r in (0, 2):
         dialog.view.setCurrentIndex(dialog.model.index(r, 0))
@@ -300,7 +304,7 @@ def test_split_dialog_moves_the_ticked_segments(qtbot, panel, demo):
 
 def test_segment_model_passes_the_qt_model_tester(qtmodeltester, demo):
     model = SegmentModel(checkable=True, attributes=lambda response: ["dept: EM"])
-    model.set_rows(list_codings(demo, codes=[code_id(demo, "Stigma")]))
+    model.set_rows(list_codings(demo, EVERYONE, codes=[code_id(demo, "Stigma")]))
     qtmodeltester.check(model)
     model.setData(model.index(1, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
     assert model.checked_ids() == [model.row_at(1).id]
@@ -419,7 +423,7 @@ def test_compare_view_moves_segments_and_undo_restores(qtbot, cb_session, demo):
 
     assert live_ids(demo, stigma) == before_a - set(moved)
     assert segments <= {(r.response_id, r.coder_id, r.span_start)
-                        for r in list_codings(demo, codes=[privacy])}
+                        for r in list_codings(demo, EVERYONE, codes=[privacy])}
     assert column.model.rowCount() == len(before_a) - 2
     assert demo.undo_label() == "Move segments to code"
     cb_session.undo()
@@ -441,7 +445,7 @@ def test_compare_view_copies_segments_and_shows_one_code(qtbot, cb_session, demo
     qtbot.mouseClick(view.copy_button, Qt.MouseButton.LeftButton)
     assert live_ids(demo, stigma) == before
     assert (copied.response_id, copied.coder_id) in {
-        (r.response_id, r.coder_id) for r in list_codings(demo, codes=[need])}
+        (r.response_id, r.coder_id) for r in list_codings(demo, EVERYONE, codes=[need])}
     assert demo.undo_label() == "Copy segments to code"
 
 
@@ -454,7 +458,7 @@ def test_compare_view_memo_on_the_code(qtbot, cb_session, demo):
     assert memo.target() == ("code", stigma)
     qtbot.keyClicks(memo.editor, "Overlaps with privacy?")
     view.flush_memos()
-    assert [m.body for m in memos_for(demo, "code", stigma)] == ["Overlaps with privacy?"]
+    assert [m.body for m in memos_for(demo, EVERYONE, "code", stigma)] == ["Overlaps with privacy?"]
 
 
 # -- memo editor ------------------------------------------------------------------------------
@@ -467,13 +471,13 @@ def test_memo_editor_autosaves_and_never_loses_typing(qtbot, cb_session, demo):
     editor.set_target("code", stigma)
     qtbot.keyClicks(editor.editor, "Often tied to career fears")
     assert editor.status.text() == "Editing…"
-    qtbot.waitUntil(lambda: [m.body for m in memos_for(demo, "code", stigma)]
+    qtbot.waitUntil(lambda: [m.body for m in memos_for(demo, EVERYONE, "code", stigma)]
                     == ["Often tied to career fears"], timeout=3000)
     assert editor.status.text() == "Saved"
 
     qtbot.keyClicks(editor.editor, ".")
     editor.set_target("code", privacy)  # switching saves first
-    assert memos_for(demo, "code", stigma)[0].body == "Often tied to career fears."
+    assert memos_for(demo, EVERYONE, "code", stigma)[0].body == "Often tied to career fears."
     assert editor.text() == ""
 
     # another coder's memo on the same code shows read-only above mine
@@ -497,10 +501,10 @@ def test_memo_editor_saves_on_focus_out_and_reloads_after_undo(qtbot, cb_session
     # the offscreen platform has no active window to move focus in: send what Qt would
     QApplication.sendEvent(editor.editor, QFocusEvent(QEvent.Type.FocusOut,
                                                       Qt.FocusReason.TabFocusReason))
-    assert memos_for(demo, "code", stigma)[0].body == "Draft"
+    assert memos_for(demo, EVERYONE, "code", stigma)[0].body == "Draft"
     qtbot.keyClicks(editor.editor, " two")
     editor.hide()  # hiding (closing the window) saves too
-    assert memos_for(demo, "code", stigma)[0].body == "Draft two"
+    assert memos_for(demo, EVERYONE, "code", stigma)[0].body == "Draft two"
     editor.show()
     cb_session.undo()
     assert editor.text() == "Draft"

@@ -25,6 +25,9 @@ from post_coder.ui.dialogs import import_wizard as wizard_module
 from post_coder.ui.dialogs.import_mapping import ROLE, TYPE
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.session import Session
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 pytestmark = pytest.mark.qt
 
@@ -183,7 +186,7 @@ def test_import_demo_survey_end_to_end(qtbot, qtmodeltester, make_wizard, sessio
     questions = surveys.list_questions(project.db)
     assert sorted((q.column_name, q.responses) for q in questions) == [(FEEDBACK, 43),
                                                                        (SUGGESTIONS, 35)]
-    assert count_responses(project) == 78
+    assert count_responses(project, EVERYONE) == 78
     variables = {v.name: v.type for v in surveys.list_variables(project.db)}
     assert "Years in practice" not in variables
     assert variables["Department"] == "text"
@@ -369,7 +372,7 @@ def test_duplicate_import_offers_import_again(qtbot, make_wizard, session, proje
     assert finish_button(wizard).isEnabled()
     finish(qtbot, wizard, session)
     assert len(surveys.list_datasets(project.db)) == 2
-    assert count_responses(project) == 2 * 78
+    assert count_responses(project, EVERYONE) == 2 * 78
 
 
 def test_duplicate_found_only_by_the_import_shows_the_checkbox(qtbot, make_wizard, session,
@@ -416,7 +419,7 @@ def test_failed_import_keeps_the_wizard_open_to_fix_the_mapping(qtbot, make_wiza
     wizard.next()
     assert not failure.isVisible()
     finish(qtbot, wizard, session)
-    assert count_responses(project) == 78
+    assert count_responses(project, EVERYONE) == 78
 
 
 def write_big_csv(path: Path, rows: int) -> Path:

@@ -17,6 +17,9 @@ from post_coder.project import Project
 from post_coder.ui import settings as app_settings
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.main_window import MainWindow
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 @pytest.fixture
@@ -86,20 +89,22 @@ def test_apply_by_keyboard_then_undo_redo_from_the_edit_menu(window, demo_copy, 
     ws = window.workspace
     ws._select_row(0)
     response = ws.current_response_id()
-    before = {c.code_id for c in codings_for_response(window.session.project, response)}
+    before = {c.code_id for c in codings_for_response(window.session.project, EVERYONE, response)}
     number = next(n for n, code in enumerate(ws.pinned_codes(), start=1) if code not in before)
     window.activateWindow()
     ws.table.setFocus()
     QApplication.processEvents()
     qtbot.keyClick(ws.table, getattr(Qt.Key, f"Key_{number}"))
-    after = {c.code_id for c in codings_for_response(window.session.project, response)}
+    after = {c.code_id for c in codings_for_response(window.session.project, EVERYONE, response)}
     assert len(after - before) == 1
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Apply code"
     window.undo_action.trigger()
-    assert {c.code_id for c in codings_for_response(window.session.project, response)} == before
+    assert {c.code_id for c in codings_for_response(window.session.project, EVERYONE,
+                                                    response)} == before
     assert window.redo_action.text() == "&Redo Apply code"
     window.redo_action.trigger()
-    assert {c.code_id for c in codings_for_response(window.session.project, response)} == after
+    assert {c.code_id for c in codings_for_response(window.session.project, EVERYONE,
+                                                    response)} == after
     assert "Redo Apply code" in window.statusBar().currentMessage()
 
 
@@ -111,7 +116,7 @@ def test_codebook_double_click_applies_to_current_response(window, demo_copy, qt
     response = ws.current_response_id()
     stigma = find_code(project, "Stigma").id
     window.codebook.code_activated.emit(stigma)
-    assert stigma in {c.code_id for c in codings_for_response(project, response)
+    assert stigma in {c.code_id for c in codings_for_response(project, EVERYONE, response)
                       if c.coder_id == window.session.coder_id}
 
 
@@ -166,7 +171,7 @@ def test_status_counts_come_from_a_background_read_on_a_large_project(window, de
     assert reader is not None
     ws = window.workspace
     ws._select_row(3)
-    before = set(codings_for_response(window.session.project, ws.current_response_id()))
+    before = set(codings_for_response(window.session.project, EVERYONE, ws.current_response_id()))
     code = next(c for c in ws.pinned_codes()
                 if c not in {x.code_id for x in before if x.coder_id == window.session.coder_id})
     ws.apply_code(code)

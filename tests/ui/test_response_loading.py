@@ -9,6 +9,9 @@ from post_coder.ui.models import response_table
 from post_coder.ui.models.response_table import HEAD_ROWS, ResponseTableModel
 from post_coder.ui.session import Session
 from tests.ui.test_workspace import open_workspace, write_survey
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 
 def _big(project, tmp_path, n=3000):
@@ -19,23 +22,23 @@ def _big(project, tmp_path, n=3000):
 
 def test_first_rows_at_once_then_the_rest(qtbot, project, tmp_path):
     _big(project, tmp_path)
-    model = ResponseTableModel(project)
+    model = ResponseTableModel(project, EVERYONE)
     assert model.rowCount() == HEAD_ROWS and not model.complete
     with qtbot.waitSignal(model.loading_did_finish, timeout=10_000):
         pass
     assert model.complete and model.rowCount() == 3000
-    assert model.response_ids() == response_ids(project)
+    assert model.response_ids() == response_ids(project, EVERYONE)
 
 
 def test_a_newer_query_makes_the_older_load_stale(qtbot, project, tmp_path):
     _big(project, tmp_path)
-    model = ResponseTableModel(project)
+    model = ResponseTableModel(project, EVERYONE)
     narrow = ResponseQuery(text="topic AND 3")
     model.set_query(narrow)  # while the first query's load may still run
     assert model.wait_until_complete()
     qtbot.wait(100)  # give a stale result time to arrive (it must be ignored)
-    assert model.rowCount() == count_responses(project, narrow)
-    assert model.response_ids() == response_ids(project, narrow)
+    assert model.rowCount() == count_responses(project, EVERYONE, narrow)
+    assert model.response_ids() == response_ids(project, EVERYONE, narrow)
 
 
 def test_count_label_says_when_it_is_still_counting(qtbot, project, tmp_path, monkeypatch):
@@ -43,9 +46,9 @@ def test_count_label_says_when_it_is_still_counting(qtbot, project, tmp_path, mo
     gate = threading.Event()
     real = response_table.ResponseTableModel._load_all
 
-    def held(self, query, generation):  # hold the background load until the test says so
+    def held(self, query, scope, generation):  # hold the background load until told
         gate.wait(10)
-        real(self, query, generation)
+        real(self, query, scope, generation)
 
     monkeypatch.setattr(response_table.ResponseTableModel, "_load_all", held)
     workspace = open_workspace(qtbot, Session(project))
@@ -75,7 +78,7 @@ def test_large_project_counts_come_from_background_reads(qtbot, session, monkeyp
     stigma = find_code(session.project, "Stigma").id
     assert model.index_of(stigma, 1).data() == "…"  # counting in the background
     assert model.counts_reader.wait()
-    expected = {r["id"]: r["respondents"] for r in codebook_table(session.project)}
+    expected = {r["id"]: r["respondents"] for r in codebook_table(session.project, EVERYONE)}
     assert model.index_of(stigma, 1).data() == str(expected[stigma])
 
     navigator = QuestionNavigator(session)
@@ -91,7 +94,7 @@ def test_large_project_counts_come_from_background_reads(qtbot, session, monkeyp
     session.run(None, apply_code, response, stigma, session.coder_id)
     qtbot.waitUntil(lambda: model.index_of(stigma, 1).data() == str(expected[stigma] + 1),
                     timeout=10_000)
-    coded = project_summary(session.project).questions
+    coded = project_summary(session.project, EVERYONE).questions
     qtbot.waitUntil(lambda: sum(int(navigator.tree.topLevelItem(1).child(i).text(2))
                                 for i in range(2)) == sum(q["coded"] for q in coded),
                     timeout=10_000)

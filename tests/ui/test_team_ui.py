@@ -34,6 +34,9 @@ from post_coder.ui.rounds_panel import EMPTY_TEXT, RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.team import TeamControls
 from post_coder.ui.workspace import CodingWorkspace
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 pytestmark = pytest.mark.qt
 TIMEOUT = 20_000
@@ -189,7 +192,8 @@ def test_export_coder_package_for_luis(qtbot, panel, session, tmp_path):
         info = package_info(package)
         assert info is not None and info.coder_name == "Luis Ortega" and info.coder_id == luis
         hidden = set(round_response_ids(package, find_round(package, "Blind").id))
-        assert not [c for c in list_codings(package, coders=[maya]) if c.response_id in hidden]
+        assert not [c for c in list_codings(package, EVERYONE, coders=[maya])
+                    if c.response_id in hidden]
     assert dialog.summary.withheld > 0
     assert message_boxes("packageDoneBox")
 
@@ -208,7 +212,7 @@ def test_work_from_a_package_is_imported_through_the_dialog(qtbot, session, tmp_
         assert not team.rounds.new_button.isEnabled() and team.rounds.note.isVisibleTo(team.rounds)
         response = workspace.model.response_id(5)
         code = codebook.find_code(package, "Stigma").id
-        already = {c.code_id for c in codings_for_response(package, response)
+        already = {c.code_id for c in codings_for_response(package, EVERYONE, response)
                    if c.coder_id == luis}
         assert code not in already
         workspace.select_response(response)
@@ -232,7 +236,7 @@ def test_work_from_a_package_is_imported_through_the_dialog(qtbot, session, tmp_
     assert signal.args[0].codings
     assert dialog.result is not None and dialog.result.merged
     assert any(c.code_id == code and c.coder_id == luis
-               for c in codings_for_response(session.project, response))
+               for c in codings_for_response(session.project, EVERYONE, response))
     assert session.project.undo_label() is None
     assert message_boxes("importDoneBox")
 
@@ -328,19 +332,19 @@ def test_a_file_that_cannot_be_merged_shows_the_plain_message_and_changes_nothin
 def test_in_an_open_blind_round_maya_sees_only_her_own_codings(qtbot, session):
     maya, luis = coders(session.project)
     window, workspace, team = team_window(qtbot, session)
-    assert workspace.visible_coders() is None
+    assert session.scope.visible_coders is None
     changes = session.run(None, create_round, "Blind", [maya, luis], blind=True)
     round_id = changes.new_id
-    assert workspace.visible_coders() == (maya,)
+    assert session.scope.visible_coders == (maya,)
     assert not workspace.blind_label.isHidden()
 
     responses = round_response_ids(session.project, round_id)
-    by_luis = {c.response_id for c in list_codings(session.project, coders=[luis])}
-    by_maya = {c.response_id for c in list_codings(session.project, coders=[maya])}
+    by_luis = {c.response_id for c in list_codings(session.project, EVERYONE, coders=[luis])}
+    by_maya = {c.response_id for c in list_codings(session.project, EVERYONE, coders=[maya])}
     target = next(r for r in responses if r in by_luis and r in by_maya)
     assert workspace.select_response(target)
     chips = workspace.viewer.findChildren(QWidget, "codingChip")
-    maya_ids = {c.id for c in codings_for_response(session.project, target)
+    maya_ids = {c.id for c in codings_for_response(session.project, EVERYONE, target)
                 if c.coder_id == maya}
     shown = {chip.property("coding_id") for chip in chips if chip.isVisibleTo(workspace)}
     assert shown == maya_ids
@@ -349,7 +353,7 @@ def test_in_an_open_blind_round_maya_sees_only_her_own_codings(qtbot, session):
     for row in range(model.rowCount()):
         rid = model.response_id(row)
         if rid in responses:
-            mine = response_rows(session.project, [rid], coder_ids=(maya,))[0].codes
+            mine = response_rows(session.project, EVERYONE, [rid], coder_ids=(maya,))[0].codes
             assert model.index(row, CODES).data() == ", ".join(mine)
 
     workspace.filter_bar.set_coder(luis)  # "coded by Luis" shows nothing while blind
@@ -358,11 +362,11 @@ def test_in_an_open_blind_round_maya_sees_only_her_own_codings(qtbot, session):
     assert model.rowCount() == 78
 
     session.run(None, close_round, round_id)  # closing lifts the blinding
-    assert workspace.visible_coders() is None and workspace.blind_label.isHidden()
+    assert session.scope.visible_coders is None and workspace.blind_label.isHidden()
     workspace.select_response(target)
     chips = workspace.viewer.findChildren(QWidget, "codingChip")
     shown = {chip.property("coding_id") for chip in chips if chip.isVisibleTo(workspace)}
-    assert shown == {c.id for c in codings_for_response(session.project, target)}
+    assert shown == {c.id for c in codings_for_response(session.project, EVERYONE, target)}
     workspace.model.detach()
 
 
@@ -370,10 +374,10 @@ def test_a_round_without_maya_does_not_blind_her(qtbot, session):
     maya, luis = coders(session.project)
     window, workspace, team = team_window(qtbot, session)
     session.run(None, create_round, "Luis only", [luis], blind=True)
-    assert workspace.visible_coders() is None
-    session.set_coder(luis)
-    team.refresh_blinding()
-    assert workspace.visible_coders() == (luis,)
+    assert session.scope.visible_coders is None and workspace.blind_label.isHidden()
+    session.set_coder(luis)  # the scope follows the coder
+    assert session.scope.visible_coders == (luis,) and not workspace.blind_label.isHidden()
+    assert workspace.model.scope == session.scope
     workspace.model.detach()
 
 
@@ -411,13 +415,13 @@ def test_the_main_window_has_a_team_menu_and_a_rounds_dock(qtbot, tmp_path, monk
     maya, luis = coders(session.project)
     assert session.coder_id == maya
     window.rounds_panel.new_round().accept()  # the dialog's defaults: all responses, blind
-    assert window.workspace.visible_coders() == (maya,)
+    assert window.session.scope.visible_coders == (maya,)
     window.close_project()
     assert window.team_menu.isEmpty() and window.team is None
 
 
 def test_blinding_reaches_codebook_counts_compare_view_and_navigator(qtbot, session):
-    from post_coder.queries import codebook_table, project_summary
+    from post_coder.queries import code_frequencies, project_summary
     from post_coder.ui.codebook_panel import CodebookPanel
     from post_coder.ui.compare_view import CompareView
     from post_coder.ui.navigator import QuestionNavigator
@@ -436,20 +440,20 @@ def test_blinding_reaches_codebook_counts_compare_view_and_navigator(qtbot, sess
                 for cid in model.code_ids()}
 
     everyone = counts()
-    segments = len(list_codings(session.project, codes=[stigma]))
+    segments = len(list_codings(session.project, EVERYONE, codes=[stigma]))
     round_id = session.run(None, create_round, "Blind", [maya, luis], blind=True).new_id
-    assert session.visible_coders == (maya,)
-    only_maya = {r["name"]: r["respondents"]
-                 for r in codebook_table(session.project, coder_ids=(maya,))}
+    assert session.scope.visible_coders == (maya,)
+    only_maya = {f.code.name: f.code.respondents
+                 for f in code_frequencies(session.project, EVERYONE, coder_ids=(maya,))}
     assert counts() == only_maya != everyone
     assert len(compare.column_a.model.rows()) == len(
-        list_codings(session.project, codes=[stigma], coders=[maya])) < segments
+        list_codings(session.project, EVERYONE, codes=[stigma], coders=[maya])) < segments
     coded = {q["column_name"]: q["coded"]
-             for q in project_summary(session.project, coder_ids=(maya,)).questions}
+             for q in project_summary(session.project, ReadScope(None, (maya,))).questions}
     shown = {navigator.tree.topLevelItem(1).child(i).text(0):
              int(navigator.tree.topLevelItem(1).child(i).text(2))
              for i in range(navigator.tree.topLevelItem(1).childCount())}
     assert shown == coded
     session.run(None, close_round, round_id)
-    assert session.visible_coders is None and counts() == everyone
+    assert session.scope.visible_coders is None and counts() == everyone
     workspace.model.detach()

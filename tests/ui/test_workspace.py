@@ -26,6 +26,9 @@ from post_coder.ui.session import Session
 from post_coder.ui.widgets.code_palette import CodeRole
 from post_coder.ui.widgets.response_viewer import to_code_points, to_document
 from post_coder.ui.workspace import NO_MATCHES, NO_SURVEY, CodingWorkspace
+from post_coder.store.scope import ReadScope
+
+EVERYONE = ReadScope.everyone()
 
 pytestmark = pytest.mark.qt
 
@@ -89,7 +92,7 @@ def emoji_session(project, tmp_path):
 # -- the model --------------------------------------------------------------------------------
 
 def test_model_passes_the_qt_model_tester(qtmodeltester, session):
-    model = ResponseTableModel(session.project)
+    model = ResponseTableModel(session.project, EVERYONE)
     qtmodeltester.check(model)
     department = surveys.list_variables(session.project.db)[0].id
     model.set_attribute_columns([department])
@@ -97,13 +100,13 @@ def test_model_passes_the_qt_model_tester(qtmodeltester, session):
     model.sort(RESPONSE, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(model)
     assert model.query.sort == "length"
-    assert model.response_ids() == response_ids(session.project, model.query)
+    assert model.response_ids() == response_ids(session.project, EVERYONE, model.query)
 
 
 def test_rows_show_codes_and_attribute_values(session):
-    model = ResponseTableModel(session.project)
+    model = ResponseTableModel(session.project, EVERYONE)
     first = model.response_id(0)
-    row = response_table.response_rows(session.project, [first])[0]
+    row = response_table.response_rows(session.project, EVERYONE, [first])[0]
     assert model.data(model.index(0, CODED)) == "✓"
     assert model.data(model.index(0, CODES)) == ", ".join(row.codes)
     department = surveys.list_variables(session.project.db)[0]
@@ -121,9 +124,9 @@ def test_opening_a_large_project_fetches_one_page_and_scrolling_fetches_the_last
     pages: list[list[str]] = []
     real = response_table.response_rows
 
-    def counting(project_, ids, **kw):
+    def counting(project_, scope, ids, **kw):
         pages.append(list(ids))
-        return real(project_, ids, **kw)
+        return real(project_, scope, ids, **kw)
 
     monkeypatch.setattr(response_table, "response_rows", counting)
     workspace = open_workspace(qtbot, Session(project))
@@ -148,7 +151,8 @@ def test_pressing_1_applies_the_first_pinned_code_to_the_selected_row(qtbot, ses
     response = workspace.current_response_id()
     first_pin = workspace.pinned_codes()[0]
     qtbot.keyClick(workspace.table, Qt.Key.Key_1)
-    mine = [c for c in codings_for_response(session.project, response) if c.coder_id == coder]
+    mine = [c for c in codings_for_response(session.project, EVERYONE, response)
+            if c.coder_id == coder]
     assert [(c.code_id, c.span_start, c.span_end) for c in mine] == [(first_pin, None, None)]
     assert workspace.current_response_id() == response  # the selection stays
     assert workspace.table.currentIndex().row() == 3
@@ -166,7 +170,7 @@ def test_pinned_codes_default_to_leaf_codes_and_can_be_changed(qtbot, session):
     assert "Stigma" in workspace.actions()[4].text()
     response = workspace.current_response_id()
     qtbot.keyClick(workspace.table, Qt.Key.Key_1)
-    assert barriers in {c.code_id for c in codings_for_response(session.project, response)
+    assert barriers in {c.code_id for c in codings_for_response(session.project, EVERYONE, response)
                         if c.coder_id == session.coder_id}
     qtbot.keyClick(workspace.table, Qt.Key.Key_2)
     assert workspace.status.text() == "No code is pinned to key 2."
@@ -199,7 +203,8 @@ def test_selected_text_is_coded_as_a_span_in_code_points(qtbot, emoji_session):
     assert workspace.viewer.selected_span() == (start, end)
     workspace.viewer.text_edit.setFocus()
     qtbot.keyClick(workspace.viewer.text_edit, Qt.Key.Key_1)
-    (coding,) = codings_for_response(emoji_session.project, workspace.current_response_id())
+    (coding,) = codings_for_response(emoji_session.project, EVERYONE,
+                                     workspace.current_response_id())
     assert (coding.span_start, coding.span_end) == (start, end)
     assert EMOJI_TEXT[coding.span_start:coding.span_end] == "support"
     (highlight,) = workspace.viewer.text_edit.extraSelections()
@@ -221,13 +226,13 @@ def test_text_positions_convert_between_code_points_and_qt():
 def test_clicking_a_chips_cross_removes_that_coding(qtbot, session):
     workspace = open_workspace(qtbot, session)
     response = workspace.current_response_id()
-    mine = [c for c in codings_for_response(session.project, response)
+    mine = [c for c in codings_for_response(session.project, EVERYONE, response)
             if c.coder_id == session.coder_id]
     assert mine
     buttons = [b for b in workspace.viewer.findChildren(QToolButton, "removeCodingButton")
                if b.property("coding_id") == mine[0].id]
     qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
-    left = {c.id for c in codings_for_response(session.project, response)}
+    left = {c.id for c in codings_for_response(session.project, EVERYONE, response)}
     assert mine[0].id not in left
     qtbot.waitUntil(lambda: mine[0].id not in {
         b.property("coding_id") for b in workspace.viewer.findChildren(
@@ -261,12 +266,12 @@ def test_attribute_filter_and_search_narrow_the_grid(qtbot, session):
     with qtbot.waitSignal(bar.query_changed):
         icu.trigger()
     by_department = ResponseQuery(attributes=((department.id, ("ICU",)),))
-    assert workspace.model.rowCount() == count_responses(session.project, by_department)
+    assert workspace.model.rowCount() == count_responses(session.project, EVERYONE, by_department)
     with qtbot.waitSignal(bar.query_changed, timeout=2000):
         qtbot.keyClicks(bar.search, "time")
-    expected = count_responses(session.project, ResponseQuery(
+    expected = count_responses(session.project, EVERYONE, ResponseQuery(
         attributes=by_department.attributes, text="time"))
-    assert 0 < workspace.model.rowCount() == expected < count_responses(session.project,
+    assert 0 < workspace.model.rowCount() == expected < count_responses(session.project, EVERYONE,
                                                                         by_department)
     assert workspace.count_label.text().startswith(str(expected))
 
@@ -284,14 +289,15 @@ def test_uncoded_only_and_coded_by_follow_the_coder(qtbot, session):
     workspace = open_workspace(qtbot, session)
     bar = workspace.filter_bar
     coder = new_coder(session)
-    done = response_ids(session.project)[:2]
+    done = response_ids(session.project, EVERYONE)[:2]
     for response in done:
         apply_code(session.project, response, code_id(session.project, "Stigma"), coder)
     bar.refresh()
     bar.coder.setCurrentIndex(bar.coder.findData(coder))
     assert workspace.model.response_ids() == done
     qtbot.mouseClick(bar.uncoded, Qt.MouseButton.LeftButton)
-    expected = response_ids(session.project, ResponseQuery(coded=False, coder_ids=(coder,)))
+    expected = response_ids(session.project, EVERYONE,
+                            ResponseQuery(coded=False, coder_ids=(coder,)))
     assert workspace.model.response_ids() == expected and len(expected) == 78 - 2
     assert not bar.code.isEnabled()
 
@@ -321,17 +327,17 @@ def test_set_question_and_set_filter_code(qtbot, session):
     question = surveys.list_questions(session.project.db)[1].id
     workspace.set_question(question)
     assert workspace.model.rowCount() == count_responses(
-        session.project, ResponseQuery(question_ids=(question,)))
+        session.project, EVERYONE, ResponseQuery(question_ids=(question,)))
     stigma = code_id(session.project, "Stigma")
     workspace.set_filter_code(stigma)
     assert workspace.model.rowCount() == count_responses(
-        session.project, ResponseQuery(question_ids=(question,), code_ids=(stigma,)))
+        session.project, EVERYONE, ResponseQuery(question_ids=(question,), code_ids=(stigma,)))
     barriers = code_id(session.project, "Barriers")  # a parent: its sub-codes count too
     workspace.set_question(None)
     workspace.set_filter_code(barriers)
     children = tuple(c.id for c in list_codes(session.project) if c.parent_id == barriers)
     assert workspace.model.rowCount() == count_responses(
-        session.project, ResponseQuery(code_ids=(barriers, *children)))
+        session.project, EVERYONE, ResponseQuery(code_ids=(barriers, *children)))
 
 
 def test_clicking_a_header_sorts_in_sql_and_keeps_the_selection(qtbot, session):
@@ -344,7 +350,7 @@ def test_clicking_a_header_sorts_in_sql_and_keeps_the_selection(qtbot, session):
                      pos=QPoint(x, 5))
     query = workspace.model.query
     assert (query.sort, query.descending) == ("length", True)
-    assert workspace.model.response_ids() == response_ids(session.project, query)
+    assert workspace.model.response_ids() == response_ids(session.project, EVERYONE, query)
     assert workspace.current_response_id() == chosen
     assert workspace.model.response_id(workspace.table.currentIndex().row()) == chosen
 
@@ -380,7 +386,7 @@ def test_selecting_a_row_shows_the_response_and_its_attributes(qtbot, session):
         click_row(qtbot, workspace, 2)
     response = workspace.model.response_id(2)
     assert signal.args == [response]
-    row = response_table.response_rows(session.project, [response])[0]
+    row = response_table.response_rows(session.project, EVERYONE, [response])[0]
     assert workspace.viewer.text_edit.toPlainText() == row.text
     assert row.respondent in workspace.viewer.header.text()
     assert "Department:" in workspace.viewer.attributes.text()
@@ -401,7 +407,7 @@ def test_palette_type_ahead_and_enter_applies_the_code(qtbot, session):
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Up)
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
     assert not palette.isVisible()
-    mine = [c.code_id for c in codings_for_response(session.project, response)
+    mine = [c.code_id for c in codings_for_response(session.project, EVERYONE, response)
             if c.coder_id == coder]
     assert mine == [code_id(session.project, "Stigma")]
 
@@ -429,7 +435,7 @@ def test_palette_creates_a_code_that_does_not_exist_and_applies_it(qtbot, sessio
     assert palette.list.currentItem().text() == "Create code “Night shift fatigue”"
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
     created = code_id(session.project, "Night shift fatigue")
-    assert [c.code_id for c in codings_for_response(session.project, response)
+    assert [c.code_id for c in codings_for_response(session.project, EVERYONE, response)
             if c.coder_id == coder] == [created]
     assert workspace.filter_bar.code.findData(created) > 0  # the lists refreshed
     assert "Night shift fatigue" in workspace.model.data(workspace.model.index(
@@ -462,6 +468,6 @@ def test_memo_on_a_coding_from_its_chip(qtbot, session):
     text = dialog.editor.findChild(QPlainTextEdit)
     qtbot.keyClicks(text, "Borderline: relief or resilience?")
     dialog.reject()  # closing saves what was typed
-    [memo] = memos_for(session.project, "coding", coding_id)
+    [memo] = memos_for(session.project, EVERYONE, "coding", coding_id)
     assert memo.body == "Borderline: relief or resilience?" and memo.author_id == session.coder_id
     assert response == workspace.current_response_id()

@@ -1,8 +1,9 @@
 """Merge codes: choose the codes to merge and the code they go into, see what will happen.
 
-The preview (from :func:`post_coder.ui.refine.load_merge_preview`) counts the
-codings that move, the duplicates that collapse and the sub-codes that move, before
-anything is written. OK runs ``codebook.merge_codes`` once: one action, one Undo.
+The preview (from :func:`post_coder.coding.refine.load_merge_preview`, through the
+session's read scope) counts the codings that move, the duplicates that collapse and the
+sub-codes that move, before anything is written. OK runs ``codebook.merge_codes`` once:
+one action, one Undo.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.session import Session
 
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: under the preview while a blind round hides the other coders' codings from the counts
+BLIND_NOTE = ("Only your own codings are counted while your blind round is open; the "
+              "other coders' codings of these codes are merged too.")
 
 
 class MergeDialog(QDialog):
@@ -110,8 +114,8 @@ class MergeDialog(QDialog):
         return self._preview
 
     def update_preview(self) -> None:
-        self._preview = p = refine.load_merge_preview(self.session.project, self.sources(),
-                                                            self.target())
+        self._preview = p = refine.load_merge_preview(self.session.project, self.session.scope,
+                                                      self.sources(), self.target())
         self.ok_button.setEnabled(p.problem is None)
         self.preview_label.setText(p.problem or self._describe(p))
 
@@ -126,6 +130,8 @@ class MergeDialog(QDialog):
         if p.subcodes:
             lines.append(f"Sub-codes that move under {into}: {', '.join(p.subcodes)}.")
         lines.append("The merged codes stay in the history; Undo takes the merge back.")
+        if self.session.scope.blind:
+            lines.append(BLIND_NOTE)
         return "\n".join(lines)
 
     # -- OK ----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Split a code: tick the segments that belong to a new code beside it.
 
-Every segment coded with the code is listed (respondent, coder, text) with a checkbox.
+Every segment coded with the code that the session's read scope shows is listed
+(respondent, coder, text) with a checkbox; in an open blind round, only the coder's own.
 OK runs ``codebook.split_code`` with the ticked codings: one action, one Undo.
 """
 
@@ -18,6 +19,9 @@ from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.models.segment_model import SEGMENT, SegmentModel
 from post_coder.ui.session import Session
 
+#: in the intro while a blind round hides the other coders' segments
+BLIND_NOTE = "Other coders' segments are hidden during your blind round; they stay."
+
 
 class SplitDialog(QDialog):
     """``SplitDialog(session, code_id)``; ``new_code_id`` is set after a successful OK."""
@@ -33,10 +37,13 @@ class SplitDialog(QDialog):
         self.resize(720, 520)
 
         intro = QLabel(f"Tick the segments of “{code.name}” that belong to the new code. "
-                       "The new code sits beside it; unticked segments stay.", self)
+                       "The new code sits beside it; unticked segments stay."
+                       + (f" {BLIND_NOTE}" if session.scope.blind else ""), self)
+        intro.setObjectName("splitIntro")
         intro.setWordWrap(True)
         self.model = SegmentModel(checkable=True, parent=self)
-        self.model.set_rows(list_codings(session.project, codes=[CodeId(code_id)]))
+        self.model.set_rows(list_codings(session.project, session.scope,
+                                         codes=[CodeId(code_id)]))
         self.view = QTableView(self)
         self.view.setObjectName("splitSegmentTable")
         self.view.setModel(self.model)

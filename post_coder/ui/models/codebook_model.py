@@ -59,7 +59,8 @@ class CodebookModel(QAbstractItemModel):
         self._roots: list[_Node] = []
         # on a large project the counts come from a background read (see _table)
         self._counts: dict[str, dict[str, int]] = {}
-        self._large = project_totals(session.project)["codings"] > SMALL_PROJECT_CODINGS
+        self._large = (project_totals(session.project, session.scope)["codings"]
+                       > SMALL_PROJECT_CODINGS)
         self.counts_reader = BackgroundReader(session.project.path, self)
         self.counts_reader.did_finish.connect(self._counts_arrived)
         self._counts_later = QTimer(self)  # one count after a burst of codings
@@ -68,7 +69,7 @@ class CodebookModel(QAbstractItemModel):
         self._counts_later.timeout.connect(self._request_counts)
         self._load()
         session.project_did_change.connect(self._on_project_did_change)
-        session.visibility_did_change.connect(self.refresh)
+        session.visibility_did_change.connect(self._on_scope_changed)
 
     # -- loading -----------------------------------------------------------------------
     def _key(self, code_id: str) -> int:
@@ -80,18 +81,18 @@ class CodebookModel(QAbstractItemModel):
         """The codes; with counts here on a small project, else the last known ones for
         now and fresh ones from a background read."""
         if not self._large:
-            return codebook_table(self.session.project, coder_ids=self.session.visible_coders)
-        table = codebook_table(self.session.project, with_counts=False)
+            return codebook_table(self.session.project, self.session.scope)
+        table = codebook_table(self.session.project, self.session.scope, with_counts=False)
         for row in table:  # "…" until a count arrives
             row.update(self._counts.get(row["id"], {"counting": True}))
         self._request_counts()
         return table
 
     def _request_counts(self) -> None:
-        visible = self.session.visible_coders
+        scope = self.session.scope
         self.counts_reader.request(lambda reader: {
             row["id"]: {k: row[k] for k in COUNT_KEYS}
-            for row in codebook_table(reader, coder_ids=visible)})
+            for row in codebook_table(reader, scope)})
 
     def _counts_arrived(self, counts: dict[str, dict[str, int]]) -> None:
         self._counts = counts
@@ -139,6 +140,10 @@ class CodebookModel(QAbstractItemModel):
                               self.index(len(siblings) - 1, len(COLUMNS) - 1, parent))
         for node in siblings:
             self._changed(node.children, self.index(node.row, 0, parent))
+
+    def _on_scope_changed(self) -> None:
+        self._counts = {}  # counted through the old scope: "…" until the new ones arrive
+        self.refresh()
 
     def _on_project_did_change(self, changes: Changes, initiator: object) -> None:
         if changes.codes or changes.project or (changes.codings and not self._large):

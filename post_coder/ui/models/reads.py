@@ -13,7 +13,7 @@ from typing import Any
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.coders import list_coders
 from post_coder.project import Project
-from post_coder.queries import ResponseRow, response_rows
+from post_coder.queries import ReadScope, ResponseRow, response_rows
 from post_coder.store import surveys
 from post_coder.store.codes import Code
 from post_coder.store.coders import Coder
@@ -85,8 +85,8 @@ def respondent_attributes(project: Project, respondent_id: str) -> list[tuple[st
     return [(labels.get(name, name), format_value(value)) for name, value in values.items()]
 
 
-def response_row(project: Project, response_id: str) -> ResponseRow | None:
-    found = response_rows(project, [response_id])
+def response_row(project: Project, scope: ReadScope, response_id: str) -> ResponseRow | None:
+    found = response_rows(project, scope, [response_id])
     return found[0] if found else None
 
 

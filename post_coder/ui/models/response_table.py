@@ -9,6 +9,9 @@ fetches. There is no proxy model: ``sort()`` changes the query's sort and reload
 A new query shows its first rows at once: the model runs it with a LIMIT, and when that
 many came back it loads the whole id list in a background thread on a read-only
 connection, then appends the remaining rows (a newer query makes an older load stale).
+
+Every read goes through the model's read scope (``set_scope``; the workspace passes the
+session's): the Codes and Coded columns and the coding filters see only its codings.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDeadlineTime
 
 from post_coder.changes import Changes
 from post_coder.project import Project
-from post_coder.queries import ResponseQuery, response_ids, response_rows
+from post_coder.queries import ReadScope, ResponseQuery, response_ids, response_rows
 from post_coder.ui.models import Index, reads, read_only_row_flags
 
 PAGE_SIZE = 200
@@ -69,10 +72,11 @@ class ResponseTableModel(QAbstractTableModel):
     loading_did_finish = Signal()
     _ids_loaded = Signal(int, object)  # query generation, ids or an exception
 
-    def __init__(self, project: Project, query: ResponseQuery = ResponseQuery(),
-                 parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, scope: ReadScope,
+                 query: ResponseQuery = ResponseQuery(), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._project = project
+        self._scope = scope
         self._query = query
         self._query_generation = 0
         self._ids_loaded.connect(self._on_ids_loaded, Qt.ConnectionType.QueuedConnection)
@@ -82,7 +86,6 @@ class ResponseTableModel(QAbstractTableModel):
         self._generation = 0
         self._attribute_ids: list[str] = []
         self._attribute_labels: list[str] = []
-        self._visible: tuple[str, ...] | None = None  # blinding: whose codes the rows show
         #: how many pages were fetched, and which (tests and diagnostics)
         self.fetch_count = 0
         self.fetched_pages: list[int] = []
@@ -121,18 +124,19 @@ class ResponseTableModel(QAbstractTableModel):
 
     def _first_ids(self, query: ResponseQuery) -> list[str]:
         self._query_generation += 1
-        head = response_ids(self._project, query, limit=HEAD_ROWS)
+        head = response_ids(self._project, self._scope, query, limit=HEAD_ROWS)
         self._complete = len(head) < HEAD_ROWS
         if not self._complete:
             threading.Thread(target=self._load_all, daemon=True, name="response-ids",
-                             args=(query, self._query_generation)).start()
+                             args=(query, self._scope, self._query_generation)).start()
         return head
 
-    def _load_all(self, query: ResponseQuery, generation: int) -> None:  # worker thread
+    def _load_all(self, query: ResponseQuery, scope: ReadScope,
+                  generation: int) -> None:  # worker thread
         try:
             reader = Project.open_readonly(self._project.path)
             try:
-                ids: object = response_ids(reader, query)
+                ids: object = response_ids(reader, scope, query)
             finally:
                 reader.close()
         except Exception as exc:  # shown as a short list; logged for a bug report
@@ -171,10 +175,15 @@ class ResponseTableModel(QAbstractTableModel):
         elif changes.codings or changes.codes or changes.coders:
             self.mark_stale()
 
-    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
-        """Blinding: the Codes column shows only these coders' codes (None: everyone's)."""
-        self._visible = coder_ids
-        self.mark_stale()
+    @property
+    def scope(self) -> ReadScope:
+        return self._scope
+
+    def set_scope(self, scope: ReadScope) -> None:
+        """Read through another scope (blinding began or ended): the query runs again."""
+        if scope != self._scope:
+            self._scope = scope
+            self.reload()
 
     def mark_stale(self) -> None:
         """Cached rows refetch the next time they are shown; nothing is reset."""
@@ -294,8 +303,7 @@ class ResponseTableModel(QAbstractTableModel):
 
     def _fetch_page(self, page: int) -> None:
         ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-        coders = self._query.coder_ids if self._query.coder_ids is not None else self._visible
-        rows = response_rows(self._project, ids, coder_ids=coders)
+        rows = response_rows(self._project, self._scope, ids, coder_ids=self._query.coder_ids)
         attributes: dict[str, tuple[str, ...]] = {}
         if self._attribute_ids:
             attributes = reads.attribute_values(

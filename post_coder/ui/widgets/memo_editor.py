@@ -2,7 +2,8 @@
 
 The text is saved through ``memos.set_memo`` about a second after typing stops, when the
 editor loses focus or is hidden, and before it switches to another target, so typing is
-never lost. Memos by other coders on the same target are shown read-only above.
+never lost. Memos by other coders on the same target are shown read-only above, as far
+as the session's read scope shows them (none in an open blind round).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class MemoEditor(QWidget):
         self._timer.timeout.connect(self.flush)
         self.editor.textChanged.connect(self._on_text_changed)
         session.project_did_change.connect(self._on_project_did_change)
+        session.visibility_did_change.connect(self._on_visibility_did_change)
         self.setEnabled(False)
 
     # -- public ------------------------------------------------------------------------
@@ -106,19 +108,21 @@ class MemoEditor(QWidget):
                 self.status.setText("")
                 self.setEnabled(False)
                 return
-            memos = memos_for(self.session.project, *self._target)
+            memos = memos_for(self.session.project, self.session.scope, *self._target)
             actor = self.session.project.actor
             mine = [m for m in memos if m.author_id == actor]
-            theirs = [m for m in memos if m.author_id != actor and m.body.strip()]
             self._saved_text = mine[0].body if mine else ""
             self.editor.setPlainText(self._saved_text)
-            self._show_others(theirs)
+            self._show_others(memos)
             self.status.setText("")
             self.setEnabled(True)
         finally:
             self._loading = False
 
     def _show_others(self, memos: list) -> None:
+        """The other authors' memos among ``memos`` (read through the scope), read-only."""
+        actor = self.session.project.actor
+        memos = [m for m in memos if m.author_id != actor and m.body.strip()]
         if not memos:
             self.others.hide()
             return
@@ -142,6 +146,15 @@ class MemoEditor(QWidget):
             return
         if (changes.memos or changes.codes or changes.coders) and not self.is_dirty():
             self._load()  # e.g. Undo of a memo edit; never over unsaved typing
+
+    def _on_visibility_did_change(self) -> None:
+        if self._target is None:
+            return
+        if self.is_dirty():  # keep the typing; only the others' memos follow the scope
+            self._show_others(memos_for(self.session.project, self.session.scope,
+                                        *self._target))
+        else:
+            self._load()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:

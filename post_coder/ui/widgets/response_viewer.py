@@ -71,10 +71,10 @@ class ResponseViewer(QWidget):
         self.session = session
         self._response_id: str | None = None
         self._text = ""
-        self._visible: tuple[str, ...] | None = None  # blinding: whose codings are shown
         self._build()
         self.show_response(None)
         session.project_did_change.connect(self._on_project_changed)
+        session.visibility_did_change.connect(self._reload)
 
     def _build(self) -> None:
         self.header = QLabel(objectName="responseHeader", wordWrap=True,
@@ -124,25 +124,18 @@ class ResponseViewer(QWidget):
         """Show this response (None: nothing); keeps the text selection when it is the same."""
         same = response_id is not None and response_id == self._response_id
         span = self.selected_span() if same else None
-        row = reads.response_row(self.session.project, response_id) if response_id else None
+        project, scope = self.session.project, self.session.scope
+        row = reads.response_row(project, scope, response_id) if response_id else None
         self._response_id = row.id if row else None
         self._text = row.text if row else ""
         self.text_edit.setPlainText(self._text)
         self.header.setText(f"<b>{_html(row.respondent)}</b> · {_html(row.question)}"
                             if row else "")
-        codings = codings_for_response(self.session.project, row.id) if row else []
-        if self._visible is not None:
-            codings = [c for c in codings if c.coder_id in self._visible]
-        self._show_codings(codings)
+        self._show_codings(codings_for_response(project, scope, row.id) if row else [])
         self._show_attributes(reads.respondent_attributes(self.session.project,
                                                           row.respondent_id) if row else [])
         if span is not None:
             self.select_span(*span)
-
-    def set_visible_coders(self, coder_ids: tuple[str, ...] | None) -> None:
-        """Blinding: show only these coders' codings (None: everyone's)."""
-        self._visible = coder_ids
-        self.show_response(self._response_id)
 
     def selected_span(self) -> tuple[int, int] | None:
         """The selected text as (start, end) code points, end exclusive; None if none."""
@@ -248,9 +241,12 @@ class ResponseViewer(QWidget):
         self.attributes.setText("<br>".join(f"{_html(label)}: <b>{_html(value)}</b>"
                                             for label, value in pairs))
 
+    def _reload(self) -> None:
+        self.show_response(self._response_id)
+
     def _on_project_changed(self, changes: Changes, initiator: object) -> None:
         if changes.codings or changes.codes or changes.coders or changes.responses:
-            self.show_response(self._response_id)
+            self._reload()
 
 
 def _html(text: str) -> str:
