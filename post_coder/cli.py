@@ -21,7 +21,7 @@ import click
 
 from post_coder import __version__
 from post_coder.errors import Cancelled, PostCoderError
-from post_coder.project import Project
+from post_coder.project import Project, plain_error
 from post_coder.store.scope import ReadScope
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
@@ -44,7 +44,12 @@ class _Group(click.Group):
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except Exception as exc:  # a bug: say so plainly, keep the details for a report
+        except Exception as exc:
+            plain = plain_error(exc)  # a lock held elsewhere, a full disk, a damaged file…
+            if plain is not None:
+                click.echo(f"Error: {plain}", err=True)
+                ctx.exit(1)
+            # a bug: say so plainly, keep the details for a report
             if os.environ.get("POST_CODER_DEBUG"):
                 traceback.print_exc()
             click.echo(f"Error: something went wrong inside POST Coder ({type(exc).__name__}: "

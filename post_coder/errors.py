@@ -48,6 +48,26 @@ class ProjectFileError(PostCoderError):
     """The file is not a POST Coder project, is corrupt, or is from a newer version."""
 
 
+class ProjectDamagedError(ProjectFileError):
+    """The project file is damaged; nothing more is written to it."""
+
+
+class ProjectBusyError(PostCoderError):
+    """Another window or program held the project's write lock for too long."""
+
+
+class ProjectReadOnlyError(PostCoderError):
+    """The project is open for viewing and exporting only (a read-only file or folder)."""
+
+
+class DiskFullError(PostCoderError):
+    """The disk (or the file's size limit) is full; the action was not saved."""
+
+
+class StorageError(PostCoderError):
+    """The disk or network folder failed to read or write the file."""
+
+
 class InputError(PostCoderError):
     """Input from a person or a file that cannot be used as it is (bad survey file, bad CSV…)."""
 

@@ -24,7 +24,9 @@ from sqlite_utils import Database
 
 from post_coder import __version__
 from post_coder.changes import KINDS, Changes
-from post_coder.errors import NothingToUndoError, ProjectFileError
+from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError,
+                               ProjectBusyError, ProjectDamagedError, ProjectFileError,
+                               ProjectReadOnlyError, StorageError)
 from post_coder.ids import CoderId, ProjectId, new_id
 from post_coder.store import audit, db as store_db, journal, meta, schema
 
@@ -104,7 +106,12 @@ class Project:
         self.db = db
         #: the coder on whose behalf actions are taken (audit "who"); ``None`` = system
         self.actor: CoderId | None = None
+        #: open for viewing and exporting only: every write is refused (see :meth:`refusal`)
         self.readonly = False
+        #: what SQLite found wrong with the file, once a check or a read found damage
+        self.damage: str | None = None
+        #: whether the open checked every page (small files); large ones get :meth:`verify`
+        self.checked_fully = True
         self._step: Step | None = None
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
@@ -137,10 +144,11 @@ class Project:
             meta.set_(db, "created_at", store_db.now())
             meta.set_(db, "created_with", __version__)
             store_db.commit(db)
-        except BaseException:
+        except BaseException as exc:
             store_db.rollback(db)
             db.close()
-            path.unlink(missing_ok=True)
+            store_db.remove_with_sidecars(path)
+            _raise_plain(exc, path)
             raise
         return cls(path, db)
 
@@ -150,21 +158,54 @@ class Project:
 
         Raises :class:`ProjectFileError` (and changes nothing) when the file is missing,
         is not a POST Coder project, is damaged, or was written by a newer version.
+        A file this process may not change (a read-only file or folder) opens for viewing
+        and exporting only, with ``readonly`` set.
         """
         path = Path(path)
-        _check_openable(path)
-        db = store_db.connect(path)
+        checked_fully = _check_openable(path)
+        if not store_db.writable(path):
+            return cls._open_for_viewing(path, checked_fully)
+        try:
+            db = store_db.connect(path)
+        except sqlite3.Error as exc:
+            if store_db.error_kind(exc) == "readonly":
+                return cls._open_for_viewing(path, checked_fully)
+            _raise_plain(exc, path)
+            raise
         try:
             pending = schema.pending_names(db)
             if pending:
                 if schema.applied_names(db):
-                    backup = path.with_name(f"{path.stem}.before-upgrade{EXTENSION}")
-                    store_db.backup_to(db, backup)
+                    store_db.backup_to(db, upgrade_backup(path))
                 schema.apply(db)
+        except BaseException as exc:
+            db.close()
+            _raise_plain(exc, path)
+            raise
+        project = cls(path, db)
+        project.checked_fully = checked_fully
+        return project
+
+    @classmethod
+    def _open_for_viewing(cls, path: Path, checked_fully: bool) -> "Project":
+        try:
+            db = store_db.connect(path, readonly=True)
+        except sqlite3.Error as exc:
+            raise ProjectFileError(f"the project file cannot be opened ({exc})",
+                                   file=path) from exc
+        try:
+            if schema.pending_names(db):
+                raise ProjectReadOnlyError(
+                    "this project was saved by an older version of POST Coder and must be "
+                    "upgraded, which needs a file you can change; copy it to a folder of "
+                    "yours and open the copy", file=path)
+            project = cls(path, db)
         except BaseException:
             db.close()
             raise
-        return cls(path, db)
+        project.readonly = True
+        project.checked_fully = checked_fully
+        return project
 
     @classmethod
     def open_readonly(cls, path: str | Path) -> "Project":
@@ -177,6 +218,7 @@ class Project:
         project = cls.__new__(cls)
         project.path, project.db, project.actor, project._step = path, db, None, None
         project._undo, project._redo, project.readonly = [], [], True
+        project.damage, project.checked_fully = None, False
         return project
 
     def close(self) -> None:
@@ -215,6 +257,8 @@ class Project:
         action becomes one Edit ▸ Undo step; one that is not (an import) clears the
         undo history, since earlier steps could no longer be reversed safely.
         """
+        if self.readonly:
+            raise self.refusal()
         if self._step is not None:
             yield Step(self, label, parent=self._step)
             return
@@ -232,6 +276,8 @@ class Project:
 
     @contextmanager
     def _transaction(self, label: str) -> Iterator[Step]:
+        if self.readonly:  # undo and redo come here directly
+            raise self.refusal()
         step = Step(self, label)
         self._step = step
         try:
@@ -246,6 +292,9 @@ class Project:
             except BaseException:
                 store_db.rollback(self.db)
                 raise
+        except sqlite3.Error as exc:  # the disk, a lock or damage: say so in plain words
+            self._fault(exc)
+            raise
         finally:
             self._step = None
 
@@ -299,20 +348,149 @@ class Project:
         self._redo.clear()
 
     def save_copy(self, target: str | Path) -> None:
-        """Write a complete, consistent copy of the project to ``target``."""
+        """Write a complete, consistent copy of the project to ``target``.
+
+        The copy is written beside ``target`` and moved into place when complete; a failed
+        copy leaves nothing behind (no partial file, no journal).
+        """
         target = Path(target)
         if target.resolve() == self.path.resolve():
             raise ProjectFileError("a copy cannot overwrite the open project", file=target)
         tmp = target.with_name(target.name + ".partial")
         try:
             store_db.backup_to(self.db, tmp)
-            os.replace(tmp, target)
+            replace_file(tmp, target)
+        except sqlite3.Error as exc:
+            _raise_plain(exc, target)
+            raise
+        except OSError as exc:
+            raise ProjectFileError(f"the copy cannot be written ({exc.strerror})",
+                                   file=target) from exc
         finally:
-            tmp.unlink(missing_ok=True)
+            store_db.remove_with_sidecars(tmp)
+
+    # -- read-only, damage and faults from outside ------------------------------------
+    def refusal(self) -> PostCoderError:
+        """The error a write meets while the project is read-only or damaged."""
+        if self.damage is not None:
+            return _damaged(self.path, self.damage)
+        return ProjectReadOnlyError(READONLY_MESSAGE, file=self.path)
+
+    def find_damage(self) -> str | None:
+        """SQLite's full integrity check: ``None`` if the file is sound, else what is wrong.
+
+        Reads every page: seconds on a large project (the app runs it in the background).
+        """
+        try:
+            result = store_db.integrity_check(self.db)
+        except sqlite3.DatabaseError as exc:
+            if store_db.error_kind(exc) != "damaged":
+                _raise_plain(exc, self.path)
+                raise
+            return str(exc)
+        return None if result == "ok" else _complaint(result)
+
+    def mark_damaged(self, problem: str) -> ProjectDamagedError:
+        """Stop writing to a damaged file; returns the error that says which backup to open."""
+        self.damage = problem
+        self.readonly = True
+        return _damaged(self.path, problem)
+
+    def verify(self) -> None:
+        """Check the whole file now (before a merge or a package export).
+
+        On damage the project stops writing and :class:`ProjectDamagedError` names the
+        backup to open.
+        """
+        problem = self.find_damage()
+        if problem is not None:
+            raise self.mark_damaged(problem)
+
+    def _fault(self, exc: sqlite3.Error) -> None:
+        """Raise the plain error for ``exc`` if it is the disk, a lock or damage speaking;
+        after damage or a read-only answer, later writes are refused up front."""
+        kind = store_db.error_kind(exc)
+        if kind == "damaged":
+            self.mark_damaged(str(exc))
+        elif kind == "readonly":
+            self.readonly = True
+        _raise_plain(exc, self.path)
 
 
-def _check_openable(path: Path) -> None:
-    """Raise ProjectFileError unless ``path`` looks like a POST Coder project we can open."""
+READONLY_MESSAGE = ("the project file is read-only here, so it is open for viewing and "
+                    "exporting only; nothing was saved. To work in it, copy it to a folder "
+                    "of yours (or ask for permission to change it)")
+
+
+def upgrade_backup(path: Path) -> Path:
+    """The copy saved beside ``path`` before its last schema upgrade."""
+    return path.with_name(f"{path.stem}.before-upgrade{EXTENSION}")
+
+
+def _damaged(path: Path | None, problem: str) -> ProjectDamagedError:
+    backup = upgrade_backup(path) if path is not None else None
+    if backup is not None and backup.exists():
+        advice = (f"Open the backup {backup.name} (saved before the last upgrade), or a "
+                  "newer copy you saved with File ▸ Save a Copy")
+    else:
+        advice = "Open your latest backup instead: a copy you saved with File ▸ Save a Copy"
+    return ProjectDamagedError(f"the project file is damaged ({problem}); nothing more will be "
+                               f"saved in it. {advice}", file=path)
+
+
+def plain_error(exc: BaseException, path: Path | None = None) -> PostCoderError | None:
+    """The plain-words error for a fault from outside (a lock held elsewhere, a read-only
+    or full disk, a damaged file), or ``None`` if ``exc`` is not one (then it is a bug).
+
+    The one place that turns SQLite's errors into messages; fronts call it for errors
+    that reach them from outside a transaction.
+    """
+    kind = store_db.error_kind(exc)
+    if kind == "busy":
+        return ProjectBusyError("the project is busy in another window or program; nothing "
+                                "was saved. Try again in a moment", file=path)
+    if kind == "readonly":
+        return ProjectReadOnlyError(READONLY_MESSAGE, file=path)
+    if kind == "full":
+        return DiskFullError("the disk is full; nothing was saved. Free some space and try "
+                             "again", file=path)
+    if kind == "damaged":
+        return _damaged(path, str(exc))
+    if kind == "io":
+        return StorageError(f"the disk or network folder failed to read or write the file "
+                            f"({exc}); nothing was saved. Check the disk and try again",
+                            file=path)
+    if kind == "cantopen":
+        return ProjectFileError(f"the project file cannot be opened ({exc})", file=path)
+    return None
+
+
+def _raise_plain(exc: BaseException, path: Path) -> None:
+    """Raise :func:`plain_error` for ``exc`` if there is one (callers re-raise otherwise)."""
+    plain = plain_error(exc, path)
+    if plain is not None:
+        raise plain from exc
+
+
+def _complaint(check: str) -> str:
+    """SQLite's check output on one line, without its "*** in database main ***" header."""
+    return " ".join(line for line in check.splitlines() if not line.startswith("***"))
+
+
+def replace_file(new: Path, target: Path) -> None:
+    """Move the finished database ``new`` over ``target``; the -wal or -shm of the file
+    being replaced must go too, or SQLite would apply them to the new file."""
+    for suffix in store_db.SIDECARS:
+        store_db.sidecar(target, suffix).unlink(missing_ok=True)
+    os.replace(new, target)
+
+
+def _check_openable(path: Path) -> bool:
+    """Raise ProjectFileError unless ``path`` looks like a POST Coder project we can open.
+
+    Returns whether every page was checked (small files); large ones get a quick check,
+    and :meth:`Project.verify` later.
+    """
     if not path.exists():
         raise ProjectFileError("there is no such file", file=path)
     if path.is_dir():
@@ -329,27 +507,29 @@ def _check_openable(path: Path) -> None:
     except sqlite3.OperationalError as exc:
         raise ProjectFileError(f"the project file cannot be opened ({exc})", file=path) from exc
     except sqlite3.DatabaseError as exc:
-        raise ProjectFileError(f"the project file is damaged ({exc}); open a backup copy",
-                               file=path) from exc
+        raise _damaged(path, str(exc)) from exc
+    size = path.stat().st_size
     try:
         if store_db.application_id(ro) != store_db.APPLICATION_ID:
             raise ProjectFileError(
                 "this is not a POST Coder project (it is a database made by another program)",
                 file=path)
-        check = store_db.structure_check(ro, path.stat().st_size)
+        check = store_db.structure_check(ro, size)
         if check != "ok":
-            raise ProjectFileError(f"the project file is damaged ({check}); open a backup copy",
-                                   file=path)
+            raise _damaged(path, _complaint(check))
         unknown = [n for n in schema.applied_names(ro) if n not in schema.known_names()]
         if unknown:
             raise ProjectFileError(
                 "this project was saved by a newer version of POST Coder; "
                 "update POST Coder to open it", file=path)
     except sqlite3.DatabaseError as exc:
-        raise ProjectFileError(f"the project file is damaged ({exc}); open a backup copy",
-                               file=path) from exc
+        if store_db.error_kind(exc) in ("damaged", None):
+            raise _damaged(path, str(exc)) from exc
+        _raise_plain(exc, path)
+        raise
     finally:
         ro.close()
+    return size <= store_db.QUICK_CHECK_LIMIT
 
 
 def copy_file(source: Path, target: Path) -> None:

@@ -2,7 +2,7 @@ import sqlite3
 
 import pytest
 
-from post_coder.errors import ProjectFileError
+from post_coder.errors import ProjectFileError, ProjectReadOnlyError
 from post_coder.project import Project
 from post_coder.store import audit, schema
 
@@ -146,7 +146,7 @@ def test_readonly_handle_reads_but_cannot_write(project):
     reader = Project.open_readonly(project.path)
     try:
         assert reader.id == project.id and audit.count(reader.db) == 1
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(ProjectReadOnlyError, match="read-only"):
             with reader.transact("B") as step:
                 step.audit("create", "thing", "2")
     finally:

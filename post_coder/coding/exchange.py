@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -23,16 +22,18 @@ from typing import Any
 
 from post_coder.coding.workfile import (EXTENSION, PACKAGE_KEY, PLAIN_COPY, code_fields,
                                         code_record, encode_codings, write_work_file)
-from post_coder.errors import ConflictError, InputError, NotFoundError, ProjectFileError
+from post_coder.errors import (ConflictError, InputError, NotFoundError, PostCoderError,
+                               ProjectFileError)
 from post_coder.ids import CoderId, new_id
 from post_coder.project import EXTENSION as PROJECT_EXTENSION
-from post_coder.project import Project
+from post_coder.project import Project, plain_error, replace_file
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import exchange as store
 from post_coder.store import meta
 from post_coder.store import rounds as rounds_store
-from post_coder.store.db import now
+from post_coder.store import db as store_db
+from post_coder.store.db import now, remove_with_sidecars
 
 __all__ = ["PackageInfo", "PackageSummary", "WorkSummary", "export_package", "export_work",
            "package_info"]
@@ -135,22 +136,31 @@ def export_package(project: Project, coder_id: CoderId, target: str | Path, *,
         round_ids = [r.id for r in rounds_store.list_(db) if r.status == "open"
                      and coder.id in rounds_store.coder_ids(db, r.id)]
     target = _target(target, PROJECT_EXTENSION, project, overwrite)
+    project.verify()  # never hand out a copy of a damaged file
     tmp = target.with_name(target.name + ".partial")
     try:
-        project.save_copy(tmp)
+        store_db.backup_to(project.db, tmp)
         package = Project.open(tmp)
         try:
             withheld, kept = _make_package(package, project, coder, round_ids)
             store.vacuum(package.db)
         finally:
             package.close()
-        os.replace(tmp, target)
+        replace_file(tmp, target)
     except OSError as exc:
         raise ProjectFileError(f"the package cannot be written ({exc.strerror})",
                                file=target) from exc
+    except PostCoderError as exc:
+        if exc.file == tmp.name:  # name the package, not its scratch file
+            exc.file = target.name
+        raise
+    except Exception as exc:  # a full disk, say, while writing the package
+        plain = plain_error(exc, target)
+        if plain is None:
+            raise
+        raise plain from exc
     finally:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(tmp) + suffix).unlink(missing_ok=True)
+        remove_with_sidecars(tmp)
     names = tuple(rounds_store.get(db, i).name for i in round_ids)  # type: ignore[union-attr]
     return PackageSummary(target, coder.name, names, kept, withheld)
 

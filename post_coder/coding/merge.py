@@ -207,6 +207,7 @@ def _merge(project: Project, path: str | Path, resolutions: Mapping[str, str] | 
            default: str | None, rationale: str | None, progress: Progress) -> MergeResult:
     progress.update(0, 4, "Reading the file")
     incoming = read_incoming(path, project.id)
+    project.verify()  # never write a merge into a damaged file
     earlier = store.merged_before(project.db, incoming.sha256)
     if earlier:
         label, _ = _label(incoming)

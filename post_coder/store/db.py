@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sqlite3
 from pathlib import Path
 
@@ -23,26 +24,115 @@ def file_header(path: Path) -> bytes:
         return fh.read(100)
 
 
+#: how long a write waits for another window or program to finish its own write
+BUSY_TIMEOUT_MS = 5000
+
+
 def connect(path: Path | str, *, readonly: bool = False) -> Database:
     """Open a connection with POST Coder's pragmas (WAL, foreign keys, synchronous=NORMAL).
 
     The connection runs in autocommit mode: nothing is ever written outside an explicit
-    transaction opened by :func:`begin`.
+    transaction opened by :func:`begin`. A write waits up to :data:`BUSY_TIMEOUT_MS` for
+    another connection's write to finish.
+
+    ``readonly`` connections never write the file and leave nothing beside it: see
+    :func:`_connect_readonly`.
     """
     if readonly:
-        conn = sqlite3.connect(
-            f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-            check_same_thread=False,
-        )
+        conn = _connect_readonly(Path(path))
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                               timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     db = Database(conn, execute_plugins=False)
     if not readonly:
         db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
     return db
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write, chosen so that it leaves no -wal or -shm behind.
+
+    - A -wal file exists (the project is open elsewhere, or a crash left pages in it): a
+      plain read-only connection, which reads those pages.
+    - No -wal and the file and folder are writable: a normal connection with
+      ``query_only``; SQLite removes the -wal and -shm it makes when it closes last (a
+      ``mode=ro`` connection could not, and would leave them behind).
+    - No -wal and the file or its folder is read-only: nobody is writing it (a writer
+      would have made a -wal), so SQLite reads the file as it is and makes nothing beside it.
+    """
+    if not sidecar(path, "-wal").exists():
+        if writable(path):
+            conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                                   timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("PRAGMA query_only = ON")
+            return conn
+        return _connect_uri(path, "mode=ro&immutable=1")
+    conn = _connect_uri(path, "mode=ro")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if error_kind(exc) not in ("readonly", "cantopen"):
+            conn.close()
+            raise
+        conn.close()  # a -wal in a read-only folder: read the main file as it is
+        return _connect_uri(path, "mode=ro&immutable=1")
+    return conn
+
+
+def _connect_uri(path: Path, query: str) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{query}", uri=True,
+                           isolation_level=None, check_same_thread=False,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
+
+
+def writable(path: Path) -> bool:
+    """Whether this process may change the file and create its -wal and -shm beside it."""
+    effective = os.access in os.supports_effective_ids
+    folder = path.parent if str(path.parent) else Path(".")
+    return (os.access(path, os.W_OK, effective_ids=effective)
+            and os.access(folder, os.W_OK, effective_ids=effective))
+
+
+def sidecar(path: Path, suffix: str) -> Path:
+    """The file SQLite keeps beside ``path``: ``-wal``, ``-shm`` or ``-journal``."""
+    return Path(f"{path}{suffix}")
+
+
+SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def remove_with_sidecars(path: Path) -> None:
+    """Delete a scratch database file and anything SQLite left beside it."""
+    for suffix in ("", *SIDECARS):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+#: what went wrong, by SQLite's primary result code (see :func:`error_kind`)
+_KINDS = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_CORRUPT: "damaged",
+    sqlite3.SQLITE_NOTADB: "damaged",
+    sqlite3.SQLITE_IOERR: "io",
+    sqlite3.SQLITE_CANTOPEN: "cantopen",
+}
+
+
+def error_kind(exc: BaseException) -> str | None:
+    """``'busy'``, ``'readonly'``, ``'full'``, ``'damaged'``, ``'io'`` or ``'cantopen'``
+    when ``exc`` is SQLite saying so; ``None`` for anything else (a bug, not the disk)."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    return _KINDS.get(code & 0xFF)
 
 
 def application_id(db: Database) -> int:
@@ -81,6 +171,13 @@ def structure_check(db: Database, file_size: int) -> str:
     return "ok"
 
 
+def integrity_check(db: Database) -> str:
+    """``'ok'`` or SQLite's first complaint, after reading every page and index entry.
+
+    Takes seconds on a large project: run it off the UI thread.
+    """
+    return db.execute("PRAGMA integrity_check(1)").fetchone()[0]
+
 
 def begin(db: Database) -> None:
     """Start a write transaction now (``BEGIN IMMEDIATE``: takes the write lock up front)."""
@@ -107,7 +204,7 @@ def checkpoint(db: Database) -> None:
 
 def backup_to(db: Database, target: Path) -> None:
     """Write a consistent copy of the project to ``target`` (SQLite online backup)."""
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         db.conn.backup(dest)
     finally:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from post_coder.errors import PostCoderError
+from post_coder.project import plain_error
 
 log = logging.getLogger("post_coder")
 
@@ -21,7 +22,15 @@ def show_error(parent: QWidget | None, exc: PostCoderError, title: str = "POST C
 
 
 def show_unexpected(parent: QWidget | None, exc: BaseException) -> None:
-    """A bug: say so plainly, keep the details one click away for a bug report."""
+    """A bug: say so plainly, keep the details one click away for a bug report.
+
+    A fault from outside (a lock held by another program, a full disk, a damaged file) is
+    not a bug: it is shown in plain words like any other error.
+    """
+    plain = plain_error(exc)
+    if plain is not None:
+        show_error(parent, plain)
+        return
     details = "".join(traceback.format_exception(exc))
     log.error("unexpected error\n%s", details)
     box = QMessageBox(QMessageBox.Icon.Critical, "POST Coder",

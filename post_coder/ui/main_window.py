@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.codebook: CodebookPanel | None = None
         self.team: TeamControls | None = None
         self._status_reader: BackgroundReader | None = None
+        self._integrity_reader: BackgroundReader | None = None
         self._docks: list[QDockWidget] = []
         self.status = QLabel()
         self.status.setObjectName("statusCounts")
@@ -133,8 +134,10 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.copy_action, self.close_action,
                        self.find_action, self.coder_action):
             action.setEnabled(has)
-        undo = self.session.project.undo_label() if has else None
-        redo = self.session.project.redo_label() if has else None
+        writable = has and not self.session.project.readonly
+        self.import_action.setEnabled(writable)
+        undo = self.session.project.undo_label() if writable else None
+        redo = self.session.project.redo_label() if writable else None
         self.undo_action.setEnabled(undo is not None)
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
         self.redo_action.setEnabled(redo is not None)
@@ -195,6 +198,7 @@ class MainWindow(QMainWindow):
         """Show ``project`` in the window (the window now owns it and closes it)."""
         self.session = Session(project, parent=self)
         self._status_reader: BackgroundReader | None = None
+        self._integrity_reader = None
         self._choose_coder()
         self.session.project_did_change.connect(self._changed)
         self.session.visibility_did_change.connect(self._status_timer.start)
@@ -240,9 +244,39 @@ class MainWindow(QMainWindow):
         if state is None or not self.restoreState(state):
             QTimer.singleShot(0, self._size_docks)  # once the window has its size
         app_settings.add_recent_file(self.settings, project.path)
-        self.setWindowTitle(f"{project.name} — POST Coder")
+        self._update_title()
         self._update_status()
         self._update_enabled()
+        if project.readonly:
+            self._show_read_only()
+        elif not project.checked_fully:  # a large file: look at every page off the UI thread
+            self._integrity_reader = BackgroundReader(project.path, self.session)
+            self._integrity_reader.did_finish.connect(
+                lambda problem, p=project: self._integrity_checked(p, problem))
+            self._integrity_reader.request(Project.find_damage)
+
+    def _update_title(self) -> None:
+        if self.session is None:
+            return
+        project = self.session.project
+        state = (" (damaged — read-only)" if project.damage is not None
+                 else " (read-only)" if project.readonly else "")
+        self.setWindowTitle(f"{project.name}{state} — POST Coder")
+
+    def _integrity_checked(self, project: Project, problem: str | None) -> None:
+        if problem is None or self.session is None or self.session.project is not project:
+            return
+        show_error(self, project.mark_damaged(problem), "Damaged project file")
+        self._show_read_only()
+
+    def _show_read_only(self) -> None:
+        """Viewing and exporting only: say so, and keep people from typing into the void."""
+        self._update_title()
+        for editor in (self.response_memo, self.code_memo, self.project_memo):
+            editor.editor.setReadOnly(True)
+        self._update_enabled()
+        self.statusBar().showMessage(
+            "This project is open for viewing and exporting only; changes cannot be saved.")
 
     def _size_docks(self) -> None:
         if self.session is None:
@@ -269,9 +303,15 @@ class MainWindow(QMainWindow):
                 identity = dialog.identity()
                 app_settings.set_coder_identity(self.settings, *identity)
         if identity is not None:
-            self.session.set_coder(ensure_coder(self.session.project, identity[0],
-                                                initials=identity[1]))
-            self.session.project.clear_history()  # adding yourself is not an undoable edit
+            project = self.session.project
+            if project.readonly:  # viewing: be yourself if you are known, add nobody
+                known = [c.id for c in list_coders(project)
+                         if c.name.casefold() == identity[0].casefold()]
+                if known:
+                    self.session.set_coder(known[0])
+                return
+            self.session.set_coder(ensure_coder(project, identity[0], initials=identity[1]))
+            project.clear_history()  # adding yourself is not an undoable edit
 
     def change_coder(self) -> None:
         current = app_settings.coder_identity(self.settings) or ("", "")
