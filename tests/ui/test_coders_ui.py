@@ -172,6 +172,13 @@ def test_a_package_opened_under_another_name_offers_to_switch(qtbot, ana_package
         assert session.coder_id == ana and package.actor == ana
         assert app_settings.coder_identity(settings) == ("Ana Lead", "AL")
         assert not visible_boxes("packageCoderBox")
+        # in a package the list is for reading: coders are added and renamed by the lead
+        coders = team.show_coders()
+        assert "This file is a coder package" in coders.intro.text()
+        assert "You code as “Ana Lead”" in coders.intro.text()
+        assert not coders.add_button.isEnabled() and not coders.edit_button.isEnabled()
+        assert coders.add() is None and coders.edit_selected() is None
+        coders.reject()
         workspace.model.detach()
 
         # the package's own coder: no warning

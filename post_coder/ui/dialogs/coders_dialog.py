@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDialog, QDialog
 
 from post_coder.changes import Changes
 from post_coder.coding.coders import add_coder, default_initials, list_coders, update_coder
+from post_coder.coding.exchange import package_info
 from post_coder.ids import CoderId
 from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.session import Session
@@ -27,6 +28,9 @@ CODER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INTRO = ("Everyone who codes in this project. Add a colleague before putting them in a "
          "round or making them a coder package. This does not change who you are in this "
          "window: you code as {you} (Edit ▸ Change Coder…).")
+PACKAGE_INTRO = ("Everyone who codes in this project. This file is a coder package: coders "
+                 "are added and renamed in the lead's project (a change made here would not "
+                 "travel with your work). You code as {you}.")
 
 
 def _swatch(color: str) -> QIcon:
@@ -45,6 +49,7 @@ class CodersDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.editor: CoderEditor | None = None
+        self.lead = package_info(session.project) is None
         self.setObjectName("codersDialog")
         self.setWindowTitle("Coders")
         self.setMinimumSize(460, 320)
@@ -85,7 +90,8 @@ class CodersDialog(QDialog):
     def reload(self, select: str | None = None) -> None:
         coders = list_coders(self.session.project)
         you = next((c.name for c in coders if c.id == self.session.coder_id), None)
-        self.intro.setText(INTRO.format(you=f"“{you}”" if you else "nobody yet"))
+        intro = INTRO if self.lead else PACKAGE_INTRO
+        self.intro.setText(intro.format(you=f"“{you}”" if you else "nobody yet"))
         select = select or self.current_coder_id()
         self.table.setRowCount(len(coders))
         for row, c in enumerate(coders):
@@ -111,19 +117,22 @@ class CodersDialog(QDialog):
                      if self.table.item(r, NAME).data(CODER_ID_ROLE) == coder_id), -1)
 
     def _update_buttons(self) -> None:
-        self.edit_button.setEnabled(self.current_coder_id() is not None)
+        self.add_button.setEnabled(self.lead)
+        self.edit_button.setEnabled(self.lead and self.current_coder_id() is not None)
 
     def _changed(self, changes: Changes, initiator: object) -> None:
         if changes.coders or changes.project:
             self.reload()
 
     # -- actions -------------------------------------------------------------------------------
-    def add(self) -> CoderEditor:
+    def add(self) -> CoderEditor | None:
+        if not self.lead:
+            return None
         return self._open(CoderEditor(self.session, None, self))
 
     def edit_selected(self) -> CoderEditor | None:
         coder_id = self.current_coder_id()
-        if coder_id is None:
+        if coder_id is None or not self.lead:
             return None
         return self._open(CoderEditor(self.session, coder_id, self))
 

@@ -69,6 +69,7 @@ class ImportWorkDialog(QDialog):
         self._choices: dict[tuple[str, str], str] = {}
         self._conflicts: tuple[Conflict, ...] = ()
         self._code_names: dict[str, str] = {}
+        self._source = "the file"  # whose work: "Luis Ortega's work"
         self._again = QTimer(self, singleShot=True, interval=REPREVIEW_MS)
         self._again.timeout.connect(lambda: self.preview(decisions_only=True))
         self.setObjectName("importWorkDialog")
@@ -214,6 +215,7 @@ class ImportWorkDialog(QDialog):
             self._update_ok()
             return
         self.plan = plan
+        self._source = plan.source
         self.summary_label.setText(plan_summary(plan))
         self._show_changes(plan)
         same = ([(c.code_id, c.kind) for c in plan.conflicts]
@@ -300,7 +302,7 @@ class ImportWorkDialog(QDialog):
             table.setRowCount(0)
             return
         c = self._conflicts[row]
-        theirs = self.plan.source if self.plan is not None else "the file"
+        theirs = self._source
         table.setHorizontalHeaderLabels(["", "When the package was made", "This project",
                                          theirs[:1].upper() + theirs[1:]])
         rows = conflict_sides(c, self._code_names)
