@@ -217,3 +217,51 @@ def test_export_my_work_says_plainly_when_the_work_is_under_another_name(qtbot, 
         assert "2 codings made in this package since it was made are recorded under " \
                "“Ana L.”, not under Ana Lead" in box.text()
         workspace.model.detach()
+        # opened again as "Ana L.": the warning now counts what was done under that name
+        window, workspace, team = team_window(qtbot, Session(package, coder_id=short),
+                                              settings)
+        assert "2 codings have already been made here under another name." in team.box.text()
+        team.box.close()
+        workspace.model.detach()
+        qtbot.wait(500)  # the rounds panels' refresh after coding, while the file is open
+
+
+def test_in_the_main_window(qtbot, tmp_path, monkeypatch, demo_template):
+    """Team ▸ Coders… from the menu; a package opened under a saved short name warns, and
+    switching shows in the status bar and is remembered."""
+    import shutil
+
+    from post_coder.ui.main_window import MainWindow
+
+    monkeypatch.setenv("POST_CODER_SETTINGS", str(tmp_path / "settings.ini"))
+    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
+    settings = make_settings(tmp_path, "Maya Chen", "MC")
+    study = tmp_path / "study.postcoder"
+    shutil.copyfile(demo_template, study)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(study)
+    action = next(a for a in window.team_menu.actions() if a.objectName() == "actionCoders")
+    assert action.isEnabled()
+    action.trigger()
+    dialog = window.team.coders_dialog
+    assert dialog.isVisible() and dialog.parent() is window and dialog.add_button.isEnabled()
+    dialog.reject()
+    project = window.session.project
+    ana = add_coder(project, "Ana Lead").new_id
+    package = export_package(project, ana, tmp_path / "ana.postcoder").path
+    window.close_project()
+
+    app_settings.set_coder_identity(settings, "Ana L.", "AL")
+    assert window.open_project(package)
+    [box] = visible_boxes("packageCoderBox")
+    assert window.status.text().endswith("coding as Ana L.")
+    qtbot.mouseClick(box.findChild(QWidget, "switchCoderButton"), Qt.MouseButton.LeftButton)
+    assert window.session.coder_id == ana
+    assert window.status.text().endswith("coding as Ana Lead")
+    assert app_settings.coder_identity(settings) == ("Ana Lead", "AL")
+    window.close_project()
+    assert window.open_project(package)  # the next time: no warning
+    assert not visible_boxes("packageCoderBox") and window.session.coder_id == ana
+    window.close_project()
