@@ -265,3 +265,29 @@ def test_in_the_main_window(qtbot, tmp_path, monkeypatch, demo_template):
     assert window.open_project(package)  # the next time: no warning
     assert not visible_boxes("packageCoderBox") and window.session.coder_id == ana
     window.close_project()
+
+
+def test_a_colleague_added_from_the_new_round_dialog_takes_part(qtbot, session):
+    from post_coder.coding.rounds import find_round, list_rounds
+
+    project = session.project
+    maya = by_name(project)["Maya Chen"]
+    session.set_coder(maya)
+    panel = RoundsPanel(session)
+    qtbot.addWidget(panel)
+    dialog = panel.new_round()
+    dialog.name_edit.setText("With Ana")
+    editor = dialog.add_colleague()
+    qtbot.keyClicks(editor.name_edit, "Ana Lead")
+    qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    ana = by_name(project)["Ana Lead"]
+    items = [dialog.coders_list.item(i) for i in range(dialog.coders_list.count())]
+    assert [(i.text(), i.checkState()) for i in items][-1] == ("Ana Lead",
+                                                              Qt.CheckState.Checked)
+    assert session.coder_id == maya and project.actor == maya
+    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    info = next(r for r in list_rounds(project) if r.id == find_round(project, "With Ana").id)
+    assert {name for _, name in info.coders} == {"Maya Chen", "Luis Ortega", "Ana Lead"}
+    assert info.round.created_by == maya
+    assert ana in [c for c, _ in info.coders]
