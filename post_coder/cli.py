@@ -933,6 +933,43 @@ def round_list(project: Path, as_json: bool) -> None:
     _emit(rounds, as_json, text)
 
 
+@round_.command(name="show")
+@PROJECT
+@click.argument("name")
+@JSON
+def round_show(project: Path, name: str, as_json: bool) -> None:
+    """Show a round: its coders and how far each has got, and its respondents and responses
+    (with which coders have coded each; never the codes themselves).
+
+    \b
+    Example:
+      post-coder round show study.postcoder "Round 1"
+      post-coder round show study.postcoder "Round 1" --json
+    """
+    from post_coder.coding.rounds import find_round, round_contents, sample_description
+
+    with _open(project) as p:
+        contents = round_contents(p, find_round(p, name).id)
+
+    def text() -> None:
+        r = contents.info.round
+        blind = "blind" if r.blind else "not blind"
+        total = len(contents.responses)
+        click.echo(f"{r.name}  [{r.status}, {blind}]  {total} responses from "
+                   f"{contents.respondents} respondents: {sample_description(r)}")
+        click.echo("Progress:")
+        for _, coder_name, coded, of in contents.progress():
+            share = f" ({coded * 100 // of}%)" if of else ""
+            click.echo(f"    {coder_name}: {coded} of {of} coded{share}")
+        click.echo("Responses:")
+        for x in contents.responses:
+            by = ", ".join(contents.initials.get(c, "?") for c in x.coded_by) or "nobody yet"
+            click.echo(f"    {x.respondent} · {_one_line(x.question, 40)} · coded by {by}")
+            click.echo(f"        {_one_line(x.text, 72)}")
+
+    _emit(contents, as_json, text)
+
+
 @round_.command(name="close")
 @PROJECT
 @click.argument("name")
@@ -1015,6 +1052,8 @@ def work_export(project: Path, target: Path, coder_name: str | None, overwrite: 
     click.echo(f"Wrote {result.path}: {result.coder}'s {result.codings} codings, "
                f"{result.removals} removals, {result.memos} memos, {result.codes} codebook "
                "proposals.")
+    if result.left_out:
+        click.echo(f"Warning: {result.left_out_text()}", err=True)
 
 
 _DECISIONS = ("keep-mine", "keep-theirs", "keep-both", "rename:")

@@ -64,6 +64,7 @@ def test_package_work_and_merge(demo, tmp_path):
 
     dry = run("merge", demo, maya_work, "--dry-run").output
     assert "codebook: 1 new codes, 1 changed" in dry and "Dry run: nothing was merged" in dry
+    assert '    "Burnout": new code\n    "Lack of time": renamed to "Time pressure"\n' in dry
     preview = json.loads(run("merge", demo, maya_work, "--dry-run", "--json").output)
     assert preview["new_codes"] == 1 and preview["unresolved"] == 0
     assert "Merged." in run("merge", demo, maya_work, "--as", "Ana Lead").output

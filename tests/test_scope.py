@@ -217,9 +217,12 @@ UNSCOPED = {
     ("codings.py", "live_for_code"): "merging or splitting a code moves every coder's codings",
     ("memos.py", "get"): "a write looks up one memo by id",
     ("rounds.py", "coded_counts"): "round progress: how many responses each coder has done",
+    ("rounds.py", "contents"): "round contents: which coders coded each response, not the codes",
     ("exchange.py", "memos_by"): "a work file holds its coder's own memos",
     ("exchange.py", "live_count_by_others"): "package export: what a blind package withholds",
     ("exchange.py", "memos_by_ids"): "work files and merges",
+    ("exchange.py", "live_codings_by_others_since"):
+        "a package's work made under another name, counted so Export My Work can say so",
     ("exchange.py", "withhold_codings"): "a blind package deletes the others' codings",
     ("exchange.py", "withhold_memos"): "a blind package deletes the others' memos",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from post_coder.changes import Changes
 from post_coder.coding._common import check_color, check_name, did_you_mean, palette_color
 from post_coder.errors import ConflictError, NotFoundError
@@ -37,28 +39,45 @@ def add_coder(project: Project, name: str, *, initials: str | None = None,
     return step.changes
 
 
+def update_coder(project: Project, coder_id: CoderId, *, name: str | None = None,
+                 initials: str | None = None, color: str | None = None,
+                 rationale: str | None = None) -> Changes:
+    """Change a coder's name, initials or color (one undoable step, in the audit log).
+
+    The coder keeps their id, so their codings stay theirs; names stay unique (any case).
+    Editing a colleague never changes who is coding.
+    """
+    values: dict[str, str] = {}
+    if name is not None:
+        values["name"] = check_name(name, "coder's name")
+    if initials is not None:
+        values["initials"] = check_name(initials, "coder's initials")
+    if color is not None:
+        values["color"] = check_color(color)
+    label = "Rename coder" if "name" in values else "Edit coder"
+    with project.transact(label) as step:
+        before = store.get(project.db, coder_id)
+        if before is None:
+            raise NotFoundError("that coder does not exist")
+        other = store.by_name(project.db, values["name"]) if "name" in values else None
+        if other is not None and other.id != before.id:
+            raise ConflictError(f'there is already a coder called "{other.name}"')
+        values = {k: v for k, v in values.items() if getattr(before, k) != v}
+        if values:
+            store.update(project.db, before.id, **values)
+            after = replace(before, **values)
+            action = "rename" if "name" in values else "edit"
+            step.audit(action, "coder", before.id, before=before.as_dict(),
+                       after=after.as_dict(), rationale=rationale)
+            step.mark("coders")
+    return step.changes
+
+
 def rename_coder(project: Project, coder_id: CoderId, new_name: str, *,
                  initials: str | None = None) -> Changes:
     """Rename a coder (and change their initials, when given). One undoable action; their
     codings, memos and audit entries keep pointing at the same coder."""
-    new_name = check_name(new_name, "coder's name")
-    with project.transact("Rename coder") as step:
-        coder = store.get(project.db, coder_id)
-        if coder is None:
-            raise NotFoundError("that coder does not exist")
-        clash = store.by_name(project.db, new_name)
-        if clash is not None and clash.id != coder.id:
-            raise ConflictError(f'there is already a coder called "{clash.name}"')
-        fields = {"name": new_name}
-        if initials is not None:
-            fields["initials"] = check_name(initials, "coder's initials")
-        if all(getattr(coder, k) == v for k, v in fields.items()):
-            return step.changes
-        store.update(project.db, coder.id, **fields)
-        step.audit("rename", "coder", coder.id, before=coder.as_dict(),
-                   after={**coder.as_dict(), **fields})
-        step.mark("coders")
-    return step.changes
+    return update_coder(project, coder_id, name=new_name, initials=initials)
 
 
 def coder_table(project: Project, scope: ReadScope) -> list[dict]:

@@ -35,8 +35,8 @@ from post_coder.store import rounds as rounds_store
 from post_coder.store import db as store_db
 from post_coder.store.db import now, remove_with_sidecars
 
-__all__ = ["PackageInfo", "PackageSummary", "WorkSummary", "export_package", "export_work",
-           "package_info"]
+__all__ = ["PackageInfo", "PackageSummary", "WorkSummary", "codings_by_others",
+           "export_package", "export_work", "package_info"]
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -80,9 +80,27 @@ class WorkSummary:
     removals: int
     memos: int
     codes: int
+    #: (coder name, live codings) made in this package since it was made by other coders
+    #: (work recorded under another name): a work file holds only the package coder's
+    left_out: tuple[tuple[str, int], ...] = ()
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "path": str(self.path)}
+        return {**asdict(self), "path": str(self.path),
+                "left_out": [{"coder": n, "codings": k} for n, k in self.left_out]}
+
+    def left_out_text(self) -> str | None:
+        """What went wrong and what to do, when codings made here are not in the file."""
+        if not self.left_out:
+            return None
+        count = sum(k for _, k in self.left_out)
+        names = " and ".join(f"“{n}”" for n, _ in self.left_out)
+        return (f"{count} coding{'s' if count != 1 else ''} made in this package since it "
+                f"was made {'are' if count != 1 else 'is'} recorded under {names}, not under "
+                f"{self.coder}, whose package this is, so {'they are' if count != 1 else 'it is'}"
+                " not in the work file. To bring them to the lead, send the whole package "
+                "file instead: the lead merges it with Team ▸ Merge Another Project File… "
+                f"(post-coder merge), and the codings arrive under {names}. From now on, code "
+                f"as {self.coder} (the app offers it when the package opens).")
 
 
 def package_info(project: Project) -> PackageInfo | None:
@@ -92,6 +110,16 @@ def package_info(project: Project) -> PackageInfo | None:
     d = json.loads(raw)
     return PackageInfo(d["id"], d["coder_id"], d["coder_name"], tuple(d["round_ids"]),
                        d["made_at"], d.get("made_by"), d.get("made_from", ""), d["codebook"])
+
+
+def codings_by_others(project: Project) -> list[tuple[str, str, int]]:
+    """In a coder package: (coder id, name, live codings) made here since the package was
+    made by coders other than its own — work a work file would leave out (typically done
+    under another name, such as "Maya C." on Maya Chen's package). Empty elsewhere."""
+    info = package_info(project)
+    if info is None:
+        return []
+    return store.live_codings_by_others_since(project.db, info.coder_id, info.made_at)
 
 
 def _target(path: str | Path, extension: str, project: Project, overwrite: bool) -> Path:
@@ -232,5 +260,6 @@ def export_work(project: Project, target: str | Path, *, coder_id: CoderId | Non
                "codings": encode_codings(codings), "memos": [list(m) for m in memos]}
     write_work_file(target, header, payload)
     removals = sum(1 for r in codings if r[8] is not None)
+    left_out = tuple((name, n) for _, name, n in codings_by_others(project))
     return WorkSummary(target, coder.name, len(codings) - removals, removals, len(memos),
-                       len(codes))
+                       len(codes), left_out)

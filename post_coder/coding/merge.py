@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from post_coder.changes import Changes
-from post_coder.coding.merge_codebook import CodebookPlan, Conflict, plan_codebook
+from post_coder.coding.merge_codebook import (CodebookPlan, Conflict, describe_changes,
+                                              plan_codebook)
 from post_coder.coding.merge_rows import (join_codings, plan_codings, plan_memos, plan_rounds,
                                          settle_codings)
 from post_coder.coding.workfile import Incoming, read_incoming
@@ -83,6 +84,8 @@ class MergePlan:
     new_coders: int = 0
     rounds: int = 0
     conflicts: tuple[Conflict, ...] = ()
+    #: one line per code added or changed ('"Stigma": renamed to "Self-stigma"')
+    code_changes: tuple[str, ...] = ()
 
     @property
     def unresolved(self) -> tuple[Conflict, ...]:
@@ -117,7 +120,10 @@ class MergePlan:
         if done:
             return done
         lines = [f"Merging {self.source} ({self.file}):"]
-        lines += [f"  {line}" for line in self.count_lines()]
+        for line in self.count_lines():
+            lines.append(f"  {line}")
+            if line.startswith("codebook:"):
+                lines += [f"    {change}" for change in self.code_changes]
         if self.conflicts:
             lines.append(f"  conflicts: {len(self.conflicts)} "
                          f"({len(self.unresolved)} without a decision)")
@@ -292,7 +298,8 @@ def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
     rounds = plan_rounds(project, inc, known_coders) if inc.rounds else []
     plan = replace(empty, **counts, **memo_counts, new_codes=len(codebook.inserts),
                    changed_codes=len(codebook.updates), new_coders=len(new_coders),
-                   rounds=len(rounds), conflicts=tuple(codebook.conflicts))
+                   rounds=len(rounds), conflicts=tuple(codebook.conflicts),
+                   code_changes=describe_changes(codebook))
     return _Work(plan, inc, codebook, new_coders, visible_before, updates, inserts, memos,
                  rounds)
 

@@ -52,6 +52,10 @@ class Conflict:
     message: str
     #: the decision taken (one of ``options``, or ``rename:NEW``), if any
     decision: str | None = None
+    #: every field of the code on each side, to show them side by side: ``mine`` (for a
+    #: new code whose name is taken: the code here with that name), ``theirs``, and
+    #: ``base`` (as it was when the package was made) when known
+    sides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -121,6 +125,7 @@ class _Pending:
     other: str | None = None  # the clashing code (name-clash)
     #: further names the conflict is known by (the code's name in the package's base)
     aliases: tuple[str, ...] = ()
+    base: dict[str, Any] | None = None  # the code's fields at the base, when known
 
     @property
     def name(self) -> str:
@@ -180,11 +185,22 @@ def plan_codebook(
         plan.conflicts.append(Conflict(
             p.theirs.id, p.name, p.kind, p.fields,
             {f: getattr(p.mine, f) for f in p.fields} if p.mine else {},
-            {f: getattr(p.theirs, f) for f in p.fields}, p.options, p.message, decision))
+            {f: getattr(p.theirs, f) for f in p.fields}, p.options, p.message, decision,
+            _sides(plan, p)))
         if decision is not None:
             _apply(plan, p, decision, tag, source)
     _check(plan)
     return plan
+
+
+def _sides(plan: CodebookPlan, p: _Pending) -> dict[str, dict[str, Any]]:
+    mine = p.mine if p.mine is not None else plan.final.get(p.other or "")
+    sides = {"theirs": code_fields(p.theirs)}
+    if mine is not None:
+        sides["mine"] = code_fields(mine)
+    if p.base is not None:
+        sides["base"] = {f: p.base[f] for f in CODE_FIELDS}
+    return sides
 
 
 def _state(fields_: dict[str, Any]) -> tuple[str, str]:
@@ -233,7 +249,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
         return _Pending(theirs, mine, "deleted-used",
                         tuple(dict.fromkeys([*_STATUS, *take, *clash])),
                         f'"{name}" was {_gone(mine, plan.final)} here, but {label} {use}',
-                        (KEEP_MINE, KEEP_THEIRS, RENAME), aliases=(name,))
+                        (KEEP_MINE, KEEP_THEIRS, RENAME), aliases=(name,), base=base)
     if they_deleted:
         elsewhere = used_elsewhere(mine.id)
         if elsewhere:
@@ -243,7 +259,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
                 gone = f'retired "{name}"'
             return _Pending(theirs, mine, "used-deleted", tuple([*_STATUS, *clash]),
                             f"{label} {gone}, but it still has {elsewhere} other codings here",
-                            (KEEP_MINE, KEEP_THEIRS), aliases=(name,))
+                            (KEEP_MINE, KEEP_THEIRS), aliases=(name,), base=base)
         take += _STATUS
     _take(plan, theirs, mine, take)
     if clash:
@@ -255,7 +271,7 @@ def _compare(plan: CodebookPlan, theirs: Code, mine: Code, base: dict[str, Any] 
             msg = (f'"{name}" was changed differently here and in {label} '
                    f"({', '.join(clash)})")
         return _Pending(theirs, mine, kind, tuple(clash), msg,
-                        (KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME), aliases=(name,))
+                        (KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME), aliases=(name,), base=base)
     return None
 
 
@@ -477,3 +493,40 @@ def _check(plan: CodebookPlan) -> None:
                 raise ConflictError(f'the code "{c.name}" was moved here and in the file so '
                                     "that it would end up inside itself; move it back first")
             up, steps = plan.final[up].parent_id, steps + 1
+
+
+def describe_changes(plan: CodebookPlan) -> tuple[str, ...]:
+    """One plain line per code the merge adds or changes ('"Lack of time": renamed to
+    "Time pressure"'), in name order: the preview names every code that changes."""
+    names = {i: c.name for i, c in {**plan.lead, **plan.final}.items()}
+
+    def parent(code_id: str | None) -> str:
+        return f'under "{names.get(code_id, "?")}"' if code_id else "to the top level"
+
+    lines = []
+    for code in plan.inserts:
+        if code.status == "merged":
+            what = f'merges into "{names.get(code.merged_into or "", "?")}"'
+        else:
+            what = "new code" + (f' {parent(code.parent_id)}' if code.parent_id else "")
+            what += ", retired" if code.status == "retired" else ""
+        lines.append((code.name.casefold(), f'"{code.name}": {what}'))
+    for before, after in plan.updates:
+        parts = []
+        if after.name != before.name:
+            parts.append(f'renamed to "{after.name}"')
+        changed = [f for f in (*_TEXT, "color") if getattr(after, f) != getattr(before, f)]
+        if changed:
+            parts.append(f"{', '.join(changed)} changed")
+        if after.parent_id != before.parent_id:
+            parts.append(f"moved {parent(after.parent_id)}")
+        if (after.status, after.merged_into) != (before.status, before.merged_into):
+            if after.status == "active":
+                parts.append("back in use")
+            elif after.status == "merged":
+                parts.append(f'merged into "{names.get(after.merged_into or "", "?")}"')
+            else:
+                parts.append("retired")
+        if parts:
+            lines.append((before.name.casefold(), f'"{before.name}": {"; ".join(parts)}'))
+    return tuple(line for _, line in sorted(lines))

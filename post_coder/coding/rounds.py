@@ -31,9 +31,9 @@ from post_coder.store.db import now
 from post_coder.store.rounds import Round
 from post_coder.store.scope import ReadScope
 
-__all__ = ["ReadScope", "Round", "RoundInfo", "Sample", "close_round", "create_round",
-           "draw_sample", "find_round", "hidden_response_ids", "list_rounds", "read_scope",
-           "round_response_ids"]
+__all__ = ["ReadScope", "Round", "RoundContents", "RoundInfo", "RoundResponse", "Sample",
+           "close_round", "create_round", "draw_sample", "find_round", "hidden_response_ids",
+           "list_rounds", "read_scope", "round_contents", "round_response_ids"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,47 @@ class RoundInfo:
         return {**self.round.as_dict(), "responses": self.responses,
                 "coders": [{"id": i, "name": n, "coded": self.coded.get(i, 0)}
                            for i, n in self.coders]}
+
+
+@dataclass(frozen=True)
+class RoundResponse:
+    """One response of a round, and which of the round's coders have coded it."""
+
+    id: str
+    respondent_id: str
+    #: the respondent's id in the survey
+    respondent: str
+    question: str
+    text: str
+    #: ids of the round's coders with at least one live coding of it
+    coded_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoundContents:
+    """What a round holds: its responses (in file order) and each coder's progress."""
+
+    info: RoundInfo
+    responses: tuple[RoundResponse, ...]
+    #: coder id → initials, for compact listings
+    initials: dict[str, str]
+
+    @property
+    def respondents(self) -> int:
+        return len({r.respondent_id for r in self.responses})
+
+    def progress(self) -> list[tuple[str, str, int, int]]:
+        """(coder id, name, responses coded, responses in the round) per coder taking part."""
+        total = len(self.responses)
+        return [(cid, name, self.info.coded.get(cid, 0), total) for cid, name in self.info.coders]
+
+    def as_dict(self) -> dict:
+        names = dict(self.info.coders)
+        return {**self.info.as_dict(), "respondents": self.respondents,
+                "response_list": [{"id": r.id, "respondent": r.respondent,
+                                   "question": r.question, "text": r.text,
+                                   "coded_by": [names.get(c, c) for c in r.coded_by]}
+                                  for r in self.responses]}
 
 
 def draw_sample(frame: Sequence[tuple[str, str, str]], sample: Sample, seed: int) -> list[str]:
@@ -202,6 +243,23 @@ def list_rounds(project: Project) -> list[RoundInfo]:
         out.append(RoundInfo(r, coders, store.response_count(db, r.id),
                              store.coded_counts(db, r.id)))
     return out
+
+
+def round_contents(project: Project, round_id: str) -> RoundContents:
+    """The round's respondents and responses, and how far each of its coders has got.
+
+    Only whether a coder has coded a response is told, never with which codes, so it
+    shows nothing a blind round hides.
+    """
+    db = project.db
+    r = get_round(project, round_id)
+    people = [coders_store.get(db, c) or _unknown(c) for c in store.coder_ids(db, r.id)]
+    coders = tuple((c.id, c.name) for c in people)
+    responses = tuple(RoundResponse(i, p, ext, q, text, tuple(by))
+                      for i, p, ext, q, text, by in store.contents(db, r.id))
+    coded = {c: sum(1 for x in responses if c in x.coded_by) for c, _ in coders}
+    return RoundContents(RoundInfo(r, coders, len(responses), coded), responses,
+                         {c.id: c.initials for c in people})
 
 
 def _unknown(coder_id: str) -> coders_store.Coder:

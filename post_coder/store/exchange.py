@@ -55,6 +55,16 @@ def memos_by(db: Database, author_id: str | None) -> list[tuple]:
                       [author_id]).fetchall()
 
 
+def live_codings_by_others_since(db: Database, coder_id: str, since: str
+                                 ) -> list[tuple[str, str, int]]:
+    """(coder id, name, live codings) made at or after ``since`` by coders other than
+    ``coder_id``, by name."""
+    return db.execute(
+        "SELECT k.id, k.name, count(*) FROM codings c JOIN coders k ON k.id = c.coder_id"
+        " WHERE c.coder_id != ? AND c.created_at >= ? AND c.deleted_at IS NULL"
+        " GROUP BY k.id ORDER BY k.name", [coder_id, since]).fetchall()
+
+
 # -- the lead's side of a merge ------------------------------------------------------------
 
 def _fill(db: Database, table: str, columns: str, rows: Iterable[Sequence[Any]]) -> None:

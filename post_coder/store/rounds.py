@@ -78,6 +78,20 @@ def response_ids(db: Database, round_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
+def contents(db: Database, round_id: str) -> list[tuple[str, str, str, str, str, list[str]]]:
+    """The round's responses in file order: (response id, respondent id, the respondent's
+    id in the survey, question, text, ids of the round's coders with a live coding of it)."""
+    rows = db.execute(
+        "SELECT r.id, p.id, p.external_id, q.column_name, r.text,"
+        " (SELECT json_group_array(coder_id) FROM (SELECT DISTINCT c.coder_id FROM codings c"
+        "   JOIN round_coders rc ON rc.coder_id = c.coder_id AND rc.round_id = x.round_id"
+        "   WHERE c.response_id = r.id AND c.deleted_at IS NULL ORDER BY c.coder_id))"
+        " FROM round_responses x JOIN responses r ON r.id = x.response_id"
+        " JOIN respondents p ON p.id = r.respondent_id JOIN questions q ON q.id = r.question_id"
+        " WHERE x.round_id = ? ORDER BY p.dataset_id, p.row_number, q.position", [round_id])
+    return [(r[0], r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows]
+
+
 def response_count(db: Database, round_id: str) -> int:
     return db.execute("SELECT count(*) FROM round_responses WHERE round_id = ?",
                       [round_id]).fetchone()[0]

@@ -238,7 +238,9 @@ class MainWindow(QMainWindow):
                             Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(notes, rounds)
         notes.raise_()
-        self.team = TeamControls(self, self.session, self.workspace, self.rounds_panel)
+        self.team = TeamControls(self, self.session, self.workspace, self.rounds_panel,
+                                 settings=self.settings)
+        self.team.coder_changed.connect(self._update_status)
         self.team.fill_menu(self.team_menu, rounds.toggleViewAction())
         state = self.settings.value("window/state")
         if state is None or not self.restoreState(state):

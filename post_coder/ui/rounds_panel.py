@@ -3,7 +3,8 @@
 A round names the coders taking part and the responses they code (all, or a seeded
 random or stratified sample), and may be blind. The lead opens rounds, hands each coder a
 coder package, merges their work back (Team ▸ Import Coder Work…) and closes the round,
-which ends the blinding. Every number comes from :func:`post_coder.coding.rounds.list_rounds`.
+which ends the blinding. Every number comes from :func:`post_coder.coding.rounds.list_rounds`;
+Show contents… (or a double-click on a round) lists its responses and each coder's progress.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from post_coder.changes import Changes
 from post_coder.coding.rounds import close_round, list_rounds
 from post_coder.ui.dialogs.package_dialog import PackageDialog
 from post_coder.ui.dialogs.rationale_dialog import RationaleDialog
+from post_coder.ui.dialogs.round_contents_dialog import RoundContentsDialog
 from post_coder.ui.dialogs.round_dialog import RoundDialog
 from post_coder.ui.models import team_reads
 from post_coder.ui.models.rounds_model import NAME, RESPONSES, RoundsModel
@@ -75,11 +77,17 @@ class RoundsPanel(QWidget):
                                           objectName="exportPackageButton")
         self.package_button.setToolTip("Write a copy of the project for one coder to code on "
                                        "their computer (blind rounds honoured)")
+        self.show_button = QPushButton("Show contents…", self, objectName="showRoundButton")
+        self.show_button.setToolTip("The selected round's respondents and responses, and how "
+                                    "far each coder has got (or double-click the round)")
+        self.show_button.clicked.connect(lambda: self.show_contents())
+        self.table.activated.connect(lambda *_: self.show_contents())
         self.new_button.clicked.connect(self.new_round)
         self.close_button.clicked.connect(self.close_selected)
         self.package_button.clicked.connect(lambda: self.export_package())
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.close_button, self.package_button):
+        for button in (self.new_button, self.show_button, self.close_button,
+                       self.package_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
@@ -121,6 +129,7 @@ class RoundsPanel(QWidget):
         row = self.model.round_row(self.table.currentIndex().row())
         self.note.setVisible(not lead)
         self.new_button.setEnabled(lead)
+        self.show_button.setEnabled(row is not None)
         self.close_button.setEnabled(lead and row is not None and row.open)
         self.package_button.setEnabled(lead)
 
@@ -136,6 +145,12 @@ class RoundsPanel(QWidget):
         dialog = RoundDialog(self.session, self)
         dialog.accepted.connect(lambda: self.select_round(dialog.created_round_id or ""))
         return self._open(dialog)
+
+    def show_contents(self) -> RoundContentsDialog | None:
+        round_id = self.current_round_id()
+        if round_id is None:
+            return None
+        return self._open(RoundContentsDialog(self.session, round_id, self))
 
     def close_selected(self) -> RationaleDialog | None:
         row = self.model.round_row(self.table.currentIndex().row())

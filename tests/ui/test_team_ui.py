@@ -268,7 +268,10 @@ def test_a_conflicting_rename_needs_a_choice_then_is_audited(qtbot, session, tmp
     dialog.choose(0, "rename:")
     assert dialog.name_edit(0).isEnabled() and not dialog.ok_button.isEnabled()
     dialog.choose(0, "keep-both")
-    assert not dialog.name_edit(0).isEnabled() and dialog.ok_button.isEnabled()
+    assert not dialog.name_edit(0).isEnabled() and not dialog.ok_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.previewing() and dialog.plan is not None,
+                    timeout=TIMEOUT)  # Import waits for the preview of the decision
+    assert dialog.ok_button.isEnabled()
     dialog.rationale_edit.setText("both readings are useful for now")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=TIMEOUT)
@@ -407,8 +410,8 @@ def test_the_main_window_has_a_team_menu_and_a_rounds_dock(qtbot, tmp_path, monk
     names = [a.objectName() for a in window.team_menu.actions() if not a.isSeparator()]
     dock = window.findChild(QDockWidget, "dockRounds")
     assert dock is not None and dock.widget() is window.rounds_panel
-    assert names == ["", "actionExportPackage", "actionExportWork", "actionImportWork",
-                     "actionMergeProject"]
+    assert names == ["", "actionCoders", "actionExportPackage", "actionExportWork",
+                     "actionImportWork", "actionMergeProject"]
     assert window.team_menu.actions()[0] is dock.toggleViewAction()
 
     session = window.session

@@ -13,10 +13,12 @@ import random
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+                               QListWidgetItem, QPushButton, QRadioButton, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from post_coder.coding.rounds import Sample, create_round, list_rounds
 from post_coder.ids import CoderId
+from post_coder.ui.dialogs.coders_dialog import CoderEditor
 from post_coder.ui.models import reads, team_reads
 from post_coder.ui.session import Session
 
@@ -45,10 +47,13 @@ class RoundDialog(QDialog):
         self.coders_list = QListWidget(self, objectName="roundCodersList")
         self.coders_list.setMaximumHeight(90)
         for coder in reads.coders(project):
-            item = QListWidgetItem(coder.name, self.coders_list)
-            item.setData(ID_ROLE, coder.id)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
+            self._add_coder_item(coder.id, coder.name)
+        self.editor: CoderEditor | None = None
+        self.add_coder_button = QPushButton("Add a colleague…", self,
+                                            objectName="roundAddCoderButton")
+        self.add_coder_button.setToolTip("Add someone who is not in the project yet "
+                                         "(Team ▸ Coders…); it does not change who you are")
+        self.add_coder_button.clicked.connect(lambda: self.add_colleague())
         self.question_combo = QComboBox(self, objectName="roundQuestionCombo")
         self.question_combo.addItem("All questions", None)
         for q in reads.questions(project):
@@ -77,7 +82,10 @@ class RoundDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Name", self.name_edit)
-        form.addRow("&Coders", self.coders_list)
+        coders_box = QVBoxLayout()
+        coders_box.addWidget(self.coders_list)
+        coders_box.addWidget(self.add_coder_button, 0, Qt.AlignmentFlag.AlignLeft)
+        form.addRow("&Coders", coders_box)
         form.addRow("&Questions", self.question_combo)
         form.addRow("Responses", self._sample_box)
         form.addRow("&Seed", self._seed_box)
@@ -96,6 +104,26 @@ class RoundDialog(QDialog):
                        self.coders_list.itemChanged):
             signal.connect(lambda *_: self._timer.start())
         self.update_preview()
+
+    def _add_coder_item(self, coder_id: str, name: str) -> None:
+        item = QListWidgetItem(name, self.coders_list)
+        item.setData(ID_ROLE, coder_id)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked)
+
+    def add_colleague(self) -> CoderEditor:
+        """Add a coder to the project (and tick them for this round)."""
+        editor = CoderEditor(self.session, None, self)
+        editor.saved.connect(self._colleague_added)
+        editor.finished.connect(editor.deleteLater)
+        self.editor = editor
+        editor.open()
+        return editor
+
+    def _colleague_added(self, coder_id: str) -> None:
+        name = next(c.name for c in reads.coders(self.session.project) if c.id == coder_id)
+        self._add_coder_item(coder_id, name)
+        self._timer.start()  # the preview counts the coders again
 
     def _build_sample_controls(self) -> None:
         self.all_radio = QRadioButton("All responses", self, objectName="roundAllRadio")

@@ -133,3 +133,59 @@ def conflict_text(conflict: Conflict) -> str:
     """The core's plain description, with typographic quotes."""
     text = re.sub(r'"([^"]*)"', "“\\1”", conflict.message)
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+#: the fields of a code, as the side-by-side comparison of a conflict names them
+SIDE_FIELDS = (("name", "Name"), ("definition", "Definition"), ("inclusion", "Include when"),
+               ("exclusion", "Exclude when"), ("example", "Example"), ("color", "Color"),
+               ("parent_id", "Under"), ("status", "Status"))
+
+
+@dataclass(frozen=True)
+class SideRow:
+    """One field of a conflicting code: as it was (base), here (mine) and in the file."""
+
+    label: str
+    base: str | None
+    mine: str
+    theirs: str
+
+    @property
+    def differs(self) -> bool:
+        return self.mine != self.theirs
+
+
+def conflict_sides(conflict: Conflict, code_names: dict[str, str]) -> list[SideRow]:
+    """The conflict's fields (and always the name and definition) side by side.
+
+    ``code_names`` names the codes a parent or merge target may refer to. ``base`` is
+    ``None`` in every row when the file's base is unknown.
+    """
+    sides = conflict.sides
+    mine, theirs, base = sides.get("mine", {}), sides.get("theirs", {}), sides.get("base")
+    shown = set(conflict.fields) | {"name", "definition"}
+    if "merged_into" in shown:
+        shown.add("status")
+    rows = []
+    for field_, label in SIDE_FIELDS:
+        if field_ not in shown:
+            continue
+
+        def value(side: dict | None) -> str:
+            return _field_text(side or {}, field_, code_names)
+
+        rows.append(SideRow(label, value(base) if base is not None else None,
+                            value(mine) if mine else "—", value(theirs)))
+    return rows
+
+
+def _field_text(side: dict, field_: str, code_names: dict[str, str]) -> str:
+    value = side.get(field_)
+    if field_ == "parent_id":
+        return f"“{code_names.get(value, 'a code new in the file')}”" if value else "(top level)"
+    if field_ == "status":
+        if value == "merged":
+            target = side.get("merged_into")
+            return f"merged into “{code_names.get(target, 'a code new in the file')}”"
+        return {"active": "in use", "retired": "retired"}.get(value, str(value))
+    return str(value or "") or "(empty)"
