@@ -268,9 +268,9 @@ class MainWindow(QMainWindow):
                 identity = dialog.identity()
                 app_settings.set_coder_identity(self.settings, *identity)
         if identity is not None:
+            # adding yourself (if new) is not an undo step and keeps the undo history
             self.session.set_coder(ensure_coder(self.session.project, identity[0],
                                                 initials=identity[1]))
-            self.session.project.clear_history()  # adding yourself is not an undoable edit
 
     def change_coder(self) -> None:
         current = app_settings.coder_identity(self.settings) or ("", "")
