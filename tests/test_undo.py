@@ -256,6 +256,7 @@ def test_guard_refuses_an_undoable_write_to_an_unjournaled_table(project, snapsh
         with project.transact("Rename project"):
             codebook.add_code(project, "Privacy")
             meta.set_(project.db, "name", "Renamed")
+            meta.set_(project.db, "name", "Renamed again")  # an upsert, twice
     assert snapshot(project) == before  # rolled back whole
     assert project.undo_label() == "Add code"
     with project.transact("Rename project", undoable=False):  # allowed: clears the history

@@ -6,9 +6,9 @@ journaled table appends the statement that reverses it to the connection's TEMP
 backwards, and the triggers record the reverse of *that*, which becomes the redo step.
 The log lives in TEMP, per connection and per session: it is never saved in the file.
 
-Each log row also keeps the row's key and the *image* the change left behind (every
-column, quoted; NULL when the row was deleted); a clean-up row (see :func:`_tombstones_of`)
-has neither. Before a step is replayed,
+Each log row also keeps the row's primary key (``k1``, ``k2``) and the *image* the change
+left behind (every column, quoted; NULL when the row was deleted); a clean-up row (see
+:func:`_tombstones_of`) has neither. Before a step is replayed,
 :func:`stale_rows` compares the rows it touched with the images its last change of each
 left: a difference means someone else (another window or program, another connection)
 changed the row since, and replaying the step would silently overwrite their change.
@@ -58,6 +58,12 @@ def _where(keys: list[str], row: str) -> str:
     return " || ' AND ' || ".join(f"'{k}=' || quote({row}.{k})" for k in keys)
 
 
+def _key(keys: list[str], row: str) -> str:
+    """SQL for the log's ``k1, k2``: the row's primary-key values (``k2`` NULL for one)."""
+    assert 1 <= len(keys) <= 2, f"cannot journal a primary key of {len(keys)} columns"
+    return ", ".join([f"{row}.{k}" for k in keys] + ["NULL"] * (2 - len(keys)))
+
+
 def _tombstones_of(db: Database, table: str) -> str:
     """Trigger SQL logging, after the undo of an insert into ``table``, the removal of the
     tombstones that refer to the row (they would keep a removed code or coder alive).
@@ -70,20 +76,20 @@ def _tombstones_of(db: Database, table: str) -> str:
     for other in sorted(TOMBSTONED):
         for fk in db.execute(f"PRAGMA main.foreign_key_list({other})").fetchall():
             if fk[2] == table:  # (id, seq, table, from, to, …)
-                out.append(f"INSERT INTO undo_log(tbl, sql, key, image) VALUES ('{other}', "
+                out.append(f"INSERT INTO undo_log(tbl, sql) VALUES ('{other}', "
                            f"'DELETE FROM main.{other} WHERE deleted_at IS NOT NULL AND "
-                           f"{fk[3]}=' || quote(new.{fk[4]}), NULL, NULL);")
+                           f"{fk[3]}=' || quote(new.{fk[4]}));")
     return "\n  ".join(out)
 
 
 def install(db: Database) -> None:
     """Create the TEMP log and triggers on this connection (idempotent)."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_log (seq INTEGER PRIMARY KEY,"
-               " tbl TEXT NOT NULL, sql TEXT NOT NULL, key TEXT, image TEXT)")
+               " tbl TEXT NOT NULL, sql TEXT NOT NULL, k1, k2, image TEXT)")
     for table in JOURNALED:
         cols, keys = _columns(db, table)
-        where_new, where_old = _where(keys, "new"), _where(keys, "old")
-        assert keys, f"{table} has no primary key to journal by"
+        where_new = _where(keys, "new")
+        key_new, key_old = _key(keys, "new"), _key(keys, "old")
         undo_insert = f"'DELETE FROM main.{table} WHERE ' || {where_new}"
         if table in TOMBSTONED:
             undo_insert = ("'UPDATE main.{t} SET deleted_at=' || {now} || ', updated_at=' || "
@@ -91,19 +97,19 @@ def install(db: Database) -> None:
         sets_old = " || ',' || ".join(f"'{c}=' || quote(old.{c})" for c in cols)
         db.executescript(f"""
 CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_insert AFTER INSERT ON main.{table} BEGIN
-  INSERT INTO undo_log(tbl, sql, key, image) VALUES ('{table}', {undo_insert},
-    {where_new}, {_image(cols, "new")});
+  INSERT INTO undo_log(tbl, sql, k1, k2, image) VALUES ('{table}', {undo_insert},
+    {key_new}, {_image(cols, "new")});
   {"" if table in TOMBSTONED else _tombstones_of(db, table)}
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_update AFTER UPDATE ON main.{table} BEGIN
-  INSERT INTO undo_log(tbl, sql, key, image) VALUES ('{table}',
+  INSERT INTO undo_log(tbl, sql, k1, k2, image) VALUES ('{table}',
     'UPDATE main.{table} SET ' || {sets_old} || ' WHERE ' || {where_new},
-    {where_new}, {_image(cols, "new")});
+    {key_new}, {_image(cols, "new")});
 END;
 CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_delete AFTER DELETE ON main.{table} BEGIN
-  INSERT INTO undo_log(tbl, sql, key, image) VALUES ('{table}',
+  INSERT INTO undo_log(tbl, sql, k1, k2, image) VALUES ('{table}',
     'INSERT INTO main.{table}({", ".join(cols)}) VALUES(' || {_image(cols, "old")} || ')',
-    {where_old}, NULL);
+    {key_old}, NULL);
 END;
 """)
 
@@ -129,28 +135,32 @@ def stale_rows(db: Database, first: int, last: int) -> list[str]:
     """The rows log rows ``first..last`` touched that no longer look as the step left them.
 
     Each is described in words (``code "Stigma"``, ``a coding``); empty when every row is
-    exactly as the step's last change of it left it, so replaying the step is safe.
+    exactly as the step's last change of it left it, so replaying the step is safe. One
+    query per table, probing each row by its primary key.
     """
-    touched = db.execute(
-        # SQLite takes the bare columns of an aggregate query from the row with max(seq)
-        "SELECT tbl, key, image, max(seq) FROM temp.undo_log WHERE seq BETWEEN ? AND ?"
-        " AND key IS NOT NULL GROUP BY tbl, key ORDER BY max(seq) DESC", [first, last]).fetchall()
-    images: dict[str, str] = {}
     stale = []
-    for table, key, image, _ in touched:
-        if table not in images:
-            images[table] = _image(_columns(db, table)[0], table)
-        row = db.execute(f"SELECT {images[table]} FROM main.{table} WHERE {key}").fetchone()
-        if (row[0] if row else None) != image:
-            stale.append(_describe(db, table, key))
+    for (table,) in db.execute("SELECT DISTINCT tbl FROM temp.undo_log WHERE seq BETWEEN ? AND ?"
+                               " AND k1 IS NOT NULL ORDER BY tbl", [first, last]).fetchall():
+        cols, keys = _columns(db, table)
+        match = " AND ".join(f"t.{k} = u.k{n}" for n, k in enumerate(keys, start=1))
+        rows = db.execute(
+            f"SELECT u.k1, u.k2 FROM ("
+            # SQLite takes the bare columns of an aggregate query from the row with max(seq)
+            f"  SELECT k1, k2, image, max(seq) AS seq FROM temp.undo_log"
+            f"  WHERE seq BETWEEN ? AND ? AND tbl = ? AND k1 IS NOT NULL GROUP BY k1, k2) u"
+            f" WHERE u.image IS NOT (SELECT {_image(cols, 't')} FROM main.{table} t"
+            f"  WHERE {match}) ORDER BY u.seq DESC", [first, last, table]).fetchall()
+        stale += [_describe(db, table, keys, key) for key in rows]
     return list(dict.fromkeys(stale))
 
 
-def _describe(db: Database, table: str, key: str) -> str:
+def _describe(db: Database, table: str, keys: list[str], key: tuple) -> str:
     noun, name_column = NOUNS.get(table, (f"a row of {table}", None))
     if name_column is None:
         return noun
-    row = db.execute(f"SELECT {name_column} FROM main.{table} WHERE {key}").fetchone()
+    match = " AND ".join(f"{k} = ?" for k in keys)
+    row = db.execute(f"SELECT {name_column} FROM main.{table} WHERE {match}",
+                     list(key[:len(keys)])).fetchone()
     return f'{noun} "{row[0]}"' if row else f"a {noun} (since deleted)"
 
 
@@ -192,10 +202,12 @@ def install_guard(db: Database) -> None:
                 or any(name.startswith(v + "_") for v in virtual)):
             continue
         for op in _OPS:
+            # no OR IGNORE: an outer statement's conflict clause (an upsert) overrides it
             db.execute(
                 f'CREATE TEMP TRIGGER IF NOT EXISTS "guard_{name}_{op}" AFTER {op.upper()} ON'
-                f' main."{name}" BEGIN INSERT OR IGNORE INTO unjournaled_writes(tbl)'
-                f" VALUES ('{name}'); END")
+                f' main."{name}" BEGIN INSERT INTO unjournaled_writes(tbl)'
+                f" SELECT '{name}' WHERE NOT EXISTS (SELECT 1 FROM unjournaled_writes"
+                f" WHERE tbl = '{name}'); END")
 
 
 def reset_guard(db: Database) -> None:
