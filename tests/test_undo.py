@@ -398,3 +398,114 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
     code = codebook.get_code(lead, stigma)
     assert (code.name, code.definition) == ("Stigma and shame", "Fear of being judged")
     lead.close()
+
+
+# -- every undoable action: one step that takes back everything it wrote ----------------------
+
+def _setup_for_actions(p, tmp_path):
+    from post_coder.coding import rounds
+
+    ctx = {"maya": add_coder(p, "Maya").new_id}
+    p.actor = ctx["maya"]
+    ctx["time"] = codebook.add_code(p, "Time").new_id
+    ctx["privacy"] = codebook.add_code(p, "Privacy").new_id
+    ctx["shifts"] = codebook.add_code(p, "Shifts", parent=ctx["time"]).new_id
+    ctx["r1"], ctx["r3"] = response_id(p, "R1"), response_id(p, "R3")
+    ctx["c1"] = apply_code(p, ctx["r1"], ctx["time"], ctx["maya"]).new_id
+    ctx["c3"] = apply_code(p, ctx["r3"], ctx["time"], ctx["maya"], start=0, end=8).new_id
+    ctx["memo"] = memos.add_memo(p, "code", ctx["time"], "about time").new_id
+    ctx["round"] = rounds.create_round(p, "Round 1", [ctx["maya"]]).new_id
+    (tmp_path / "codebook.csv").write_text("name,parent\nFatigue,\nNight shifts,Fatigue\n",
+                                           encoding="utf-8")
+    (tmp_path / "codings.csv").write_text(
+        "respondent,question,code,coder\nR2,feedback,Privacy,Maya\nR4,feedback,Time,Luis\n",
+        encoding="utf-8")
+    p.clear_history()
+    return ctx
+
+
+def _actions():
+    from post_coder.coding import codebook_io, codings, refine, rounds
+
+    return [
+        ("Add coder", lambda p, c, d: add_coder(p, "Luis")),
+        ("Add code", lambda p, c, d: codebook.add_code(p, "Stigma")),
+        ("Rename code", lambda p, c, d: codebook.rename_code(p, c["time"], "Lack of time")),
+        ("Redefine code", lambda p, c, d: codebook.redefine_code(p, c["time"], example="x")),
+        ("Recolor code", lambda p, c, d: codebook.recolor_code(p, c["time"], "#123456")),
+        ("Move code", lambda p, c, d: codebook.move_code(p, c["shifts"], None)),
+        ("Move codes", lambda p, c, d: refine.move_codes(p, [c["shifts"], c["privacy"]],
+                                                         c["time"])),
+        ("Merge codes", lambda p, c, d: codebook.merge_codes(p, [c["time"]], c["privacy"])),
+        ("Split code", lambda p, c, d: codebook.split_code(p, c["time"], "Busy", [c["c3"]])),
+        ("Retire code", lambda p, c, d: codebook.retire_code(p, c["time"])),
+        ("Edit code", lambda p, c, d: refine.edit_code(p, c["time"], {
+            "name": "Busy", "definition": "No time", "parent_id": c["privacy"]})),
+        ("Copy segments to code", lambda p, c, d: refine.copy_segments(p, [c["c3"]],
+                                                                       c["privacy"])),
+        ("Move segments to code", lambda p, c, d: refine.move_segments(p, [c["c3"]],
+                                                                       c["privacy"])),
+        ("Apply code", lambda p, c, d: apply_code(p, c["r1"], c["privacy"], c["maya"])),
+        ("Add and apply code", lambda p, c, d: codings.add_and_apply_code(
+            p, "Stigma", c["r1"], c["maya"])),
+        ("Remove coding", lambda p, c, d: remove_coding(p, c["c1"])),
+        ("Remove code", lambda p, c, d: codings.remove_code(p, c["r3"], c["time"], c["maya"])),
+        ("Apply codings from file", lambda p, c, d: codings.apply_codings_csv(
+            p, d / "codings.csv")),
+        ("Import codebook", lambda p, c, d: codebook_io.import_codebook_csv(
+            p, d / "codebook.csv")),
+        ("Add memo", lambda p, c, d: memos.add_memo(p, "project", None, "a note")),
+        ("Edit memo", lambda p, c, d: memos.edit_memo(p, c["memo"], "about time, really")),
+        ("Delete memo", lambda p, c, d: memos.delete_memo(p, c["memo"])),
+        ("Create round", lambda p, c, d: rounds.create_round(p, "Round 2", [c["maya"]])),
+        ("Close round", lambda p, c, d: rounds.close_round(p, c["round"])),
+    ]
+
+
+@pytest.mark.parametrize("label,action", _actions(), ids=[a[0] for a in _actions()])
+def test_every_undoable_action_is_one_step_undone_whole(surveyed, snapshot, tmp_path,
+                                                        label, action):
+    p = surveyed
+    ctx = _setup_for_actions(p, tmp_path)
+    before = _tables(p, snapshot)
+    action(p, ctx, tmp_path)
+    after = _tables(p, snapshot)
+    assert after != before
+    assert p.undo_label() == label
+    p.undo()
+    assert p.undo_label() is None  # exactly one step
+    undone = _tables(p, snapshot)
+    for table in ("codings", "memos"):  # an undone coding or memo stays as a removal
+        known = {row[0] for row in before[table]}
+        new = [row for row in undone[table] if row[0] not in known]
+        deleted_at = [c[1] for c in p.db.execute(f"PRAGMA table_info({table})")].index(
+            "deleted_at")
+        assert all(row[deleted_at] is not None for row in new)
+        undone[table] = [row for row in undone[table] if row[0] in known]
+    assert undone == before
+    p.redo()
+    assert _tables(p, snapshot) == after
+
+
+def test_every_undoable_action_in_the_code_is_exercised_above():
+    """A new undoable action must join the list above (and so run under the guard)."""
+    import ast
+
+    from tests.conftest import REPO
+
+    labels, made_at_run_time = set(), set()
+    for path in (REPO / "post_coder").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "transact"):
+                continue
+            flags = {k.arg: getattr(k.value, "value", None) for k in node.keywords}
+            if flags.get("undoable") is False or flags.get("outside_history") is True:
+                continue
+            if isinstance(node.args[0], ast.Constant):
+                labels.add(node.args[0].value)
+            else:
+                made_at_run_time.add(path.name)
+    assert made_at_run_time == {"refine.py"}  # move_codes: "Move code" or "Move codes"
+    assert labels - {a[0] for a in _actions()} == set()
+    assert "Close round" in labels and "Import survey" not in labels
