@@ -387,12 +387,13 @@ def _changed_since(verb: str, label: str, what: list[str]) -> str:
     if what:
         shown = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
         changed = f"{shown} {'was' if len(what) == 1 else 'were'} changed"
+        clash = "overwrite that change"
     else:
         changed = "the project was changed"
+        clash = "clash with that change (for example, remove a code applied since)"
     return (f'{verb} is not possible: {changed} by another window or program (a merge, '
-            f'another copy of POST Coder) after "{label}". {doing} it would overwrite that '
-            f"change, so nothing was {done}; the steps {others} it can no longer be "
-            f"{done} either.")
+            f'another copy of POST Coder) after "{label}". {doing} it would {clash}, so '
+            f"nothing was {done}; the steps {others} it can no longer be {done} either.")
 
 
 def _check_openable(path: Path) -> None:

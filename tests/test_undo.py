@@ -338,9 +338,13 @@ def test_undo_is_refused_when_a_new_row_stands_in_its_way(surveyed):
     time = codebook.add_code(p, "Time").new_id
     with Project.open(p.path) as other:
         apply_code(other, response_id(other, "R3"), time, maya)
-    with pytest.raises(UndoConflictError, match=r'^Undo is not possible: the project was '
-                                                r'changed by another window or program'):
+    with pytest.raises(UndoConflictError) as refused:
         p.undo()
+    assert str(refused.value) == (
+        "Undo is not possible: the project was changed by another window or program (a "
+        'merge, another copy of POST Coder) after "Add code". Undoing it would clash with '
+        "that change (for example, remove a code applied since), so nothing was undone; the "
+        "steps before it can no longer be undone either.")
     assert [c.code_id for c in codings_for_response(p, response_id(p, "R3"))] == [time]
     assert p.undo_label() is None
 
