@@ -88,5 +88,9 @@ class NothingToUndoError(PostCoderError):
     """Undo or redo was asked for with nothing to undo or redo."""
 
 
+class UndoConflictError(PostCoderError):
+    """Undo or redo refused: another window or program changed the rows it would write."""
+
+
 class Cancelled(Exception):
     """Long work was cancelled by the person who started it. Not an error: shown silently."""

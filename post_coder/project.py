@@ -26,7 +26,7 @@ from post_coder import __version__
 from post_coder.changes import KINDS, Changes
 from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError,
                                ProjectBusyError, ProjectDamagedError, ProjectFileError,
-                               ProjectReadOnlyError, StorageError)
+                               ProjectReadOnlyError, StorageError, UndoConflictError)
 from post_coder.ids import CoderId, ProjectId, new_id
 from post_coder.store import audit, db as store_db, journal, meta, schema
 
@@ -34,6 +34,9 @@ from post_coder.store import audit, db as store_db, journal, meta, schema
 EXTENSION = ".postcoder"
 #: how many actions Edit ▸ Undo can take back in one session
 UNDO_LIMIT = 50
+#: set to "1" (the test suite does) to make an undoable action that writes a table the undo
+#: journal does not cover fail loudly instead of becoming a step that cannot be undone whole
+CHECK_UNDO_ENV = "POST_CODER_CHECK_UNDO"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,8 @@ class _Entry:
     label: str
     first: int
     last: int
+    #: consecutive actions with the same key become one step (a memo's autosaves)
+    coalesce: str | None = None
 
 
 class Step:
@@ -101,6 +106,9 @@ class Step:
 class Project:
     """An open project file. Use :meth:`create` or :meth:`open`; close it when done."""
 
+    #: the top undo step the next action with the same coalesce key joins, if any
+    _joinable: _Entry | None = None
+
     def __init__(self, path: Path, db: Database) -> None:
         self.path = path
         self.db = db
@@ -116,6 +124,8 @@ class Project:
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
         journal.install(db)
+        if os.environ.get(CHECK_UNDO_ENV) == "1":
+            journal.install_guard(db)
 
     # -- opening and closing ---------------------------------------------------------
     @classmethod
@@ -248,14 +258,20 @@ class Project:
 
     # -- writing ---------------------------------------------------------------------
     @contextmanager
-    def transact(self, label: str, *, undoable: bool = True) -> Iterator[Step]:
+    def transact(self, label: str, *, undoable: bool = True, coalesce: str | None = None,
+                 outside_history: bool = False) -> Iterator[Step]:
         """One user action: a ``BEGIN IMMEDIATE`` transaction, committed on success.
 
         Any exception rolls the whole action back and propagates. A ``transact`` inside
         another joins the outer action (one transaction, the outer label); its step still
-        reports only its own changes and created ids. An undoable
-        action becomes one Edit ▸ Undo step; one that is not (an import) clears the
-        undo history, since earlier steps could no longer be reversed safely.
+        reports only its own changes and created ids. An undoable action becomes one
+        Edit ▸ Undo step; one that is not (an import, a merge) clears the undo history,
+        since earlier steps could no longer be reversed safely.
+
+        ``coalesce``: an action with the same key as the step on top of the undo history,
+        when nothing else happened in between, joins that step (a memo's autosaves while
+        typing are one step). ``outside_history``: neither a step nor clearing the history,
+        for additions nothing in the history can refer to (adding yourself as a coder).
         """
         if self.readonly:
             raise self.refusal()
@@ -266,13 +282,14 @@ class Project:
         with self._transaction(label) as step:
             yield step
             last = journal.last_seq(self.db)
-        if not undoable:
+            if undoable and not outside_history:
+                self._check_journaled(label)
+        if outside_history:
+            journal.forget(self.db, first, last)
+        elif not undoable:
             self._forget_history()
         elif last >= first:
-            self._push(self._undo, _Entry(label, first, last))
-            for entry in self._redo:
-                journal.forget(self.db, entry.first, entry.last)
-            self._redo.clear()
+            self._record(_Entry(label, first, last, coalesce))
 
     @contextmanager
     def _transaction(self, label: str) -> Iterator[Step]:
@@ -283,6 +300,7 @@ class Project:
         try:
             store_db.begin(self.db)
             try:
+                journal.reset_guard(self.db)
                 yield step
             except BaseException:
                 store_db.rollback(self.db)
@@ -298,6 +316,27 @@ class Project:
         finally:
             self._step = None
 
+    def _check_journaled(self, label: str) -> None:
+        """With the test-mode guard on: refuse an undoable action that wrote a table the
+        undo journal does not cover (undoing it would take back only part of it)."""
+        written = journal.unjournaled_writes(self.db)
+        if written:
+            raise journal.UnjournaledWriteError(
+                f'the undoable action "{label}" wrote to {", ".join(written)}, which the '
+                "undo journal does not cover: journal the table or make the action "
+                "undoable=False")
+
+    def _record(self, entry: _Entry) -> None:
+        top = self._undo[-1] if self._undo else None
+        if entry.coalesce and top is not None and top is self._joinable \
+                and top.coalesce == entry.coalesce:
+            entry = _Entry(top.label, top.first, entry.last, top.coalesce)
+            self._undo[-1] = entry
+        else:
+            self._push(self._undo, entry)
+        self._joinable = entry if entry.coalesce else None
+        self._forget(self._redo)
+
     # -- undo and redo -----------------------------------------------------------------
     def undo_label(self) -> str | None:
         """The label of the action Undo would take back ("Merge codes"), if any."""
@@ -307,11 +346,18 @@ class Project:
         return self._redo[-1].label if self._redo else None
 
     def undo(self) -> Changes:
-        """Take back the last action; returns what changed, labelled "Undo <action>"."""
+        """Take back the last action; returns what changed, labelled "Undo <action>".
+
+        Raises :class:`UndoConflictError` (and changes nothing) when a row the action
+        wrote was changed since by another window or program: undoing it would overwrite
+        that change. The undo history is then cleared, since every earlier step lies
+        under the refused one.
+        """
         return self._replay(self._undo, self._redo, "Undo")
 
     def redo(self) -> Changes:
-        """Do again the last undone action; labelled "Redo <action>"."""
+        """Do again the last undone action; labelled "Redo <action>". Refused like
+        :meth:`undo` when a row it would write was changed since by someone else."""
         return self._replay(self._redo, self._undo, "Redo")
 
     def _replay(self, source: list[_Entry], target: list[_Entry], verb: str) -> Changes:
@@ -320,14 +366,28 @@ class Project:
         entry = source[-1]
         label = f"{verb} {entry.label}"
         first = journal.last_seq(self.db) + 1
-        with self._transaction(label) as step:
-            kinds = {journal.JOURNALED[t]
-                     for t in journal.tables_between(self.db, entry.first, entry.last)}
-            journal.replay_backwards(self.db, entry.first, entry.last)
-            journal.forget(self.db, entry.first, entry.last)
-            step.mark(*kinds)
-            step.audit(verb.lower(), "action", None, after={"action": entry.label})
-            last = journal.last_seq(self.db)
+        self._joinable = None
+        try:
+            with self._transaction(label) as step:
+                stale = journal.stale_rows(self.db, entry.first, entry.last)
+                if stale:
+                    raise UndoConflictError(_changed_since(verb, entry.label, stale))
+                kinds = {journal.JOURNALED[t]
+                         for t in journal.tables_between(self.db, entry.first, entry.last)}
+                journal.replay_backwards(self.db, entry.first, entry.last)
+                journal.forget(self.db, entry.first, entry.last)
+                step.mark(*kinds)
+                step.audit(verb.lower(), "action", None, after={"action": entry.label})
+                last = journal.last_seq(self.db)
+                self._check_journaled(label)
+        except sqlite3.IntegrityError as exc:
+            # a row the step did not touch stands in the way (another program added
+            # codings of a code that undo would remove, or a code with the old name)
+            self._forget(source)
+            raise UndoConflictError(_changed_since(verb, entry.label, [])) from exc
+        except UndoConflictError:
+            self._forget(source)
+            raise
         source.pop()
         self._push(target, _Entry(entry.label, first, last))
         return step.changes
@@ -338,6 +398,11 @@ class Project:
             old = stack.pop(0)
             journal.forget(self.db, old.first, old.last)
 
+    def _forget(self, stack: list[_Entry]) -> None:
+        for entry in stack:
+            journal.forget(self.db, entry.first, entry.last)
+        stack.clear()
+
     def clear_history(self) -> None:
         """Forget every undo and redo step (after another connection wrote to the file)."""
         self._forget_history()
@@ -346,6 +411,7 @@ class Project:
         journal.clear(self.db)
         self._undo.clear()
         self._redo.clear()
+        self._joinable = None
 
     def save_copy(self, target: str | Path) -> None:
         """Write a complete, consistent copy of the project to ``target``.
@@ -483,6 +549,25 @@ def replace_file(new: Path, target: Path) -> None:
     for suffix in store_db.SIDECARS:
         store_db.sidecar(target, suffix).unlink(missing_ok=True)
     os.replace(new, target)
+
+
+#: verb → (past participle, gerund, which other steps go with a refused one)
+_DONE = {"Undo": ("undone", "Undoing", "before"), "Redo": ("redone", "Redoing", "after")}
+
+
+def _changed_since(verb: str, label: str, what: list[str]) -> str:
+    """The refusal of an undo or redo whose rows someone else changed since, in words."""
+    done, doing, others = _DONE[verb]
+    if what:
+        shown = ", ".join(what[:3]) + (f" and {len(what) - 3} more" if len(what) > 3 else "")
+        changed = f"{shown} {'was' if len(what) == 1 else 'were'} changed"
+        clash = "overwrite that change"
+    else:
+        changed = "the project was changed"
+        clash = "clash with that change (for example, remove a code applied since)"
+    return (f'{verb} is not possible: {changed} by another window or program (a merge, '
+            f'another copy of POST Coder) after "{label}". {doing} it would {clash}, so '
+            f"nothing was {done}; the steps {others} it can no longer be {done} either.")
 
 
 def _check_openable(path: Path) -> bool:

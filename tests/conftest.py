@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# every project a test opens (and every CLI run in a subprocess) fails loudly when an
+# undoable action writes a table the undo journal does not cover
+os.environ["POST_CODER_CHECK_UNDO"] = "1"
 
 from post_coder.project import Project  # noqa: E402
 

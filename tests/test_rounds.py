@@ -201,12 +201,3 @@ def test_blinding_follows_open_blind_rounds(team):
     with pytest.raises(NotFoundError, match='no round called "Blnd". Did you mean "Blind"'):
         rounds.find_round(p, "Blnd")
 
-
-def test_creating_a_round_is_not_undone_with_edit_undo(team):
-    from post_coder.coding import codebook
-
-    p = team
-    codebook.add_code(p, "Time")
-    create_round(p, "Round 1", [p.maya])
-    assert p.undo_label() is None  # like an import: earlier steps could not be reversed safely
-    assert rounds.list_rounds(p)

@@ -91,11 +91,15 @@ def coder_table(project: Project, scope: ReadScope) -> list[dict]:
 def ensure_coder(project: Project, name: str, *, initials: str | None = None) -> CoderId:
     """The id of the coder with this name, adding the coder if there is none.
 
-    Only for the person acting (their own identity); a read never adds a coder."""
+    Only for the person acting (their own identity); a read never adds a coder. Adding
+    the coder is not an undo step and leaves the undo history as it was: choosing who you
+    are is not an edit to take back, and nothing earlier refers to the new coder.
+    """
     found = store.by_name(project.db, name)
     if found:
         return CoderId(found.id)
-    return CoderId(add_coder(project, name, initials=initials).new_id)
+    with project.transact("Add coder", outside_history=True):
+        return CoderId(add_coder(project, name, initials=initials).new_id)
 
 
 def list_coders(project: Project) -> list[Coder]:

@@ -36,6 +36,20 @@ def apply_code(project: Project, response: ResponseId, code: CodeId, coder: Code
     return step.changes
 
 
+def add_and_apply_code(project: Project, name: str, response: ResponseId, coder: CoderId, *,
+                       start: int | None = None, end: int | None = None,
+                       parent: CodeId | None = None) -> Changes:
+    """Add a new code and apply it to a response (or the span ``start:end`` of it).
+
+    One action and one undo step, "Add and apply code" (the code palette's "Create code");
+    ``changes.created`` is the new code's id, then the new coding's.
+    """
+    with project.transact("Add and apply code") as step:
+        code = CodeId(add_code(project, name, parent=parent).new_id)
+        _apply(step, response, code, coder, start, end)
+    return step.changes
+
+
 def _apply(step: Step, response: str, code: str, coder: str,
            start: int | None, end: int | None) -> str | None:
     db = step.db

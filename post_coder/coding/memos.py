@@ -60,9 +60,11 @@ def delete_memo(project: Project, memo_id: MemoId) -> Changes:
 def set_memo(project: Project, target_type: str, target_id: str | None, body: str) -> Changes:
     """Edit-in-place: the current author's memo on the target, created if it has none.
 
-    An empty body deletes the memo.
+    An empty body deletes the memo. Consecutive edits of the same target's memo (the app
+    saves as one types) are one undo step.
     """
-    with project.transact("Edit memo") as step:
+    key = f"memo {target_type} {target_id} {project.actor}"
+    with project.transact("Edit memo", coalesce=key) as step:
         _check_target(project, target_type, target_id)
         mine = [m for m in store.for_target(project.db, ReadScope.everyone(), target_type,
                                             target_id) if m.author_id == project.actor]

@@ -166,7 +166,7 @@ def create_round(
     """Open a coding round; ``changes.new_id`` is its id.
 
     ``questions`` limits it to those questions (default: all); ``sample`` draws respondents
-    (default: all of them). Not undoable: it clears Edit ▸ Undo, like an import.
+    (default: all of them). One undo step, like closing a round.
     """
     name = check_name(name, "round name")
     sample = sample or Sample()
@@ -174,7 +174,7 @@ def create_round(
     if not coders:
         raise InputError("a round needs at least one coder")
     db = project.db
-    with project.transact("Create round", undoable=False) as step:
+    with project.transact("Create round") as step:
         if store.by_name(db, name):
             raise ConflictError(f'there is already a round called "{name}"; choose another name')
         for coder in coders:

@@ -175,9 +175,7 @@ def bulk_writes(db: Database) -> Iterator[None]:
         "PRAGMA page_size").fetchone()[0]
     # enough to keep the whole file in memory while it is rewritten: 256 MB to 1 GB
     db.execute(f"PRAGMA cache_size = -{min(max(size * 3 // 2048, 262144), 1048576)}")
-    for table in journal.JOURNALED:
-        for op in ("insert", "update", "delete"):
-            db.execute(f"DROP TRIGGER IF EXISTS temp.undo_{table}_{op}")
+    journal.uninstall(db)
     try:
         yield
     finally:

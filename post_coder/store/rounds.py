@@ -65,7 +65,7 @@ def list_(db: Database) -> list[Round]:
 
 def coder_ids(db: Database, round_id: str) -> list[str]:
     rows = db.execute("SELECT c.id FROM round_coders rc JOIN coders c ON c.id = rc.coder_id"
-                      " WHERE rc.round_id = ? ORDER BY c.created_at, c.name", [round_id])
+                      " WHERE rc.round_id = ? ORDER BY c.name COLLATE NOCASE, c.id", [round_id])
     return [r[0] for r in rows]
 
 

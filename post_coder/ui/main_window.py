@@ -312,8 +312,8 @@ class MainWindow(QMainWindow):
                 if known:
                     self.session.set_coder(known[0])
                 return
+            # adding yourself (if new) is not an undo step and keeps the undo history
             self.session.set_coder(ensure_coder(project, identity[0], initials=identity[1]))
-            project.clear_history()  # adding yourself is not an undoable edit
 
     def change_coder(self) -> None:
         current = app_settings.coder_identity(self.settings) or ("", "")

@@ -86,6 +86,8 @@ class Session(QObject):
 
     def undo(self, parent: QWidget | None = None) -> None:
         self.run(parent, lambda project: project.undo())
+        self.undo_state_did_change.emit()  # a refused undo clears the history
 
     def redo(self, parent: QWidget | None = None) -> None:
         self.run(parent, lambda project: project.redo())
+        self.undo_state_did_change.emit()

@@ -191,19 +191,35 @@ class CodingWorkspace(QWidget):
 
     def apply_code(self, code_id: str) -> None:
         """Code the current response (only the selected span, if text is selected)."""
+        target = self._coding_target()
+        if target is not None:
+            response, coder, start, end = target
+            # the selection stays, so the same span can take a second code
+            self.session.run(self, codings.apply_code, response, code_id, coder,
+                             start=start, end=end, initiator=self)
+
+    def add_and_apply_code(self, name: str) -> bool:
+        """Add a code named ``name`` and code the current response with it: one undo step."""
+        target = self._coding_target()
+        if target is None:
+            return False
+        response, coder, start, end = target
+        return self.session.run(self, codings.add_and_apply_code, name, response, coder,
+                                start=start, end=end, initiator=self) is not None
+
+    def _coding_target(self) -> tuple[str, str, int | None, int | None] | None:
+        """(response, coder, span start, span end) to code now, or None (the person is told)."""
         response = self._current
         if response is None:
             self.say("Select a response first.")
-            return
+            return None
         coder = self.session.coder_id
         if coder is None:
             show_error(self, InputError(NO_CODER))
-            return
+            return None
         span = self.viewer.selected_span() if self.viewer.response_id == response else None
         start, end = span if span else (None, None)
-        # the selection stays, so the same span can take a second code
-        self.session.run(self, codings.apply_code, response, code_id, coder,
-                         start=start, end=end, initiator=self)
+        return response, coder, start, end
 
     def pinned_codes(self) -> list[str]:
         """The codes on keys 1–9 (default: the first nine active leaf codes)."""
@@ -231,7 +247,8 @@ class CodingWorkspace(QWidget):
         if self._current is None:
             self.say("Select a response first.")
             return None
-        palette = CodePalette(self.session, self.pinned_codes(), self)
+        palette = CodePalette(self.session, self.pinned_codes(), self,
+                              create=self.add_and_apply_code)
         palette.code_chosen.connect(self.apply_code)
         palette.finished.connect(palette.deleteLater)
         self.palette = palette

@@ -506,5 +506,8 @@ def test_memo_editor_saves_on_focus_out_and_reloads_after_undo(qtbot, cb_session
     editor.hide()  # hiding (closing the window) saves too
     assert memos_for(demo, EVERYONE, "code", stigma)[0].body == "Draft two"
     editor.show()
-    cb_session.undo()
-    assert editor.text() == "Draft"
+    assert demo.undo_label() == "Edit memo"
+    cb_session.undo()  # the saves while writing one memo are one undo step
+    assert editor.text() == "" and memos_for(demo, EVERYONE, "code", stigma) == []
+    cb_session.redo()
+    assert editor.text() == "Draft two"

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from post_coder.coding.codebook import find_code
+from post_coder.coding.codebook import find_code, redefine_code, rename_code
 from post_coder.coding.coders import list_coders
 from post_coder.coding.codings import codings_for_response
 from post_coder.project import Project
@@ -106,6 +106,41 @@ def test_apply_by_keyboard_then_undo_redo_from_the_edit_menu(window, demo_copy, 
     assert {c.code_id for c in codings_for_response(window.session.project, EVERYONE,
                                                     response)} == after
     assert "Redo Apply code" in window.statusBar().currentMessage()
+
+
+def test_changing_the_coder_keeps_the_undo_history(window, demo_copy, qtbot):
+    window.open_project(demo_copy)
+    project = window.session.project
+    stigma = find_code(project, "Stigma").id
+    window.session.run(window, rename_code, stigma, "Stigma and shame")
+    assert window.undo_action.text() == "&Undo Rename code"
+    _answer_coder_dialog("Sam Park")  # a new coder: added to the project on the way
+    window.change_coder()
+    sam = {c.name: c.id for c in list_coders(project)}["Sam Park"]
+    assert window.session.coder_id == sam
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Rename code"
+    window.undo_action.trigger()
+    assert find_code(project, "Stigma").id == stigma
+    assert sam in {c.id for c in list_coders(project)}  # Sam is still there
+
+
+def test_undo_is_refused_when_another_program_changed_the_code(window, demo_copy, qtbot):
+    window.open_project(demo_copy)
+    project = window.session.project
+    stigma = find_code(project, "Stigma").id
+    window.session.run(window, rename_code, stigma, "Stigma and shame")
+    with Project.open(demo_copy) as other:  # e.g. the command line merging a work file
+        redefine_code(other, stigma, definition="Fear of being judged")
+    window.undo_action.trigger()
+    boxes = [b for b in window.findChildren(QMessageBox, "errorBox") if b.isVisible()]
+    assert len(boxes) == 1
+    assert boxes[0].text().startswith(
+        'Undo is not possible: code "Stigma and shame" was changed by another window or '
+        "program")
+    code = find_code(project, "Stigma and shame")
+    assert code.definition == "Fear of being judged"
+    assert not window.undo_action.isEnabled() and window.undo_action.text() == "&Undo"
+    boxes[0].close()
 
 
 def test_codebook_double_click_applies_to_current_response(window, demo_copy, qtbot):

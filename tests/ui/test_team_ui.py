@@ -173,6 +173,12 @@ def test_close_round_asks_for_confirmation_and_a_reason(qtbot, panel, session):
     assert entry.rationale == "everyone has coded their share"
     assert panel.model.index(0, STATUS).data() == "closed"
     assert not panel.close_button.isEnabled()
+    # one undo step, and undoing it opens the round again
+    assert session.project.undo_label() == "Close round"
+    session.undo()
+    assert find_round(session.project, "Round 1").status == "open"
+    assert panel.model.index(0, STATUS).data() == "open" and panel.close_button.isEnabled()
+    assert session.project.undo_label() == "Create round"
 
 
 # -- coder packages and work files ------------------------------------------------------------

@@ -434,12 +434,31 @@ def test_palette_creates_a_code_that_does_not_exist_and_applies_it(qtbot, sessio
     assert palette.list.count() == 1
     assert palette.list.currentItem().text() == "Create code “Night shift fatigue”"
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
+    assert not palette.isVisible()
     created = code_id(session.project, "Night shift fatigue")
     assert [c.code_id for c in codings_for_response(session.project, EVERYONE, response)
             if c.coder_id == coder] == [created]
     assert workspace.filter_bar.code.findData(created) > 0  # the lists refreshed
     assert "Night shift fatigue" in workspace.model.data(workspace.model.index(
         workspace.model.row_of(response), CODES))
+    # one action, one undo step: undo takes back the coding and the code together
+    assert session.project.undo_label() == "Add and apply code"
+    session.undo()
+    assert "Night shift fatigue" not in [c.name for c in list_codes(session.project)]
+    assert [c for c in codings_for_response(session.project, EVERYONE, response)
+            if c.coder_id == coder] == []
+    assert session.project.undo_label() == "Add coder"  # new_coder's, before the palette
+
+
+def test_palette_keeps_a_name_it_cannot_add_and_says_why(qtbot, session):
+    workspace = open_workspace(qtbot, session)
+    new_coder(session)
+    palette = workspace.open_palette()
+    qtbot.keyClicks(palette.filter_edit, "x" * 300)  # far too long for a code name
+    qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
+    assert palette.isVisible() and palette.filter_edit.text() == "x" * 300
+    assert len(error_boxes(workspace)) == 1
+    assert session.project.undo_label() == "Add coder"
 
 
 def test_the_workspace_has_actions_with_shortcuts_and_names(qtbot, session):

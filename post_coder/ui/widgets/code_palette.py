@@ -1,17 +1,19 @@
 """Ctrl+K: find a code by typing and apply it; or create it when it does not exist yet.
 
 The palette only chooses. It emits ``code_chosen(code_id)`` and the workspace applies the
-code; a new code is added first through ``Session.run(add_code)``.
+code; for a new name it calls ``create(name)``, which adds and applies the code as one
+action (one undo step) and says whether that worked.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
-from post_coder.coding.codebook import add_code
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
 
@@ -26,8 +28,9 @@ class CodePalette(QDialog):
     code_chosen = Signal(str)
 
     def __init__(self, session: Session, pinned: list[str] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, create: Callable[[str], bool]) -> None:
         super().__init__(parent)
+        self._create = create
         self.setObjectName("codePalette")
         self.setWindowTitle("Apply a code")
         self.session = session
@@ -92,19 +95,17 @@ class CodePalette(QDialog):
 
     # -- choosing ----------------------------------------------------------------------------
     def activate_current(self) -> None:
-        """Apply the highlighted code (creating it first if it is the "Create" entry)."""
+        """Apply the highlighted code (creating it too if it is the "Create" entry)."""
         item = self.list.currentItem()
         if item is None:
             return
-        code_id = item.data(CodeRole)
         name = item.data(CreateRole)
         if name is not None:
-            changes = self.session.run(self, add_code, name, initiator=self)
-            if changes is None:
-                return  # the error was shown; let the person edit the name
-            code_id = changes.new_id
+            if self._create(name):
+                self.accept()
+            return  # else the error was shown; let the person edit the name
         self.accept()
-        self.code_chosen.emit(code_id)
+        self.code_chosen.emit(item.data(CodeRole))
 
     def move_highlight(self, steps: int) -> None:
         """Move the highlight by ``steps`` rows (Up/Down/PageUp/PageDown in the box)."""
