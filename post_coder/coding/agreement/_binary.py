@@ -102,6 +102,8 @@ class BinaryReport:
     pairs: list[tuple[int, int]]
     cohen: np.ndarray
     pair_units: np.ndarray
+    alpha_low: np.ndarray | None = None
+    alpha_high: np.ndarray | None = None
     _reasons: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -138,6 +140,9 @@ class BinaryReport:
                     NO_OVERLAP if self.pair_units[i, j] == 0 else
                     ONE_CODER if min(self._rated(i, pair)) == 0 else NO_VARIATION)
         out["pairs"] = pairs
+        out["alpha_ci"] = None
+        if self.alpha_low is not None and not math.isnan(self.alpha_low[i]):
+            out["alpha_ci"] = [float(self.alpha_low[i]), float(self.alpha_high[i])]
         out["prevalence"] = [None if math.isnan(p) else float(p) for p in self.prevalence[i]]
         out["units"] = int(self.n_units[i])
         out["notes"] = notes
@@ -148,7 +153,8 @@ class BinaryReport:
         return int(rated[pair[0]]), int(rated[pair[1]])
 
 
-def binary_report(ratings: Any, done: Any = None) -> BinaryReport:
+def binary_report(ratings: Any, done: Any = None, *, resamples: int = 0, seed: int = 0,
+                  confidence: float = 0.95) -> BinaryReport:
     """Agreement per code for presence/absence codings, every code at once (no loop per code).
 
     ``ratings``: booleans (or 0/1), codes x units x coders — did this coder apply this code to
@@ -162,8 +168,14 @@ def binary_report(ratings: Any, done: Any = None) -> BinaryReport:
     a function of the unit's pattern (who applied the code, who rated the unit), so the units
     are counted per pattern with one ``bincount`` and the coefficients follow from a
     codes x patterns matrix product.
+
+    With ``resamples`` (e.g. 1000) the report also holds each code's bootstrap interval of alpha
+    (``alpha_low``, ``alpha_high``; as :func:`binary_alpha_ci` with the same ``seed``), from the
+    same pattern counts.
     """
     x, mask = _check_binary(ratings, done)
+    if resamples:
+        _check_boot(resamples, confidence)
     n_codes, _, n_coders = x.shape
     counts = _pattern_counts(x, mask).astype(np.float64)        # codes x P
     applied, rated = _bits(n_coders)                             # P x coders
@@ -221,10 +233,15 @@ def binary_report(ratings: Any, done: Any = None) -> BinaryReport:
             pe = p_g[:, g] * p_g[:, h] + (1.0 - p_g[:, g]) * (1.0 - p_g[:, h])
             cohen[:, j] = np.where((both > 0) & (1.0 - pe > _EPS),
                                    (same / both - pe) / (1.0 - pe), np.nan)
-    return BinaryReport(n_units=n_units.astype(np.int64), coders_rating=n_active.astype(np.int64),
-                        values=values, prevalence=p_g, pairs=pairs, cohen=cohen,
-                        pair_units=pair_units.astype(np.int64),
-                        _reasons={"rated": n_g.astype(np.int64)})
+    report = BinaryReport(n_units=n_units.astype(np.int64),
+                          coders_rating=n_active.astype(np.int64), values=values,
+                          prevalence=p_g, pairs=pairs, cohen=cohen,
+                          pair_units=pair_units.astype(np.int64),
+                          _reasons={"rated": n_g.astype(np.int64)})
+    if resamples:
+        report.alpha_low, report.alpha_high = _alpha_ci_from_counts(
+            counts, n_coders, resamples, seed, confidence)
+    return report
 
 
 def _multinomial(rng: np.random.Generator, n: np.ndarray, weights: np.ndarray,
@@ -252,13 +269,17 @@ def binary_alpha_ci(ratings: Any, done: Any = None, *, resamples: int = 1000, se
     ``seed`` gives the same intervals."""
     _check_boot(resamples, confidence)
     x, mask = _check_binary(ratings, done)
-    n_codes, _, n_coders = x.shape
     counts = _pattern_counts(x, mask).astype(np.float64)
+    return _alpha_ci_from_counts(counts, x.shape[2], resamples, seed, confidence)
+
+
+def _alpha_ci_from_counts(counts: np.ndarray, n_coders: int, resamples: int, seed: int,
+                          confidence: float) -> tuple[np.ndarray, np.ndarray]:
     applied, rated = _bits(n_coders)
     valid = ~(applied & ~rated).any(axis=1)
     m = rated.sum(axis=1)
     a = applied.sum(axis=1)
-    # group the patterns by (m, a) among pairable units
+    # alpha depends on a pairable unit only through (coders rating, coders applying)
     group = np.where(valid & (m >= 2), m * (n_coders + 1) + a, -1)
     keys = np.unique(group[group >= 0])
     onto = (group[:, None] == keys[None, :]).astype(np.float64)       # P x G

@@ -65,34 +65,39 @@ def _rows(data: Any) -> list[list[Any]]:
     rows = []
     for i, row in enumerate(data, start=1):
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise InputError(f"row {i} is not a list of ratings (one per coder)", row=i)
+            raise InputError("this row is not a list of ratings (one per coder)", row=i)
         rows.append(list(row))
     if rows and any(len(r) != len(rows[0]) for r in rows):
         bad = next(i for i, r in enumerate(rows, start=1) if len(r) != len(rows[0]))
-        raise InputError(f"row {bad} has {len(rows[bad - 1])} ratings but row 1 has "
-                         f"{len(rows[0])}; give every unit one cell per coder (None where "
-                         "missing)", row=bad)
+        raise InputError(f"it has {len(rows[bad - 1])} ratings but row 1 has {len(rows[0])}; "
+                         "give every unit one cell per coder (None where missing)", row=bad)
     return rows
 
 
+def _bad(message: str, row: int, column: int) -> InputError:
+    """The error for one cell (``row`` and ``column`` from 1), or for the categories (row 0)."""
+    if row:
+        return InputError(message, row=row, column=f"coder {column}")
+    return InputError(f"categories: {message}")
+
+
 def _as_value(value: Any, level: str, row: int, column: int) -> Any:
+    """One rating (or, with ``row`` 0, one of the categories given), checked for the level."""
     if level == "set":
         if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, set, frozenset)):
-            raise InputError(f"row {row}, coder {column}: a set-valued rating must be a list of "
-                             f"codes, not {value!r}", row=row)
+            raise _bad(f"a set-valued rating must be a list of codes, not {value!r}", row,
+                       column)
         return frozenset(value)
     if level in ("interval", "ratio"):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InputError(f"row {row}, coder {column}: {level} data must be numbers, not "
-                             f"{value!r}", row=row)
+            raise _bad(f"{level} data must be numbers, not {value!r}", row, column)
         if level == "ratio" and value < 0:
-            raise InputError(f"row {row}, coder {column}: ratio data cannot be negative "
-                             f"({value!r}); use level='interval'", row=row)
+            raise _bad(f"ratio data cannot be negative ({value!r}); use level='interval'",
+                       row, column)
     try:
         hash(value)
     except TypeError:
-        raise InputError(f"row {row}, coder {column}: {value!r} cannot be a category",
-                         row=row) from None
+        raise _bad(f"{value!r} cannot be a category", row, column) from None
     return value
 
 
@@ -122,7 +127,9 @@ def _encode(data: Any, level: str, categories: Sequence[Any] | None) -> _Encoded
                                      "give the order in categories") from None
                 cats = seen
     else:
-        cats = [_as_value(v, level, 0, 0) if level == "set" else v for v in categories]
+        if isinstance(categories, (str, bytes)) or not isinstance(categories, Sequence):
+            raise InputError("categories must be a list of the possible values, in order")
+        cats = [_as_value(v, level, 0, 0) for v in categories]
         if len(set(cats)) != len(cats):
             raise InputError("categories lists a value more than once")
     index = {v: k for k, v in enumerate(cats)}
@@ -132,12 +139,8 @@ def _encode(data: Any, level: str, categories: Sequence[Any] | None) -> _Encoded
             if v is not None:
                 k = index.get(v)
                 if k is None:
-                    raise InputError(f"row {i + 1}, coder {j + 1}: {v!r} is not one of the "
-                                     "categories given", row=i + 1)
+                    raise _bad(f"{v!r} is not one of the categories given", i + 1, j + 1)
                 codes[i, j] = k
-    if level in ("interval", "ratio"):
-        for v in cats:
-            _as_value(v, level, 0, 0)
     return _Encoded(codes, cats)
 
 
