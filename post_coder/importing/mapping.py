@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING, Any
 from post_coder.errors import InputError
 from post_coder.importing import infer
 from post_coder.importing.frame import Hint
+from post_coder.importing.platforms import PLATFORM_NAMES
 
 if TYPE_CHECKING:
     from post_coder.importing.plan import ColumnPlan, ImportPlan
 
 _ROLE_WORDS = {"id": "id", "open_ended": "open-ended", "attribute": "attribute", "skip": "skip"}
-_PLATFORM_NAMES = {
-    "qualtrics": "Qualtrics", "qualtrics-legacy": "Qualtrics (legacy export)",
-    "surveymonkey": "SurveyMonkey", "microsoft-forms": "Microsoft Forms",
-    "google-forms": "Google Forms", "redcap": "REDCap", "limesurvey": "LimeSurvey",
-    "generic": "none recognised (plain table)",
-}
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -94,7 +89,7 @@ def _retype(plan: "ImportPlan", column: "ColumnPlan", kind: str) -> "ColumnPlan"
 def describe(plan: "ImportPlan") -> str:
     """The plan as text: file, detected format, and one line per column."""
     lines = [f"File: {plan.path.name}", "Format: " + _format_line(plan),
-             f"Platform: {_PLATFORM_NAMES.get(plan.platform, plan.platform)}"
+             f"Platform: {PLATFORM_NAMES.get(plan.platform, plan.platform)}"
              + (f" ({plan.header_rows} header rows)" if plan.header_rows > 1 else ""),
              f"Rows: {plan.row_count} respondent{'' if plan.row_count == 1 else 's'}",
              "Respondent id: " + (f'column "{plan.id_column}"' if plan.id_column
@@ -108,6 +103,7 @@ def describe(plan: "ImportPlan") -> str:
         lines.append("Open-ended questions to code: " + ", ".join(plan.open_ended))
     else:
         lines.append("No open-ended question found: choose one with --open-ended COLUMN.")
+    lines += [f"Note: {n}" for n in plan.notes]
     lines += [f"Warning: {w}" for w in plan.warnings]
     return "\n".join(lines)
 
