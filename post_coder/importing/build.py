@@ -25,7 +25,6 @@ def to_frame(grid: Grid) -> Frame:
     width = max(len(layout.names), *(len(r) for r in header))
     names = list(layout.names) + [""] * (width - len(layout.names))
     columns, numbers = _columns(grid, start + layout.header_rows, width)
-    raw = list(names)
     names, columns, repeated = _name_columns(grid, names, columns, start,
                                              plain=layout.platform == "generic")
     wording = {n: layout.wording.get(i, "") or n for i, n in enumerate(names)}
@@ -34,7 +33,7 @@ def to_frame(grid: Grid) -> Frame:
                   names=names, columns=dict(zip(names, columns)), row_numbers=numbers,
                   wording=wording, hints=dict(layout.hints), encoding=grid.encoding,
                   delimiter=grid.delimiter, sheet=grid.sheet, sheets=list(grid.sheets))
-    frame.aliases = _aliases(names, raw, layout)
+    frame.aliases = _aliases(names, layout)
     frame.notes = list(grid.notes) + _repeated_note(repeated, layout.platform)
     frame.groups = [g for g in layout.groups if _fits(frame, g)]
     frame.id_column = layout.id_column if layout.id_column in frame.columns else None
@@ -42,13 +41,13 @@ def to_frame(grid: Grid) -> Frame:
     return frame
 
 
-def _aliases(names: list[str], raw: list[str], layout: platforms.Layout) -> dict[str, str]:
-    """Other names for the columns: codes from another header row, headings as written."""
+def _aliases(names: list[str], layout: platforms.Layout) -> dict[str, str]:
+    """Other names for the columns (codes from another header row, headings as written before
+    cleaning); one naming two columns is dropped."""
     found: dict[str, set[str]] = {}
     taken = set(names)
     for i, name in enumerate(names):
-        others = [*layout.aliases.get(i, []), raw[i].strip() if i < len(raw) else ""]
-        for other in others:
+        for other in layout.aliases.get(i, []):
             if other and other not in taken:
                 found.setdefault(other, set()).add(name)
     return {alias: next(iter(ns)) for alias, ns in found.items() if len(ns) == 1}
@@ -57,14 +56,18 @@ def _aliases(names: list[str], raw: list[str], layout: platforms.Layout) -> dict
 def _repeated_note(repeated: dict[str, list[str]], platform: str) -> list[str]:
     if not repeated:
         return []
-    shown = "; ".join(f'"{_short(n)}" → ' + ", ".join(f'"{_short(c)}"' for c in copies)
+    shown = "; ".join(f'"{_short(n)}" {_and([c[len(n) + 1:] for c in copies])}'
                       for n, copies in list(repeated.items())[:3])
-    more = f" and {len(repeated) - 3} more" if len(repeated) > 3 else ""
+    more = f"; and {len(repeated) - 3} more" if len(repeated) > 3 else ""
     which = platforms.PLATFORM_NAMES.get(platform, platform)
     count = len(repeated)
     return [f"{count} column name{'s are' if count > 1 else ' is'} used more than once in the "
-            f"header (normal in {which} exports); every column is kept and the repeats are "
-            f"numbered: {shown}{more}"]
+            f"header (normal in {which} exports); every column is kept and each repeat has a "
+            f"number after its name: {shown}{more}"]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -24,6 +24,15 @@ def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] |
 
     for name in [*(open_ended or []), *(attributes or []), *(types or {})]:
         plan.column(name)  # raises for an unknown column
+    # columns may be given by code, heading or wording: from here on, by name
+    if open_ended is not None:
+        open_ended = [plan.resolve(n) for n in open_ended]
+    if attributes is not None:
+        attributes = [plan.resolve(n) for n in attributes]
+    if types is not None:
+        types = {plan.resolve(n): t for n, t in types.items()}
+    if id_column is not keep and id_column is not None:
+        id_column = plan.column(id_column).name
     new_id = plan.id_column if id_column is keep else id_column
     if new_id is not None:
         _check_plain(plan, plan.column(new_id), "the respondent id")

@@ -62,6 +62,9 @@ class ImportPlan:
     #: things worth knowing that do not stop the import (repeated column names numbered,
     #: lines read in another encoding)
     notes: list[str] = field(default_factory=list)
+    #: other names a column may be given by (the ``V1`` code of a legacy Qualtrics column, a
+    #: LimeSurvey question code, a heading as written before cleaning) → its name
+    aliases: dict[str, str] = field(default_factory=dict)
     _frame: Frame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -73,10 +76,26 @@ class ImportPlan:
         return [c.name for c in self.columns if c.role == "attribute"]
 
     def column(self, name: str) -> ColumnPlan:
+        """The column called ``name``: its name, a code or heading from another header row,
+        or its question wording when no other column has the same."""
+        resolved = self.resolve(name)
         for c in self.columns:
-            if c.name == name:
+            if c.name == resolved:
                 return c
         raise self._unknown(name)
+
+    def resolve(self, name: str) -> str:
+        """The column name meant by ``name`` (see :meth:`column`); ``name`` if none is."""
+        names = {c.name for c in self.columns}
+        if name in names:
+            return name
+        if name in self.aliases and self.aliases[name] in names:
+            return self.aliases[name]
+        wanted = " ".join(name.split())
+        by_wording = {c.name for c in self.columns if " ".join(c.wording.split()) == wanted}
+        if len(by_wording) == 1:
+            return by_wording.pop()
+        return name
 
     def with_mapping(self, *, id_column: str | None = _KEEP, open_ended: list[str] | None = None,
                      attributes: list[str] | None = None,
@@ -132,7 +151,8 @@ def inspect_file(path: str | Path, *, sheet: str | None = None) -> ImportPlan:
         delimiter=frame.delimiter, sheet=frame.sheet, sheets=list(frame.sheets),
         header_rows=frame.header_rows, row_count=frame.row_count, columns=columns,
         id_column=frame.id_column, preview=preview, sha256=frame.sha256,
-        warnings=id_warnings(frame, frame.id_column), notes=list(frame.notes), _frame=frame)
+        warnings=id_warnings(frame, frame.id_column), notes=list(frame.notes),
+        aliases=dict(frame.aliases), _frame=frame)
 
 
 def plan_columns(frame: Frame) -> list[ColumnPlan]:

@@ -183,8 +183,9 @@ def _qualtrics(top: list[list[str]]) -> Layout | None:
     if not has_import and not ("responseid" in keys and meta >= 2):
         return None
     rid = next((i for i, c in enumerate(head) if norm(c) == "responseid"), None)
+    # a second header row holds labels; a respondent's row has an id there (R_…, or a number)
     labels = len(top) > 1 and (has_import or rid is None or rid >= len(top[1])
-                               or not re.fullmatch(r"R_\w+", top[1][rid].strip()))
+                               or not re.fullmatch(r"R_\w+|\d+", top[1][rid].strip()))
     layout = Layout("qualtrics", 3 if has_import else (2 if labels else 1), head)
     if labels:
         layout.wording = {i: c for i, c in enumerate(_cells(top[1])) if c}
@@ -410,7 +411,8 @@ def _typeform(top: list[list[str]]) -> Layout | None:
     if not head or head[0] != "#" or not {"submitdateutc", "networkid"} & keys:
         return None
     names = [(" ".join(_TAG.sub("", c).split()) or c) if "<" in c else c for c in head]
-    return Layout("typeform", 1, names, id_column="#")
+    aliases = {i: [c] for i, (c, n) in enumerate(zip(head, names)) if c != n}
+    return Layout("typeform", 1, names, id_column="#", aliases=aliases)
 
 
 _ALCHEMER = {"timestarted", "contactid", "legacycomments", "sessionid", "useragent", "referer"}
@@ -447,7 +449,7 @@ def _odk(top: list[list[str]]) -> Layout | None:
 
 
 DETECTORS: tuple[Callable[[list[list[str]]], Layout | None], ...] = (
-    _qualtrics, _qualtrics_legacy, _surveymonkey, _microsoft_forms, _google_forms, _redcap,
+    _alchemer, _qualtrics, _qualtrics_legacy, _surveymonkey, _microsoft_forms, _google_forms, _redcap,
     _typeform, _kobotoolbox, _odk, _alchemer, _limesurvey,
 )
 

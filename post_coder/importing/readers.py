@@ -3,7 +3,9 @@
 The format is decided by the file's first bytes (a ``.xlsx`` saved as ``.csv`` still reads),
 with the extension only used to refuse a ``.xlsx``/``.sav`` whose content is something else.
 Text files are decoded deterministically: a byte-order mark first (UTF-8, UTF-16 LE/BE),
-then strict UTF-8, then Windows-1252. The delimiter is sniffed among ``, ; TAB |``.
+then strict UTF-8, then UTF-8 with some lines in Windows-1252 (an Excel round trip; those
+lines are named in a note), then Windows-1252. Positions are physical lines (a quoted cell
+with line breaks spans several). The delimiter is sniffed among ``, ; TAB |``.
 Every cell is read as text, exactly as written (no "NA" → missing conversion); SPSS
 numbers are written out as text too, with their value labels applied.
 
@@ -266,32 +268,19 @@ def _records(text: str, delimiter: str, first_line: int,
              *, strict: bool) -> tuple[list[list[str]], list[int] | None]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
     rows: list[list[str]] = []
-    try:
-        rows.extend(reader)
-    except csv.Error as exc:
-        raise _Broken(exc, _start_line(text, len(rows)) + first_line - 1) from exc
-    if reader.line_num == len(rows) and first_line == 1:
-        return rows, None  # no line break inside a cell: record i is line i + 1
-    # some cells span lines: read again, noting where each record starts
     starts: list[int] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
-    done = 0
-    for _ in reader:
-        starts.append(done + first_line)
-        done = reader.line_num
-    return rows, starts
-
-
-def _start_line(text: str, records: int) -> int:
-    """The physical line (1-based) where record number ``records`` (0-based) starts."""
-    reader = csv.reader(io.StringIO(text, newline=""))
-    done = 0
+    add_row, add_start = rows.append, starts.append
+    done = 0  # physical lines read so far
     try:
-        for _ in zip(range(records), reader):
+        for row in reader:
+            add_row(row)
+            add_start(done + first_line)
             done = reader.line_num
-    except csv.Error:
-        pass
-    return done + 1
+    except csv.Error as exc:
+        raise _Broken(exc, done + first_line) from exc
+    if done == len(rows) and first_line == 1:
+        return rows, None  # no line break inside a cell: record i is line i + 1
+    return rows, starts
 
 
 def _raise_field_limit() -> None:

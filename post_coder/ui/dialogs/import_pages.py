@@ -25,9 +25,9 @@ from post_coder.ui.errors import show_unexpected
 if TYPE_CHECKING:
     from post_coder.ui.dialogs.import_wizard import ImportWizard
 
-FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.sav);;"
+FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.sav *.zsav);;"
                 "CSV, TSV or text (*.csv *.tsv *.txt);;Excel workbook (*.xlsx *.xlsm);;"
-                "SPSS data file (*.sav);;All files (*)")
+                "SPSS data file (*.sav *.zsav);;All files (*)")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 PLATFORMS = {
     "qualtrics": "Qualtrics export", "qualtrics-legacy": "Qualtrics export (legacy format)",
