@@ -284,7 +284,8 @@ def test_alchemer_date_submitted_is_a_date(project):
     r = roles(plan)
     assert plan.column("Date Submitted").type == plan.column("Time Started").type == "date"
     assert r["SessionID"] == r["User Agent"] == r["Referer"] == r["IP Address"] == "skip"
-    assert r["Latitude"] == r["Longitude"] == r["Contact ID"] == "skip"
+    assert r["Latitude"] == r["Longitude"] == r["Contact ID"] == r["Comments"] == "skip"
+    assert notes(plan)["Comments"] == "no answers"   # a question may be called "Comments"
     import_survey(project, plan)
     [submitted] = [v for v in surveys.list_variables(project.db) if v.name == "Date Submitted"]
     person = surveys.respondent_id_for(project.db, submitted.dataset_id, "101")

@@ -122,7 +122,7 @@ def _check_extra(grid: Grid, row: list[str], width: int, index: int) -> None:
         raise InputError(
             f"this row has {len(row)} cells but the header has {width} columns "
             f"(extra value {extra[0][:40]!r}); a delimiter or quote may be missing",
-            file=grid.path, **grid.at(index))
+            file=grid.path, **grid.position(index))
 
 
 def column_letter(index: int) -> str:
@@ -153,7 +153,7 @@ def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header
                 raise InputError(
                     f'the column name "{name}" is used twice (columns {column_letter(seen[name])} '
                     f"and {column_letter(i)}); rename one of them", file=grid.path,
-                    column=name, **grid.at(header))
+                    column=name, **grid.position(header))
             k = 2
             while f"{name} ({k})" in seen or f"{name} ({k})" in names:
                 k += 1

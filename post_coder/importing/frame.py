@@ -2,8 +2,9 @@
 
 Readers turn a file into a :class:`Grid` (rows of cell text, or for SPSS a ready
 :class:`Frame`); :mod:`.platforms` turns a grid into a :class:`Frame`: one list of cell
-text per column, the spreadsheet row number of every data row, question wording and
-hints for inference (forced types, level orders, multi-select groups, suggested roles).
+text per column, where every data row is (the physical line of a text file, the row of
+a workbook), question wording and hints for inference (forced types, level orders,
+multi-select groups, suggested roles).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class Grid:
             return self.lines[index]
         return (self.lines[-1] + 1) if self.lines else index + 1
 
-    def at(self, index: int) -> dict[str, int]:
+    def position(self, index: int) -> dict[str, int]:
         """``line=`` (text files) or ``row=`` (workbooks) keyword for an error at rows[index]."""
         return {"row" if self.format == "xlsx" else "line": self.line(index)}
 

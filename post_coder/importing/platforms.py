@@ -90,7 +90,7 @@ _SYSTEM: dict[str, dict[str, str]] = {
     "typeform": {"startdateutc": "attribute", "submitdateutc": "attribute",
                  "networkid": "skip", "tags": "skip"},
     "alchemer": {"timestarted": "attribute", "datesubmitted": "attribute", "status": "attribute",
-                 "contactid": "skip", "legacycomments": "skip", "comments": "skip",
+                 "contactid": "skip", "legacycomments": "skip",
                  "language": "attribute", "referer": "skip", "sessionid": "skip",
                  "useragent": "skip", "tags": "skip", "country": "attribute",
                  "city": "skip", "stateregion": "attribute", "postal": "skip",
