@@ -233,8 +233,10 @@ def machine_values(p: Profile, *, sample: int = 200) -> str | None:
 def own_heading(p: Profile, name: str) -> bool:
     """Every answer is the column's own heading: one option of a checkbox question spread
     over columns (Typeform, SurveyMonkey), not something to code."""
+    if not 0 < len(p.counts) <= 2:
+        return False
     base = re.sub(r" \(\d+\)$", "", name).strip().casefold()
-    return bool(p.counts) and all(t.casefold() in (base, name.casefold()) for t in p.counts)
+    return all(t.casefold() in (base, name.casefold()) for t in p.counts)
 
 
 def fallback_open_ended(candidates: list[tuple[str, str, Profile]]) -> str | None:
