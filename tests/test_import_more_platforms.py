@@ -192,7 +192,7 @@ def test_limesurvey_code_text_headings(project):
     assert [e for e, _ in respondents(project)] == ["2", "3", "4", "5", "6", "7"]
 
 
-def test_real2_limesurvey_codes_and_code_text(real2_samples):
+def test_real2_limesurvey_codes_and_code_text(real2_samples, project):
     codes = inspect_file(real2_samples / "limesurvey_codes_excelmac.xlsx")
     assert (codes.platform, codes.row_count, codes.id_column) == ("limesurvey", 257, "id")
     assert codes.open_ended == ["g3", "g4", "ae1", "ae2", "ae3", "ae4", "ae5", "ae7", "ae8", "ae9",
@@ -205,6 +205,10 @@ def test_real2_limesurvey_codes_and_code_text(real2_samples):
     assert all(c in {"B10", "C9", "D3", "E3", "H2"} or "other" in c or "comment" in c
                for c in chosen)
     assert len(chosen) == 20
+    import_survey(project, codes)
+    import_survey(project, text)
+    ids = [e for e, _ in respondents(project)]
+    assert len(ids) == 257 + 22 and all(e.isdigit() for e in ids)
 
 
 # -- Qualtrics 2016-17: third header row in Python style ------------------------------------------
@@ -225,6 +229,8 @@ def test_qualtrics_2016_third_header_row(project):
 def test_real2_qualtrics_2016_and_2017(real2_samples, project):
     small = inspect_file(real2_samples / "qualtrics_insights2016_comments.csv")
     assert (small.header_rows, small.row_count, small.open_ended) == (3, 10, ["Q1_TEXT", "Q2"])
+    assert small.id_column == "ResponseID"
+    import_survey(project, small)
     long = inspect_file(real2_samples / "qualtrics_insights2017_longexhaustive.csv")
     assert (long.header_rows, long.row_count, long.id_column) == (3, 31, "ResponseID")
     expected = (["Q6_TEXT", "Q7_TEXT", "Q16_-2_TEXT", "Q26_Q26_5_TEXT", "Q35_Q35_5_TEXT",
@@ -235,7 +241,8 @@ def test_real2_qualtrics_2016_and_2017(real2_samples, project):
     assert sorted(long.open_ended) == sorted(expected)
     result = import_survey(project, long)
     assert result.respondents == 31
-    assert all(e.startswith("R_") for e, _ in respondents(project))
+    ids = [e for e, _ in respondents(project)]
+    assert len(ids) == 10 + 31 and all(e.startswith("R_") for e in ids)
 
 
 # -- ODK, KoboToolbox, Alchemer: system columns and machine values ------------------------------
