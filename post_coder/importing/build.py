@@ -90,6 +90,7 @@ def finish_sav(frame: Frame) -> Frame:
 def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[int]]:
     kept: list[list[str]] = []
     numbers: list[int] = []
+    lines = grid.lines or range(1, len(grid.rows) + 1)  # where each row is, as messages say
     for index in range(first, len(grid.rows)):
         row = grid.rows[index]
         if len(row) != width:
@@ -101,7 +102,7 @@ def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[
         if not "".join(row).strip():
             continue
         kept.append(row)
-        numbers.append(grid.line(index))
+        numbers.append(lines[index])
     if not kept:
         raise _no_data(grid, "the file has header rows but no data rows")
     return [list(c) for c in zip(*kept)], numbers
