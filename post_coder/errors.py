@@ -12,7 +12,7 @@ from pathlib import Path
 
 
 class PostCoderError(Exception):
-    """Base class: a plain message plus where the problem is (file, row, column)."""
+    """Base class: a plain message plus where the problem is (file, line or row, column)."""
 
     def __init__(
         self,
@@ -21,18 +21,23 @@ class PostCoderError(Exception):
         file: str | Path | None = None,
         row: int | None = None,
         column: str | None = None,
+        line: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.file = Path(file).name if file is not None else None
         self.row = row
         self.column = column
+        #: the physical line of a text file (counting line breaks inside quoted cells)
+        self.line = line
 
     def location(self) -> str:
         """``'survey.csv, row 12, column "Q3"'`` — whatever parts are known."""
         parts = []
         if self.file:
             parts.append(self.file)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column is not None:

@@ -40,6 +40,18 @@ def real_samples(shared: Path) -> Path:
 
 
 @pytest.fixture
+def real2_samples(shared: Path) -> Path:
+    """More real exports (SurveyMonkey, Typeform, LimeSurvey, Qualtrics 2016-17, KoboToolbox,
+    ODK, .zsav) in ``../shared/survey-formats/real-2``; skipped where missing. Their layouts
+    are also tested everywhere over tests/fixtures/ (test_import_more_platforms.py)."""
+    real2 = shared / "survey-formats" / "real-2"
+    if not real2.is_dir():
+        pytest.skip(f"../shared/survey-formats/real-2 is not beside this checkout ({real2} is "
+                    "missing)")
+    return real2
+
+
+@pytest.fixture
 def project(tmp_path: Path):
     """A fresh, empty project file, closed after the test."""
     p = Project.create(tmp_path / "test.postcoder", name="Test project")

@@ -56,9 +56,9 @@ def attempt(project, path: Path, **mapping):
 
 
 def refused(project, snapshot, path: Path, match: str, *, row: int | None = None,
-            column: str | None = None, **mapping) -> InputError:
-    """Assert the import fails with one InputError naming the file (and row/column) and that
-    nothing was written."""
+            line: int | None = None, column: str | None = None, **mapping) -> InputError:
+    """Assert the import fails with one InputError naming the file (and the physical line of
+    a text file, the row of a workbook, the column) and that nothing was written."""
     before = snapshot(project)
     with pytest.raises(InputError) as caught:
         attempt(project, path, **mapping)
@@ -67,8 +67,11 @@ def refused(project, snapshot, path: Path, match: str, *, row: int | None = None
     assert re.search(match, message), message
     assert path.name in message, message
     if row is not None:
-        assert err.row == row, message
+        assert err.row == row and err.line is None, message
         assert f"row {row}" in message, message
+    if line is not None:
+        assert err.line == line and err.row is None, message
+        assert f"line {line}" in message, message
     if column is not None:
         assert err.column == column, message
         assert f'"{column}"' in message, message

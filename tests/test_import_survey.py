@@ -140,7 +140,7 @@ def test_changed_file_is_refused(project, tmp_path, snapshot):
 
 
 def test_type_override_to_numeric_names_the_bad_cell(project, tmp_path, snapshot):
-    refused(project, snapshot, survey_file(tmp_path), r'"Nursing" is not a number', row=2,
+    refused(project, snapshot, survey_file(tmp_path), r'"Nursing" is not a number', line=2,
             column="Department", types={"Department": "numeric"})
 
 
@@ -278,10 +278,11 @@ def test_unknown_sheet(project, tmp_path, snapshot):
     assert snapshot(project) == before
 
 
-def test_ragged_row_names_the_spreadsheet_row(project, tmp_path, snapshot):
+def test_ragged_row_names_the_physical_line(project, tmp_path, snapshot):
+    # the record "3,one,two" is the 4th row of a spreadsheet but the 5th line of the file
     text = ('id,comment\n1,"a cell\nover two lines"\n2,fine\n3,one,two\n')
     refused(project, snapshot, write(tmp_path, "ragged.csv", text),
-            "has 3 cells but the header has 2 columns", row=4)
+            "has 3 cells but the header has 2 columns", line=5)
 
 
 def test_short_rows_are_blanks(project, tmp_path):
@@ -293,25 +294,25 @@ def test_short_rows_are_blanks(project, tmp_path):
 def test_duplicate_ids(project, tmp_path, snapshot):
     rows = [["id", "comment"], ["7", ANSWERS[0]], ["8", ANSWERS[1]], ["7", ANSWERS[2]]]
     refused(project, snapshot, write(tmp_path, "dup.csv", csv_text(rows)),
-            r'the respondent id "7" appears twice, in rows 2 and 4', row=4, column="id")
+            r'the respondent id "7" appears twice, in lines 2 and 4', line=4, column="id")
 
 
 def test_blank_id(project, tmp_path, snapshot):
     rows = [["id", "comment"], ["7", ANSWERS[0]], ["", ANSWERS[1]]]
     refused(project, snapshot, write(tmp_path, "blank.csv", csv_text(rows)),
-            "no respondent id", row=3, column="id")
+            "no respondent id", line=3, column="id")
 
 
 def test_duplicate_column_names(project, tmp_path, snapshot):
     rows = [["id", "comment", "dept", "comment"], ["1", ANSWERS[0], "A", ANSWERS[1]]]
     refused(project, snapshot, write(tmp_path, "dupcol.csv", csv_text(rows)),
-            r'"comment" is used twice \(columns B and D\)', row=1, column="comment")
+            r'"comment" is used twice \(columns B and D\)', line=1, column="comment")
 
 
 def test_nul_byte(project, tmp_path, snapshot):
     path = tmp_path / "nul.csv"
     path.write_bytes(b"id,comment\n1,fine answer here\n2,bro\x00ken\n")
-    refused(project, snapshot, path, "NUL byte", row=3)
+    refused(project, snapshot, path, "NUL byte", line=3)
 
 
 def test_undecodable_utf16(project, tmp_path, snapshot):
@@ -319,18 +320,18 @@ def test_undecodable_utf16(project, tmp_path, snapshot):
     bad = "2\tbro".encode("utf-16-le") + b"\x00\xd8" + "ken\n".encode("utf-16-le")
     path = tmp_path / "unicode.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + good + bad)
-    refused(project, snapshot, path, "not valid UTF-16-LE text", row=3)
+    refused(project, snapshot, path, "not valid UTF-16-LE text", line=3)
 
 
 def test_undecodable_single_byte(project, tmp_path, snapshot):
     path = tmp_path / "odd.csv"
     path.write_bytes(b"id,comment\n1,fine\n2,caf\xe9 \x81\x8d\n")
-    refused(project, snapshot, path, "not valid UTF-8 or Windows-1252 text", row=3)
+    refused(project, snapshot, path, "not valid UTF-8 or Windows-1252 text", line=3)
 
 
 def test_unclosed_quote(project, tmp_path, snapshot):
     text = 'id,comment\n1,fine\n2,"never closed\n3,swallowed\n'
-    refused(project, snapshot, write(tmp_path, "quote.csv", text), "never closed", row=3)
+    refused(project, snapshot, write(tmp_path, "quote.csv", text), "never closed", line=3)
 
 
 def test_no_open_ended_column(project, tmp_path, snapshot):

@@ -2,8 +2,10 @@
 
 Checks, each an :class:`InputError` naming the file, spreadsheet row and column:
 no data rows; a row with more (non-empty) cells than the header; a column name used twice
-in a plain file (platform exports that legitimately repeat a name get `` (2)`` suffixes).
-Fully empty rows are skipped (their row numbers are kept for the others).
+in a plain file (platform exports that legitimately repeat a name get `` (2)`` suffixes,
+and a note says so). Fully empty rows are skipped (their positions are kept for the others).
+Positions are physical lines of a text file (a cell with line breaks spans several) and
+spreadsheet rows of a workbook.
 """
 
 from __future__ import annotations
@@ -23,18 +25,54 @@ def to_frame(grid: Grid) -> Frame:
     width = max(len(layout.names), *(len(r) for r in header))
     names = list(layout.names) + [""] * (width - len(layout.names))
     columns, numbers = _columns(grid, start + layout.header_rows, width)
-    names, columns = _name_columns(grid, names, columns, start + 1,
-                                   plain=layout.platform == "generic")
+    names, columns, repeated = _name_columns(grid, names, columns, start,
+                                             plain=layout.platform == "generic")
     wording = {n: layout.wording.get(i, "") or n for i, n in enumerate(names)}
     frame = Frame(path=grid.path, sha256=grid.sha256, format=grid.format,
                   platform=layout.platform, header_rows=layout.header_rows,
                   names=names, columns=dict(zip(names, columns)), row_numbers=numbers,
                   wording=wording, hints=dict(layout.hints), encoding=grid.encoding,
                   delimiter=grid.delimiter, sheet=grid.sheet, sheets=list(grid.sheets))
+    frame.aliases = _aliases(names, layout)
+    frame.notes = list(grid.notes) + _repeated_note(repeated, layout.platform)
     frame.groups = [g for g in layout.groups if _fits(frame, g)]
     frame.id_column = layout.id_column if layout.id_column in frame.columns else None
     platforms.system_hints(frame.platform, frame.names, frame.hints)
     return frame
+
+
+def _aliases(names: list[str], layout: platforms.Layout) -> dict[str, str]:
+    """Other names for the columns (codes from another header row, headings as written before
+    cleaning); one naming two columns is dropped."""
+    found: dict[str, set[str]] = {}
+    taken = set(names)
+    for i, name in enumerate(names):
+        for other in layout.aliases.get(i, []):
+            if other and other not in taken:
+                found.setdefault(other, set()).add(name)
+    return {alias: next(iter(ns)) for alias, ns in found.items() if len(ns) == 1}
+
+
+def _repeated_note(repeated: dict[str, list[str]], platform: str) -> list[str]:
+    if not repeated:
+        return []
+    shown = "; ".join(f'"{_short(n)}" {_and([c[len(n) + 1:] for c in copies])}'
+                      for n, copies in list(repeated.items())[:3])
+    more = f"; and {len(repeated) - 3} more" if len(repeated) > 3 else ""
+    which = platforms.PLATFORM_NAMES.get(platform, platform)
+    count = len(repeated)
+    return [f"{count} column name{'s are' if count > 1 else ' is'} used more than once in the "
+            f"header (normal in {which} exports); every column is kept and each repeat has a "
+            f"number after its name: {shown}{more}"]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def finish_sav(frame: Frame) -> Frame:
@@ -52,18 +90,19 @@ def finish_sav(frame: Frame) -> Frame:
 def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[int]]:
     kept: list[list[str]] = []
     numbers: list[int] = []
+    lines = grid.lines or range(1, len(grid.rows) + 1)  # where each row is, as messages say
     for index in range(first, len(grid.rows)):
         row = grid.rows[index]
         if len(row) != width:
             if len(row) > width:
-                _check_extra(grid, row, width, index + 1)
+                _check_extra(grid, row, width, index)
                 row = row[:width]
             else:
                 row = row + [""] * (width - len(row))
         if not "".join(row).strip():
             continue
         kept.append(row)
-        numbers.append(index + 1)
+        numbers.append(lines[index])
     if not kept:
         raise _no_data(grid, "the file has header rows but no data rows")
     return [list(c) for c in zip(*kept)], numbers
@@ -78,13 +117,13 @@ def _no_data(grid: Grid, message: str) -> InputError:
     return InputError(message, file=grid.path)
 
 
-def _check_extra(grid: Grid, row: list[str], width: int, number: int) -> None:
+def _check_extra(grid: Grid, row: list[str], width: int, index: int) -> None:
     extra = [c for c in row[width:] if c.strip()]
     if extra:
         raise InputError(
             f"this row has {len(row)} cells but the header has {width} columns "
             f"(extra value {extra[0][:40]!r}); a delimiter or quote may be missing",
-            file=grid.path, row=number)
+            file=grid.path, **grid.position(index))
 
 
 def column_letter(index: int) -> str:
@@ -97,8 +136,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header_row: int,
-                  *, plain: bool) -> tuple[list[str], list[list[str]]]:
+def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header: int,
+                  *, plain: bool) -> tuple[list[str], list[list[str]], dict[str, list[str]]]:
+    """Names made unique (a platform's repeated names numbered ``" (2)"``), and for each
+    repeated name the names its repeats were given."""
     names = [n.strip() for n in names]
     while names and not names[-1] and not any(v.strip() for v in columns[-1]):
         names.pop()
@@ -106,20 +147,22 @@ def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header
     names = [n or f"Column {column_letter(i)}" for i, n in enumerate(names)]
     seen: dict[str, int] = {}
     out = []
+    repeated: dict[str, list[str]] = {}
     for i, name in enumerate(names):
         if name in seen:
             if plain:
                 raise InputError(
                     f'the column name "{name}" is used twice (columns {column_letter(seen[name])} '
                     f"and {column_letter(i)}); rename one of them", file=grid.path,
-                    row=header_row, column=name)
+                    column=name, **grid.position(header))
             k = 2
             while f"{name} ({k})" in seen or f"{name} ({k})" in names:
                 k += 1
+            repeated.setdefault(name, []).append(f"{name} ({k})")
             name = f"{name} ({k})"
         seen[name] = i
         out.append(name)
-    return out, columns
+    return out, columns, repeated
 
 
 def _fits(frame: Frame, group: Group) -> bool:

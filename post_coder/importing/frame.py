@@ -2,8 +2,9 @@
 
 Readers turn a file into a :class:`Grid` (rows of cell text, or for SPSS a ready
 :class:`Frame`); :mod:`.platforms` turns a grid into a :class:`Frame`: one list of cell
-text per column, the spreadsheet row number of every data row, question wording and
-hints for inference (forced types, level orders, multi-select groups, suggested roles).
+text per column, where every data row is (the physical line of a text file, the row of
+a workbook), question wording and hints for inference (forced types, level orders,
+multi-select groups, suggested roles).
 """
 
 from __future__ import annotations
@@ -24,6 +25,22 @@ class Grid:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    #: physical line (1-based) where each row starts; None: row ``i`` is line ``i + 1``
+    lines: list[int] | None = None
+    #: about the reading itself (lines read in another encoding…)
+    notes: list[str] = field(default_factory=list)
+
+    def line(self, index: int) -> int:
+        """The physical line (text) or spreadsheet row (Excel) of ``rows[index]``."""
+        if self.lines is None:
+            return index + 1
+        if index < len(self.lines):
+            return self.lines[index]
+        return (self.lines[-1] + 1) if self.lines else index + 1
+
+    def position(self, index: int) -> dict[str, int]:
+        """``line=`` (text files) or ``row=`` (workbooks) keyword for an error at rows[index]."""
+        return {"row" if self.format == "xlsx" else "line": self.line(index)}
 
 
 @dataclass
@@ -64,7 +81,8 @@ class Frame:
     header_rows: int
     names: list[str]
     columns: dict[str, list[str]]
-    #: spreadsheet row number (header = 1) of every data row
+    #: where every data row is: its first physical line in a text file (the header is line 1),
+    #: else its spreadsheet row (the header is row 1) or its case number (SPSS)
     row_numbers: list[int]
     wording: dict[str, str] = field(default_factory=dict)
     hints: dict[str, Hint] = field(default_factory=dict)
@@ -74,6 +92,20 @@ class Frame:
     delimiter: str | None = None
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
+    #: other names a person may give a column by (a code from another header row, the
+    #: heading before cleaning) → the column's name
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: things about the file worth saying before importing (repeated names, odd lines…)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        """What :attr:`row_numbers` count: physical ``line`` of a text file, else ``row``."""
+        return "line" if self.format in ("csv", "tsv") else "row"
+
+    def at(self, number: int) -> dict[str, int]:
+        """``line=`` or ``row=`` keyword for an error at this position."""
+        return {self.unit: number}
 
     @property
     def row_count(self) -> int:

@@ -194,8 +194,49 @@ def _categorical(p: Profile) -> bool:
 
 
 def looks_open_ended(kind_: str, p: Profile) -> bool:
-    return (kind_ == "text" and p.n_answers > 0 and p.mean_length >= OPEN_MIN_LENGTH
-            and p.n_unique >= OPEN_MIN_UNIQUE * p.n_answers)
+    if kind_ != "text" or not p.n_answers or p.mean_length < OPEN_MIN_LENGTH or _few_repeated(p):
+        return False
+    # longer notes may repeat more ("Modern edge damage" ×9 among 196 different notes)
+    share = OPEN_MIN_UNIQUE if p.mean_length < 30 else 0.35
+    return p.n_unique >= share * p.n_answers
+
+
+def _few_repeated(p: Profile) -> bool:
+    """A handful of answers given again and again (``Yes, regularly`` ×3): a closed question
+    in a small file, where the categorical rule has too few rows to see it."""
+    return p.n_unique <= 5 and p.n_answers - p.n_unique >= 0.25 * p.n_answers
+
+
+#: values written by machines, never answers to code: (pattern, what the column is said to hold)
+_MACHINE = (
+    (re.compile(r"(?:https?|ftp)://\S+|www\.\S+\.\S+", re.I), "web links"),
+    (re.compile(r"(?:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I),
+     "identifiers (UUIDs)"),
+    (re.compile(r"[-+]?\d{1,3}\.\d+(?:[ ,;]\s*[-+]?\d+(?:\.\d+)?){1,3}"), "GPS coordinates"),
+    (re.compile(r"[^\n/\\]{1,200}\.(?:jpe?g|png|gif|heic|webp|bmp|tiff?|mp[34]|m4a|wav|amr|3gp"
+                r"|ogg|aac|mov|avi|pdf|docx?|xlsx?|csv|txt|zip)", re.I), "file names"),
+)
+
+
+def machine_values(p: Profile, *, sample: int = 200) -> str | None:
+    """What a text column holds when (nearly) all its answers are links, UUIDs, GPS points
+    or file names; None for anything a person wrote."""
+    texts = list(p.counts)[:sample]
+    if not texts:
+        return None
+    for pattern, what in _MACHINE:
+        if sum(1 for t in texts if pattern.fullmatch(t)) >= 0.9 * len(texts):
+            return what
+    return None
+
+
+def own_heading(p: Profile, name: str) -> bool:
+    """Every answer is the column's own heading: one option of a checkbox question spread
+    over columns (Typeform, SurveyMonkey), not something to code."""
+    if not 0 < len(p.counts) <= 2:
+        return False
+    base = re.sub(r" \(\d+\)$", "", name).strip().casefold()
+    return all(t.casefold() in (base, name.casefold()) for t in p.counts)
 
 
 def fallback_open_ended(candidates: list[tuple[str, str, Profile]]) -> str | None:

@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING, Any
 from post_coder.errors import InputError
 from post_coder.importing import infer
 from post_coder.importing.frame import Hint
+from post_coder.importing.platforms import PLATFORM_NAMES
 
 if TYPE_CHECKING:
     from post_coder.importing.plan import ColumnPlan, ImportPlan
 
 _ROLE_WORDS = {"id": "id", "open_ended": "open-ended", "attribute": "attribute", "skip": "skip"}
-_PLATFORM_NAMES = {
-    "qualtrics": "Qualtrics", "qualtrics-legacy": "Qualtrics (legacy export)",
-    "surveymonkey": "SurveyMonkey", "microsoft-forms": "Microsoft Forms",
-    "google-forms": "Google Forms", "redcap": "REDCap", "limesurvey": "LimeSurvey",
-    "generic": "none recognised (plain table)",
-}
 _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
@@ -29,6 +24,15 @@ def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] |
 
     for name in [*(open_ended or []), *(attributes or []), *(types or {})]:
         plan.column(name)  # raises for an unknown column
+    # columns may be given by code, heading or wording: from here on, by name
+    if open_ended is not None:
+        open_ended = [plan.resolve(n) for n in open_ended]
+    if attributes is not None:
+        attributes = [plan.resolve(n) for n in attributes]
+    if types is not None:
+        types = {plan.resolve(n): t for n, t in types.items()}
+    if id_column is not keep and id_column is not None:
+        id_column = plan.column(id_column).name
     new_id = plan.id_column if id_column is keep else id_column
     if new_id is not None:
         _check_plain(plan, plan.column(new_id), "the respondent id")
@@ -94,7 +98,7 @@ def _retype(plan: "ImportPlan", column: "ColumnPlan", kind: str) -> "ColumnPlan"
 def describe(plan: "ImportPlan") -> str:
     """The plan as text: file, detected format, and one line per column."""
     lines = [f"File: {plan.path.name}", "Format: " + _format_line(plan),
-             f"Platform: {_PLATFORM_NAMES.get(plan.platform, plan.platform)}"
+             f"Platform: {PLATFORM_NAMES.get(plan.platform, plan.platform)}"
              + (f" ({plan.header_rows} header rows)" if plan.header_rows > 1 else ""),
              f"Rows: {plan.row_count} respondent{'' if plan.row_count == 1 else 's'}",
              "Respondent id: " + (f'column "{plan.id_column}"' if plan.id_column
@@ -108,6 +112,7 @@ def describe(plan: "ImportPlan") -> str:
         lines.append("Open-ended questions to code: " + ", ".join(plan.open_ended))
     else:
         lines.append("No open-ended question found: choose one with --open-ended COLUMN.")
+    lines += [f"Note: {n}" for n in plan.notes]
     lines += [f"Warning: {w}" for w in plan.warnings]
     return "\n".join(lines)
 

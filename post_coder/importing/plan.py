@@ -57,7 +57,14 @@ class ImportPlan:
     id_column: str | None
     preview: list[dict[str, str]]
     sha256: str = ""
+    #: problems the import would refuse (blank or repeated respondent ids)
     warnings: list[str] = field(default_factory=list)
+    #: things worth knowing that do not stop the import (repeated column names numbered,
+    #: lines read in another encoding)
+    notes: list[str] = field(default_factory=list)
+    #: other names a column may be given by (the ``V1`` code of a legacy Qualtrics column, a
+    #: LimeSurvey question code, a heading as written before cleaning) → its name
+    aliases: dict[str, str] = field(default_factory=dict)
     _frame: Frame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -69,10 +76,26 @@ class ImportPlan:
         return [c.name for c in self.columns if c.role == "attribute"]
 
     def column(self, name: str) -> ColumnPlan:
+        """The column called ``name``: its name, a code or heading from another header row,
+        or its question wording when no other column has the same."""
+        resolved = self.resolve(name)
         for c in self.columns:
-            if c.name == name:
+            if c.name == resolved:
                 return c
         raise self._unknown(name)
+
+    def resolve(self, name: str) -> str:
+        """The column name meant by ``name`` (see :meth:`column`); ``name`` if none is."""
+        names = {c.name for c in self.columns}
+        if name in names:
+            return name
+        if name in self.aliases and self.aliases[name] in names:
+            return self.aliases[name]
+        wanted = " ".join(name.split())
+        by_wording = {c.name for c in self.columns if " ".join(c.wording.split()) == wanted}
+        if len(by_wording) == 1:
+            return by_wording.pop()
+        return name
 
     def with_mapping(self, *, id_column: str | None = _KEEP, open_ended: list[str] | None = None,
                      attributes: list[str] | None = None,
@@ -128,7 +151,8 @@ def inspect_file(path: str | Path, *, sheet: str | None = None) -> ImportPlan:
         delimiter=frame.delimiter, sheet=frame.sheet, sheets=list(frame.sheets),
         header_rows=frame.header_rows, row_count=frame.row_count, columns=columns,
         id_column=frame.id_column, preview=preview, sha256=frame.sha256,
-        warnings=id_warnings(frame, frame.id_column), _frame=frame)
+        warnings=id_warnings(frame, frame.id_column), notes=list(frame.notes),
+        aliases=dict(frame.aliases), _frame=frame)
 
 
 def plan_columns(frame: Frame) -> list[ColumnPlan]:
@@ -166,17 +190,21 @@ def _suggest_roles(items: list[tuple[ColumnPlan, Hint, infer.Profile]],
                    id_column: str | None) -> list[ColumnPlan]:
     out = []
     for column, hint, p in items:
+        machine = None
         if column.name == id_column:
             role = "id"
         elif hint.role == "attribute" or hint.role == "open_ended":
             role = hint.role if p.n_answers else "skip"
         elif hint.role == "skip":
             role = "skip"
-        elif infer.looks_open_ended(column.type, p):
+        elif column.type in ("text", "categorical") and (machine := infer.machine_values(p)):
+            role = "skip"
+        elif infer.looks_open_ended(column.type, p) and not infer.own_heading(p, column.name):
             role = "open_ended"
         else:
             role = "attribute" if p.n_answers else "skip"
-        note = column.note or ("no answers" if role == "skip" and not p.n_answers else "")
+        note = column.note or machine or ("no answers" if role == "skip" and not p.n_answers
+                                          else "")
         out.append(replace(column, role=role, note=note))
     if not any(c.role == "open_ended" for c in out):
         free = [(c.name, c.type, p) for c, (_, hint, p) in zip(out, items)
@@ -194,10 +222,11 @@ def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
     for value, row in zip(frame.columns[id_column], frame.row_numbers):
         key = value.strip()
         if not key:
-            return [f'row {row} has no respondent id in column "{id_column}"; choose another '
-                    "id column or none (--no-id)"]
+            return [f'{frame.unit} {row} has no respondent id in column "{id_column}"; choose '
+                    "another id column or none (--no-id)"]
         if key in seen:
-            return [f'the respondent id "{key}" appears twice in column "{id_column}" (rows '
-                    f"{seen[key]} and {row}); choose another id column or none (--no-id)"]
+            return [f'the respondent id "{key}" appears twice in column "{id_column}" '
+                    f"({frame.unit}s {seen[key]} and {row}); choose another id column or none "
+                    "(--no-id)"]
         seen[key] = row
     return []

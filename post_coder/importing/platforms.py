@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from post_coder.importing.frame import Group, Hint
 
 PLATFORMS = ("qualtrics", "qualtrics-legacy", "surveymonkey", "microsoft-forms", "google-forms",
-             "redcap", "limesurvey", "generic")
+             "redcap", "limesurvey", "typeform", "alchemer", "kobotoolbox", "odk", "generic")
+PLATFORM_NAMES = {
+    "qualtrics": "Qualtrics", "qualtrics-legacy": "Qualtrics (legacy export)",
+    "surveymonkey": "SurveyMonkey", "microsoft-forms": "Microsoft Forms",
+    "google-forms": "Google Forms", "redcap": "REDCap", "limesurvey": "LimeSurvey",
+    "typeform": "Typeform", "alchemer": "Alchemer (SurveyGizmo)", "kobotoolbox": "KoboToolbox",
+    "odk": "ODK Central", "generic": "none recognised (plain table)",
+}
 
 PRIVATE = "personal data"
 SYSTEM = "survey system column"
@@ -32,6 +39,8 @@ class Layout:
     hints: dict[str, Hint] = field(default_factory=dict)
     groups: list[Group] = field(default_factory=list)
     id_column: str | None = None
+    #: column index → other names for it (a code from another header row)
+    aliases: dict[int, list[str]] = field(default_factory=dict)
 
 
 def norm(name: str) -> str:
@@ -72,9 +81,45 @@ _SYSTEM: dict[str, dict[str, str]] = {
     "limesurvey": {"submitdate": "attribute", "datesubmitted": "attribute", "lastpage": "skip",
                    "startlanguage": "attribute", "seed": "skip", "startdate": "attribute",
                    "datestarted": "attribute", "datestamp": "attribute",
-                   "datelastaction": "attribute", "refurl": "skip", "referrerurl": "skip"},
+                   "datelastaction": "attribute", "refurl": "skip", "referrerurl": "skip",
+                   # German headings ("Antwort ID", "Datum Abgeschickt"…)
+                   "datumabgeschickt": "attribute", "letzteseite": "skip",
+                   "startsprache": "attribute", "zufallsstartwert": "skip",
+                   "datumgestartet": "attribute", "datumletzteaktivität": "attribute",
+                   "ipadresse": "skip", "verweisurl": "skip"},
+    "typeform": {"startdateutc": "attribute", "submitdateutc": "attribute",
+                 "networkid": "skip", "tags": "skip"},
+    "alchemer": {"timestarted": "attribute", "datesubmitted": "attribute", "status": "attribute",
+                 "contactid": "skip", "legacycomments": "skip",
+                 "language": "attribute", "referer": "skip", "sessionid": "skip",
+                 "useragent": "skip", "tags": "skip", "country": "attribute",
+                 "city": "skip", "stateregion": "attribute", "postal": "skip",
+                 "extendedreferer": "skip", "urlvariable": "skip"},
+    "kobotoolbox": {"start": "attribute", "end": "attribute", "today": "attribute",
+                    "deviceid": "skip", "simserial": "skip", "subscriberid": "skip",
+                    "username": "skip", "audit": "skip", "audit_url": "skip",
+                    "uuid": "skip", "submissiontime": "attribute", "validationstatus": "skip",
+                    "notes": "skip", "status": "skip", "submittedby": "skip", "tags": "skip",
+                    "index": "skip", "version": "skip", "attachments": "skip",
+                    "geolocation": "skip", "parentindex": "skip", "parenttablename": "skip",
+                    "metainstanceid": "skip", "metarootuuid": "skip",
+                    "formhubuuid": "skip", "metadeprecatedid": "skip"},
+    "odk": {"submissiondate": "attribute", "metainstanceid": "skip", "metainstancename": "skip",
+            "submitterid": "skip", "submittername": "skip", "status": "skip",
+            "reviewstate": "skip", "deviceid": "skip", "edits": "skip",
+            "attachmentspresent": "skip", "attachmentsexpected": "skip",
+            "formversion": "attribute", "start": "attribute", "end": "attribute",
+            "today": "attribute", "parentkey": "skip"},
 }
 _SYSTEM["qualtrics-legacy"] = _SYSTEM["qualtrics"]
+#: KoboToolbox writes its own columns with a leading underscore (``_uuid``, ``_index``…); these
+#: keep it in the table, as ``_notes`` differs from a question called ``Notes``
+_KOBO_UNDERSCORE = {"uuid", "submissiontime", "validationstatus", "notes", "status", "submittedby",
+                    "tags", "index", "version", "attachments", "geolocation", "parentindex",
+                    "parenttablename"}
+#: parts of a GPS point written as several columns (``point-Latitude``, ``_gps_precision``…)
+_GPS_PART = re.compile(r"(.*?)(latitude|longitude|altitude|accuracy|precision)")
+GPS = "location (GPS)"
 
 _ID_NAMES = ("responseid", "respondentid", "recordid", "id", "participantid", "caseid",
              "respid", "respondent", "subjectid", "studyid", "personid", "submissionid",
@@ -84,17 +129,33 @@ _ID_NAMES = ("responseid", "respondentid", "recordid", "id", "participantid", "c
 def system_hints(platform: str, names: list[str], hints: dict[str, Hint]) -> None:
     """Add skip/attribute hints for personal-data and platform system columns."""
     table = _SYSTEM.get(platform, {})
+    gps = _gps_columns(names)
     for name in names:
         key = norm(name)
         hint = hints.setdefault(name, Hint())
         if hint.role is not None:
             continue
+        if platform == "kobotoolbox" and key in _KOBO_UNDERSCORE and not name.startswith("_"):
+            continue  # a question of the form, not Kobo's own column
         if _PRIVATE.fullmatch(key):
             hint.role, hint.note = "skip", PRIVATE
+        elif name in gps:
+            hint.role, hint.note = "skip", GPS
         elif key in table:
             hint.role, hint.note = table[key], SYSTEM
         elif platform == "redcap" and (key.endswith("complete") or name.endswith("_timestamp")):
             hint.role, hint.note = ("skip" if key.endswith("complete") else "attribute"), SYSTEM
+
+
+def _gps_columns(names: list[str]) -> set[str]:
+    """Columns holding one part of a GPS point: a latitude and a longitude share a prefix."""
+    parts: dict[str, dict[str, str]] = {}
+    for name in names:
+        m = _GPS_PART.fullmatch(norm(name))
+        if m:
+            parts.setdefault(m.group(1), {})[m.group(2)] = name
+    return {n for found in parts.values() if {"latitude", "longitude"} <= set(found)
+            for n in found.values()}
 
 
 def guess_id(names: list[str]) -> str | None:
@@ -122,16 +183,24 @@ def _qualtrics(top: list[list[str]]) -> Layout | None:
     if not has_import and not ("responseid" in keys and meta >= 2):
         return None
     rid = next((i for i, c in enumerate(head) if norm(c) == "responseid"), None)
+    # a second header row holds labels; a respondent's row has an id there (R_…, or a number)
     labels = len(top) > 1 and (has_import or rid is None or rid >= len(top[1])
-                               or not re.fullmatch(r"R_\w+", top[1][rid].strip()))
+                               or not re.fullmatch(r"R_\w+|\d+", top[1][rid].strip()))
     layout = Layout("qualtrics", 3 if has_import else (2 if labels else 1), head)
     if labels:
         layout.wording = {i: c for i, c in enumerate(_cells(top[1])) if c}
     for name, import_id in zip(head, imports):
-        if import_id and re.fullmatch(r"QID\d+(_\d+)*_TEXT", import_id):
+        if import_id and _TEXT_ENTRY.fullmatch(import_id):
             layout.hints[name] = Hint(role="open_ended", note="Qualtrics text entry")
     layout.id_column = head[rid] if rid is not None else None
     return layout
+
+
+#: the ImportId of a text-entry cell: ``QID2_TEXT``, ``QID3_4_TEXT`` (2016-17: ``QID2-TEXT``,
+#: ``QID45#1-5-TEXT``)
+_TEXT_ENTRY = re.compile(r"QID\d+(#\d+)?([_-][\w-]+?)*[_-]TEXT")
+#: the 2016-17 exporter writes the third header row in Python style: ``{'ImportId': 'QID1'}``
+_QUOTED_IMPORT = re.compile(r"\{\s*'ImportId'\s*:\s*'([^']*)'")
 
 
 def _import_id(cell: str) -> str | None:
@@ -140,7 +209,8 @@ def _import_id(cell: str) -> str | None:
     try:
         value = json.loads(cell)
     except ValueError:
-        return None
+        quoted = _QUOTED_IMPORT.match(cell)
+        return quoted.group(1) if quoted else None
     return str(value.get("ImportId")) if isinstance(value, dict) else None
 
 
@@ -154,17 +224,25 @@ def _qualtrics_legacy(top: list[list[str]]) -> Layout | None:
     names = [labels[i] if re.fullmatch(r"V\d+", c) and i < len(labels) and labels[i] else c
              for i, c in enumerate(head)]
     layout = Layout("qualtrics-legacy", 2, names, wording=dict(enumerate(labels)))
+    layout.aliases = {i: [c] for i, c in enumerate(head) if c and c != names[i]}
     layout.id_column = "ResponseID"
     return layout
 
 
+_SM_SUBS = {"Response", "Open-Ended Response"}
+
+
 def _surveymonkey(top: list[list[str]]) -> Layout | None:
+    """Two header rows: questions (blank over a question's further columns), then
+    "Response" / "Open-Ended Response" / the option of each column; the id cell is blank."""
     head = _cells(top[0])
-    if "Respondent ID" not in head or len(top) < 2:
+    rid = next((i for i, c in enumerate(head) if norm(c) == "respondentid"), None)
+    if rid is None or len(top) < 2:
         return None
     subs = _cells(top[1])
-    rid = head.index("Respondent ID")
     if rid < len(subs) and subs[rid]:
+        return None
+    if not _SM_SUBS & set(subs) and len(head) > 1 and any(head[1:]):
         return None
     width = max(len(head), len(subs))
     head += [""] * (width - len(head))
@@ -181,7 +259,7 @@ def _surveymonkey(top: list[list[str]]) -> Layout | None:
         plain = counts[q] == 1 or sub in ("", "Response")
         names.append(q if plain else f"{q} - {sub}")
         wording[i] = q if plain else f"{q} — {sub}"
-    layout = Layout("surveymonkey", 2, names, wording=wording, id_column="Respondent ID")
+    layout = Layout("surveymonkey", 2, names, wording=wording, id_column=head[rid])
     layout.groups = _surveymonkey_groups(questions, subs, names)
     return layout
 
@@ -270,25 +348,109 @@ _LIME_CODES = {"id", "submitdate", "lastpage", "startlanguage", "seed", "startda
                "token", "ipaddr", "refurl"}
 _LIME_TEXT = {"responseid", "datesubmitted", "lastpage", "startlanguage", "seed", "datestarted",
               "datelastaction", "ipaddress", "referrerurl", "token"}
+#: "Response ID" in the languages LimeSurvey writes full-text headings in
+_LIME_RESPONSE_ID = {"responseid", "antwortid", "iddelaréponse", "idderespuesta", "idrisposta",
+                     "antwoordid", "iddaresposta", "idodpowiedzi"}
 _LIME_SUB = re.compile(r"(.+?)\s?\[(.+)\]")
+#: "code. question text" headings: ``id. Response ID``, ``B4[SQ002comment]. Who…``
+_LIME_CODE_TEXT = re.compile(r"([A-Za-z][\w]*(?:\[[\w#]+\])?)\. (.+)", re.S)
 
 
 def _limesurvey(top: list[list[str]]) -> Layout | None:
     head = _cells(top[0])
     exact = set(head)
     keys = {norm(c) for c in head}
+    split = [_LIME_CODE_TEXT.fullmatch(c) for c in head]
+    codes = [m.group(1) if m else "" for m in split]
+    if len(set(codes) & _LIME_CODES) >= 3 and "id" in codes:
+        return _limesurvey_code_text(head, codes, split)
+    subs = sum(1 for c in head if _LIME_SUB.fullmatch(c))
+    localised = bool(head) and norm(head[0]) in _LIME_RESPONSE_ID and subs >= 2
     if not ((len(exact & _LIME_CODES) >= 3 and "id" in exact) or
-            (len(keys & _LIME_TEXT) >= 3 and "responseid" in keys)):
+            (len(keys & _LIME_TEXT) >= 3 and "responseid" in keys) or localised):
         return None
     layout = Layout("limesurvey", 1, head, id_column=guess_id(head))
-    layout.groups = _suffix_groups(head, _LIME_SUB, frozenset({"y", "yes"}),
-                                   frozenset({"n", "no"}), skip_options=("other", "comment"))
+    if layout.id_column is None and localised:
+        layout.id_column = head[0]
+    layout.groups = _suffix_groups(head, _LIME_SUB, frozenset({"y", "yes", "ja", "oui", "sí"}),
+                                   frozenset({"n", "no", "nein", "non"}),
+                                   skip_options=("other", "comment", "sonstiges"))
     return layout
 
 
+def _limesurvey_code_text(head: list[str], codes: list[str],
+                          split: list[re.Match[str] | None]) -> Layout:
+    """Headings ``code. text``: named as written; the code alone also names the column, and
+    system columns are recognised by their code."""
+    layout = Layout("limesurvey", 1, head)
+    table = _SYSTEM["limesurvey"]
+    for i, (name, code, m) in enumerate(zip(head, codes, split)):
+        if not code:
+            continue
+        layout.aliases[i] = [code]
+        layout.wording[i] = m.group(2).strip() if m else name
+        if code == "id":
+            layout.id_column = name
+        elif code.casefold() in table:
+            layout.hints[name] = Hint(role=table[code.casefold()], note=SYSTEM)
+        elif code in ("token", "ipaddr", "refurl"):
+            layout.hints[name] = Hint(role="skip", note=PRIVATE)
+    return layout
+
+
+# -- Typeform, Alchemer, KoboToolbox, ODK -------------------------------------------------------
+
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+def _typeform(top: list[list[str]]) -> Layout | None:
+    """``#`` (the response token) first; ``Start Date (UTC)``, ``Submit Date (UTC)`` and
+    ``Network ID`` last; headings may carry HTML (``<strong>``), which is taken off."""
+    head = _cells(top[0])
+    keys = {norm(c) for c in head}
+    if not head or head[0] != "#" or not {"submitdateutc", "networkid"} & keys:
+        return None
+    names = [(" ".join(_TAG.sub("", c).split()) or c) if "<" in c else c for c in head]
+    aliases = {i: [c] for i, (c, n) in enumerate(zip(head, names)) if c != n}
+    return Layout("typeform", 1, names, id_column="#", aliases=aliases)
+
+
+_ALCHEMER = {"timestarted", "contactid", "legacycomments", "sessionid", "useragent", "referer"}
+
+
+def _alchemer(top: list[list[str]]) -> Layout | None:
+    """Alchemer, formerly SurveyGizmo: ``Response ID``, ``Time Started``, ``Date Submitted``,
+    ``Status``, ``Contact ID``, ``Legacy Comments``, ``SessionID``, ``User Agent``…"""
+    head = _cells(top[0])
+    keys = {norm(c) for c in head}
+    if "responseid" not in keys or "datesubmitted" not in keys or len(keys & _ALCHEMER) < 2:
+        return None
+    return Layout("alchemer", 1, head, id_column=guess_id(head))
+
+
+def _kobotoolbox(top: list[list[str]]) -> Layout | None:
+    """KoboToolbox: its own columns start with an underscore (``_id``, ``_uuid``,
+    ``_submission_time``, ``_index``…); ``start``/``end`` are the form's metadata."""
+    head = _cells(top[0])
+    if not {"_uuid", "_submission_time"} <= set(head):
+        return None
+    rid = "_id" if "_id" in head else "_uuid"
+    return Layout("kobotoolbox", 1, head, id_column=rid)
+
+
+def _odk(top: list[list[str]]) -> Layout | None:
+    """ODK Central / Briefcase: ``SubmissionDate``, ``meta-instanceID``, group paths joined
+    by ``-``, then ``KEY`` (the submission's id), ``SubmitterID``, ``SubmitterName``…"""
+    head = _cells(top[0])
+    exact = set(head)
+    if "KEY" not in exact or not {"SubmissionDate", "meta-instanceID"} & exact:
+        return None
+    return Layout("odk", 1, head, id_column="KEY")
+
+
 DETECTORS: tuple[Callable[[list[list[str]]], Layout | None], ...] = (
-    _qualtrics, _qualtrics_legacy, _surveymonkey, _microsoft_forms, _google_forms, _redcap,
-    _limesurvey,
+    _alchemer, _qualtrics, _qualtrics_legacy, _surveymonkey, _microsoft_forms, _google_forms, _redcap,
+    _typeform, _kobotoolbox, _odk, _alchemer, _limesurvey,
 )
 
 

@@ -3,7 +3,9 @@
 The format is decided by the file's first bytes (a ``.xlsx`` saved as ``.csv`` still reads),
 with the extension only used to refuse a ``.xlsx``/``.sav`` whose content is something else.
 Text files are decoded deterministically: a byte-order mark first (UTF-8, UTF-16 LE/BE),
-then strict UTF-8, then Windows-1252. The delimiter is sniffed among ``, ; TAB |``.
+then strict UTF-8, then UTF-8 with some lines in Windows-1252 (an Excel round trip; those
+lines are named in a note), then Windows-1252. Positions are physical lines (a quoted cell
+with line breaks spans several). The delimiter is sniffed among ``, ; TAB |``.
 Every cell is read as text, exactly as written (no "NA" → missing conversion); SPSS
 numbers are written out as text too, with their value labels applied.
 
@@ -77,39 +79,97 @@ def _read_bytes(path: Path) -> bytes:
 # -- text files --------------------------------------------------------------------------------
 
 def _read_text(path: Path, data: bytes, sha: str, suffix: str) -> Grid:
-    text, encoding = decode(path, data)
+    text, encoding, odd = decode_lines(path, data)
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError("the file contains a NUL byte, which a text survey export never has; "
-                         "the file may be damaged", file=path, row=row_at(text, nul))
+                         "the file may be damaged", file=path, line=line_at(text, nul))
     hinted = _SEP_LINE.match(text)
+    skipped = 0
     if hinted:  # "sep=;" first line, written for Excel: it names the delimiter
-        delimiter, text = hinted.group(1), text[hinted.end():]
+        delimiter, text, skipped = hinted.group(1), text[hinted.end():], 1
     else:
         delimiter = sniff_delimiter(text, prefer_tab=suffix in {".tsv", ".tab"})
-    rows = parse_csv(path, text, delimiter)
+    rows, lines = parse_csv(path, text, delimiter, first_line=1 + skipped)
     fmt = "tsv" if delimiter == "\t" else "csv"
+    notes = [odd_lines_note(odd, encoding)] if odd else []
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, encoding=encoding,
-                delimiter=delimiter)
+                delimiter=delimiter, lines=lines, notes=notes)
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """(text, encoding): BOM, then strict UTF-8, then Windows-1252; raises on anything else."""
+    text, encoding, _ = decode_lines(path, data)
+    return text, encoding
+
+
+def decode_lines(path: Path, data: bytes) -> tuple[str, str, list[int]]:
+    """(text, encoding, odd lines): as :func:`decode`; a UTF-8 file with some lines in
+    Windows-1252 (what an Excel round trip leaves) is read line by line, and the physical
+    lines read as Windows-1252 are listed."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return _decode_strict(path, data[len(bom):], encoding.replace("-sig", "")), encoding
+            body = data[len(bom):]
+            if encoding == "utf-8-sig":
+                mixed = _mixed_utf8(body)
+                if mixed is not None:
+                    return mixed[0], encoding, mixed[1]
+            return _decode_strict(path, body, encoding.replace("-sig", "")), encoding, []
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _decode_strict(path, data, utf16), utf16
+        return _decode_strict(path, data, utf16), utf16, []
     if _looks_binary(data):
         raise InputError(f"this is not a spreadsheet or text file that can be read ({_UNSUPPORTED})",
                          file=path)
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    return _decode_strict(path, data, "cp1252"), "cp1252"
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return mixed[0], "utf-8", mixed[1]
+    return _decode_strict(path, data, "cp1252"), "cp1252", []
+
+
+def _mixed_utf8(data: bytes) -> tuple[str, list[int]] | None:
+    """Text and odd line numbers when some lines are UTF-8 (with non-ASCII characters) and
+    others are not valid UTF-8 but are Windows-1252; None for any other file."""
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    lines = data.split(b"\n")
+    utf8 = False
+    odd: list[int] = []
+    out: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            out.append(line.decode("utf-8"))
+            utf8 = True
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                return None
+            odd.append(number)
+    if not utf8 or not odd:
+        return None
+    return "\n".join(out), odd
+
+
+def odd_lines_note(odd: list[int], encoding: str) -> str:
+    shown = ", ".join(str(n) for n in odd[:10])
+    more = f" and {len(odd) - 10} more" if len(odd) > 10 else ""
+    which = f"line {shown}" if len(odd) == 1 else f"lines {shown}{more}"
+    return (f"{which} of this {encoding.replace('-sig', '').upper()} file "
+            f"{'is' if len(odd) == 1 else 'are'} not valid UTF-8 and "
+            f"{'was' if len(odd) == 1 else 'were'} read as Windows-1252 (as Excel saves them); "
+            "check the accented letters there")
 
 
 def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
@@ -119,7 +179,7 @@ def _decode_strict(path: Path, data: bytes, encoding: str) -> str:
         prefix = data[:exc.start].decode(encoding, errors="replace")
         label = {"cp1252": "UTF-8 or Windows-1252"}.get(encoding, encoding.upper())
         raise InputError(f"the file has bytes that are not valid {label} text; save it again as "
-                         "CSV UTF-8", file=path, row=row_at(prefix, len(prefix))) from exc
+                         "CSV UTF-8", file=path, line=line_at(prefix, len(prefix))) from exc
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -142,12 +202,10 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(8, 0.05 * len(sample)) or sample.count(0) > max(4, 0.01 * len(sample))
 
 
-def row_at(text: str, index: int) -> int:
-    """The spreadsheet row (record, header = 1) holding character ``index`` of ``text``."""
+def line_at(text: str, index: int) -> int:
+    """The physical line (1-based; CRLF, LF or CR ends a line) holding character ``index``."""
     prefix = text[:index]
-    records = sum(1 for _ in csv.reader(io.StringIO(prefix, newline="")))
-    at_line_start = not prefix or prefix.endswith(("\n", "\r"))
-    return records + 1 if at_line_start else max(records, 1)
+    return prefix.count("\n") + prefix.count("\r") - prefix.count("\r\n") + 1
 
 
 def sniff_delimiter(text: str, *, prefer_tab: bool = False) -> str:
@@ -180,26 +238,49 @@ def _sample_rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]
     return [r for r in rows if any(c.strip() for c in r)][:50]
 
 
-def parse_csv(path: Path, text: str, delimiter: str) -> list[list[str]]:
-    """All records as lists of cells; an unclosed quote is an error naming its row."""
+def parse_csv(path: Path, text: str, delimiter: str, *,
+              first_line: int = 1) -> tuple[list[list[str]], list[int] | None]:
+    """All records as lists of cells, and the physical line where each starts (None when
+    every record is one line); an unclosed quote is an error naming its line."""
     _raise_field_limit()
-    rows: list[list[str]] = []
     try:
-        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-        return rows
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
+        return _records(text, delimiter, first_line, strict=True)
+    except _Broken as broken:
+        if "unexpected end of data" in str(broken.error):
             raise InputError('a quoted cell is never closed (a " is missing), so the rest of '
                              "the file would be read as one cell", file=path,
-                             row=len(rows) + 1) from exc
+                             line=broken.line) from broken.error
     # something Excel would read leniently (text after a closing quote): read it the same way
-    rows = []
     try:
-        rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return _records(text, delimiter, first_line, strict=False)
+    except _Broken as broken:
+        raise InputError(f"the file cannot be read as CSV ({broken.error})", file=path,
+                         line=broken.line) from broken.error
+
+
+class _Broken(Exception):
+    def __init__(self, error: csv.Error, line: int) -> None:
+        super().__init__(str(error))
+        self.error, self.line = error, line
+
+
+def _records(text: str, delimiter: str, first_line: int,
+             *, strict: bool) -> tuple[list[list[str]], list[int] | None]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    add_row, add_start = rows.append, starts.append
+    done = 0  # physical lines read so far
+    try:
+        for row in reader:
+            add_row(row)
+            add_start(done + first_line)
+            done = reader.line_num
     except csv.Error as exc:
-        raise InputError(f"the file cannot be read as CSV ({exc})", file=path,
-                         row=len(rows) + 1) from exc
-    return rows
+        raise _Broken(exc, done + first_line) from exc
+    if done == len(rows) and first_line == 1:
+        return rows, None  # no line break inside a cell: record i is line i + 1
+    return rows, starts
 
 
 def _raise_field_limit() -> None:

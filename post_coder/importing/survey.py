@@ -112,11 +112,11 @@ def _id_error(frame: Frame, column: str) -> InputError:
         key = value.strip()
         if not key:
             return InputError("this row has no respondent id; choose another id column or none "
-                              "(--no-id)", file=frame.path, row=row, column=column)
+                              "(--no-id)", file=frame.path, column=column, **frame.at(row))
         if key in seen:
-            return InputError(f'the respondent id "{key}" appears twice, in rows {seen[key]} and '
-                              f"{row}; choose another id column or none (--no-id)",
-                              file=frame.path, row=row, column=column)
+            return InputError(f'the respondent id "{key}" appears twice, in {frame.unit}s '
+                              f"{seen[key]} and {row}; choose another id column or none (--no-id)",
+                              file=frame.path, column=column, **frame.at(row))
         seen[key] = row
     raise AssertionError("no id problem found")
 
@@ -182,7 +182,7 @@ def _numbers(frame: Frame, column: ColumnPlan, answers: list[str]) -> dict[str, 
         index = next(i for i, v in enumerate(cells) if v in out and out[v] is None)
         raise InputError(f'"{cells[index].strip()[:40]}" is not a number; fix the cell or '
                          "import the column with another type", file=frame.path,
-                         row=frame.row_numbers[index], column=column.name)
+                         column=column.name, **frame.at(frame.row_numbers[index]))
     return out
 
 

@@ -75,7 +75,10 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> int | float | Non
 
 # -- dates ---------------------------------------------------------------------------------------
 
-_DATE_START = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+_DATE_START = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}")
+#: an ISO 8601 date-time ending in a UTC offset (``2021-12-06T10:00:09.772+06:00``, ``…Z``):
+#: the offset is set aside and the time kept as written (the respondent's clock)
+_OFFSET = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s?(?:Z|[+-]\d\d(?::?\d\d)?)")
 #: tried in order; the first format that reads the most of a sample wins (US before European)
 DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
@@ -86,6 +89,9 @@ DATE_FORMATS = (
     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
     "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
     "%m/%d/%y %H:%M", "%m/%d/%y", "%d/%m/%y", "%d.%m.%y",
+    # spelled-out months (Alchemer's "Date Submitted": "Jan 14, 2025 09:12:44 AM")
+    "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %I:%M %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y",
+    "%B %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p", "%B %d, %Y %H:%M:%S", "%B %d, %Y",
 )
 #: share of answers that must read as dates for a column to be a date column
 DATE_SHARE = 0.9
@@ -98,7 +104,7 @@ def date_format(texts: Iterable[str], *, sample: int = 200) -> str | None:
     for text in texts:
         seen += 1
         if _DATE_START.match(text):
-            chosen.append(text)
+            chosen.append(without_offset(text))
         if seen >= sample:
             break
     if not chosen or len(chosen) < DATE_SHARE * seen:
@@ -108,7 +114,15 @@ def date_format(texts: Iterable[str], *, sample: int = 200) -> str | None:
         picked = sum(1 for t in chosen if _read_date(t, fmt) is not None)
         if picked > best_count:
             best, best_count = fmt, picked
+            if picked == len(chosen):
+                break  # no later format can read more
     return best if best_count >= DATE_SHARE * seen else None
+
+
+def without_offset(text: str) -> str:
+    """``2021-12-06T10:00:09.772+06:00`` → ``2021-12-06T10:00:09.772``; other text unchanged."""
+    found = _OFFSET.fullmatch(text)
+    return found.group(1) if found else text
 
 
 def _strptime(text: str, fmt: str) -> datetime | None:
@@ -135,10 +149,11 @@ def has_time(fmt: str) -> bool:
 
 
 def parse_dates(texts: list[str], fmt: str) -> dict[str, str | None]:
-    """Trimmed text → ISO date (``2024-01-18`` or ``2024-01-18 14:18:57``), None if unreadable."""
+    """Trimmed text → ISO date (``2024-01-18`` or ``2024-01-18 14:18:57``), None if unreadable.
+    A UTC offset after an ISO date-time is set aside (see :func:`without_offset`)."""
     import pandas as pd  # local: pandas is slow to import and only needed here
 
-    series = pd.Series(texts, dtype=object)
+    series = pd.Series([without_offset(t) for t in texts], dtype=object)
     parsed = pd.to_datetime(series, format=fmt, errors="coerce")
     if has_time(fmt) and parsed.isna().any():
         alone = pd.to_datetime(series, format=date_part(fmt), errors="coerce")

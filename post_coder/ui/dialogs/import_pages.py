@@ -25,15 +25,17 @@ from post_coder.ui.errors import show_unexpected
 if TYPE_CHECKING:
     from post_coder.ui.dialogs.import_wizard import ImportWizard
 
-FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.sav);;"
+FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.sav *.zsav);;"
                 "CSV, TSV or text (*.csv *.tsv *.txt);;Excel workbook (*.xlsx *.xlsm);;"
-                "SPSS data file (*.sav);;All files (*)")
+                "SPSS data file (*.sav *.zsav);;All files (*)")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 PLATFORMS = {
     "qualtrics": "Qualtrics export", "qualtrics-legacy": "Qualtrics export (legacy format)",
     "surveymonkey": "SurveyMonkey export", "microsoft-forms": "Microsoft Forms export",
     "google-forms": "Google Forms export", "redcap": "REDCap export",
-    "limesurvey": "LimeSurvey export", "generic": "Plain table (no survey tool recognised)",
+    "limesurvey": "LimeSurvey export", "typeform": "Typeform export",
+    "alchemer": "Alchemer (SurveyGizmo) export", "kobotoolbox": "KoboToolbox export",
+    "odk": "ODK Central export", "generic": "Plain table (no survey tool recognised)",
 }
 FORMATS = {"csv": "Text (CSV/TSV)", "xlsx": "Excel workbook", "sav": "SPSS data file"}
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe (|)"}
@@ -235,7 +237,7 @@ class PreviewPage(QWizardPage):
         shown = len(plan.preview)
         self.fields["rows"].setText(plural(plan.row_count, "respondent") + (
             f" (the first {shown} are shown)" if 0 < shown < plan.row_count else ""))
-        set_message(self.warnings, " ".join(sentence(w) for w in plan.warnings))
+        set_message(self.warnings, " ".join(sentence(w) for w in [*plan.notes, *plan.warnings]))
         headers = list(plan.preview[0]) if plan.preview else []
         self.table.clear()
         self.table.setColumnCount(len(headers))
