@@ -2,7 +2,7 @@
 
 The UI's grid and the CLI's listings call these; filtering and sorting run in SQL. Every
 read that involves codings or memos takes a :class:`ReadScope` (whose codings the reader
-may see: :func:`post_coder.coding.rounds.read_scope`, or ``ReadScope.everyone()``).
+may see: :func:`post_coder.team.rounds.read_scope`, or ``ReadScope.everyone()``).
 """
 
 from __future__ import annotations

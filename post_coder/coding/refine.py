@@ -1,9 +1,10 @@
-"""Codebook refinement beyond single edits: previews and compound actions.
+"""Codebook refinement beyond single edits ("merge codes", "split code"): previews and
+compound actions. (Merging a coder's *work* is teamwork: :mod:`post_coder.team.merge`.)
 
-The previews (what a merge or split would do) are pure functions over ``list_codes`` /
-``list_codings`` rows, so a dialog can show them before anything is written. The compound
-actions (edit several fields, move or copy segments to another code) each run as one
-``project.transact``: one transaction, one audit trail, one undo step.
+The previews (what merging codes or splitting a code would do) are pure functions over
+``list_codes`` / ``list_codings`` rows, so a dialog can show them before anything is
+written. The compound actions (edit several fields, move or copy segments to another code)
+each run as one ``project.transact``: one transaction, one audit trail, one undo step.
 """
 
 from __future__ import annotations

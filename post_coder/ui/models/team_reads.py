@@ -1,7 +1,7 @@
 """Read helpers for the teamwork screens: rounds, sample previews, merge summaries.
 
 Qt-free and SQL-free: each helper calls a core or store *read* function (the sample preview
-draws with the core's pure :func:`~post_coder.coding.rounds.draw_sample` on the store's
+draws with the core's pure :func:`~post_coder.team.rounds.draw_sample` on the store's
 sampling frame, exactly as ``create_round`` will) and returns plain values for the views.
 """
 
@@ -13,14 +13,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from post_coder.coding.exchange import package_info
-from post_coder.coding.merge import MergePlan
-from post_coder.coding.merge_codebook import KEEP_BOTH, KEEP_MINE, KEEP_THEIRS, RENAME, Conflict
-from post_coder.coding.rounds import RoundInfo, Sample, draw_sample, sample_description
 from post_coder.project import Project
 from post_coder.store import rounds as rounds_store
 from post_coder.store import surveys
 from post_coder.store.surveys import VariableInfo
+from post_coder.team.merge import MergePlan
+from post_coder.team.merge_codebook import KEEP_BOTH, KEEP_MINE, KEEP_THEIRS, RENAME, Conflict
+from post_coder.team.package import package_info
+from post_coder.team.rounds import RoundInfo, Sample, draw_sample, sample_description
 
 #: attribute types a round can be stratified by (one value per respondent)
 STRATIFIABLE = ("categorical", "ordinal")

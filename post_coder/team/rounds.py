@@ -9,7 +9,7 @@ While a coder takes part in an open *blind* round they see only their own coding
 memos, project-wide: :func:`read_scope` builds the :class:`ReadScope` that every read of
 codings, memos and counts takes (the app's session holds it; the CLI builds it for the
 coder it acts as). A coder package made for a blind round holds none of the other coders'
-codings of the round's responses at all (:mod:`post_coder.coding.exchange`, with
+codings of the round's responses at all (:mod:`post_coder.team.package`, with
 :func:`hidden_response_ids`). Closing the round (the lead does) lifts the blinding.
 """
 
