@@ -22,7 +22,7 @@ import click
 from post_coder import __version__
 from post_coder.errors import Cancelled, PostCoderError
 from post_coder.project import Project, plain_error
-from post_coder.store.scope import ReadScope
+from post_coder.queries import ReadScope
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")

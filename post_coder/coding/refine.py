@@ -289,12 +289,6 @@ class AttributeLookup:
 
     def lines(self, response_id: str) -> list[str]:
         """``["dept: EM", "role: Attending"]`` (multi-select values joined by commas)."""
-        return [f"{k}: {_show(v)}" for k, v in self.values(response_id).items()]
+        return [f"{k}: {surveys.format_value(v, ', ')}"
+                for k, v in self.values(response_id).items()]
 
-
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

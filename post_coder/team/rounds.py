@@ -154,6 +154,14 @@ def draw_sample(frame: Sequence[tuple[str, str, str]], sample: Sample, seed: int
     return [response for respondent, response, _ in frame if respondent in chosen]
 
 
+def sampling_frame(project: Project, question_ids: Sequence[str] | None,
+                   stratify_by: str | None) -> list[tuple[str, str, str]]:
+    """(respondent, response, stratum) rows a round draws from, as ``create_round`` reads
+    them (a preview caches it: it is the slow part)."""
+    variables = store.variable_ids_named(project.db, stratify_by) if stratify_by else None
+    return store.sampling_frame(project.db, question_ids, variables)
+
+
 def create_round(
     project: Project,
     name: str,

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QVBoxLayout, QWidget)
 
 from post_coder.ids import CoderId
-from post_coder.team.rounds import Sample, create_round, list_rounds
+from post_coder.team.rounds import Sample, create_round, list_rounds, sampling_frame
 from post_coder.ui.dialogs.coders_dialog import CoderEditor
 from post_coder.ui.models import reads, team_reads
 from post_coder.ui.session import Session
@@ -203,8 +203,8 @@ class RoundDialog(QDialog):
         questions = self.questions()
         key = (tuple(questions or ()), sample.stratify_by)
         if key not in self._frames:
-            self._frames[key] = team_reads.sampling_frame(self.session.project, questions,
-                                                          sample.stratify_by)
+            self._frames[key] = sampling_frame(self.session.project, questions,
+                                               sample.stratify_by)
         preview = team_reads.preview_sample(self._frames[key], sample, self.seed_spin.value())
         self.preview = preview
         label = self.stratify_combo.currentText() if sample.stratify_by else None

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitt
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
-from post_coder.store.codings import Coding
+from post_coder.queries import Coding
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
