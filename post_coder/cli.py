@@ -313,25 +313,15 @@ def codes() -> None:
 
 
 def _print_codes(rows: list, show_status: bool) -> None:
-    by_parent: dict[str | None, list] = {}
-    for r in rows:
-        by_parent.setdefault(r["parent_id"], []).append(r)
-    ids = {r["id"] for r in rows}
+    from post_coder.coding.codebook import tree_order
 
-    def walk(parent: str | None, depth: int) -> None:
-        for r in by_parent.get(parent, []):
-            status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
-            click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
-                       f"{r['codings']} codings){status}")
-            if r["definition"]:
-                click.echo(f"{'  ' * depth}    {r['definition']}")
-            walk(r["id"], depth + 1)
-
-    walk(None, 0)
-    for r in rows:  # children of inactive parents
-        if r["parent_id"] is not None and r["parent_id"] not in ids:
-            walk(r["parent_id"], 0)
-            ids.add(r["parent_id"])
+    # children of inactive parents (not listed) come after the tree
+    for r, depth in tree_order(rows, link=lambda r: (r["id"], r["parent_id"]), orphans_last=True):
+        status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
+        click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
+                   f"{r['codings']} codings){status}")
+        if r["definition"]:
+            click.echo(f"{'  ' * depth}    {r['definition']}")
     if not rows:
         click.echo("The codebook is empty. Add a code with: post-coder codes add PROJECT NAME")
 
@@ -442,18 +432,14 @@ def codes_redefine(project: Path, code: str, rationale: str | None, coder: str |
     Example:
       post-coder codes redefine study.postcoder "Stigma" --exclusion "Privacy worries"
     """
-    from post_coder.coding.codebook import find_code, recolor_code, redefine_code
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.refine import edit_code
 
-    given = {k: v for k, v in texts.items() if v is not None}
-    if not given and color is None:
+    given = {k: v for k, v in {**texts, "color": color}.items() if v is not None}
+    if not given:
         raise click.UsageError("say what to change, e.g. --definition \"…\"")
     with _open(project, coder) as p:
-        code_id = find_code(p, code).id
-        with p.transact("Redefine code"):
-            if given:
-                redefine_code(p, code_id, rationale=rationale, **given)
-            if color is not None:
-                recolor_code(p, code_id, color, rationale=rationale)
+        edit_code(p, find_code(p, code).id, given, rationale=rationale, label="Redefine code")
     click.echo(f'Updated "{code}".')
 
 

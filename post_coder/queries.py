@@ -30,7 +30,7 @@ __all__ = [
     "Code", "CodeCount", "CodeFrequency", "Coder", "Coding", "CodingRow", "DatasetInfo",
     "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit", "VariableInfo",
     "attribute_values", "code_frequencies", "count_responses", "datasets_with_sha256",
-    "format_value", "has_survey", "questions", "respondent_attributes", "response_ids",
+    "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
     "response_rows", "search", "to_match", "variable_choices", "variables",
 ]
 
@@ -52,6 +52,19 @@ def response_rows(project: Project, scope: ReadScope, ids: list[str], *,
     """A page of rows for these ids (same order), with the codes ``scope`` sees applied to
     each (only those by ``coder_ids``, when given)."""
     return store.rows(project.db, scope, ids, coder_ids=coder_ids)
+
+
+def next_uncoded(project: Project, scope: ReadScope, coder_id: str, ids: Sequence[str],
+                 start: int, *, question_ids: tuple[str, ...] | None = None) -> int | None:
+    """Where "Next uncoded response" goes: the position in ``ids`` (a view's list, in its
+    order) of the first response at or after ``start``, wrapping round to the top, that
+    ``coder_id`` has not coded; ``None`` when every one has their codes."""
+    uncoded = set(store.ids(project.db, scope, ResponseQuery(
+        question_ids=question_ids, coded=False, coder_ids=(coder_id,))))
+    for position in [*range(start, len(ids)), *range(min(start, len(ids)))]:
+        if ids[position] in uncoded:
+            return position
+    return None
 
 
 def search(project: Project, text: str, *, limit: int = 100,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from post_coder.coding.codebook import list_codes
+from post_coder.coding.codebook import list_codes, tree_order
 from post_coder.coding.coders import list_coders
 from post_coder.project import Project
 from post_coder.queries import (Code, Coder, QuestionInfo, ReadScope, ResponseRow, VariableInfo,
@@ -48,35 +48,9 @@ def codes_by_id(project: Project) -> dict[str, Code]:
 
 def code_tree(project: Project) -> list[TreeCode]:
     """Active codes in codebook order: each parent followed by its children (depth-first)."""
-    codes = list_codes(project)
-    known = {c.id for c in codes}
-    children: dict[str | None, list[Code]] = {}
-    for code in codes:
-        parent = code.parent_id if code.parent_id in known else None
-        children.setdefault(parent, []).append(code)
-    for siblings in children.values():
-        siblings.sort(key=lambda c: (c.sort_order, c.name.lower()))
+    codes = sorted(list_codes(project), key=lambda c: (c.sort_order, c.name.lower()))
     names = {c.id: c.name for c in codes}
-    out: list[TreeCode] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for code in children.get(parent, []):
-            out.append(TreeCode(code, depth, names.get(parent or "", ""),
-                                code.id not in children))
-            walk(code.id, depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def descendants(tree: list[TreeCode], code_id: str) -> list[str]:
-    """``code_id`` and every active code below it."""
-    by_parent: dict[str | None, list[str]] = {}
-    for item in tree:
-        by_parent.setdefault(item.code.parent_id, []).append(item.code.id)
-    out, todo = [], [code_id]
-    while todo:
-        current = todo.pop(0)
-        out.append(current)
-        todo.extend(by_parent.get(current, []))
-    return out
+    parents = {c.parent_id for c in codes}
+    return [TreeCode(code, depth, names.get(code.parent_id or "", "") if depth else "",
+                     code.id not in parents)
+            for code, depth in tree_order(codes)]
