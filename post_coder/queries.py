@@ -11,7 +11,6 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from post_coder.errors import NotFoundError
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
 from post_coder.store import codes as codes_store
@@ -123,13 +122,7 @@ def codebook_table(project: Project, scope: ReadScope, *, include_inactive: bool
 
 def find_question(project: Project, name: str) -> str:
     """The id of the open-ended question with this column name or wording."""
-    found = store.find_questions(project.db, name)
-    if not found:
-        names = ", ".join(f'"{n}"' for n in store.question_names(project.db)) or "none yet"
-        raise NotFoundError(f'there is no open-ended question "{name}" (questions: {names})')
-    if len(found) > 1:
-        raise NotFoundError(f'several datasets have a question "{name}"')
-    return found[0][0]
+    return store.find_question(project.db, name)
 
 
 # -- the survey: questions, attributes, datasets ---------------------------------------------

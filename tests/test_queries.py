@@ -140,3 +140,18 @@ def test_next_uncoded_goes_forward_then_wraps(coded):
     assert next_uncoded(p, EVERYONE, p.maya, [r3], 0, question_ids=(feedback,)) is None
     assert next_uncoded(p, EVERYONE, p.luis, [r3], 0, question_ids=(feedback,)) == 0
     assert next_uncoded(p, EVERYONE, p.maya, [], 0) is None
+
+
+def test_find_question_names_the_questions_or_the_ambiguity(surveyed, survey_csv):
+    from post_coder.errors import NotFoundError
+    from post_coder.importing import import_survey, inspect_file
+
+    with pytest.raises(NotFoundError) as err:
+        find_question(surveyed, "Q9")
+    assert err.value.message == ('there is no open-ended question "Q9" (questions: '
+                                 '"feedback", "suggestions")')
+    plan = inspect_file(survey_csv).with_mapping(id_column="id", open_ended=["feedback"])
+    import_survey(surveyed, plan, allow_duplicate=True)
+    with pytest.raises(NotFoundError) as err:
+        find_question(surveyed, "FEEDBACK")
+    assert err.value.message == 'several imported datasets have a question "FEEDBACK"'

@@ -286,15 +286,11 @@ def _resolve_rows(project: Project, path: Path, rows: list[dict[str, str]], crea
 
 
 def _question(db, path: Path, row: int, name: str) -> tuple[str, dict[str, str]]:
-    found = responses_store.find_questions(db, name)
-    if not found:
-        names = ", ".join(f'"{n}"' for n in responses_store.question_names(db)) or "none yet"
-        raise InputError(f'there is no open-ended question "{name}" (questions: {names})',
-                         file=path, row=row, column="question")
-    if len(found) > 1:
-        raise InputError(f'several imported datasets have a question "{name}"; '
-                         "use the column name", file=path, row=row, column="question")
-    return found[0][0], responses_store.by_respondent(db, found[0][0])
+    try:
+        question = responses_store.find_question(db, name)
+    except NotFoundError as exc:
+        raise InputError(exc.message, file=path, row=row, column="question") from exc
+    return question, responses_store.by_respondent(db, question)
 
 
 def _code(project: Project, path: Path, row: int, name: str, create: bool) -> str:
