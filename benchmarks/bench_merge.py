@@ -23,9 +23,6 @@ from pathlib import Path
 
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder
-from post_coder.coding.exchange import export_package, export_work
-from post_coder.coding.merge import merge, merge_preview
-from post_coder.coding.rounds import create_round
 from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
 from post_coder.queries import ReadScope, response_ids
@@ -33,6 +30,9 @@ from post_coder.store import codings as codings_store
 from post_coder.store import counts
 from post_coder.store.codings import Coding
 from post_coder.store.db import now
+from post_coder.team.merge import merge, merge_preview
+from post_coder.team.package import export_package, export_work
+from post_coder.team.rounds import create_round
 
 WORDS = ("the staff were kind and helpful but the waiting time was far too long for most of us "
          "peer support made a real difference to how I coped").split()
@@ -52,7 +52,7 @@ def fill_package(path: Path, responses: list[str], per_coder: int, seed: int) ->
     """Write ``per_coder`` codings (5% later removed) and one new code into a package."""
     rng = random.Random(seed)
     with Project.open(path) as p:
-        from post_coder.coding.exchange import package_info
+        from post_coder.team.package import package_info
 
         coder = package_info(p).coder_id  # type: ignore[union-attr]
         p.actor = coder

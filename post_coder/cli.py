@@ -22,7 +22,7 @@ import click
 from post_coder import __version__
 from post_coder.errors import Cancelled, PostCoderError
 from post_coder.project import Project, plain_error
-from post_coder.store.scope import ReadScope
+from post_coder.queries import ReadScope
 
 PROJECT = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 JSON = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
@@ -138,7 +138,7 @@ def _coder_id(p: Project, path: Path, name: str) -> str:
 
 def _scope(project: Project) -> ReadScope:
     """What the coder the command acts as may see (blind rounds honoured, as in the app)."""
-    from post_coder.coding.rounds import read_scope
+    from post_coder.team.rounds import read_scope
 
     return read_scope(project, project.actor)
 
@@ -313,25 +313,15 @@ def codes() -> None:
 
 
 def _print_codes(rows: list, show_status: bool) -> None:
-    by_parent: dict[str | None, list] = {}
-    for r in rows:
-        by_parent.setdefault(r["parent_id"], []).append(r)
-    ids = {r["id"] for r in rows}
+    from post_coder.coding.codebook import tree_order
 
-    def walk(parent: str | None, depth: int) -> None:
-        for r in by_parent.get(parent, []):
-            status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
-            click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
-                       f"{r['codings']} codings){status}")
-            if r["definition"]:
-                click.echo(f"{'  ' * depth}    {r['definition']}")
-            walk(r["id"], depth + 1)
-
-    walk(None, 0)
-    for r in rows:  # children of inactive parents
-        if r["parent_id"] is not None and r["parent_id"] not in ids:
-            walk(r["parent_id"], 0)
-            ids.add(r["parent_id"])
+    # children of inactive parents (not listed) come after the tree
+    for r, depth in tree_order(rows, link=lambda r: (r["id"], r["parent_id"]), orphans_last=True):
+        status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
+        click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
+                   f"{r['codings']} codings){status}")
+        if r["definition"]:
+            click.echo(f"{'  ' * depth}    {r['definition']}")
     if not rows:
         click.echo("The codebook is empty. Add a code with: post-coder codes add PROJECT NAME")
 
@@ -442,18 +432,14 @@ def codes_redefine(project: Path, code: str, rationale: str | None, coder: str |
     Example:
       post-coder codes redefine study.postcoder "Stigma" --exclusion "Privacy worries"
     """
-    from post_coder.coding.codebook import find_code, recolor_code, redefine_code
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.refine import edit_code
 
-    given = {k: v for k, v in texts.items() if v is not None}
-    if not given and color is None:
+    given = {k: v for k, v in {**texts, "color": color}.items() if v is not None}
+    if not given:
         raise click.UsageError("say what to change, e.g. --definition \"…\"")
     with _open(project, coder) as p:
-        code_id = find_code(p, code).id
-        with p.transact("Redefine code"):
-            if given:
-                redefine_code(p, code_id, rationale=rationale, **given)
-            if color is not None:
-                recolor_code(p, code_id, color, rationale=rationale)
+        edit_code(p, find_code(p, code).id, given, rationale=rationale, label="Redefine code")
     click.echo(f'Updated "{code}".')
 
 
@@ -842,7 +828,7 @@ def demo(project: Path | None, fresh: bool, no_app: bool, screenshot: Path | Non
 
 
 # == teamwork: rounds, coder packages, work files, merges ==================================
-# (post_coder.coding.rounds, .exchange, .merge; see docs/teamwork.md)
+# (post_coder.team: .rounds, .package, .merge; see docs/teamwork.md)
 
 @main.group(name="round")
 def round_() -> None:
@@ -889,7 +875,7 @@ def round_create(project: Path, name: str, coder_names: tuple[str, ...],
       post-coder round create study.postcoder "Round 1" --coder "Maya Chen" \\
           --coder "Luis Ortega" --fraction 20% --stratify-by Department --seed 42
     """
-    from post_coder.coding.rounds import Sample, create_round, list_rounds
+    from post_coder.team.rounds import Sample, create_round, list_rounds
     from post_coder.queries import find_question
 
     sample = Sample(fraction=_fraction(fraction), size=size, stratify_by=stratify_by, seed=seed)
@@ -914,7 +900,7 @@ def round_list(project: Path, as_json: bool) -> None:
     Example:
       post-coder round list study.postcoder --json
     """
-    from post_coder.coding.rounds import list_rounds, sample_description
+    from post_coder.team.rounds import list_rounds, sample_description
 
     with _open(project) as p:
         rounds = list_rounds(p)
@@ -946,7 +932,7 @@ def round_show(project: Path, name: str, as_json: bool) -> None:
       post-coder round show study.postcoder "Round 1"
       post-coder round show study.postcoder "Round 1" --json
     """
-    from post_coder.coding.rounds import find_round, round_contents, sample_description
+    from post_coder.team.rounds import find_round, round_contents, sample_description
 
     with _open(project) as p:
         contents = round_contents(p, find_round(p, name).id)
@@ -982,7 +968,7 @@ def round_close(project: Path, name: str, rationale: str | None, coder: str | No
     Example:
       post-coder round close study.postcoder "Round 1"
     """
-    from post_coder.coding.rounds import close_round, find_round
+    from post_coder.team.rounds import close_round, find_round
 
     with _open(project, coder) as p:
         close_round(p, find_round(p, name).id, rationale=rationale)
@@ -1012,8 +998,8 @@ def package_export(project: Path, target: Path, coder_name: str, round_name: str
     Example:
       post-coder package export study.postcoder maya.postcoder --coder "Maya Chen"
     """
-    from post_coder.coding.exchange import export_package
-    from post_coder.coding.rounds import find_round
+    from post_coder.team.package import export_package
+    from post_coder.team.rounds import find_round
 
     with _open(project, coder) as p:
         round_id = find_round(p, round_name).id if round_name else None
@@ -1044,7 +1030,7 @@ def work_export(project: Path, target: Path, coder_name: str | None, overwrite: 
       post-coder work export maya.postcoder maya-week1.postcoder-work
     """
     from post_coder.coding.coders import find_coder
-    from post_coder.coding.exchange import export_work
+    from post_coder.team.package import export_work
 
     with _open(project) as p:
         coder_id = find_coder(p, coder_name).id if coder_name else None
@@ -1104,7 +1090,7 @@ def merge_(project: Path, file: Path, dry_run: bool, resolve: tuple[str, ...],
       post-coder merge study.postcoder luis.postcoder-work \\
           --resolve "Stigma=keep-both" --resolve "Burnout [name-clash]=keep-mine"
     """
-    from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
+    from post_coder.team.merge import UnresolvedConflicts, merge, merge_preview
 
     resolutions = _parse_resolutions(resolve)
     with _open(project, _READING if dry_run else coder) as p:

@@ -2,27 +2,35 @@
 
 The UI's grid and the CLI's listings call these; filtering and sorting run in SQL. Every
 read that involves codings or memos takes a :class:`ReadScope` (whose codings the reader
-may see: :func:`post_coder.coding.rounds.read_scope`, or ``ReadScope.everyone()``).
+may see: :func:`post_coder.team.rounds.read_scope`, or ``ReadScope.everyone()``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from post_coder.errors import NotFoundError
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
 from post_coder.store import codes as codes_store
 from post_coder.store import counts, surveys
 from post_coder.store import responses as store
+from post_coder.store.codes import Code
+from post_coder.store.coders import Coder
+from post_coder.store.codings import Coding, CodingRow
 from post_coder.store.responses import CodeCount, ResponseQuery, ResponseRow, SearchHit, to_match
 from post_coder.store.scope import ReadScope
+from post_coder.store.surveys import DatasetInfo, QuestionInfo, VariableInfo, format_value
 
+# The record types are re-exported: the fronts (ui/, cli) read through this module and the
+# services, never from post_coder.store (an import-linter contract).
 __all__ = [
-    "CodeCount", "CodeFrequency", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit",
-    "code_frequencies", "count_responses", "response_ids", "response_rows", "search",
-    "to_match",
+    "Code", "CodeCount", "CodeFrequency", "Coder", "Coding", "CodingRow", "DatasetInfo",
+    "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit", "VariableInfo",
+    "attribute_values", "code_frequencies", "count_responses", "datasets_with_sha256",
+    "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
+    "response_rows", "search", "to_match", "variable_choices", "variables",
 ]
 
 
@@ -43,6 +51,19 @@ def response_rows(project: Project, scope: ReadScope, ids: list[str], *,
     """A page of rows for these ids (same order), with the codes ``scope`` sees applied to
     each (only those by ``coder_ids``, when given)."""
     return store.rows(project.db, scope, ids, coder_ids=coder_ids)
+
+
+def next_uncoded(project: Project, scope: ReadScope, coder_id: str, ids: Sequence[str],
+                 start: int, *, question_ids: tuple[str, ...] | None = None) -> int | None:
+    """Where "Next uncoded response" goes: the position in ``ids`` (a view's list, in its
+    order) of the first response at or after ``start``, wrapping round to the top, that
+    ``coder_id`` has not coded; ``None`` when every one has their codes."""
+    uncoded = set(store.ids(project.db, scope, ResponseQuery(
+        question_ids=question_ids, coded=False, coder_ids=(coder_id,))))
+    for position in [*range(start, len(ids)), *range(min(start, len(ids)))]:
+        if ids[position] in uncoded:
+            return position
+    return None
 
 
 def search(project: Project, text: str, *, limit: int = 100,
@@ -101,13 +122,58 @@ def codebook_table(project: Project, scope: ReadScope, *, include_inactive: bool
 
 def find_question(project: Project, name: str) -> str:
     """The id of the open-ended question with this column name or wording."""
-    found = store.find_questions(project.db, name)
-    if not found:
-        names = ", ".join(f'"{n}"' for n in store.question_names(project.db)) or "none yet"
-        raise NotFoundError(f'there is no open-ended question "{name}" (questions: {names})')
-    if len(found) > 1:
-        raise NotFoundError(f'several datasets have a question "{name}"')
-    return found[0][0]
+    return store.find_question(project.db, name)
+
+
+# -- the survey: questions, attributes, datasets ---------------------------------------------
+
+def questions(project: Project) -> list[QuestionInfo]:
+    return surveys.list_questions(project.db)
+
+
+def has_survey(project: Project) -> bool:
+    return surveys.has_questions(project.db)
+
+
+def variables(project: Project) -> list[VariableInfo]:
+    """Attribute variables (names, labels, types, levels; not counted: fast)."""
+    return surveys.list_variables(project.db, counts=False)
+
+
+def datasets_with_sha256(project: Project, sha256: str) -> list[DatasetInfo]:
+    """Datasets imported from a file with these contents, earliest first."""
+    return surveys.find_datasets_by_sha256(project.db, sha256)
+
+
+def variable_choices(project: Project, variable_id: str) -> list[str]:
+    """The values a person can tick for a variable: its levels, else the values present."""
+    for variable in variables(project):
+        if variable.id == variable_id and variable.levels:
+            return [str(v) for v in variable.levels]
+    return [format_value(v) for v in surveys.variable_value_counts(project.db, variable_id)]
+
+
+def attribute_values(project: Project, respondent_ids: Iterable[str],
+                     variable_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Respondent id → the values of ``variable_ids`` (as text), for one page of a table."""
+    respondents = list(dict.fromkeys(respondent_ids))
+    found = surveys.variable_values_for_many(project.db, respondents, list(variable_ids))
+    levels = {v.id: {lv: i for i, lv in enumerate(v.levels)} for v in variables(project)}
+
+    def text(respondent: str, variable: str) -> str:
+        values = found.get((respondent, variable), [])
+        order = levels.get(variable, {})
+        values.sort(key=lambda v: (order.get(v, len(order)), str(v)))
+        return format_value(values if len(values) > 1 else (values[0] if values else None))
+
+    return {r: tuple(text(r, v) for v in variable_ids) for r in respondents}
+
+
+def respondent_attributes(project: Project, respondent_id: str) -> list[tuple[str, str]]:
+    """(label, value) pairs for one respondent, in variable order."""
+    labels = {v.name: (v.label or v.name) for v in variables(project)}
+    values = surveys.variable_values_for(project.db, respondent_id)
+    return [(labels.get(name, name), format_value(value)) for name, value in values.items()]
 
 
 @dataclass(frozen=True)

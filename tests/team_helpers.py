@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from post_coder.project import Project, copy_file
-from post_coder.store import exchange as exchange_store
+from post_coder.store import team as exchange_store
 
 #: the tables that make up what a team has done (not the logs of how it was merged)
 STATE_TABLES = ("coders", "codes", "codings", "memos", "rounds", "round_coders",
@@ -21,7 +21,7 @@ def state(project: Project) -> dict[str, list[tuple]]:
 
 
 def true_codings(project: Project, coder_id: str | None = None) -> dict[str, tuple]:
-    """id → true state (``store.exchange.CODING_COLUMNS``) of every coding."""
+    """id → true state (``store.team.CODING_COLUMNS``) of every coding."""
     return {r[0]: r for r in exchange_store.true_codings(project.db, coder_id)}
 
 
@@ -120,7 +120,7 @@ def blind_team(project: Project) -> BlindTeam:
 
 def open_round(team: BlindTeam, *, blind: bool = True) -> str:
     """Open the round "Blind" (Maya and Luis, the feedback question); returns its id."""
-    from post_coder.coding.rounds import create_round
+    from post_coder.team.rounds import create_round
 
     return create_round(team.project, "Blind", [team.maya, team.luis], blind=blind,
                         questions=[team.feedback]).new_id

@@ -138,3 +138,24 @@ def test_unexpected_error_is_reported_plainly(demo, monkeypatch):
     result = run("info", demo, ok=False)
     assert result.exit_code == 2
     assert "something went wrong" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_codes_redefine_is_the_apps_edit_under_its_own_name(tmp_path):
+    """``codes redefine`` runs the code editor's core action (``refine.edit_code``): one step
+    named "Redefine code", only the fields that change audited."""
+    from post_coder.project import Project
+    from post_coder.store import audit
+
+    proj = tmp_path / "p.postcoder"
+    run("new", proj)
+    run("codes", "add", proj, "Time", "--definition", "No time")
+    out = run("codes", "redefine", proj, "Time", "--definition", "No time", "--exclusion",
+              "staffing", "--color", "#123456", "--rationale", "narrower").output
+    assert out.strip() == 'Updated "Time".'
+    with Project.open(proj) as p:
+        entries = [e for e in audit.entries(p.db) if e.entity == "code"]
+        code = p.db.execute("SELECT exclusion, color FROM codes").fetchone()
+    assert [(e.action, e.step_label, e.rationale) for e in entries[1:]] == [
+        ("redefine", "Redefine code", "narrower"), ("recolor", "Redefine code", "narrower")]
+    assert (entries[1].before["exclusion"], entries[1].after["exclusion"]) == ("", "staffing")
+    assert tuple(code) == ("staffing", "#123456")

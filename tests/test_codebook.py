@@ -146,3 +146,30 @@ def test_find_coder_by_initials(project):
         add_coder(project, "maya chen")
     with pytest.raises(NotFoundError, match="Did you mean"):
         find_coder(project, "Maya Chan")
+
+
+def test_tree_order_puts_orphans_among_roots_or_last():
+    rows = [{"id": "a", "parent_id": None}, {"id": "x", "parent_id": "gone"},
+            {"id": "b", "parent_id": None}, {"id": "a1", "parent_id": "a"},
+            {"id": "x1", "parent_id": "x"}, {"id": "y", "parent_id": "gone"}]
+
+    def order(**kw):
+        return [(r["id"], depth) for r, depth in codebook.tree_order(
+            rows, link=lambda r: (r["id"], r["parent_id"]), **kw)]
+
+    assert order() == [("a", 0), ("a1", 1), ("x", 0), ("x1", 1), ("b", 0), ("y", 0)]
+    assert order(orphans_last=True) == [("a", 0), ("a1", 1), ("b", 0), ("x", 0), ("x1", 1),
+                                        ("y", 0)]
+
+
+def test_code_and_subcodes_is_what_a_code_filter_matches(project):
+    barriers = _code(project, "Barriers")
+    time = _code(project, "Time", parent=barriers)
+    shifts = _code(project, "Shifts", parent=time)
+    cost = _code(project, "Cost", parent=barriers)
+    _code(project, "Stigma")
+    retired = _code(project, "Old", parent=barriers)
+    codebook.retire_code(project, retired)
+    # codebook order: siblings in the order they were added, each with its sub-codes
+    assert codebook.code_and_subcodes(project, barriers) == (barriers, time, shifts, cost)
+    assert codebook.code_and_subcodes(project, shifts) == (shifts,)

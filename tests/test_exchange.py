@@ -13,15 +13,15 @@ from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import (apply_code, list_codings, remove_code, remove_codings,
                                       remove_coding)
-from post_coder.coding.exchange import export_package, export_work, package_info
-from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
-from post_coder.coding.rounds import close_round, create_round
-from post_coder.coding.workfile import MAGIC, read_incoming
 from post_coder.errors import ConflictError, InputError, NotFoundError, ProjectFileError
 from post_coder.project import Project
 from post_coder.queries import find_question
 from post_coder.store import audit
-from post_coder.store import exchange as exchange_store
+from post_coder.store import team as exchange_store
+from post_coder.team.merge import UnresolvedConflicts, merge, merge_preview
+from post_coder.team.package import export_package, export_work, package_info
+from post_coder.team.rounds import close_round, create_round
+from post_coder.team.workfile import MAGIC, read_incoming
 from tests.conftest import response_id
 from tests.team_helpers import copy_project, hidden_duplicates, shown, true_codings
 from post_coder.store.scope import ReadScope
@@ -519,7 +519,7 @@ def test_whole_project_merge_brings_rounds_and_closings(lead, tmp_path):
         create_round(p, "Second round", [p.maya])  # the same name, made separately
     plan = merge(p, tmp_path / "copy.postcoder").plan
     assert plan.rounds == 2 and plan.new_codings == 0
-    from post_coder.coding.rounds import list_rounds
+    from post_coder.team.rounds import list_rounds
 
     rounds = {r.name: r for r in list_rounds(p)}
     assert rounds["Round 1"].round.status == "closed"

@@ -29,13 +29,13 @@ from click.testing import CliRunner
 from post_coder.cli import main
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, list_coders
-from post_coder.coding.exchange import export_package
-from post_coder.coding.merge import merge
 from post_coder.errors import (DiskFullError, ProjectBusyError, ProjectDamagedError,
                                ProjectFileError, ProjectReadOnlyError)
 from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
 from post_coder.store import db as store_db
+from post_coder.team.merge import merge
+from post_coder.team.package import export_package
 from tests.fault_helpers import as_other_user, beside, damage_table, needs_posix, open_folder
 
 
@@ -400,13 +400,13 @@ def lead(tmp_path):
 
 
 def test_failed_package_export_leaves_nothing(lead, tmp_path, monkeypatch):
-    import post_coder.coding.exchange as exchange
+    import post_coder.team.package as package
 
     def fail(package, *args):
         assert (tmp_path / "maya.postcoder.partial").exists()  # the fault did fire mid-way
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr(exchange, "_make_package", fail)
+    monkeypatch.setattr(package, "_make_package", fail)
     with pytest.raises(RuntimeError, match="power cut"):
         export_package(lead, lead.maya, tmp_path / "maya.postcoder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["study.postcoder",

@@ -28,13 +28,13 @@ from hypothesis import strategies as st
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, remove_coding
-from post_coder.coding.exchange import export_package, export_work, package_info
-from post_coder.coding.merge import merge
-from post_coder.coding.rounds import create_round
 from post_coder.errors import PostCoderError
 from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
-from post_coder.store import exchange as exchange_store
+from post_coder.store import team as exchange_store
+from post_coder.team.merge import merge
+from post_coder.team.package import export_package, export_work, package_info
+from post_coder.team.rounds import create_round
 from tests.conftest import SURVEY_CSV, dump
 from tests.team_helpers import copy_project, hidden_duplicates, shown, state, true_codings
 from post_coder.store.scope import ReadScope

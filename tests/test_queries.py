@@ -5,7 +5,8 @@ from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code
 from post_coder.errors import InputError
 from post_coder.queries import (ResponseQuery, code_frequencies, codebook_table, count_responses,
-                                find_question, response_ids, response_rows, search, to_match)
+                                find_question, next_uncoded, response_ids, response_rows, search,
+                                to_match)
 from post_coder.store import surveys
 from tests.conftest import response_id
 from post_coder.store.scope import ReadScope
@@ -125,3 +126,32 @@ def test_codebook_table_counts_and_inactive(coded):
     assert "Privacy" not in active and active["Lack of time"]["respondents"] == 2
     everything = {r["name"]: r for r in codebook_table(p, EVERYONE, include_inactive=True)}
     assert everything["Privacy"]["status"] == "retired" and everything["Privacy"]["codings"] == 1
+
+
+def test_next_uncoded_goes_forward_then_wraps(coded):
+    p = coded
+    feedback = find_question(p, "feedback")
+    ids = response_ids(p, EVERYONE, ResponseQuery(question_ids=(feedback,)))  # R1 … R5
+    r3 = response_id(p, "R3")
+    assert ids.index(r3) == 2
+    assert next_uncoded(p, EVERYONE, p.maya, ids, 2, question_ids=(feedback,)) == 3
+    assert next_uncoded(p, EVERYONE, p.maya, ids, 1, question_ids=(feedback,)) == 1
+    assert next_uncoded(p, EVERYONE, p.maya, ids, 5, question_ids=(feedback,)) == 0  # wrapped
+    assert next_uncoded(p, EVERYONE, p.maya, [r3], 0, question_ids=(feedback,)) is None
+    assert next_uncoded(p, EVERYONE, p.luis, [r3], 0, question_ids=(feedback,)) == 0
+    assert next_uncoded(p, EVERYONE, p.maya, [], 0) is None
+
+
+def test_find_question_names_the_questions_or_the_ambiguity(surveyed, survey_csv):
+    from post_coder.errors import NotFoundError
+    from post_coder.importing import import_survey, inspect_file
+
+    with pytest.raises(NotFoundError) as err:
+        find_question(surveyed, "Q9")
+    assert err.value.message == ('there is no open-ended question "Q9" (questions: '
+                                 '"feedback", "suggestions")')
+    plan = inspect_file(survey_csv).with_mapping(id_column="id", open_ended=["feedback"])
+    import_survey(surveyed, plan, allow_duplicate=True)
+    with pytest.raises(NotFoundError) as err:
+        find_question(surveyed, "FEEDBACK")
+    assert err.value.message == 'several imported datasets have a question "FEEDBACK"'

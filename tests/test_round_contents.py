@@ -1,5 +1,5 @@
 """A round's contents: its respondents and responses, and each coder's progress
-(``coding.rounds.round_contents`` and ``post-coder round show``)."""
+(``team.rounds.round_contents`` and ``post-coder round show``)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, remove_coding
-from post_coder.coding.rounds import Sample, create_round, list_rounds, round_contents
 from post_coder.errors import NotFoundError
+from post_coder.team.rounds import Sample, create_round, list_rounds, round_contents
 from tests.conftest import response_id
 from tests.test_cli import run
 from tests.test_cli_team import demo  # noqa: F401  (the lead's demo project, a fixture)

@@ -4,15 +4,15 @@ from collections import Counter
 
 import pytest
 
-from post_coder.coding import rounds
 from post_coder.coding.coders import add_coder, list_coders
-from post_coder.coding.rounds import Sample, create_round, draw_sample
 from post_coder.demo import build_demo
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.queries import find_question
 from post_coder.store import audit
 from post_coder.store import surveys
 from post_coder.store.scope import ReadScope
+from post_coder.team import rounds
+from post_coder.team.rounds import Sample, create_round, draw_sample
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ import pytest
 
 from post_coder import queries
 from post_coder.coding import codings, memos, refine
-from post_coder.coding.rounds import close_round, read_scope
 from post_coder.queries import ReadScope, ResponseQuery
 from post_coder.store import codings as codings_store
 from post_coder.store import counts as counts_store
 from post_coder.store import memos as memos_store
 from post_coder.store import responses as responses_store
+from post_coder.team.rounds import close_round, read_scope
 from tests.team_helpers import BlindTeam, blind_team, open_round
 
 EVERYONE = ReadScope.everyone()
@@ -218,13 +218,13 @@ UNSCOPED = {
     ("memos.py", "get"): "a write looks up one memo by id",
     ("rounds.py", "coded_counts"): "round progress: how many responses each coder has done",
     ("rounds.py", "contents"): "round contents: which coders coded each response, not the codes",
-    ("exchange.py", "memos_by"): "a work file holds its coder's own memos",
-    ("exchange.py", "live_count_by_others"): "package export: what a blind package withholds",
-    ("exchange.py", "memos_by_ids"): "work files and merges",
-    ("exchange.py", "live_codings_by_others_since"):
+    ("team.py", "memos_by"): "a work file holds its coder's own memos",
+    ("team.py", "live_count_by_others"): "package export: what a blind package withholds",
+    ("team.py", "memos_by_ids"): "work files and merges",
+    ("team.py", "live_codings_by_others_since"):
         "a package's work made under another name, counted so Export My Work can say so",
-    ("exchange.py", "withhold_codings"): "a blind package deletes the others' codings",
-    ("exchange.py", "withhold_memos"): "a blind package deletes the others' memos",
+    ("team.py", "withhold_codings"): "a blind package deletes the others' codings",
+    ("team.py", "withhold_memos"): "a blind package deletes the others' memos",
 }
 READS_CODINGS_OR_MEMOS = re.compile(r"\b(FROM|JOIN)\s+(codings|memos)\b", re.IGNORECASE)
 

@@ -18,13 +18,13 @@ import pytest
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder, find_coder
 from post_coder.coding.codings import apply_code, list_codings, remove_coding
-from post_coder.coding.exchange import export_package, export_work, package_info
-from post_coder.coding.merge import UnresolvedConflicts, merge, merge_preview
-from post_coder.coding.rounds import (Sample, close_round, create_round, list_rounds,
-                                      read_scope, round_response_ids)
 from post_coder.demo import build_demo
 from post_coder.project import Project
 from post_coder.store import audit
+from post_coder.team.merge import UnresolvedConflicts, merge, merge_preview
+from post_coder.team.package import export_package, export_work, package_info
+from post_coder.team.rounds import (Sample, close_round, create_round, list_rounds,
+                                      read_scope, round_response_ids)
 from tests.team_helpers import hidden_duplicates, shown, true_codings
 from post_coder.store.scope import ReadScope
 

@@ -99,7 +99,7 @@ def _tables(project, snapshot) -> dict:
 # -- one user action = one named undo step ----------------------------------------------------
 
 def test_close_round_is_one_undo_step_that_reopens_the_round(surveyed, snapshot):
-    from post_coder.coding import rounds
+    from post_coder.team import rounds
 
     p = surveyed
     maya = add_coder(p, "Maya").new_id
@@ -123,7 +123,7 @@ def test_close_round_is_one_undo_step_that_reopens_the_round(surveyed, snapshot)
 
 
 def test_create_round_is_one_undo_step(surveyed, snapshot):
-    from post_coder.coding import rounds
+    from post_coder.team import rounds
 
     p = surveyed
     maya, luis = add_coder(p, "Maya").new_id, add_coder(p, "Luis").new_id
@@ -371,8 +371,8 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
     import subprocess
     import sys
 
-    from post_coder.coding.exchange import export_package, export_work
-    from post_coder.coding.rounds import create_round
+    from post_coder.team.package import export_package, export_work
+    from post_coder.team.rounds import create_round
     from post_coder.importing import import_survey, inspect_file
     from post_coder.project import Project
     from tests.conftest import REPO
@@ -410,7 +410,7 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
 # -- every undoable action: one step that takes back everything it wrote ----------------------
 
 def _setup_for_actions(p, tmp_path):
-    from post_coder.coding import rounds
+    from post_coder.team import rounds
 
     ctx = {"maya": add_coder(p, "Maya").new_id}
     p.actor = ctx["maya"]
@@ -432,7 +432,8 @@ def _setup_for_actions(p, tmp_path):
 
 
 def _actions():
-    from post_coder.coding import codebook_io, coders, codings, refine, rounds
+    from post_coder.coding import codebook_io, coders, codings, refine
+    from post_coder.team import rounds
 
     return [
         ("Add coder", lambda p, c, d: add_coder(p, "Luis")),

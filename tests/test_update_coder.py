@@ -8,11 +8,11 @@ import pytest
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, list_coders, update_coder
 from post_coder.coding.codings import apply_code, list_codings
-from post_coder.coding.exchange import codings_by_others, export_package, export_work
-from post_coder.coding.merge import merge
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.project import Project
 from post_coder.store import audit
+from post_coder.team.merge import merge
+from post_coder.team.package import codings_by_others, export_package, export_work
 from tests.conftest import response_id
 from tests.test_cli import run
 from post_coder.store.scope import ReadScope

@@ -8,7 +8,8 @@ in the file with their status, so every earlier coding can still be traced.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 from dataclasses import replace
 
 from post_coder.changes import Changes
@@ -27,6 +28,77 @@ TEXT_FIELDS = ("definition", "inclusion", "exclusion", "example")
 def list_codes(project: Project, *, include_inactive: bool = False) -> list[Code]:
     """Codes in codebook order (parents and children interleaved by sort order)."""
     return store.list_(project.db, include_inactive=include_inactive)
+
+
+# -- the code tree (the one walker: the app's lists, the codebook dialogs and the CLI) ----
+
+T = TypeVar("T")
+
+
+def _code_link(code: Code) -> tuple[str, str | None]:
+    return code.id, code.parent_id
+
+
+def tree_order(codes: Sequence[T], *,
+               link: Callable[[T], tuple[str, str | None]] = _code_link,  # type: ignore[assignment]
+               orphans_last: bool = False) -> list[tuple[T, int]]:
+    """(code, depth) depth first, each code right after its parent, siblings in the order
+    given. ``link`` gives an item's (id, parent id) (default: a :class:`Code`'s). A code
+    whose parent is not among ``codes`` (a merged or retired parent left out) is a root:
+    among the others, or with ``orphans_last`` after them, grouped under that parent."""
+    ids = {link(c)[0] for c in codes}
+    children: dict[str | None, list[T]] = {}
+    for c in codes:
+        parent = link(c)[1]
+        if parent not in ids and not orphans_last:
+            parent = None
+        children.setdefault(parent, []).append(c)
+    out: list[tuple[T, int]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for c in children.get(parent, ()):
+            out.append((c, depth))
+            walk(link(c)[0], depth + 1)
+
+    walk(None, 0)
+    for parent in list(children) if orphans_last else ():
+        if parent is not None and parent not in ids:
+            walk(parent, 0)
+    return out
+
+
+def descendants(codes: Iterable[Code], code_id: str) -> set[str]:
+    """Ids of every code below ``code_id`` (children, grandchildren…)."""
+    children: dict[str | None, list[str]] = {}
+    for c in codes:
+        children.setdefault(c.parent_id, []).append(c.id)
+    found: set[str] = set()
+    stack = list(children.get(code_id, ()))
+    while stack:
+        cid = stack.pop()
+        if cid not in found:
+            found.add(cid)
+            stack.extend(children.get(cid, ()))
+    return found
+
+
+def ancestors(codes: Iterable[Code], code_id: str) -> list[str]:
+    """Ids of the code's parent, grandparent… (nearest first)."""
+    parent_of = {c.id: c.parent_id for c in codes}
+    out: list[str] = []
+    current = parent_of.get(code_id)
+    while current is not None and current not in out:
+        out.append(current)
+        current = parent_of.get(current)
+    return out
+
+
+def code_and_subcodes(project: Project, code_id: str) -> tuple[str, ...]:
+    """What filtering by a code matches: the code and every active code below it (a parent
+    stands for its sub-codes), the code first, the rest in codebook order."""
+    codes = list_codes(project)
+    below = descendants(codes, code_id)
+    return (code_id, *(c.id for c, _ in tree_order(codes) if c.id in below))
 
 
 def get_code(project: Project, code_id: str) -> Code:

@@ -14,7 +14,6 @@ from post_coder.changes import Changes
 from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, find_code
 from post_coder.coding.coders import ensure_coder
-from post_coder.coding.exchange import package_info
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import CodeId, CoderId, CodingId, ResponseId, new_id
 from post_coder.progress import Progress, ensure
@@ -23,6 +22,7 @@ from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import codings as store
 from post_coder.store import responses as responses_store
+from post_coder.store import team as team_store
 from post_coder.store.codings import Coding, CodingRow
 from post_coder.store.db import now
 from post_coder.store.scope import ReadScope
@@ -141,19 +141,20 @@ def check_removable(project: Project, codings: Iterable[Coding | CodingRow]) -> 
     other coders' codings in the lead's project. (The app can call this to decide whether
     to offer removal at all.)
     """
-    info = package_info(project)
-    if info is None:
+    package = team_store.package_record(project.db)
+    if package is None:
         return
     codings = list(codings)
-    others = [c for c in codings if c.coder_id != info.coder_id]
+    others = [c for c in codings if c.coder_id != package["coder_id"]]
     if not others:
         return
     names = sorted({(coders_store.get(project.db, c.coder_id) or _UNKNOWN).name
                     for c in others})
     whose = (f"this coding is {names[0]}'s" if len(codings) == 1 else
              f"{len(others)} of these codings are by other coders ({', '.join(names)})")
-    raise ConflictError(f"{whose}: in {info.coder_name}'s coder package only "
-                        f"{info.coder_name}'s own codings can be removed; the lead removes "
+    owner = package["coder_name"]
+    raise ConflictError(f"{whose}: in {owner}'s coder package only "
+                        f"{owner}'s own codings can be removed; the lead removes "
                         "other coders' codings in the lead's project")
 
 
@@ -285,15 +286,11 @@ def _resolve_rows(project: Project, path: Path, rows: list[dict[str, str]], crea
 
 
 def _question(db, path: Path, row: int, name: str) -> tuple[str, dict[str, str]]:
-    found = responses_store.find_questions(db, name)
-    if not found:
-        names = ", ".join(f'"{n}"' for n in responses_store.question_names(db)) or "none yet"
-        raise InputError(f'there is no open-ended question "{name}" (questions: {names})',
-                         file=path, row=row, column="question")
-    if len(found) > 1:
-        raise InputError(f'several imported datasets have a question "{name}"; '
-                         "use the column name", file=path, row=row, column="question")
-    return found[0][0], responses_store.by_respondent(db, found[0][0])
+    try:
+        question = responses_store.find_question(db, name)
+    except NotFoundError as exc:
+        raise InputError(exc.message, file=path, row=row, column="question") from exc
+    return question, responses_store.by_respondent(db, question)
 
 
 def _code(project: Project, path: Path, row: int, name: str, create: bool) -> str:

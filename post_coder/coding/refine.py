@@ -1,9 +1,10 @@
-"""Codebook refinement beyond single edits: previews and compound actions.
+"""Codebook refinement beyond single edits ("merge codes", "split code"): previews and
+compound actions. (Merging a coder's *work* is teamwork: :mod:`post_coder.team.merge`.)
 
-The previews (what a merge or split would do) are pure functions over ``list_codes`` /
-``list_codings`` rows, so a dialog can show them before anything is written. The compound
-actions (edit several fields, move or copy segments to another code) each run as one
-``project.transact``: one transaction, one audit trail, one undo step.
+The previews (what merging codes or splitting a code would do) are pure functions over
+``list_codes`` / ``list_codings`` rows, so a dialog can show them before anything is
+written. The compound actions (edit several fields, move or copy segments to another code)
+each run as one ``project.transact``: one transaction, one audit trail, one undo step.
 """
 
 from __future__ import annotations
@@ -26,51 +27,6 @@ from post_coder.store.scope import ReadScope
 
 #: the fields of a code the editor can change
 EDITABLE = ("name", "parent_id", "color", *codebook.TEXT_FIELDS)
-
-
-# -- tree helpers -------------------------------------------------------------------------
-
-def descendants(codes: Iterable[Code], code_id: str) -> set[str]:
-    """Ids of every code below ``code_id`` (children, grandchildren…)."""
-    children: dict[str | None, list[str]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id, []).append(c.id)
-    found: set[str] = set()
-    stack = list(children.get(code_id, ()))
-    while stack:
-        cid = stack.pop()
-        if cid not in found:
-            found.add(cid)
-            stack.extend(children.get(cid, ()))
-    return found
-
-
-def ancestors(codes: Iterable[Code], code_id: str) -> list[str]:
-    """Ids of the code's parent, grandparent… (nearest first)."""
-    parent_of = {c.id: c.parent_id for c in codes}
-    out: list[str] = []
-    current = parent_of.get(code_id)
-    while current is not None and current not in out:
-        out.append(current)
-        current = parent_of.get(current)
-    return out
-
-
-def tree_order(codes: Sequence[Code]) -> list[tuple[Code, int]]:
-    """(code, depth) depth first, each code right after its parent, siblings in order."""
-    ids = {c.id for c in codes}
-    children: dict[str | None, list[Code]] = {}
-    for c in codes:
-        children.setdefault(c.parent_id if c.parent_id in ids else None, []).append(c)
-    out: list[tuple[Code, int]] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for c in children.get(parent, ()):
-            out.append((c, depth))
-            walk(c.id, depth + 1)
-
-    walk(None, 0)
-    return out
 
 
 # -- merge preview -------------------------------------------------------------------------
@@ -115,7 +71,7 @@ def merge_preview(codes: Sequence[Code], codings: Sequence[CodingRow],
     elif target in sources:
         problem = f'"{by_id[target].name}" cannot be merged into itself.'
     else:
-        above = set(ancestors(codes, target))
+        above = set(codebook.ancestors(codes, target))
         inside = [s for s in sources if s in above]
         if inside:
             problem = (f'"{by_id[target].name}" is inside "{by_id[inside[0]].name}"; '
@@ -182,9 +138,10 @@ def code_edits(before: Code, values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def edit_code(project: Project, code_id: CodeId, values: Mapping[str, Any], *,
-              rationale: str | None = None) -> Changes:
-    """Apply only what changed (name, parent, color, texts) as one action, "Edit code"."""
-    with project.transact("Edit code") as step:
+              rationale: str | None = None, label: str = "Edit code") -> Changes:
+    """Apply only what changed (name, parent, color, texts) as one action, ``label`` (the
+    app's code editor: "Edit code"; ``post-coder codes redefine``: "Redefine code")."""
+    with project.transact(label) as step:
         edits = code_edits(codebook.get_code(project, code_id), values)
         if "name" in edits:
             codebook.rename_code(project, code_id, edits["name"], rationale=rationale)
@@ -288,12 +245,6 @@ class AttributeLookup:
 
     def lines(self, response_id: str) -> list[str]:
         """``["dept: EM", "role: Attending"]`` (multi-select values joined by commas)."""
-        return [f"{k}: {_show(v)}" for k, v in self.values(response_id).items()]
+        return [f"{k}: {surveys.format_value(v, ', ')}"
+                for k, v in self.values(response_id).items()]
 
-
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)

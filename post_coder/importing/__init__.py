@@ -15,7 +15,8 @@ non-answers), :mod:`.plan` / :mod:`.mapping` (the plan), :mod:`.survey` (the imp
 
 from post_coder.importing.plan import ColumnPlan, ImportPlan, inspect_file
 from post_coder.importing.readers import sheet_names
-from post_coder.importing.survey import ImportResult, import_survey
+from post_coder.importing.survey import (ImportResult, earlier_import, import_problem,
+                                         import_survey)
 
 __all__ = ["inspect_file", "import_survey", "ImportPlan", "ColumnPlan", "ImportResult",
-           "sheet_names"]
+           "sheet_names", "import_problem", "earlier_import"]

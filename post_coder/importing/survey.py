@@ -56,6 +56,36 @@ class _Variable:
     values: list[Any]
 
 
+def import_problem(plan: ImportPlan, *, numbered_by_row: bool) -> str:
+    """What stops importing with this mapping, in the import wizard's words ("" when
+    nothing does): no open-ended question chosen, no id column chosen while respondents
+    are not to be ``numbered_by_row``, or the plan's first warning (such as repeated ids)."""
+    if not plan.open_ended:
+        return ("choose at least one open-ended question to code: set a column's role "
+                "to “Open-ended question”")
+    if plan.id_column is None and not numbered_by_row:
+        return ("choose the column that holds the respondent id, or tick “No id "
+                "column” to number respondents by row")
+    if plan.warnings:
+        return plan.warnings[0]
+    return ""
+
+
+def earlier_import(project: Any, plan: ImportPlan) -> str:
+    """Why importing ``plan``'s file again needs a deliberate choice ("" when the file is new
+    to the project): the same contents were imported before."""
+    earlier = surveys.find_datasets_by_sha256(project.db, plan.sha256)
+    if not earlier:
+        return ""
+    return (f"{_imported_as(earlier[0])}; importing it again adds its respondents a second "
+            "time")
+
+
+def _imported_as(first: surveys.DatasetInfo) -> str:
+    when = first.imported_at[:16].replace("T", " ")
+    return f'this file was already imported as dataset "{first.name}" on {when} UTC'
+
+
 def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
                   allow_duplicate: bool = False, progress: Progress | None = None) -> ImportResult:
     """Import the planned file into ``project`` as one undoable-free action (see module doc)."""
@@ -76,11 +106,9 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
     with project.transact("Import survey", undoable=False) as step:
         earlier = surveys.find_datasets_by_sha256(step.db, frame.sha256)
         if earlier and not allow_duplicate:
-            first = earlier[0]
             raise DuplicateImportError(
-                f'this file was already imported as dataset "{first.name}" on '
-                f"{first.imported_at[:16].replace('T', ' ')} UTC; import it again only on "
-                "purpose (--allow-duplicate)", file=plan.path)
+                f"{_imported_as(earlier[0])}; import it again only on purpose "
+                "(--allow-duplicate)", file=plan.path)
         writer = _Writer(step.db, progress, frame, questions, variables)
         dataset_id = writer.write(project, plan, name, external)
         summary = _summary(plan, frame, name, writer)

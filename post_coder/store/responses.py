@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from sqlite_utils import Database
 
-from post_coder.errors import InputError
+from post_coder.errors import InputError, NotFoundError
 from post_coder.store.scope import ReadScope, coders_clause
 
 
@@ -357,6 +357,18 @@ def find_questions(db: Database, name: str) -> list[tuple[str, str]]:
         " OR trim(wording) = ? COLLATE NOCASE ORDER BY position", [name.strip(), name.strip()]
     ).fetchall()
     return [(r[0], r[1]) for r in rows]
+
+
+def find_question(db: Database, name: str) -> str:
+    """The id of the one open-ended question with this column name or wording (any case);
+    ``NotFoundError`` naming the questions there are, or saying that several match."""
+    found = find_questions(db, name)
+    if not found:
+        names = ", ".join(f'"{n}"' for n in question_names(db)) or "none yet"
+        raise NotFoundError(f'there is no open-ended question "{name}" (questions: {names})')
+    if len(found) > 1:
+        raise NotFoundError(f'several imported datasets have a question "{name}"')
+    return found[0][0]
 
 
 def question_names(db: Database) -> list[str]:

@@ -2,7 +2,7 @@
 
 Every read of codings, memos and their counts takes a :class:`ReadScope` and filters with
 :func:`coders_clause`, the one place the scope becomes SQL. The scope for a person is built
-by :func:`post_coder.coding.rounds.read_scope` (while they code in an open blind round:
+by :func:`post_coder.team.rounds.read_scope` (while they code in an open blind round:
 only their own codings and memos, project-wide); a read meant to see everything says so
 with ``ReadScope.everyone()``. A read given anything else (``None``, a tuple of coder ids)
 raises ``TypeError``, so a new read cannot forget the scope silently.

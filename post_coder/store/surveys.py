@@ -209,6 +209,16 @@ def list_variables(db: Database, dataset_id: str | None = None, *,
             for r in db.execute(sql, params).fetchall()]
 
 
+def format_value(value: Any, sep: str = "; ") -> str:
+    """A stored attribute value as text: multi-select lists joined by ``sep``, 3.0 shown
+    as 3, nothing as ""."""
+    if isinstance(value, list):
+        return sep.join(format_value(v, sep) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
 def variable_values_for(db: Database, respondent_id: str) -> dict[str, Any]:
     """Attributes of one respondent: variable name → value (a list for multi-select)."""
     rows = db.execute(

@@ -31,7 +31,7 @@ def _fill_code_combo(combo: QComboBox, session: Session, empty: str) -> None:
     combo.blockSignals(True)
     combo.clear()
     combo.addItem(empty, None)
-    for code, depth in refine.tree_order(codebook.list_codes(session.project)):
+    for code, depth in codebook.tree_order(codebook.list_codes(session.project)):
         combo.addItem("    " * depth + code.name, code.id)
     combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
     combo.blockSignals(False)

@@ -3,7 +3,7 @@
 A round names the coders taking part and the responses they code (all, or a seeded
 random or stratified sample), and may be blind. The lead opens rounds, hands each coder a
 coder package, merges their work back (Team ▸ Import Coder Work…) and closes the round,
-which ends the blinding. Every number comes from :func:`post_coder.coding.rounds.list_rounds`;
+which ends the blinding. Every number comes from :func:`post_coder.team.rounds.list_rounds`;
 Show contents… (or a double-click on a round) lists its responses and each coder's progress.
 """
 
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
-from post_coder.coding.rounds import close_round, list_rounds
+from post_coder.team.rounds import close_round, list_rounds
 from post_coder.ui.dialogs.package_dialog import PackageDialog
 from post_coder.ui.dialogs.rationale_dialog import RationaleDialog
 from post_coder.ui.dialogs.round_contents_dialog import RoundContentsDialog

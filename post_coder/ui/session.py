@@ -7,7 +7,7 @@ about (``changes.codings``…) and refreshes itself; the initiator lets a view i
 own echo when it already shows the result.
 
 The session also holds the read scope (``session.scope``): whose codings and memos the
-current coder may see (:func:`post_coder.coding.rounds.read_scope`). Views pass it to every
+current coder may see (:func:`post_coder.team.rounds.read_scope`). Views pass it to every
 read of codings, memos and counts and reload on ``visibility_did_change``; they never
 filter by coder themselves. It is re-read when the coder changes and after every action
 (a round opened, closed, merged in or undone).
@@ -22,9 +22,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from post_coder.changes import Changes
-from post_coder.coding.rounds import ReadScope, read_scope
 from post_coder.errors import PostCoderError
 from post_coder.project import Project
+from post_coder.team.rounds import ReadScope, read_scope
 from post_coder.ui.errors import show_error, show_unexpected
 
 

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from post_coder.changes import Changes
 from post_coder.coding.coders import list_coders
-from post_coder.coding.exchange import (WorkSummary, codings_by_others, export_work,
-                                        package_info)
-from post_coder.coding.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.errors import InputError
 from post_coder.ids import CoderId
+from post_coder.team.package import (WorkSummary, codings_by_others, export_work,
+                                        package_info)
+from post_coder.team.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.ui import settings as app_settings
 from post_coder.ui.dialogs.coders_dialog import CodersDialog
 from post_coder.ui.dialogs.import_work_dialog import PROJECT, WORK, ImportWorkDialog

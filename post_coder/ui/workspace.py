@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from post_coder.changes import Changes
 from post_coder.coding import codings
 from post_coder.errors import InputError, PostCoderError
-from post_coder.queries import ResponseQuery, response_ids
+from post_coder.queries import ResponseQuery, next_uncoded
 from post_coder.ui.errors import show_error
 from post_coder.ui.models import reads
 from post_coder.ui.models.response_table import (CODED, CODES, QUESTION, RESPONDENT, RESPONSE,
@@ -267,17 +267,16 @@ class CodingWorkspace(QWidget):
         if coder is None:
             show_error(self, InputError(NO_CODER))
             return
-        uncoded = set(response_ids(self.session.project, self.session.scope, ResponseQuery(
-            question_ids=self.model.query.question_ids, coded=False, coder_ids=(coder,))))
-        ids = self.model.response_ids()
         start = self._current_row() + 1
-        for offset, response in enumerate(ids[start:] + ids[:start]):
-            if response in uncoded:
-                self._select_row((start + offset) % len(ids))
-                if start + offset >= len(ids):
-                    self.say("Back at the top of the list.")
-                return
-        self.say("Every response in this list has your codes.")
+        found = next_uncoded(self.session.project, self.session.scope, coder,
+                             self.model.response_ids(), start,
+                             question_ids=self.model.query.question_ids)
+        if found is None:
+            self.say("Every response in this list has your codes.")
+            return
+        self._select_row(found)
+        if found < start:
+            self.say("Back at the top of the list.")
 
     def attribute_columns(self) -> list[str]:
         return self.model.attribute_columns()

@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QLabel, QWidget
 
-from post_coder.coding.rounds import close_round, create_round
+from post_coder.team.rounds import close_round, create_round
 from post_coder.ui import settings as app_settings
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.compare_view import CompareView

@@ -12,16 +12,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, ensure_coder, list_coders
 from post_coder.coding.codings import list_codings
-from post_coder.coding.exchange import export_package
 from post_coder.project import Project
 from post_coder.store import audit
+from post_coder.store.scope import ReadScope
+from post_coder.team.package import export_package
 from post_coder.ui import settings as app_settings
 from post_coder.ui.dialogs.coders_dialog import COLOR, INITIALS, NAME, CodersDialog
 from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.team import TeamControls
 from post_coder.ui.workspace import CodingWorkspace
-from post_coder.store.scope import ReadScope
 
 EVERYONE = ReadScope.everyone()
 
@@ -271,7 +271,7 @@ def test_in_the_main_window(qtbot, tmp_path, monkeypatch, demo_template):
 
 
 def test_a_colleague_added_from_the_new_round_dialog_takes_part(qtbot, session):
-    from post_coder.coding.rounds import find_round, list_rounds
+    from post_coder.team.rounds import find_round, list_rounds
 
     project = session.project
     maya = by_name(project)["Maya Chen"]

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from post_coder.coding.coders import list_coders
 from post_coder.coding.codings import codings_for_response
-from post_coder.store.scope import ReadScope
 from post_coder.project import Project
 from post_coder.store import db as store_db
+from post_coder.store.scope import ReadScope
 from post_coder.ui import settings as app_settings
 from post_coder.ui.main_window import MainWindow
 from tests.fault_helpers import as_other_user, damage_table, needs_posix, open_folder
@@ -159,7 +159,7 @@ def test_a_lock_met_outside_an_action_is_a_plain_message(window, demo_template, 
                                                         monkeypatch):
     """A merge preview takes the write lock for a consistent read; another program holds
     it: the person reads "busy", not "something went wrong"."""
-    from post_coder.coding.merge import merge_preview
+    from post_coder.team.merge import merge_preview
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
     path = tmp_path / "study.postcoder"

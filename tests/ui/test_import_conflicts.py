@@ -17,13 +17,13 @@ from PySide6.QtCore import Qt
 from post_coder.coding import codebook
 from post_coder.coding.coders import list_coders
 from post_coder.coding.codings import apply_code, list_codings
-from post_coder.coding.exchange import export_package, export_work
 from post_coder.project import Project
 from post_coder.store import audit
+from post_coder.store.scope import ReadScope
+from post_coder.team.package import export_package, export_work
 from post_coder.ui.dialogs.import_work_dialog import (BASE, CODE, DECISION, FIELD, MINE,
                                                       THEIRS, WHAT, ImportWorkDialog)
 from post_coder.ui.session import Session
-from post_coder.store.scope import ReadScope
 
 EVERYONE = ReadScope.everyone()
 

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QProgressBar
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, list_coders
 from post_coder.coding.codings import apply_code, list_codings
-from post_coder.coding.rounds import Sample, create_round, round_response_ids
 from post_coder.queries import response_rows
+from post_coder.store.scope import ReadScope
+from post_coder.team.rounds import Sample, create_round, round_response_ids
 from post_coder.ui.dialogs.round_contents_dialog import RoundContentsDialog
 from post_coder.ui.models.round_contents_model import (ANSWER, CODED_BY, QUESTION, RESPONDENT,
                                                       ResponseIdRole)
 from post_coder.ui.rounds_panel import RoundsPanel
-from post_coder.store.scope import ReadScope
 
 EVERYONE = ReadScope.everyone()
 

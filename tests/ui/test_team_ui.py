@@ -18,13 +18,14 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, list_coders
 from post_coder.coding.codings import codings_for_response, list_codings
-from post_coder.coding.exchange import export_package, export_work, package_info
-from post_coder.coding.rounds import (Sample, close_round, create_round, find_round,
-                                      list_rounds, round_response_ids)
-from post_coder.coding.workfile import MAGIC
 from post_coder.project import Project
 from post_coder.queries import response_rows
 from post_coder.store import audit
+from post_coder.store.scope import ReadScope
+from post_coder.team.package import export_package, export_work, package_info
+from post_coder.team.rounds import (Sample, close_round, create_round, find_round,
+                                      list_rounds, round_response_ids)
+from post_coder.team.workfile import MAGIC
 from post_coder.ui.dialogs.import_work_dialog import DECISION, WHAT, ImportWorkDialog
 from post_coder.ui.dialogs.package_dialog import PackageDialog
 from post_coder.ui.dialogs.round_dialog import STRATIFIED, RoundDialog
@@ -34,7 +35,6 @@ from post_coder.ui.rounds_panel import EMPTY_TEXT, RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.team import TeamControls
 from post_coder.ui.workspace import CodingWorkspace
-from post_coder.store.scope import ReadScope
 
 EVERYONE = ReadScope.everyone()
 

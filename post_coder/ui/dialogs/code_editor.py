@@ -44,8 +44,8 @@ class CodeEditorDialog(QDialog):
         self.parent_combo = QComboBox(self)
         self.parent_combo.setObjectName("codeParentCombo")
         self.parent_combo.addItem(TOP_LEVEL, None)
-        excluded = ({code_id} | refine.descendants(codes, code_id)) if code_id else set()
-        for c, depth in refine.tree_order(codes):
+        excluded = ({code_id} | codebook.descendants(codes, code_id)) if code_id else set()
+        for c, depth in codebook.tree_order(codes):
             if c.id not in excluded:
                 self.parent_combo.addItem("    " * depth + c.name, c.id)
         self.text_edits: dict[str, QPlainTextEdit] = {}

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDialog, QDialog
 
 from post_coder.changes import Changes
 from post_coder.coding.coders import add_coder, default_initials, list_coders, update_coder
-from post_coder.coding.exchange import package_info
 from post_coder.ids import CoderId
+from post_coder.team.package import package_info
 from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.session import Session
 

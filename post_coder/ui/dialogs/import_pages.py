@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from post_coder.errors import PostCoderError
-from post_coder.importing import ImportPlan, inspect_file, sheet_names
+from post_coder.importing import ImportPlan, import_problem, inspect_file, sheet_names
 from post_coder.ui.dialogs.import_mapping import MappingTable
 from post_coder.ui.errors import show_unexpected
 
@@ -326,14 +326,7 @@ class MappingPage(QWizardPage):
         except PostCoderError as exc:
             problem = exc
         if mapped is not None:
-            if not mapped.open_ended:
-                problem = ("choose at least one open-ended question to code: set a column's role "
-                           "to “Open-ended question”")
-            elif id_column is None and not self.no_id.isChecked():
-                problem = ("choose the column that holds the respondent id, or tick “No id "
-                           "column” to number respondents by row")
-            elif mapped.warnings:
-                problem = mapped.warnings[0]
+            problem = import_problem(mapped, numbered_by_row=self.no_id.isChecked())
         self._wizard.mapped = None if problem else mapped
         if isinstance(problem, PostCoderError):
             set_error(self.message, problem)

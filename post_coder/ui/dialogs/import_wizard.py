@@ -18,10 +18,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMainWindow, QWidget, QWizard
 
 from post_coder.errors import DuplicateImportError, PostCoderError
-from post_coder.importing import ImportPlan, ImportResult, import_survey
+from post_coder.importing import ImportPlan, ImportResult, earlier_import, import_survey
 from post_coder.progress import Progress
 from post_coder.project import Project
-from post_coder.store import surveys
 from post_coder.ui.dialogs.import_pages import (
     FilePage, MappingPage, PreviewPage, SummaryPage, plural, set_error, set_message,
 )
@@ -99,13 +98,7 @@ class ImportWizard(QWizard):
 
     def earlier_import(self, plan: ImportPlan) -> str:
         """Why "Import again anyway" is offered, or "" when the file is new to the project."""
-        earlier = surveys.find_datasets_by_sha256(self.session.project.db, plan.sha256)
-        if not earlier:
-            return ""
-        first = earlier[0]
-        when = first.imported_at[:16].replace("T", " ")
-        return (f'this file was already imported as dataset "{first.name}" on {when} UTC; '
-                "importing it again adds its respondents a second time")
+        return earlier_import(self.session.project, plan)
 
     def start_import(self, name: str, allow_duplicate: bool) -> None:
         """Run the import in the background; the wizard stays open until it ends."""

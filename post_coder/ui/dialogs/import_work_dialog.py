@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from post_coder.coding.codebook import list_codes
-from post_coder.coding.merge import MergePlan, MergeResult, merge, merge_preview
-from post_coder.coding.merge_codebook import RENAME, Conflict
-from post_coder.coding.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.errors import ConflictError, PostCoderError
 from post_coder.project import EXTENSION
+from post_coder.team.merge import MergePlan, MergeResult, merge, merge_preview
+from post_coder.team.merge_codebook import RENAME, Conflict
+from post_coder.team.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.ui.dialogs.rationale_dialog import rationale_field
 from post_coder.ui.models.team_reads import (DECISION_TEXT, conflict_sides, conflict_text,
                                              plan_summary)

@@ -37,7 +37,7 @@ class MergeDialog(QDialog):
         self.setObjectName("mergeDialog")
         self.setWindowTitle("Merge codes")
         self.setMinimumWidth(460)
-        codes = refine.tree_order(codebook.list_codes(session.project))
+        codes = codebook.tree_order(codebook.list_codes(session.project))
         self._names = {c.id: c.name for c, _ in codes}
 
         self.source_list = QListWidget(self)

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QVBoxLayout, QWidget)
 
-from post_coder.coding.exchange import PackageSummary, export_package
-from post_coder.coding.rounds import list_rounds
 from post_coder.ids import CoderId
 from post_coder.project import EXTENSION
+from post_coder.team.package import PackageSummary, export_package
+from post_coder.team.rounds import list_rounds
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
 from post_coder.ui.tasks import Task, run_task

@@ -1,7 +1,7 @@
 """A round's contents: how far each coder has got, and its respondents and responses.
 
 Opened from the rounds panel (Show contents…, or double-click a round). Everything comes
-from :func:`post_coder.coding.rounds.round_contents` — the same read as ``post-coder round
+from :func:`post_coder.team.rounds.round_contents` — the same read as ``post-coder round
 show`` — which tells whether a coder has coded a response, never with which codes, so it
 shows nothing a blind round hides.
 """
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
                                QLabel, QProgressBar, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from post_coder.coding.rounds import round_contents, sample_description
+from post_coder.team.rounds import round_contents, sample_description
 from post_coder.ui.models.round_contents_model import ANSWER, QUESTION, RoundContentsModel
 from post_coder.ui.session import Session
 

@@ -1,7 +1,7 @@
 """New coding round: name, coders, which responses (all, random or stratified), seed, blind.
 
 The preview ("15 responses will be in this round (per Department: …)") is drawn with the
-core's own sampling (:func:`post_coder.coding.rounds.draw_sample` on the store's sampling
+core's own sampling (:func:`post_coder.team.rounds.draw_sample` on the store's sampling
 frame), so it is exactly what OK creates. OK runs ``rounds.create_round`` through
 ``Session.run``; the dialog stays open if the core refuses (the message says why).
 """
@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QListWidgetItem, QPushButton, QRadioButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from post_coder.coding.rounds import Sample, create_round, list_rounds
 from post_coder.ids import CoderId
+from post_coder.team.rounds import Sample, create_round, list_rounds, sampling_frame
 from post_coder.ui.dialogs.coders_dialog import CoderEditor
 from post_coder.ui.models import reads, team_reads
 from post_coder.ui.session import Session
@@ -203,8 +203,8 @@ class RoundDialog(QDialog):
         questions = self.questions()
         key = (tuple(questions or ()), sample.stratify_by)
         if key not in self._frames:
-            self._frames[key] = team_reads.sampling_frame(self.session.project, questions,
-                                                          sample.stratify_by)
+            self._frames[key] = sampling_frame(self.session.project, questions,
+                                               sample.stratify_by)
         preview = team_reads.preview_sample(self._frames[key], sample, self.seed_spin.value())
         self.preview = preview
         label = self.stratify_combo.currentText() if sample.stratify_by else None

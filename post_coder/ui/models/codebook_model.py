@@ -11,6 +11,7 @@ them to the top level. Each drop is one action through ``session.run``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, Qt, QTimer
@@ -303,19 +304,16 @@ class CodebookModel(QAbstractItemModel):
 
 
 def _tooltip(info: dict[str, Any], has_children: bool) -> str:
-    lines = [f"<b>{_esc(info['name'])}</b>"]
+    lines = [f"<b>{escape(info['name'], quote=False)}</b>"]
     if info.get("definition"):
-        lines.append(_esc(info["definition"]))
+        lines.append(escape(info["definition"], quote=False))
     for label, key in (("Include", "inclusion"), ("Exclude", "exclusion"),
                        ("Example", "example")):
         if info.get(key):
-            lines.append(f"<i>{label}:</i> {_esc(info[key])}")
+            lines.append(f"<i>{label}:</i> {escape(info[key], quote=False)}")
     counts = f"{info['respondents']} respondents, {info['codings']} codings"
     if has_children:
         counts += f"; {info['respondents_with_children']} respondents with sub-codes"
     lines.append(counts)
     return "<br>".join(lines)
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

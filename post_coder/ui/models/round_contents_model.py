@@ -1,6 +1,6 @@
 """The responses of one round: respondent, question, answer and which coders have coded it.
 
-Rows come from :func:`post_coder.coding.rounds.round_contents` (read once when the
+Rows come from :func:`post_coder.team.rounds.round_contents` (read once when the
 dialog opens); the table only shows them.
 """
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
-from post_coder.coding.rounds import RoundContents
+from post_coder.team.rounds import RoundContents
 from post_coder.ui.models import Index, read_only_row_flags
 
 RESPONDENT, QUESTION, ANSWER, CODED_BY = range(4)

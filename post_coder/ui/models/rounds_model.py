@@ -1,4 +1,4 @@
-"""The rounds table: one row per coding round (see :mod:`post_coder.coding.rounds`)."""
+"""The rounds table: one row per coding round (see :mod:`post_coder.team.rounds`)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QStyleOptionViewItem, QStyledItemDelegate
 
-from post_coder.store.codings import CodingRow
+from post_coder.queries import CodingRow
 
 CODING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEGMENT, RESPONDENT, CODER, ATTRIBUTES = 0, 1, 2, 3

@@ -1,8 +1,9 @@
 """Read helpers for the teamwork screens: rounds, sample previews, merge summaries.
 
-Qt-free and SQL-free: each helper calls a core or store *read* function (the sample preview
-draws with the core's pure :func:`~post_coder.coding.rounds.draw_sample` on the store's
-sampling frame, exactly as ``create_round`` will) and returns plain values for the views.
+Qt-free and SQL-free: each helper calls a core *read* function (the sample preview draws
+with the core's pure :func:`~post_coder.team.rounds.draw_sample` on
+:func:`~post_coder.team.rounds.sampling_frame`, exactly as ``create_round`` will) and
+returns plain values for the views.
 """
 
 from __future__ import annotations
@@ -13,14 +14,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from post_coder.coding.exchange import package_info
-from post_coder.coding.merge import MergePlan
-from post_coder.coding.merge_codebook import KEEP_BOTH, KEEP_MINE, KEEP_THEIRS, RENAME, Conflict
-from post_coder.coding.rounds import RoundInfo, Sample, draw_sample, sample_description
 from post_coder.project import Project
-from post_coder.store import rounds as rounds_store
-from post_coder.store import surveys
-from post_coder.store.surveys import VariableInfo
+from post_coder.queries import VariableInfo, variables
+from post_coder.team.merge import MergePlan
+from post_coder.team.merge_codebook import KEEP_BOTH, KEEP_MINE, KEEP_THEIRS, RENAME, Conflict
+from post_coder.team.package import package_info
+from post_coder.team.rounds import RoundInfo, Sample, draw_sample, sample_description
 
 #: attribute types a round can be stratified by (one value per respondent)
 STRATIFIABLE = ("categorical", "ordinal")
@@ -37,15 +36,7 @@ def is_lead(project: Project) -> bool:
 
 
 def stratifiable_variables(project: Project) -> list[VariableInfo]:
-    return [v for v in surveys.list_variables(project.db, counts=False)
-            if v.type in STRATIFIABLE]
-
-
-def sampling_frame(project: Project, question_ids: Sequence[str] | None,
-                   stratify_by: str | None) -> Frame:
-    """(respondent, response, stratum) rows a round draws from (cache it: it is the slow part)."""
-    variables = rounds_store.variable_ids_named(project.db, stratify_by) if stratify_by else None
-    return rounds_store.sampling_frame(project.db, question_ids, variables)
+    return [v for v in variables(project) if v.type in STRATIFIABLE]
 
 
 @dataclass(frozen=True)

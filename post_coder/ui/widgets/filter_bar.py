@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineE
                                QPushButton, QToolButton, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
+from post_coder.coding.codebook import code_and_subcodes
 from post_coder.errors import InputError
 from post_coder.queries import ResponseQuery, to_match
 from post_coder.ui.models import reads
@@ -100,7 +101,7 @@ class FilterBar(QWidget):
         uncoded = self.uncoded.isChecked()
         codes = None
         if code and not uncoded:
-            codes = tuple(reads.descendants(reads.code_tree(self.session.project), code))
+            codes = code_and_subcodes(self.session.project, code)
         return ResponseQuery(
             question_ids=(question,) if question else None,
             attributes=tuple((v, tuple(sorted(vals))) for v, vals in self._ticks.items() if vals),

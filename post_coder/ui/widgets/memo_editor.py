@@ -8,6 +8,8 @@ as the session's read scope shows them (none in an open blind round).
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -130,8 +132,8 @@ class MemoEditor(QWidget):
         parts = []
         for m in memos:
             who = names.get(m.author_id or "", "Unknown author")
-            parts.append(f"<b>{_esc(who)}</b> ({m.updated_at[:10]}): "
-                         + _esc(m.body).replace("\n", "<br>"))
+            parts.append(f"<b>{escape(who, quote=False)}</b> ({m.updated_at[:10]}): "
+                         + escape(m.body, quote=False).replace("\n", "<br>"))
         self.others.setText("<br>".join(parts))
         self.others.show()
 
@@ -165,6 +167,3 @@ class MemoEditor(QWidget):
         self.flush()
         super().hideEvent(event)
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

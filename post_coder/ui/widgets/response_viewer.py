@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from functools import lru_cache
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitt
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
-from post_coder.store.codings import Coding
+from post_coder.queries import Coding
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
@@ -129,8 +130,8 @@ class ResponseViewer(QWidget):
         self._response_id = row.id if row else None
         self._text = row.text if row else ""
         self.text_edit.setPlainText(self._text)
-        self.header.setText(f"<b>{_html(row.respondent)}</b> · {_html(row.question)}"
-                            if row else "")
+        self.header.setText(f"<b>{escape(row.respondent, quote=False)}</b> · "
+                            f"{escape(row.question, quote=False)}" if row else "")
         self._show_codings(codings_for_response(project, scope, row.id) if row else [])
         self._show_attributes(reads.respondent_attributes(self.session.project,
                                                           row.respondent_id) if row else [])
@@ -201,9 +202,10 @@ class ResponseViewer(QWidget):
         layout = QHBoxLayout(chip)
         layout.setContentsMargins(6, 1, 2, 1)
         span = coding.span_start is not None and coding.span_end is not None
-        excerpt = f' <a href="span">“{_html(self._excerpt(coding))}”</a>' if span else ""
-        label = QLabel(f"<b>{_html(name)}</b> · {_html(initials)}{excerpt}",
-                       objectName="codingChipLabel")
+        excerpt = (f' <a href="span">“{escape(self._excerpt(coding), quote=False)}”</a>'
+                   if span else "")
+        label = QLabel(f"<b>{escape(name, quote=False)}</b> · "
+                       f"{escape(initials, quote=False)}{excerpt}", objectName="codingChipLabel")
         label.setWordWrap(True)  # long names and quotes wrap inside the panel
         label.setToolTip(f"{name}, coded by {coder}" + (" (click the quote to select the span)"
                                                         if span else " (whole response)"))
@@ -238,8 +240,9 @@ class ResponseViewer(QWidget):
 
     # -- attributes and refresh --------------------------------------------------------------
     def _show_attributes(self, pairs: list[tuple[str, str]]) -> None:
-        self.attributes.setText("<br>".join(f"{_html(label)}: <b>{_html(value)}</b>"
-                                            for label, value in pairs))
+        self.attributes.setText("<br>".join(
+            f"{escape(label, quote=False)}: <b>{escape(value, quote=False)}</b>"
+            for label, value in pairs))
 
     def _reload(self) -> None:
         self.show_response(self._response_id)
@@ -248,6 +251,3 @@ class ResponseViewer(QWidget):
         if changes.codings or changes.codes or changes.coders or changes.responses:
             self._reload()
 
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -7,9 +7,9 @@
    trace is left in free pages. The package remembers its coder, its rounds and the
    codebook it started from.
 2. The coder codes in the package on their laptop, offline, and exports **my work**: a
-   small work file (:mod:`post_coder.coding.workfile`) with their codings, removals,
+   small work file (:mod:`post_coder.team.workfile`) with their codings, removals,
    memos and codebook proposals, tied to the project's id.
-3. The lead merges it (:mod:`post_coder.coding.merge`).
+3. The lead merges it (:mod:`post_coder.team.merge`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from post_coder.coding.workfile import (EXTENSION, PACKAGE_KEY, PLAIN_COPY, code_fields,
-                                        code_record, encode_codings, write_work_file)
 from post_coder.errors import (ConflictError, InputError, NotFoundError, PostCoderError,
                                ProjectFileError)
 from post_coder.ids import CoderId, new_id
@@ -29,11 +27,13 @@ from post_coder.project import EXTENSION as PROJECT_EXTENSION
 from post_coder.project import Project, plain_error, replace_file
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
-from post_coder.store import exchange as store
+from post_coder.store import team as store
 from post_coder.store import meta
 from post_coder.store import rounds as rounds_store
 from post_coder.store import db as store_db
 from post_coder.store.db import now, remove_with_sidecars
+from post_coder.team.workfile import (EXTENSION, PACKAGE_KEY, PLAIN_COPY, code_fields,
+                                        code_record, encode_codings, write_work_file)
 
 __all__ = ["PackageInfo", "PackageSummary", "WorkSummary", "codings_by_others",
            "export_package", "export_work", "package_info"]
@@ -104,10 +104,9 @@ class WorkSummary:
 
 
 def package_info(project: Project) -> PackageInfo | None:
-    raw = meta.get(project.db, PACKAGE_KEY)
-    if not raw:
+    d = store.package_record(project.db)
+    if d is None:
         return None
-    d = json.loads(raw)
     return PackageInfo(d["id"], d["coder_id"], d["coder_name"], tuple(d["round_ids"]),
                        d["made_at"], d.get("made_by"), d.get("made_from", ""), d["codebook"])
 

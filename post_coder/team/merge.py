@@ -13,7 +13,7 @@ Codings merge as a grow-only set with tombstones, keyed by UUID:
 
 The result is a function of everything merged so far, not of the order: merging the same
 file again changes nothing, and A then B equals B then A. Codebooks merge three-way
-(:mod:`post_coder.coding.merge_codebook`); conflicts are listed and nothing is written
+(:mod:`post_coder.team.merge_codebook`); conflicts are listed and nothing is written
 until each has a decision. A merge is one transaction: if anything fails, the project is
 exactly as it was. Like an import it cannot be undone with Edit ▸ Undo.
 """
@@ -29,21 +29,21 @@ from pathlib import Path
 from typing import Any
 
 from post_coder.changes import Changes
-from post_coder.coding.merge_codebook import (CodebookPlan, Conflict, describe_changes,
-                                              plan_codebook)
-from post_coder.coding.merge_rows import (join_codings, plan_codings, plan_memos, plan_rounds,
-                                         settle_codings)
-from post_coder.coding.workfile import Incoming, read_incoming
 from post_coder.errors import ConflictError, InputError
 from post_coder.ids import new_id
 from post_coder.progress import Progress, ensure
 from post_coder.project import Project, Step
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
-from post_coder.store import exchange as store
+from post_coder.store import team as store
 from post_coder.store import db as store_db
 from post_coder.store import rounds as rounds_store
 from post_coder.store.db import now
+from post_coder.team.merge_codebook import (CodebookPlan, Conflict, describe_changes,
+                                              plan_codebook)
+from post_coder.team.merge_rows import (join_codings, plan_codings, plan_memos, plan_rounds,
+                                         settle_codings)
+from post_coder.team.workfile import Incoming, read_incoming
 
 __all__ = ["Conflict", "MergePlan", "MergeResult", "UnresolvedConflicts", "join_codings",
            "merge", "merge_preview", "settle_codings"]

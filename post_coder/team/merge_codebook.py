@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from post_coder.coding._common import check_name
-from post_coder.coding.workfile import CODE_FIELDS, code_fields
 from post_coder.errors import ConflictError, InputError
 from post_coder.store.codes import Code
+from post_coder.team.workfile import CODE_FIELDS, code_fields
 
 KEEP_MINE, KEEP_THEIRS, KEEP_BOTH, RENAME = "keep-mine", "keep-theirs", "keep-both", "rename:"
 #: the kinds of conflict

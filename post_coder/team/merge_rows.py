@@ -2,7 +2,7 @@
 
 The rules for codings are pure functions of true states (:func:`join_codings`,
 :func:`settle_codings`); the planners load what they need of this project and return the
-rows to write, with counts for the preview. See :mod:`post_coder.coding.merge`.
+rows to write, with counts for the preview. See :mod:`post_coder.team.merge`.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, replace
 
-from post_coder.coding.merge_codebook import CodebookPlan
-from post_coder.coding.workfile import Incoming
 from post_coder.errors import InputError
 from post_coder.project import Project
-from post_coder.store import exchange as store
+from post_coder.store import team as store
 from post_coder.store import rounds as rounds_store
+from post_coder.team.merge_codebook import CodebookPlan
+from post_coder.team.workfile import Incoming
 
 Chain = Callable[[str], str]
 

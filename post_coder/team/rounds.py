@@ -9,7 +9,7 @@ While a coder takes part in an open *blind* round they see only their own coding
 memos, project-wide: :func:`read_scope` builds the :class:`ReadScope` that every read of
 codings, memos and counts takes (the app's session holds it; the CLI builds it for the
 coder it acts as). A coder package made for a blind round holds none of the other coders'
-codings of the round's responses at all (:mod:`post_coder.coding.exchange`, with
+codings of the round's responses at all (:mod:`post_coder.team.package`, with
 :func:`hidden_response_ids`). Closing the round (the lead does) lifts the blinding.
 """
 
@@ -152,6 +152,14 @@ def draw_sample(frame: Sequence[tuple[str, str, str]], sample: Sample, seed: int
             rng = random.Random(f"{seed}:{stratum}")
             chosen.update(rng.sample(members, min(k, len(members))))
     return [response for respondent, response, _ in frame if respondent in chosen]
+
+
+def sampling_frame(project: Project, question_ids: Sequence[str] | None,
+                   stratify_by: str | None) -> list[tuple[str, str, str]]:
+    """(respondent, response, stratum) rows a round draws from, as ``create_round`` reads
+    them (a preview caches it: it is the slow part)."""
+    variables = store.variable_ids_named(project.db, stratify_by) if stratify_by else None
+    return store.sampling_frame(project.db, question_ids, variables)
 
 
 def create_round(

@@ -15,7 +15,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from post_coder.store import journal
+from post_coder.store import journal, meta
+
+#: ``meta`` key of a coder package: which coder, which rounds, the codebook it started from
+PACKAGE_KEY = "package"
 
 #: a coding's true state, in this column order (the columns of ``store.codings.Coding``);
 #: the lead's rows add the stored ``deleted_at`` and ``duplicate_of``
@@ -31,6 +34,13 @@ SELECT c.id, c.response_id, c.code_id, c.coder_id, c.span_start, c.span_end, c.c
        c.deleted_at, c.duplicate_of
 FROM codings c LEFT JOIN codings w ON w.id = c.duplicate_of
 """
+
+
+def package_record(db: Database) -> dict[str, Any] | None:
+    """The coder package's record (``team.package.PackageInfo`` fields), ``None`` in the
+    lead's project."""
+    raw = meta.get(db, PACKAGE_KEY)
+    return json.loads(raw) if raw else None
 
 
 # -- reading a project's work --------------------------------------------------------------

@@ -38,13 +38,14 @@ from post_coder.project import Project
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import db as store_db
-from post_coder.store import exchange as store
+from post_coder.store import team as store
 from post_coder.store import meta
 from post_coder.store import rounds as rounds_store
-from post_coder.store.codes import Code
 from post_coder.store.coders import Coder
+from post_coder.store.codes import Code
 from post_coder.store.memos import Memo
 from post_coder.store.rounds import Round
+from post_coder.store.team import PACKAGE_KEY
 
 MAGIC = b"POST Coder work file\n"
 FORMAT = "post-coder-work"
@@ -53,8 +54,6 @@ EXTENSION = ".postcoder-work"
 #: the codebook fields a merge compares (the rest is bookkeeping)
 CODE_FIELDS = ("name", "definition", "inclusion", "exclusion", "example", "color", "parent_id",
                "status", "merged_into")
-#: ``meta`` key of a coder package: which coder, which rounds, the codebook it started from
-PACKAGE_KEY = "package"
 #: the source of a project file that is not a coder package
 PLAIN_COPY = "copy"
 
@@ -67,7 +66,7 @@ def code_fields(code: Code) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Incoming:
-    """Everything a merge takes from one file, in true states (see ``store.exchange``)."""
+    """Everything a merge takes from one file, in true states (see ``store.team``)."""
 
     kind: str  # "work" or "project"
     path: Path
@@ -82,7 +81,7 @@ class Incoming:
     coders: tuple[Coder, ...]
     #: (their code, its values when the package was made, or None when unknown)
     codes: tuple[tuple[Code, dict[str, Any] | None], ...]
-    #: tuples in ``store.exchange.CODING_COLUMNS`` order
+    #: tuples in ``store.team.CODING_COLUMNS`` order
     codings: list[tuple]
     memos: tuple[Memo, ...]
     rounds: tuple[tuple[Round, tuple[str, ...], tuple[str, ...]], ...] = ()
