@@ -40,7 +40,7 @@ def test_repeated_ids_stop_the_import(tmp_path):
     path = write(tmp_path, "id,text\nA,one answer\nB,two\nA,three\n")
     plan = inspect_file(path).with_mapping(id_column="id", open_ended=["text"])
     assert import_problem(plan, numbered_by_row=False) == (
-        'the respondent id "A" appears twice in column "id" (rows 2 and 4); choose another id '
+        'the respondent id "A" appears twice in column "id" (lines 2 and 4); choose another id '
         "column or none (--no-id)")
 
 
