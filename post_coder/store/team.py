@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -24,6 +24,61 @@ PACKAGE_KEY = "package"
 #: the lead's rows add the stored ``deleted_at`` and ``duplicate_of``
 CODING_COLUMNS = ("id", "response_id", "code_id", "coder_id", "span_start", "span_end",
                   "created_at", "updated_at", "deleted_at")
+
+
+
+class TrueCoding(NamedTuple):
+    """A coding's true state (``CODING_COLUMNS``): what a merge compares and a work file
+    carries."""
+
+    id: str
+    response_id: str
+    code_id: str
+    coder_id: str
+    span_start: int | None
+    span_end: int | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+
+
+class StoredCoding(NamedTuple):
+    """A coding as a merge writes it: the true state's columns, with the stored
+    ``deleted_at`` (set on a hidden duplicate too) and ``duplicate_of``."""
+
+    id: str
+    response_id: str
+    code_id: str
+    coder_id: str
+    span_start: int | None
+    span_end: int | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+    duplicate_of: str | None
+
+
+class LeadCoding(NamedTuple):
+    """A coding of this project as a merge reads it: the true state, then what is stored."""
+
+    id: str
+    response_id: str
+    code_id: str
+    coder_id: str
+    span_start: int | None
+    span_end: int | None
+    created_at: str
+    updated_at: str
+    deleted_at: str | None
+    stored_deleted_at: str | None
+    duplicate_of: str | None
+
+    def true(self) -> TrueCoding:
+        return TrueCoding._make(self[:9])
+
+    def stored(self) -> StoredCoding:
+        return StoredCoding(*self[:8], self.stored_deleted_at, self.duplicate_of)
+
 
 _TRUE_SELECT = """
 SELECT c.id, c.response_id, c.code_id, c.coder_id, c.span_start, c.span_end, c.created_at,
@@ -45,7 +100,7 @@ def package_record(db: Database) -> dict[str, Any] | None:
 
 # -- reading a project's work --------------------------------------------------------------
 
-def true_codings(db: Database, coder_id: str | None = None) -> list[tuple]:
+def true_codings(db: Database, coder_id: str | None = None) -> list[TrueCoding]:
     """Every coding (of one coder, or of all) in its true state (``CODING_COLUMNS``), in
     response and code order (the order that is quickest to write back)."""
     order = " ORDER BY c.response_id, c.code_id, c.id"
@@ -53,7 +108,8 @@ def true_codings(db: Database, coder_id: str | None = None) -> list[tuple]:
         rows = db.execute(_TRUE_SELECT + order).fetchall()
     else:
         rows = db.execute(_TRUE_SELECT + " WHERE c.coder_id = ?" + order, [coder_id]).fetchall()
-    return [r[:9] for r in rows]
+    make = TrueCoding._make
+    return [make(r[:9]) for r in rows]
 
 
 def memos_by(db: Database, author_id: str | None) -> list[tuple]:
@@ -86,35 +142,40 @@ def _fill(db: Database, table: str, columns: str, rows: Iterable[Sequence[Any]])
     db.conn.executemany(f"INSERT OR IGNORE INTO temp.{table} VALUES ({marks})", rows)
 
 
-def codings_of_coders(db: Database, coder_ids: Sequence[str]) -> dict[str, tuple]:
+def _lead(rows: Iterable[Sequence[Any]]) -> dict[str, LeadCoding]:
+    make = LeadCoding._make
+    return {r[0]: make(r) for r in rows}
+
+
+def codings_of_coders(db: Database, coder_ids: Sequence[str]) -> dict[str, LeadCoding]:
     """Every coding (live, hidden or removed) by these coders: id → true state + stored
     ``deleted_at`` and ``duplicate_of``."""
     rows = db.execute(_TRUE_SELECT + " WHERE c.coder_id IN (SELECT value FROM json_each(?))",
                       [json.dumps(list(coder_ids))]).fetchall()
-    return {r[0]: r for r in rows}
+    return _lead(rows)
 
 
-def codings_at(db: Database, pairs: Iterable[tuple[str, str]]) -> dict[str, tuple]:
+def codings_at(db: Database, pairs: Iterable[tuple[str, str]]) -> dict[str, LeadCoding]:
     """Live codings (shown or hidden as duplicates) of these (response, coder) pairs."""
     _fill(db, "merge_pairs", "response_id, coder_id", pairs)
     shown = _TRUE_SELECT + (" JOIN temp.merge_pairs t ON t.response_id = c.response_id"
                             " AND t.coder_id = c.coder_id WHERE c.deleted_at IS NULL")
     rows = db.execute(shown).fetchall()
-    out = {r[0]: r for r in rows}
+    out = _lead(rows)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS merge_shown (id TEXT PRIMARY KEY) WITHOUT ROWID")
     db.execute("DELETE FROM temp.merge_shown")
     db.conn.executemany("INSERT OR IGNORE INTO temp.merge_shown VALUES (?)", ((i,) for i in out))
     hidden = _TRUE_SELECT + " JOIN temp.merge_shown t ON t.id = c.duplicate_of"
-    out.update({r[0]: r for r in db.execute(hidden).fetchall()})
+    out.update(_lead(db.execute(hidden).fetchall()))
     return out
 
 
-def live_codings_of_codes(db: Database, code_ids: Sequence[str]) -> dict[str, tuple]:
+def live_codings_of_codes(db: Database, code_ids: Sequence[str]) -> dict[str, LeadCoding]:
     """Live codings (shown or hidden as duplicates) of these codes."""
     rows = db.execute(_TRUE_SELECT + " WHERE c.code_id IN (SELECT value FROM json_each(?))"
                       " AND (c.deleted_at IS NULL OR c.duplicate_of IS NOT NULL)",
                       [json.dumps(list(code_ids))]).fetchall()
-    return {r[0]: r for r in rows}
+    return _lead(rows)
 
 
 def live_count_by_others(db: Database, code_id: str, coder_ids: Sequence[str]) -> int:

@@ -260,8 +260,9 @@ def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
     lead_rows = store.codings_of_coders(db, coders_in)
     if lead_rows:
         for r in inc.codings:
-            mine = lead_rows.get(r[0])
-            if mine is not None and (mine[1], mine[3]) != (r[1], r[3]):
+            mine = lead_rows.get(r.id)
+            if mine is not None and (mine.response_id, mine.coder_id) != (r.response_id,
+                                                                          r.coder_id):
                 raise InputError("the file has a coding whose response or coder differs from "
                                  "the same coding here; it was changed after export",
                                  file=inc.path)
@@ -274,17 +275,19 @@ def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
         if uses is None:
             uses = Counter()
             for r in inc.codings:
-                if r[8] is None:
-                    mine = lead_rows.get(r[0])
-                    if mine is None or (mine[8] is None and mine[7] < r[7]):
-                        uses[r[2]] += 1
+                if r.deleted_at is None:
+                    mine = lead_rows.get(r.id)
+                    if mine is None or (mine.deleted_at is None
+                                        and mine.updated_at < r.updated_at):
+                        uses[r.code_id] += 1
         return uses[code_id]
 
     def used_elsewhere(code_id: str) -> int:
         """Live codings of the code here that the file does not hold."""
-        incoming_ids = {r[0] for r in inc.codings}
+        incoming_ids = {r.id for r in inc.codings}
         mine = sum(1 for i, r in lead_rows.items()
-                   if r[2] == code_id and r[9] is None and i not in incoming_ids)
+                   if r.code_id == code_id and r.stored_deleted_at is None
+                   and i not in incoming_ids)
         return mine + store.live_count_by_others(db, code_id, coders_in)
 
     their_codes = [(c if c.created_by in known_coders or c.created_by is None
@@ -328,14 +331,14 @@ def _check_references(project: Project, inc: Incoming, lead_codes: dict[str, Any
                       known_coders: set[str]) -> list[str]:
     """Everything the file's codings refer to must exist; returns the coders they are by."""
     codes = set(lead_codes) | {c.id for c, _ in inc.codes}
-    if not {r[2] for r in inc.codings} <= codes:
+    if not {r.code_id for r in inc.codings} <= codes:
         raise InputError("the file has codings of a code that is in neither the file nor this "
                          "project; it was not exported from this project", file=inc.path)
-    coders = {r[3] for r in inc.codings}
+    coders = {r.coder_id for r in inc.codings}
     if not coders <= known_coders:
         raise InputError("the file has codings by a coder this project does not know",
                          file=inc.path)
-    missing = store.missing_responses(project.db, {r[1] for r in inc.codings})
+    missing = store.missing_responses(project.db, {r.response_id for r in inc.codings})
     if missing:
         raise InputError(f"the file has codings of {len(missing)} responses that are not in "
                          "this project; it was not exported from this project", file=inc.path)

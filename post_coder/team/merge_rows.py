@@ -13,91 +13,92 @@ from dataclasses import asdict, replace
 
 from post_coder.errors import InputError
 from post_coder.project import Project
-from post_coder.store import team as store
 from post_coder.store import rounds as rounds_store
+from post_coder.store import team as store
+from post_coder.store.team import LeadCoding, StoredCoding, TrueCoding
 from post_coder.team.merge_codebook import CodebookPlan
 from post_coder.team.workfile import Incoming
 
 Chain = Callable[[str], str]
 
 
-def _rank(row: tuple, chain: Chain) -> tuple:
-    return (row[8] is not None, row[7], row[8] or "", chain(row[2]), row[2], row[1], row[3],
-            -1 if row[4] is None else row[4], -1 if row[5] is None else row[5], row[6])
+def _rank(row: TrueCoding, chain: Chain) -> tuple:
+    return (row.deleted_at is not None, row.updated_at, row.deleted_at or "",
+            chain(row.code_id), row.code_id, row.response_id, row.coder_id,
+            -1 if row.span_start is None else row.span_start,
+            -1 if row.span_end is None else row.span_end, row.created_at)
 
 
-def join_codings(a: tuple, b: tuple, chain: Chain) -> tuple:
+def join_codings(a: TrueCoding, b: TrueCoding, chain: Chain) -> TrueCoding:
     """Two versions of one coding (true states) → the one that stands: a removal wins,
     then the later change; ties go to the greater row. Commutative and idempotent."""
     return a if _rank(a, chain) >= _rank(b, chain) else b
 
 
-def settle_codings(rows: Mapping[str, tuple], chain: Chain) -> dict[str, tuple]:
-    """True states → stored rows (``+ duplicate_of``): codings follow merged codes, and of
-    live codings with the same key (response, code, coder, span) the smallest id is shown
-    and the others are hidden as its duplicates."""
-    out: dict[str, tuple] = {}
-    first: dict[tuple, tuple] = {}
-    more: dict[tuple, list[tuple]] = {}
+def settle_codings(rows: Mapping[str, TrueCoding], chain: Chain) -> dict[str, StoredCoding]:
+    """True states → stored rows: codings follow merged codes, and of live codings with the
+    same key (response, code, coder, span) the smallest id is shown and the others are
+    hidden as its duplicates."""
+    out: dict[str, StoredCoding] = {}
+    first: dict[tuple, TrueCoding] = {}
+    more: dict[tuple, list[TrueCoding]] = {}
     setdefault = first.setdefault
-    tail = (None,)
     for r in rows.values():
-        if r[8] is not None:
-            out[r[0]] = r + tail
+        if r.deleted_at is not None:
+            out[r.id] = StoredCoding(*r, None)
             continue
-        key = (r[1], chain(r[2]), r[3], r[4], r[5])
+        key = (r.response_id, chain(r.code_id), r.coder_id, r.span_start, r.span_end)
         seen = setdefault(key, r)
         if seen is not r:
             more.setdefault(key, [seen]).append(r)
     for key, r in first.items():
-        if key in more:
-            continue
-        if key[1] == r[2]:
-            out[r[0]] = r + tail
-        else:
-            out[r[0]] = (r[0], r[1], key[1], r[3], r[4], r[5], r[6], r[7], None, None)
+        if key not in more:  # live and alone: shown, under the code it follows to
+            out[r.id] = StoredCoding(r.id, r.response_id, key[1], r.coder_id, r.span_start,
+                                     r.span_end, r.created_at, r.updated_at, None, None)
     for key, members in more.items():
-        winner = min(m[0] for m in members)
+        winner = min(m.id for m in members)
         for r in members:
-            hidden = r[0] != winner
-            out[r[0]] = (r[0], r[1], key[1], r[3], r[4], r[5], r[6], r[7],
-                         r[7] if hidden else None, winner if hidden else None)
+            hidden = r.id != winner
+            out[r.id] = StoredCoding(r.id, r.response_id, key[1], r.coder_id, r.span_start,
+                                     r.span_end, r.created_at, r.updated_at,
+                                     r.updated_at if hidden else None,
+                                     winner if hidden else None)
     return out
 
 
 def plan_codings(project: Project, inc: Incoming, codebook: CodebookPlan,
-                  lead_rows: dict[str, tuple]) -> tuple[list, list, dict, list]:
+                  lead_rows: dict[str, LeadCoding]) -> tuple[list, list, dict, list]:
     db = project.db
     cmap = {c: codebook.chain(c) for c in codebook.final}
     chain = cmap.__getitem__
     redirects = codebook.redirects
 
-    def redirect(row: tuple) -> tuple:
-        to = redirects.get(row[2])
-        return row if to is None else (*row[:2], to, *row[3:])
+    def redirect(row: TrueCoding) -> TrueCoding:
+        to = redirects.get(row.code_id)
+        return row if to is None else row._replace(code_id=to)
 
-    theirs = {r[0]: redirect(r) for r in inc.codings} if redirects else \
-        {r[0]: r for r in inc.codings}
+    theirs = {r.id: redirect(r) for r in inc.codings} if redirects else \
+        {r.id: r for r in inc.codings}
     lead = lead_rows
     moved = sorted(codebook.restatus | set(redirects))
     if moved:  # other coders' codings of codes that change status, and what they meet there
         extra = {i: r for i, r in store.live_codings_of_codes(db, moved).items()
                  if i not in lead_rows}
-        around = store.codings_at(db, {(r[1], r[3]) for r in extra.values()})
+        around = store.codings_at(db, {(r.response_id, r.coder_id) for r in extra.values()})
         lead = {**around, **extra, **lead_rows}
     if not lead:  # the first work of these coders here: every coding is new
         inserts = list(settle_codings(theirs, chain).values())
-        shown = sum(1 for r in inserts if r[8] is None)
-        hidden = sum(1 for r in inserts if r[9] is not None)
+        shown = sum(1 for r in inserts if r.deleted_at is None)
+        hidden = sum(1 for r in inserts if r.duplicate_of is not None)
         return [], inserts, {"new_codings": shown, "duplicates": hidden,
                              "tombstones": len(inserts) - shown - hidden}, []
-    states: dict[str, tuple] = {}
+    states: dict[str, TrueCoding] = {}
     for i, row in lead.items():
         other = theirs.get(i)
         if other is None:
-            states[i] = row[:9]
+            states[i] = row.true()
         else:
-            mine = redirect(row[:9]) if redirects else row[:9]
+            mine = redirect(row.true()) if redirects else row.true()
             states[i] = join_codings(mine, other, chain)
     for i, row in theirs.items():
         if i not in states:
@@ -109,24 +110,25 @@ def plan_codings(project: Project, inc: Incoming, codebook: CodebookPlan,
         row = lead.get(i)
         if row is None:
             inserts.append(new)
-            was = False
+            was = False  # shown here before the merge
         else:
-            if (*row[:8], row[9], row[10]) == new:
+            if row.stored() == new:
                 continue
             updates.append(new)
-            was = row[9] is None
+            was = row.stored_deleted_at is None
             if was:
-                visible_before.append((i, new[7]))
-        if new[8] is None:
+                visible_before.append((i, new.updated_at))
+        if new.deleted_at is None:
             if was:
                 counts["changed_codings"] += 1
                 continue
             if shown_before is None:
-                shown_before = {(r[1], r[2], r[3], r[4], r[5]) for r in lead.values()
-                                if r[9] is None}
-            if (new[1], new[2], new[3], new[4], new[5]) not in shown_before:
+                shown_before = {(r.response_id, r.code_id, r.coder_id, r.span_start, r.span_end)
+                                for r in lead.values() if r.stored_deleted_at is None}
+            if (new.response_id, new.code_id, new.coder_id, new.span_start,
+                    new.span_end) not in shown_before:
                 counts["new_codings"] += 1
-        elif new[9] is not None:
+        elif new.duplicate_of is not None:
             counts["duplicates"] += 1  # shown once, behind an equal coding
         elif was:
             counts["removed_codings"] += 1
@@ -147,7 +149,7 @@ def plan_memos(project: Project, inc: Incoming, codebook: CodebookPlan, coders: 
     db = project.db
     theirs = [tuple(asdict(m).values()) for m in inc.memos]
     lead = store.memos_by_ids(db, [m[0] for m in theirs])
-    codings = {r[0] for r in inc.codings} | store.existing_ids(
+    codings = {r.id for r in inc.codings} | store.existing_ids(
         db, "codings", [m[2] for m in theirs if m[1] == "coding"])
     responses = {m[2] for m in theirs if m[1] == "response"}
     missing = set(store.missing_responses(db, responses))

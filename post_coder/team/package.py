@@ -258,7 +258,7 @@ def export_work(project: Project, target: str | Path, *, coder_id: CoderId | Non
     payload = {"coders": [coder.as_dict()], "codes": codes,
                "codings": encode_codings(codings), "memos": [list(m) for m in memos]}
     write_work_file(target, header, payload)
-    removals = sum(1 for r in codings if r[8] is not None)
+    removals = sum(1 for r in codings if r.deleted_at is not None)
     left_out = tuple((name, n) for _, name, n in codings_by_others(project))
     return WorkSummary(target, coder.name, len(codings) - removals, removals, len(memos),
                        len(codes), left_out)

@@ -45,7 +45,7 @@ from post_coder.store.coders import Coder
 from post_coder.store.codes import Code
 from post_coder.store.memos import Memo
 from post_coder.store.rounds import Round
-from post_coder.store.team import PACKAGE_KEY
+from post_coder.store.team import PACKAGE_KEY, TrueCoding
 
 MAGIC = b"POST Coder work file\n"
 FORMAT = "post-coder-work"
@@ -81,8 +81,8 @@ class Incoming:
     coders: tuple[Coder, ...]
     #: (their code, its values when the package was made, or None when unknown)
     codes: tuple[tuple[Code, dict[str, Any] | None], ...]
-    #: tuples in ``store.team.CODING_COLUMNS`` order
-    codings: list[tuple]
+    #: true states (``store.team.TrueCoding``)
+    codings: list[TrueCoding]
     memos: tuple[Memo, ...]
     rounds: tuple[tuple[Round, tuple[str, ...], tuple[str, ...]], ...] = ()
 
@@ -242,7 +242,7 @@ def _types(values: Sequence[Any], allowed: set[type]) -> None:
         raise TypeError("unexpected value")
 
 
-def decode_codings(d: dict[str, Any], coder_id: str) -> list[tuple]:
+def decode_codings(d: dict[str, Any], coder_id: str) -> list[TrueCoding]:
     """The rows of :func:`encode_codings`, every value checked (whole columns at a time)."""
     ids = d["id"]
     n = len(ids)
@@ -276,7 +276,8 @@ def decode_codings(d: dict[str, Any], coder_id: str) -> list[tuple]:
         updated = created
     else:
         updated = [c if u is None else u for c, u in zip(created, updated)]
-    return list(zip(ids, *resolved, starts, ends, created, updated, deleted))
+    return list(map(TrueCoding._make, zip(ids, *resolved, starts, ends, created, updated,
+                                          deleted)))
 
 
 def _memo(row: list[Any]) -> Memo:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 
-from post_coder.team.rounds import RoundContents
-from post_coder.ui.models import Index, read_only_row_flags
+from post_coder.team.rounds import RoundContents, RoundResponse
+from post_coder.ui.models import ReadOnlyTableModel
 
 RESPONDENT, QUESTION, ANSWER, CODED_BY = range(4)
 HEADERS = ("Respondent", "Question", "Answer", "Coded by")
@@ -19,44 +19,25 @@ HEADERS = ("Respondent", "Question", "Answer", "Coded by")
 ResponseIdRole = Qt.ItemDataRole.UserRole + 1
 
 
-class RoundContentsModel(QAbstractTableModel):
+class RoundContentsModel(ReadOnlyTableModel[RoundResponse]):
     """Read-only; one row per response of the round, in file order."""
 
+    HEADERS = HEADERS
+
     def __init__(self, contents: RoundContents, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows = contents.responses
+        super().__init__(parent, rows=contents.responses)
         self._names = dict(contents.info.coders)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return read_only_row_flags(index)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not (index.isValid() and index.model() is self and 0 <= index.row() < len(self._rows)
-                and 0 <= index.column() < len(HEADERS)):
-            return None
-        r = self._rows[index.row()]
+    def cell(self, r: RoundResponse, column: int, role: int) -> Any:
         if role == ResponseIdRole:
             return r.id
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(r, index.column(), one_line=True)
+            return self._text(r, column, one_line=True)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._text(r, index.column(), one_line=False)
+            return self._text(r, column, one_line=False)
         return None
 
-    def _text(self, r, column: int, *, one_line: bool) -> str:
+    def _text(self, r: RoundResponse, column: int, *, one_line: bool) -> str:
         if column == RESPONDENT:
             return r.respondent
         if column == QUESTION:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import Qt
 
-from post_coder.ui.models import Index, read_only_row_flags
+from post_coder.ui.models import ReadOnlyTableModel
 from post_coder.ui.models.team_reads import RoundRow
 
 NAME, STATUS, BLIND, CODERS, SAMPLE, RESPONSES, PROGRESS = range(7)
@@ -23,49 +23,19 @@ RoundIdRole = Qt.ItemDataRole.UserRole + 1
 
 
 
-class RoundsModel(QAbstractTableModel):
+class RoundsModel(ReadOnlyTableModel[RoundRow]):
     """Read-only; ``set_rows`` replaces every row (a project has a handful of rounds)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RoundRow] = []
-
-    def set_rows(self, rows: list[RoundRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    HEADERS = HEADERS
+    TIPS = TIPS
 
     def round_row(self, row: int) -> RoundRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.row_at(row)
 
     def row_of(self, round_id: str | None) -> int:
         return next((n for n, r in enumerate(self._rows) if r.id == round_id), -1)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return read_only_row_flags(index)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return TIPS.get(section, HEADERS[section])
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not (index.isValid() and index.model() is self and 0 <= index.row() < len(self._rows)
-                and 0 <= index.column() < len(HEADERS)):
-            return None
-        r = self._rows[index.row()]
-        column = index.column()
+    def cell(self, r: RoundRow, column: int, role: int) -> Any:
         if role == RoundIdRole:
             return r.id
         if role == Qt.ItemDataRole.TextAlignmentRole and column == RESPONSES:

@@ -1,0 +1,250 @@
+"""The codebook commands: codes list, add, import, rename, redefine, move, merge, split,
+retire ("merge codes" here is codebook refinement, not merging a coder's work)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from post_coder.cli.common import CODER, JSON, PROJECT, _emit, _open, _scope
+
+
+# -- codebook -----------------------------------------------------------------------------
+@click.group()
+def codes() -> None:
+    """List and refine the codebook (add, rename, redefine, move, merge, split, retire)."""
+
+
+def _print_codes(rows: list, show_status: bool) -> None:
+    from post_coder.coding.codebook import tree_order
+
+    # children of inactive parents (not listed) come after the tree
+    for r, depth in tree_order(rows, link=lambda r: (r["id"], r["parent_id"]), orphans_last=True):
+        status = f"  [{r['status']}]" if show_status and r["status"] != "active" else ""
+        click.echo(f"{'  ' * depth}{r['name']}  ({r['respondents']} respondents, "
+                   f"{r['codings']} codings){status}")
+        if r["definition"]:
+            click.echo(f"{'  ' * depth}    {r['definition']}")
+    if not rows:
+        click.echo("The codebook is empty. Add a code with: post-coder codes add PROJECT NAME")
+
+
+@codes.command(name="list")
+@PROJECT
+@click.option("--all", "include_all", is_flag=True, help="Include merged and retired codes.")
+@JSON
+def codes_list(project: Path, include_all: bool, as_json: bool) -> None:
+    """List the codebook as a tree, with distinct respondents and codings per code.
+
+    \b
+    Example:
+      post-coder codes list study.postcoder --json
+    """
+    from post_coder.queries import codebook_table
+
+    with _open(project) as p:
+        rows = codebook_table(p, _scope(p), include_inactive=include_all)
+    _emit(rows, as_json, lambda: _print_codes(rows, include_all))
+
+
+@codes.command(name="add")
+@PROJECT
+@click.argument("name")
+@click.option("--parent", help="Put the new code under this code.")
+@click.option("--definition", default="", help="What the code means.")
+@click.option("--inclusion", default="", help="When to apply it.")
+@click.option("--exclusion", default="", help="When not to apply it.")
+@click.option("--example", default="", help="A typical example.")
+@click.option("--color", help="Color as #RRGGBB.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_add(project: Path, name: str, parent: str | None, definition: str, inclusion: str,
+              exclusion: str, example: str, color: str | None, rationale: str | None,
+              coder: str | None) -> None:
+    """Add a code to the codebook.
+
+    \b
+    Example:
+      post-coder codes add study.postcoder "Lack of time" --parent Barriers \\
+          --definition "Time pressure keeps the respondent from using the program."
+    """
+    from post_coder.coding.codebook import add_code, find_code
+
+    with _open(project, coder) as p:
+        parent_id = find_code(p, parent).id if parent else None
+        add_code(p, name, parent=parent_id, definition=definition, inclusion=inclusion,
+                 exclusion=exclusion, example=example, color=color, rationale=rationale)
+    click.echo(f'Added code "{name}".')
+
+
+@codes.command(name="import")
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@CODER
+def codes_import(project: Path, file: Path, coder: str | None) -> None:
+    """Add the codes of a codebook CSV (name, parent, definition, inclusion, exclusion,
+    example, color).
+
+    \b
+    Example:
+      post-coder codes import study.postcoder starter-codebook.csv
+    """
+    from post_coder.coding.codebook_io import import_codebook_csv
+
+    with _open(project, coder) as p:
+        changes = import_codebook_csv(p, file)
+    click.echo(f"Added {len(changes.created)} codes from {file.name}.")
+
+
+@codes.command(name="rename")
+@PROJECT
+@click.argument("code")
+@click.argument("new_name")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_rename(project: Path, code: str, new_name: str, rationale: str | None,
+                 coder: str | None) -> None:
+    """Rename a code.
+
+    \b
+    Example:
+      post-coder codes rename study.postcoder "Time" "Lack of time"
+    """
+    from post_coder.coding.codebook import find_code, rename_code
+
+    with _open(project, coder) as p:
+        rename_code(p, find_code(p, code).id, new_name, rationale=rationale)
+    click.echo(f'Renamed "{code}" to "{new_name}".')
+
+
+@codes.command(name="redefine")
+@PROJECT
+@click.argument("code")
+@click.option("--definition", help="What the code means.")
+@click.option("--inclusion", help="When to apply it.")
+@click.option("--exclusion", help="When not to apply it.")
+@click.option("--example", help="A typical example.")
+@click.option("--color", help="Color as #RRGGBB.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_redefine(project: Path, code: str, rationale: str | None, coder: str | None,
+                   color: str | None, **texts: str | None) -> None:
+    """Change a code's definition, inclusion and exclusion criteria, example or color.
+
+    \b
+    Example:
+      post-coder codes redefine study.postcoder "Stigma" --exclusion "Privacy worries"
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.refine import edit_code
+
+    given = {k: v for k, v in {**texts, "color": color}.items() if v is not None}
+    if not given:
+        raise click.UsageError("say what to change, e.g. --definition \"…\"")
+    with _open(project, coder) as p:
+        edit_code(p, find_code(p, code).id, given, rationale=rationale, label="Redefine code")
+    click.echo(f'Updated "{code}".')
+
+
+@codes.command(name="move")
+@PROJECT
+@click.argument("code")
+@click.option("--to", "parent", help="The new parent code.")
+@click.option("--top", is_flag=True, help="Move to the top level.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_move(project: Path, code: str, parent: str | None, top: bool, rationale: str | None,
+               coder: str | None) -> None:
+    """Move a code under another code, or to the top level.
+
+    \b
+    Example:
+      post-coder codes move study.postcoder "Lack of time" --to Barriers
+    """
+    from post_coder.coding.codebook import find_code, move_code
+
+    if bool(parent) == top:
+        raise click.UsageError("give either --to PARENT or --top")
+    with _open(project, coder) as p:
+        parent_id = find_code(p, parent).id if parent else None
+        move_code(p, find_code(p, code).id, parent_id, rationale=rationale)
+    click.echo(f'Moved "{code}" {"to the top level" if top else f"under {parent!r}"}.')
+
+
+@codes.command(name="merge")
+@PROJECT
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "target", required=True, help="The code that remains.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_merge(project: Path, sources: tuple[str, ...], target: str, rationale: str | None,
+                coder: str | None) -> None:
+    """Merge codes into one: their codings move to it, duplicates collapse.
+
+    \b
+    Example:
+      post-coder codes merge study.postcoder "Busy" "No time" --into "Lack of time"
+    """
+    from post_coder.coding.codebook import find_code, merge_codes
+
+    with _open(project, coder) as p:
+        merge_codes(p, [find_code(p, s).id for s in sources], find_code(p, target).id,
+                    rationale=rationale)
+    click.echo(f"Merged {', '.join(repr(s) for s in sources)} into {target!r}.")
+
+
+@codes.command(name="split")
+@PROJECT
+@click.argument("code")
+@click.argument("new_name")
+@click.option("--coding", "coding_ids", multiple=True, metavar="ID",
+              help="Id of a coding to move (see `post-coder codings --json`).")
+@click.option("--respondent", "respondents", multiple=True, metavar="ID",
+              help="Move this respondent's codings of CODE (repeat for several).")
+@click.option("--definition", default="", help="Definition of the new code.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_split(project: Path, code: str, new_name: str, coding_ids: tuple[str, ...],
+                respondents: tuple[str, ...], definition: str, rationale: str | None,
+                coder: str | None) -> None:
+    """Split a code: make NEW_NAME beside it and move the chosen codings to it.
+
+    \b
+    Example:
+      post-coder codes split study.postcoder "Support" "Financial support" \\
+          --respondent R012 --respondent R031
+    """
+    from post_coder.coding.codebook import find_code, split_code
+    from post_coder.coding.codings import list_codings
+
+    if not coding_ids and not respondents:
+        raise click.UsageError("choose the codings to move with --coding or --respondent")
+    with _open(project, coder) as p:
+        source = find_code(p, code)
+        chosen = list(coding_ids)
+        if respondents:
+            wanted = set(respondents)
+            chosen += [c.id for c in list_codings(p, _scope(p), codes=[source.id])
+                       if c.respondent in wanted]
+        split_code(p, source.id, new_name, chosen, definition=definition, rationale=rationale)
+    click.echo(f'Split {len(set(chosen))} codings of "{code}" into "{new_name}".')
+
+
+@codes.command(name="retire")
+@PROJECT
+@click.argument("code")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+def codes_retire(project: Path, code: str, rationale: str | None, coder: str | None) -> None:
+    """Retire a code: it leaves the codebook, its codings stay on record.
+
+    \b
+    Example:
+      post-coder codes retire study.postcoder "Misc" --rationale "Too vague"
+    """
+    from post_coder.coding.codebook import find_code, retire_code
+
+    with _open(project, coder) as p:
+        retire_code(p, find_code(p, code).id, rationale=rationale)
+    click.echo(f'Retired "{code}".')

@@ -1,0 +1,151 @@
+"""The coding commands: code (apply codings from a CSV), codings (list, remove)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from post_coder.cli.common import (_READING, CODER, JSON, PROJECT, _emit, _one_line, _open,
+                                   _scope)
+
+
+# -- coding -------------------------------------------------------------------------------
+@click.command()
+@PROJECT
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--create-codes", is_flag=True, help="Add codes that are not in the codebook yet.")
+@CODER
+def code(project: Path, file: Path, create_codes: bool, coder: str | None) -> None:
+    """Apply codings from a CSV with columns respondent, question, code, coder
+    (optional start, end for a span). All rows or none.
+
+    \b
+    Example:
+      post-coder code study.postcoder codings.csv
+    """
+    from post_coder.coding.codings import apply_codings_csv
+
+    with _open(project, coder) as p:
+        result = apply_codings_csv(p, file, create_codes=create_codes)
+    click.echo(f"Applied {result.applied} codings from {file.name}"
+               + (f" ({result.already_present} were already there)." if result.already_present
+                  else "."))
+
+
+class _ListByDefault(click.Group):
+    """A group whose ``list`` command is the default: ``codings PROJECT …`` lists."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(name="codings", cls=_ListByDefault)
+def codings_group() -> None:
+    """List codings (`codings PROJECT` is `codings list PROJECT`) or remove them.
+
+    \b
+    Example:
+      post-coder codings study.postcoder --code "Lack of time"
+      post-coder codings remove study.postcoder --respondent R012 --code "Lack of time"
+    """
+
+
+@codings_group.command(name="list")
+@PROJECT
+@click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
+@click.option("--coder", "coder_names", multiple=True, metavar="CODER", help="Only this coder.")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only this question (column name).")
+@click.option("--limit", type=int, help="At most this many rows.")
+@JSON
+def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, ...],
+            question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    """List codings, filtered by code, coder and question.
+
+    \b
+    Example:
+      post-coder codings study.postcoder --code "Lack of time" --coder "Maya Chen"
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.codings import list_codings
+    from post_coder.queries import find_question
+
+    with _open(project) as p:
+        rows = list_codings(
+            p, _scope(p),
+            codes=[find_code(p, c).id for c in code_names] or None,
+            coders=[find_coder(p, c).id for c in coder_names] or None,
+            questions=[find_question(p, q) for q in question_names] or None,
+            limit=limit)
+
+    def text() -> None:
+        for r in rows:
+            click.echo(_coding_line(r))
+        click.echo(f"{len(rows)} codings")
+
+    _emit(rows, as_json, text)
+
+
+def _coding_line(r: Any) -> str:
+    span = f" [{r.span_start}:{r.span_end}]" if r.span_start is not None else ""
+    return f"{r.respondent}\t{r.question}\t{r.code}\t{r.coder}{span}\t{_one_line(r.segment, 80)}"
+
+
+@codings_group.command(name="remove")
+@PROJECT
+@click.option("--id", "coding_ids", multiple=True, metavar="ID",
+              help="A coding's id (see `post-coder codings PROJECT --json`); repeat for several.")
+@click.option("--respondent", "respondents", multiple=True, metavar="ID",
+              help="Only codings of this respondent (their id in the survey).")
+@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+              help="Only codings of this question (column name).")
+@click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
+@click.option("--coder", "coder_names", multiple=True, metavar="CODER",
+              help="Only this coder's codings.")
+@click.option("--dry-run", is_flag=True, help="List the codings that would go; remove nothing.")
+@CODER
+def codings_remove(project: Path, coding_ids: tuple[str, ...], respondents: tuple[str, ...],
+                   question_names: tuple[str, ...], code_names: tuple[str, ...],
+                   coder_names: tuple[str, ...], dry_run: bool, coder: str | None) -> None:
+    """Remove the codings that match every option given (at least one), as one action.
+
+    A removal is kept as a record, so it reaches the lead's project when work is merged.
+    In a coder package only the package coder's own codings can be removed.
+
+    \b
+    Example:
+      post-coder codings remove study.postcoder --id 0b5f…
+      post-coder codings remove study.postcoder --respondent R012 --code "Lack of time" \\
+          --coder "Maya Chen" --dry-run
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.coders import find_coder
+    from post_coder.coding.codings import check_removable, remove_codings, select_codings
+    from post_coder.queries import find_question
+
+    if not (coding_ids or respondents or question_names or code_names or coder_names):
+        raise click.UsageError("say which codings to remove: --id, or one or more of "
+                               "--respondent, --question, --code, --coder")
+    with _open(project, _READING if dry_run else coder) as p:
+        rows = select_codings(
+            p, ids=coding_ids, respondents=respondents,
+            questions=[find_question(p, q) for q in question_names],
+            codes=[find_code(p, c).id for c in code_names],
+            coders=[find_coder(p, c).id for c in coder_names])
+        if dry_run:
+            check_removable(p, rows)
+        elif rows:
+            remove_codings(p, [r.id for r in rows])
+    if dry_run:
+        for r in rows:
+            click.echo(_coding_line(r))
+        click.echo(f"{len(rows)} codings would be removed. Dry run: nothing was removed.")
+    elif rows:
+        click.echo(f"Removed {len(rows)} coding{'' if len(rows) == 1 else 's'}.")
+    else:
+        click.echo("No codings match; nothing was removed.")
