@@ -81,18 +81,6 @@ def ancestors(db: Database, code_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def descendants(db: Database, code_id: str) -> list[str]:
-    """Ids of every active code below this one."""
-    rows = db.execute(
-        """WITH RECURSIVE down(id) AS (
-               SELECT id FROM codes WHERE parent_id = ? AND status = 'active'
-               UNION ALL
-               SELECT c.id FROM codes c JOIN down ON c.parent_id = down.id
-               WHERE c.status = 'active'
-           ) SELECT id FROM down""", [code_id]).fetchall()
-    return [r[0] for r in rows]
-
-
 def next_sort_order(db: Database, parent_id: str | None) -> int:
     row = db.execute("SELECT max(sort_order) FROM codes WHERE parent_id IS ?",
                      [parent_id]).fetchone()
