@@ -686,3 +686,21 @@ def test_spans_travel_exactly_in_work_files_and_project_files(lead, tmp_path):
             rows = true_codings(project)
             assert {i: rows[i][1:6] for i in expected} == expected
             assert {i for i in expected if rows[i][8] is None} == {whole, no_time, shifts}
+
+
+def test_a_chain_of_renames_still_shows_its_conflict(lead, tmp_path):
+    """Maya renames Stigma to "Shame" (a name the lead gave Time meanwhile) and Relief to
+    "Stigma": the preview lists the clash instead of failing on the name it would leave."""
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        codebook.rename_code(m, p.codes["Stigma"], "Shame")
+        codebook.rename_code(m, p.codes["Relief"], "Stigma")
+        work = export_work(m, tmp_path / "maya").path
+    codebook.rename_code(p, p.codes["Time"], "Shame")
+    [conflict] = merge_preview(p, work).unresolved
+    assert (conflict.kind, conflict.code_id) == ("name-clash", p.codes["Stigma"])
+    with pytest.raises(ConflictError, match='two codes would be called "Stigma"'):
+        merge(p, work, resolutions={"Stigma": "keep-mine"})
+    merge(p, work, resolutions={"Stigma": "rename:Shame (Maya)"})
+    assert [codebook.get_code(p, p.codes[n]).name for n in ("Time", "Stigma", "Relief")] == [
+        "Shame", "Shame (Maya)", "Stigma"]
