@@ -100,8 +100,17 @@ def test_new_import_code_flow(tmp_path, survey_csv):
 
 
 def test_search(demo):
-    hits = json.loads(run("search", demo, "time", "--json").output)
-    assert hits and all("[" in h["snippet"] for h in hits)
+    hits = json.loads(run("search", demo, "time", "--limit", "3", "--json").output)
+    assert [(h["respondent"], h["snippet"]) for h in hits] == [
+        ("R017", "…By the [time] I'm done charting the last thing I want is another hour-long…"),
+        ("R050", "[Time] and, to be honest, I don't love rehashing a bad case. I'd rather…"),
+        ("R046", "Lack of [time], lack of energy. Also a vague feeling that if I start "
+                 "talking I…")]
+    # one question: best first, none of the (better) hits in the other question
+    affected = "How has POST affected you or your department? Please describe."
+    hits = json.loads(run("search", demo, "time", "--question", affected, "--json").output)
+    assert [h["respondent"] for h in hits] == ["R067", "R005", "R015", "R028", "R044"]
+    assert {h["question"] for h in hits} == {affected}
     text = run("search", demo, '"nothing at all in here xyz"').output
     assert "0 responses match" in text
 

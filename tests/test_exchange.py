@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -63,30 +64,56 @@ def _laptop(lead, coder, tmp_path, name=None) -> Project:
 
 # -- packages -------------------------------------------------------------------------------
 
+def _file_bytes(path: Path) -> bytes:
+    """The whole file as it lies on disk, with its write-ahead log if one is left."""
+    wal = Path(str(path) + "-wal")
+    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
 def test_blind_package_holds_none_of_the_other_coders_codings(lead, tmp_path, snapshot):
     p = lead
+    r1, r2 = response_id(p, "R1"), response_id(p, "R2")
+    # removed codings (tombstones) and deleted memos of the others in the round travel too
+    # unless withheld: Luis removed a span of R1, Ana a coding of R2
+    p.actor = p.luis
+    luis_gone = apply_code(p, r1, p.codes["Stigma"], p.luis, start=0, end=10).new_id
+    memos.add_memo(p, "coding", luis_gone, "Luis: stigma, on second thought no")
+    remove_coding(p, luis_gone)
+    deleted_memo = memos.add_memo(p, "response", r2, "Luis: R2 is about culture").new_id
+    memos.delete_memo(p, deleted_memo)
+    p.actor = p.ana
+    ana_gone = apply_code(p, r2, p.codes["Culture"], p.ana).new_id
+    remove_coding(p, ana_gone)
+    maya_r1 = list_codings(p, EVERYONE, coders=[p.maya], responses=[r1])[0].id
+    others = {i: r for i, r in true_codings(p).items() if r[3] != p.maya
+              and i != p.outside}
+    assert len(others) == 4 and {luis_gone, ana_gone, p.luis_r1} <= set(others)
+    other_memos = {m[0]: m[4] for m in exchange_store.memos_by(p.db, None)}
+    assert len(other_memos) == 4  # all by Luis, one deleted, one on a removed coding
     before = snapshot(p)
     summary = export_package(p, p.maya, tmp_path / "maya")
     assert snapshot(p) == before  # making a package does not change the lead's project
     assert summary.path == tmp_path / "maya.postcoder" and summary.rounds == ("Round 1",)
-    assert summary.withheld == 2  # Ana's and Luis's codings of R1 (a round response)
-    hidden_ids = [c.id for c in list_codings(p, EVERYONE, responses=[response_id(p, "R1")])
-                  if c.coder_id != p.maya]
-    raw = summary.path.read_bytes()
-    assert not any(i.encode() in raw for i in hidden_ids), "a withheld coding left a trace"
-    assert b"Luis thinks this is relief" not in raw and b"clearly relief" not in raw
+    assert summary.withheld == 4  # Ana's and Luis's codings of R1 and R2, removed or not
+    raw = _file_bytes(summary.path)
+    for i, row in others.items():
+        assert i.encode() not in raw, f"the withheld coding {i} left a trace"
+        # a stored row or index entry holds response, code and coder side by side
+        assert (row[1] + row[2] + row[3]).encode() not in raw, "a withheld row left a trace"
+        if row[2] != p.codes["Relief"]:  # (Maya coded Relief on R1 herself)
+            assert (row[2] + row[1]).encode() not in raw, "a withheld index entry is left"
+    for i, body in other_memos.items():
+        assert i.encode() not in raw and body.encode() not in raw, f"the memo {body!r} leaked"
+    assert maya_r1.encode() in raw and p.outside.encode() in raw  # the check can see ids
     with Project.open(summary.path) as pkg:
-        rows = list_codings(pkg, EVERYONE)
-        assert {(r.coder, r.respondent) for r in rows} == {("Maya Chen", "R1"),
-                                                          ("Luis Ortega", "R1")}
-        assert [r.coder for r in rows if r.respondent == "R1" and r.question == "feedback"] \
-            == ["Maya Chen"]
-        assert p.outside in {r.id for r in rows}  # outside the round: not blinded
+        assert {i: r[3] for i, r in true_codings(pkg).items()} == {
+            maya_r1: p.maya, p.outside: p.luis}  # outside the round: not blinded
+        assert exchange_store.memos_by(pkg.db, None) == []
         info = package_info(pkg)
         assert info.coder_id == p.maya and info.round_ids == (p.round,)
         assert set(info.codebook) == set(p.codes.values())
         assert [e.action for e in audit.entries(pkg.db)][-1] == "package"
-        assert not any(e.entity_id in hidden_ids for e in audit.entries(pkg.db))
+        assert not any(e.entity_id in others for e in audit.entries(pkg.db))
         assert pkg.id == p.id
         with pytest.raises(ConflictError, match="itself a coder package"):
             export_package(pkg, p.luis, tmp_path / "nested")
@@ -97,9 +124,11 @@ def test_open_round_package_keeps_everyones_codings(lead, tmp_path):
     p = lead
     close_round(p, p.round)
     summary = export_package(p, p.maya, tmp_path / "maya.postcoder")
-    assert summary.withheld == 0 and summary.rounds == ()
+    assert summary.withheld == 0 and summary.rounds == () and summary.codings == 4
     with Project.open(summary.path) as pkg:
-        assert len(list_codings(pkg, EVERYONE)) == len(list_codings(p, EVERYONE))
+        coders = sorted(r[3] for r in true_codings(pkg).values())
+        assert coders == sorted([p.ana, p.maya, p.luis, p.luis])
+        assert p.outside in true_codings(pkg) and p.luis_r1 in true_codings(pkg)
 
 
 @pytest.mark.parametrize("case,error,message", [
@@ -305,28 +334,37 @@ def test_whole_project_merge_reads_the_other_file_without_changing_it(lead, tmp_
     assert len(shown(p)) == 5
 
 
-def test_duplicates_from_two_copies_are_shown_once_and_come_back(lead, tmp_path):
+SMALL_ID = "00000000-0000-4000-8000-000000000001"
+BIG_ID = "ffffffff-ffff-4fff-bfff-ffffffffffff"
+
+
+@pytest.mark.parametrize("first,second", [(SMALL_ID, BIG_ID), (BIG_ID, SMALL_ID)],
+                         ids=["first-shown", "second-shown"])
+def test_duplicates_from_two_copies_are_shown_once_and_come_back(lead, tmp_path, monkeypatch,
+                                                                 first, second):
+    import post_coder.coding.codings as codings_module
+
     p = lead
     r4 = response_id(p, "R4")
     with _laptop(p, p.maya, tmp_path, "one") as a:
-        first = apply_code(a, r4, p.codes["Time"], p.maya).new_id
+        monkeypatch.setattr(codings_module, "new_id", lambda: first)
+        assert apply_code(a, r4, p.codes["Time"], p.maya).new_id == first
         wa = export_work(a, tmp_path / "one").path
     with _laptop(p, p.maya, tmp_path, "two") as b:  # a second laptop of the same coder
-        second = apply_code(b, r4, p.codes["Time"], p.maya).new_id
+        monkeypatch.setattr(codings_module, "new_id", lambda: second)
+        assert apply_code(b, r4, p.codes["Time"], p.maya).new_id == second
         wb = export_work(b, tmp_path / "two").path
         remove_coding(b, second)
         wb_removed = export_work(b, tmp_path / "two-later").path
     merge(p, wa)
     plan = merge(p, wb).plan
     assert plan.duplicates == 1 and plan.new_codings == 0
-    winner, loser = sorted([first, second])
-    assert winner in shown(p) and hidden_duplicates(p) == {loser: winner}
-    if winner == second:  # removing the shown one brings the other back
-        merge(p, wb_removed)
-        assert first in shown(p) and hidden_duplicates(p) == {}
-    else:
-        merge(p, wb_removed)
-        assert first in shown(p) and second not in shown(p)
+    assert SMALL_ID in shown(p) and hidden_duplicates(p) == {BIG_ID: SMALL_ID}
+    merge(p, wb_removed)
+    # the second laptop's coding is removed; the first laptop's stays shown either way
+    # (when it was the hidden one, the removal of the shown one brings it back)
+    assert first in shown(p) and second not in shown(p) and hidden_duplicates(p) == {}
+    assert true_codings(p)[second][8] is not None and true_codings(p)[first][8] is None
 
 
 def test_a_code_merged_here_takes_the_coders_codings_along(lead, tmp_path):
@@ -687,3 +725,98 @@ def test_a_decision_may_name_the_code_as_the_message_does(lead, tmp_path):
     assert conflict.message.startswith('"Time" was renamed differently')
     merge(p, luis, resolutions={"time": "keep-theirs"})
     assert codebook.get_code(p, p.codes["Time"]).name == "No time"
+
+
+# -- a removal wins, however old; spans travel exactly ------------------------------------------
+
+def _maya_removes_her_r1_coding(p, tmp_path) -> tuple[str, Path]:
+    """On Maya's laptop: she removes her coding of R1 (made before the package)."""
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        [mine] = [c.id for c in list_codings(m, EVERYONE, coders=[p.maya])]
+        remove_coding(m, mine)
+        work = export_work(m, tmp_path / "maya").path
+    time.sleep(0.005)  # whatever happens next happens later (times are kept to the ms)
+    return mine, work
+
+
+@pytest.mark.parametrize("edit", ["merge", "split"])
+def test_an_old_removal_wins_over_a_later_edit_by_the_lead(lead, tmp_path, edit):
+    p = lead
+    coding, work = _maya_removes_her_r1_coding(p, tmp_path)
+    relief = list_codings(p, EVERYONE, coders=[p.maya])[0]
+    assert relief.id == coding and relief.code_id == p.codes["Relief"]
+    if edit == "merge":  # the lead edits the coding after the removal: it moves to Culture
+        codebook.merge_codes(p, [p.codes["Relief"]], p.codes["Culture"])
+    else:
+        codebook.split_code(p, p.codes["Relief"], "Relief (colleagues)", [coding])
+    lead_row = true_codings(p)[coding]
+    assert lead_row[8] is None and lead_row[7] > true_codings(p)[p.luis_r1][6]
+    result = merge(p, work, default="keep-mine")
+    assert result.plan.removed_codings == 1
+    assert coding not in shown(p) and true_codings(p)[coding][8] is not None
+    # the others' codings of the same response are untouched
+    assert {r[3] for r in shown(p).values() if r[1] == response_id(p, "R1")} == {p.ana, p.luis}
+
+
+def test_an_old_removal_wins_over_a_later_edit_on_another_laptop(lead, tmp_path):
+    p = lead
+    coding, removed = _maya_removes_her_r1_coding(p, tmp_path)
+    with _laptop(p, p.maya, tmp_path, "second") as m:  # Maya's second laptop, later
+        codebook.merge_codes(m, [p.codes["Relief"]], p.codes["Culture"])
+        row = true_codings(m)[coding]
+        assert row[2] == p.codes["Culture"] and row[8] is None
+        edited = export_work(m, tmp_path / "second").path
+    p.save_copy(tmp_path / "other-order.postcoder")
+    merge(p, removed, default="keep-mine")
+    merge(p, edited, default="keep-mine")
+    with Project.open(tmp_path / "other-order.postcoder") as q:
+        merge(q, edited, default="keep-mine")
+        merge(q, removed, default="keep-mine")
+        for project in (p, q):
+            assert coding not in shown(project)
+            assert true_codings(project)[coding][8] is not None
+
+
+def test_spans_travel_exactly_in_work_files_and_project_files(lead, tmp_path):
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        r3 = response_id(m, "R3")  # "Honestly I have no time for this, the shifts are too long."
+        whole = apply_code(m, r3, p.codes["Time"], p.maya).new_id
+        no_time = apply_code(m, r3, p.codes["Time"], p.maya, start=16, end=23).new_id
+        shifts = apply_code(m, r3, p.codes["Stigma"], p.maya, start=34, end=58).new_id
+        gone = apply_code(m, r3, p.codes["Culture"], p.maya, start=0, end=8).new_id
+        remove_coding(m, gone)
+        work = export_work(m, tmp_path / "maya").path
+        package = m.path
+    expected = {whole: (r3, p.codes["Time"], p.maya, None, None),
+                no_time: (r3, p.codes["Time"], p.maya, 16, 23),
+                shifts: (r3, p.codes["Stigma"], p.maya, 34, 58),
+                gone: (r3, p.codes["Culture"], p.maya, 0, 8)}
+    incoming = {r[0]: r[1:6] for r in read_incoming(work, p.id).codings}
+    assert {i: incoming[i] for i in expected} == expected
+    p.save_copy(tmp_path / "copy.postcoder")
+    merge(p, work)
+    with Project.open(tmp_path / "copy.postcoder") as q:
+        merge(q, package)  # the whole package file, not a work file
+        for project in (p, q):
+            rows = true_codings(project)
+            assert {i: rows[i][1:6] for i in expected} == expected
+            assert {i for i in expected if rows[i][8] is None} == {whole, no_time, shifts}
+
+
+def test_a_chain_of_renames_still_shows_its_conflict(lead, tmp_path):
+    """Maya renames Stigma to "Shame" (a name the lead gave Time meanwhile) and Relief to
+    "Stigma": the preview lists the clash instead of failing on the name it would leave."""
+    p = lead
+    with _laptop(p, p.maya, tmp_path, "maya") as m:
+        codebook.rename_code(m, p.codes["Stigma"], "Shame")
+        codebook.rename_code(m, p.codes["Relief"], "Stigma")
+        work = export_work(m, tmp_path / "maya").path
+    codebook.rename_code(p, p.codes["Time"], "Shame")
+    [conflict] = merge_preview(p, work).unresolved
+    assert (conflict.kind, conflict.code_id) == ("name-clash", p.codes["Stigma"])
+    with pytest.raises(ConflictError, match='two codes would be called "Stigma"'):
+        merge(p, work, resolutions={"Stigma": "keep-mine"})
+    merge(p, work, resolutions={"Stigma": "rename:Shame (Maya)"})
+    assert [codebook.get_code(p, p.codes[n]).name for n in ("Time", "Stigma", "Relief")] == [
+        "Shame", "Shame (Maya)", "Stigma"]

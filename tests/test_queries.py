@@ -71,26 +71,92 @@ def test_coded_uncoded_code_and_coder_filters(coded):
     assert [r.codes for r in rows] == [("Lack of time",), ("Privacy",)]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("time", ["R3", "R1"]),
-    ('"peer support"', ["R1"]),
-    ("priva*", ["R4"]),
-    ("time -schedule", ["R3"]),
-    ("privacy OR sleep", ["R4", "R5"]),
-    ("cafe", ["R5"]),            # diacritics folded
-    ("peer-support", ["R1"]),    # punctuation is not syntax
-    ("schedule protected", []),
+# (respondent, question) of every hit: best match first for search() and the "relevance"
+# sort, file order (respondent by respondent, question by question) for the default sort
+@pytest.mark.parametrize("text,best_first,file_order", [
+    # "Protected time, please" (3 words) beats 8 and 12 words with one "time" each
+    ("time", [("R3", "suggestions"), ("R1", "suggestions"), ("R3", "feedback")],
+     [("R1", "suggestions"), ("R3", "feedback"), ("R3", "suggestions")]),
+    ('"peer support"', [("R1", "suggestions")], [("R1", "suggestions")]),
+    ("priva*", [("R4", "feedback")], [("R4", "feedback")]),
+    ("time -schedule", [("R3", "suggestions"), ("R3", "feedback")],
+     [("R3", "feedback"), ("R3", "suggestions")]),
+    ("privacy OR sleep", [("R4", "feedback"), ("R5", "feedback")],
+     [("R4", "feedback"), ("R5", "feedback")]),
+    ("cafe", [("R5", "feedback")], [("R5", "feedback")]),            # diacritics folded
+    ("peer-support", [("R1", "suggestions")], [("R1", "suggestions")]),  # not syntax
+    ("schedule protected", [], []),
 ])
-def test_full_text_search(coded, text, expected):
+def test_full_text_search(coded, text, best_first, file_order):
     p = coded
-    hits = {h.respondent for h in search(p, text)}
-    assert hits == set(expected)
-    assert set(_respondents(p, ResponseQuery(text=text))) == set(expected)
+    assert [(h.respondent, h.question) for h in search(p, text)] == best_first
+
+    def listed(**kwargs):
+        ids = response_ids(p, EVERYONE, ResponseQuery(text=text, **kwargs))
+        return [(r.respondent, r.question) for r in response_rows(p, EVERYONE, ids)]
+
+    assert listed() == file_order
+    assert listed(sort="relevance") == best_first
 
 
 def test_search_snippet_marks_hits(coded):
     [hit] = search(coded, "privacy")
-    assert "[privacy]" in hit.snippet and hit.question == "feedback"
+    assert hit.snippet == "I worried about [privacy] and who would find out I asked for help."
+    assert (hit.respondent, hit.question) == ("R4", "feedback")
+    assert hit.response_id == response_id(coded, "R4")
+
+
+#: relevance and file order differ on purpose: the shortest answers that say "burnout" most
+#: often come last in the file, and S1's "after" (one word: a perfect match) is in another
+#: question than S1's long "before"
+RANKED_CSV = """id,before,after
+S1,"Burnout came up once in a long answer about rotas, parking, food, pay and the old building.","burnout"
+S2,"burnout burnout","Nothing to add."
+S3,"Burnout at work, burnout at home, burnout everywhere.","Less burnout please, and more staff on nights."
+S4,"Quiet weeks are fine.",""
+"""
+
+
+@pytest.fixture
+def ranked(project, tmp_path):
+    from post_coder.importing import import_survey, inspect_file
+
+    f = tmp_path / "ranked.csv"
+    f.write_text(RANKED_CSV, encoding="utf-8")
+    import_survey(project, inspect_file(f).with_mapping(id_column="id",
+                                                        open_ended=["before", "after"]))
+    return project
+
+
+def test_search_ranks_by_relevance_not_file_order(ranked):
+    p = ranked
+    hits = search(p, "burnout")
+    assert [(h.respondent, h.question) for h in hits] == [
+        ("S2", "before"), ("S1", "after"), ("S3", "before"), ("S3", "after"), ("S1", "before")]
+    assert [h.snippet for h in hits] == [
+        "[burnout] [burnout]",
+        "[burnout]",
+        "[Burnout] at work, [burnout] at home, [burnout] everywhere.",
+        "Less [burnout] please, and more staff on nights.",
+        "[Burnout] came up once in a long answer about rotas, parking, food, pay and the old…"]
+    assert [(h.respondent, h.question) for h in search(p, "burnout", limit=2)] == [
+        ("S2", "before"), ("S1", "after")]
+
+
+def test_search_in_one_question_leaves_out_hits_in_the_other(ranked):
+    p = ranked
+    before, after = find_question(p, "before"), find_question(p, "after")
+    # the best hit of all (S1 "after") is in the other question: it must not be listed
+    assert [(h.respondent, h.question) for h in search(p, "burnout", question_ids=(before,))] \
+        == [("S2", "before"), ("S3", "before"), ("S1", "before")]
+    assert [(h.respondent, h.question) for h in search(p, "burnout", question_ids=(after,))] \
+        == [("S1", "after"), ("S3", "after")]
+    assert search(p, "nights", question_ids=(before,)) == []
+    assert [h.respondent for h in search(p, "nights", question_ids=(before, after))] == ["S3"]
+    q = ResponseQuery(text="burnout", question_ids=(before,), sort="relevance")
+    assert _respondents(p, q) == ["S2", "S3", "S1"]
+    q = ResponseQuery(text="burnout", question_ids=(before,))
+    assert _respondents(p, q) == ["S1", "S2", "S3"]
 
 
 def test_to_match_rejects_empty_and_handles_quotes():

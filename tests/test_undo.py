@@ -3,7 +3,7 @@ import pytest
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, codings_for_response, remove_coding
-from post_coder.errors import InputError, NothingToUndoError, UndoConflictError
+from post_coder.errors import ConflictError, InputError, NothingToUndoError, UndoConflictError
 from post_coder.project import UNDO_LIMIT
 from post_coder.store import audit
 from tests.conftest import response_id
@@ -66,7 +66,7 @@ def test_new_action_clears_redo_and_failed_action_adds_nothing(surveyed):
     with pytest.raises(NothingToUndoError):
         p.redo()
     label = p.undo_label()
-    with pytest.raises(Exception):
+    with pytest.raises(ConflictError, match='already a code called "Time"'):
         codebook.add_code(p, "Time")  # duplicate: fails, rolled back
     assert p.undo_label() == label
 

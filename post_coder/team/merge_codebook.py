@@ -471,10 +471,11 @@ def _unique(plan: CodebookPlan, name: str, tag: str) -> str:
 
 
 def _check(plan: CodebookPlan) -> None:
-    """The merged codebook must be one a person could have made."""
+    """The merged codebook must be one a person could have made. (While a conflict is
+    undecided the names are not checked: the preview must still list the conflicts.)"""
     seen: dict[str, str] = {}
     for c in sorted(plan.final.values(), key=lambda c: c.id):
-        if c.status != "active":
+        if c.status != "active" or plan.unresolved:
             continue
         key = c.name.casefold()
         if key in seen:
