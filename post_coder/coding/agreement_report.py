@@ -37,7 +37,6 @@ from post_coder.project import Project
 from post_coder.store import agreement as store
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
-from post_coder.store import codings as codings_store
 from post_coder.store import rounds as rounds_store
 from post_coder.store.agreement import UnitFilter
 from post_coder.store.db import now
@@ -520,8 +519,8 @@ def disagreements(
         raise InputError("disagreements need at least two coders")
     data = _collect(project, scope, spec)
     names = [c.name for c in spec.coders]
-    applied = data.ratings.sum(axis=2)                  # codes x units
-    rated = data.done.sum(axis=1)[None, :]
+    applied = data.ratings.sum(axis=2, dtype=np.int8)   # codes x units (8 coders at most)
+    rated = data.done.sum(axis=1, dtype=np.int8)[None, :]
     split = (applied > 0) & (applied < rated)
     counts = {c.name: int(n) for c, n in zip(spec.codes, split.sum(axis=1))}
     if status == "resolved":
@@ -529,29 +528,23 @@ def disagreements(
     k_idx, u_idx = np.nonzero(split)
     order = np.lexsort((k_idx, u_idx))  # by response (seq: file order), then code
     k_idx, u_idx = k_idx[order], u_idx[order]
-    seqs = data.units[u_idx]
-    info = store.responses_by_seq(project.db, sorted({int(s) for s in seqs}))
-    spans = _spans(project, scope, spec, [info[int(s)][0] for s in set(seqs.tolist())])
+    seqs = data.units[u_idx].tolist()
+    info = store.responses_by_seq(project.db, sorted(set(seqs)))
+    spans: dict[tuple[str, str, str], list[tuple[int, int] | None]] = {}
+    if seqs:
+        ids = sorted({info[s][0] for s in seqs})
+        for r, k, c, start, end in store.spans(project.db, scope, ids,
+                                                [c.id for c in spec.codes],
+                                                [c.id for c in spec.coders]):
+            spans.setdefault((r, k, c), []).append(None if start is None else (start, end))
+    applied = data.ratings[k_idx, u_idx, :].tolist()
+    rated = data.done[u_idx, :].tolist()
     rows = []
-    for k, u, s in zip(k_idx.tolist(), u_idx.tolist(), seqs.tolist()):
+    for k, s, yes_row, done_row in zip(k_idx.tolist(), seqs, applied, rated):
         response_id, respondent, question = info[s]
         code = spec.codes[k]
         yes = tuple((names[g], tuple(spans.get((response_id, code.id, spec.coders[g].id), ())))
-                    for g in range(len(names)) if data.ratings[k, u, g])
-        no = tuple(names[g] for g in range(len(names))
-                   if data.done[u, g] and not data.ratings[k, u, g])
+                    for g, a in enumerate(yes_row) if a)
+        no = tuple(names[g] for g, (a, d) in enumerate(zip(yes_row, done_row)) if d and not a)
         rows.append(Disagreement(response_id, respondent, question, code.id, code.name, yes, no))
     return Disagreements(tuple(rows), counts, tuple(names), len(data.units))
-
-
-def _spans(project: Project, scope: ReadScope, spec: _Spec, response_ids: list[str]
-           ) -> dict[tuple[str, str, str], list[tuple[int, int] | None]]:
-    out: dict[tuple[str, str, str], list[tuple[int, int] | None]] = {}
-    if not response_ids:
-        return out
-    for c in codings_store.rows(project.db, scope, code_ids=[c.id for c in spec.codes],
-                                coder_ids=[c.id for c in spec.coders],
-                                response_ids=response_ids):
-        span = None if c.span_start is None else (c.span_start, c.span_end)
-        out.setdefault((c.response_id, c.code_id, c.coder_id), []).append(span)
-    return out

@@ -167,6 +167,22 @@ def responses_by_seq(db: Database, seqs: Sequence[int]) -> dict[int, tuple[str, 
     return {r[0]: (r[1], r[2], r[3]) for r in rows}
 
 
+def spans(db: Database, scope: ReadScope, response_ids: Sequence[str],
+          code_ids: Sequence[str], coder_ids: Sequence[str]) -> list[tuple]:
+    """(response id, code id, coder id, span start, span end) of the live codings ``scope``
+    sees of these responses, codes and coders (ends None for a whole response)."""
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    return db.execute(
+        "SELECT c.response_id, c.code_id, c.coder_id, c.span_start, c.span_end FROM codings c"
+        " WHERE c.deleted_at IS NULL AND c.response_id IN (SELECT value FROM json_each(?))"
+        # the unary + keeps SQLite from seeking every response x code x coder in the index
+        " AND +c.code_id IN (SELECT value FROM json_each(?))"
+        f" AND +c.coder_id IN (SELECT value FROM json_each(?)){visible}"
+        " ORDER BY c.span_start",
+        [json.dumps(list(response_ids)), json.dumps(list(code_ids)),
+         json.dumps(list(coder_ids)), *scoped]).fetchall()
+
+
 def attribute_values(db: Database, variable_ids: Sequence[str]) -> list[str]:
     """The values (as text) respondents have for these variables, sorted."""
     rows = db.execute("SELECT DISTINCT CAST(value AS TEXT) AS v FROM variable_values"
