@@ -132,8 +132,9 @@ def time_report(path: Path) -> None:
         print(f"{'disagreements (every code, with spans)':<58} "
               f"{time.perf_counter() - t0:7.3f} s ({len(found.rows):,} found)")
         top = report.codes[0]
+        low, high = top["alpha_ci"]
         print(f"{report.units:,} units; {top['code']}: alpha {top['krippendorff_alpha']:.4f} "
-              f"{top['alpha_ci']}; pooled alpha {report.overall['pooled_alpha']:.4f}, mean "
+              f"[{low:.4f}, {high:.4f}]; pooled alpha {report.overall['pooled_alpha']:.4f}, mean "
               f"{report.overall['mean_alpha']:.4f}; flagged "
               f"{sum(1 for c in report.codes if c['flag']):,} of {len(report.codes)} codes")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -247,6 +247,9 @@ def test_a_connection_that_may_not_write_even_temp_tables_gives_the_same_report(
 
 def test_disagreements(team):
     p = team
+    # Ben codes Privacy on R4 and takes his done mark back: missing there, not a "yes"
+    apply_code(p, p.r["R4"], p.code["Privacy"], p.ben)
+    unmark_done(p, p.r["R4"], p.ben)
     found = disagreements(p, EVERYONE, round="Round 1")
     assert found.counts == {"Time": 2, "Support": 1, "Peer support": 1, "Privacy": 0,
                             "Culture": 0}

@@ -27,6 +27,7 @@ from post_coder.project import Project, Step
 from post_coder.store import coders as coders_store
 from post_coder.store import codings as codings_store
 from post_coder.store import done as store
+from post_coder.store import exchange as exchange_store
 from post_coder.store import responses as responses_store
 from post_coder.store.db import now
 from post_coder.store.done import DoneMark
@@ -64,9 +65,8 @@ def _check(project: Project, responses: Sequence[str], coder: str) -> None:
         raise InputError("say which responses to mark")
     if coders_store.get(project.db, coder) is None:
         raise NotFoundError("that coder does not exist")
-    for r in dict.fromkeys(responses):
-        if responses_store.get_text(project.db, r) is None:
-            raise NotFoundError("that response no longer exists")
+    if exchange_store.missing_responses(project.db, dict.fromkeys(responses)):
+        raise NotFoundError("that response no longer exists")
 
 
 def mark_done(project: Project, responses: ResponseId | Sequence[ResponseId],
