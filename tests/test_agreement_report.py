@@ -155,6 +155,10 @@ def test_filters_question_attribute_coders_round(team):
     # R1-R4 fb: n = 10, n1 = 7, n0 = 3, cross = 2: 1 - 9 * 2 / 21
     assert fb.units == 4 and fb.code("Time")["krippendorff_alpha"] == pytest.approx(
         1 / 7, **APPROX)
+    assert _report(p, questions=["feedback"], codes=["Time"]).as_dict()["codes"] == \
+        fb.as_dict()["codes"]  # by column name
+    with pytest.raises(NotFoundError, match='no single open-ended question "nope"'):
+        _report(p, questions=["nope"])
     em = _report(p, attribute="dept=EM", codes=["Time"])
     # R1 fb, R2 fb, R1 sg: n = 9, n1 = 7, n0 = 2, cross = 1: 1 - 8 / 14
     assert em.units == 3 and em.code("Time")["krippendorff_alpha"] == pytest.approx(
@@ -229,6 +233,12 @@ def test_reports_for_a_round_are_stored_outside_the_undo_history(team):
     [row] = convergence(p)  # the latest whole-round report of each round
     assert row["round"] == "Round 1" and row["pooled_alpha"] == rep.overall["pooled_alpha"]
     assert row["codes"]["Time"] == pytest.approx(0.2, **APPROX)
+    create_round(p, "Round 2", [p.ana, p.ben], questions=[find_question(p, "feedback")])
+    agreement_report(p, EVERYONE, round="Round 2", resamples=0)
+    r1, r2 = convergence(p)
+    assert (r1["round"], r2["round"]) == ("Round 1", "Round 2") and r1 == row
+    # Ana and Ben on R1-R3 fb: Time (1,1), (0,0), (1,1): full agreement
+    assert r2["units"] == 3 and r2["codes"]["Time"] == 1.0
 
 
 def test_a_connection_that_may_not_write_even_temp_tables_gives_the_same_report(team):

@@ -37,6 +37,7 @@ from post_coder.project import Project
 from post_coder.store import agreement as store
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
+from post_coder.store import responses as responses_store
 from post_coder.store import rounds as rounds_store
 from post_coder.store.agreement import UnitFilter
 from post_coder.store.db import now
@@ -144,8 +145,27 @@ def _spec(project: Project, round: str | None, questions: Sequence[str] | None,
             names = ", ".join(f'"{n}"' for n in rounds_store.variable_names(db)) or "none"
             raise NotFoundError(f'there is no attribute "{attr[0]}" (attributes: {names})')
     return _Spec(r.id if r else None, r.name if r else None, people, chosen,
-                 tuple(questions) if questions is not None else None, attr, variable_ids,
+                 _questions(project, questions), attr, variable_ids,
                  roll_up, codes is not None, coders is not None)
+
+
+def _questions(project: Project, questions: Sequence[str] | None) -> tuple[str, ...] | None:
+    """Question ids from ids, column names or wordings."""
+    if questions is None:
+        return None
+    known = store.question_ids(project.db, questions)
+    out = []
+    for q in questions:
+        if q in known:
+            out.append(q)
+            continue
+        found = responses_store.find_questions(project.db, q)
+        if len(found) != 1:
+            names = ", ".join(f'"{n}"' for n in responses_store.question_names(project.db))
+            raise NotFoundError(f'there is no single open-ended question "{q}" '
+                                f"(questions: {names or 'none yet'})")
+        out.append(found[0][0])
+    return tuple(dict.fromkeys(out))
 
 
 @dataclass
@@ -298,7 +318,8 @@ def agreement_report(
     """Agreement per code over the responses that two or more of the coders marked done.
 
     ``round``: a round's name or id (default: every response; the coders default to the
-    round's, or to everyone with a done mark). ``questions``: question ids;
+    round's, or to everyone with a done mark). ``questions``: question ids or column
+    names;
     ``codes``/``coders``: names or ids (default: the active codebook, in codebook order);
     ``attribute``: ``"dept=ICU"`` or ``("dept", "ICU")``, only those respondents;
     ``exclusive_groups``: name → codes that exclude each other, reported as one

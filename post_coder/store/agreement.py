@@ -183,6 +183,13 @@ def spans(db: Database, scope: ReadScope, response_ids: Sequence[str],
          json.dumps(list(coder_ids)), *scoped]).fetchall()
 
 
+def question_ids(db: Database, ids: Sequence[str]) -> set[str]:
+    """Which of ``ids`` are question ids."""
+    rows = db.execute("SELECT id FROM questions WHERE id IN (SELECT value FROM json_each(?))",
+                      [json.dumps(list(ids))])
+    return {r[0] for r in rows}
+
+
 def attribute_values(db: Database, variable_ids: Sequence[str]) -> list[str]:
     """The values (as text) respondents have for these variables, sorted."""
     rows = db.execute("SELECT DISTINCT CAST(value AS TEXT) AS v FROM variable_values"
