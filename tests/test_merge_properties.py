@@ -1,15 +1,16 @@
 """The merge laws, checked over random sequences of edits on two or three laptop copies.
 
 Each example: the lead makes a coder package per coder; on each laptop the coder applies,
-removes and re-applies codes (whole responses and spans), adds codes, redefines "their"
-code and writes memos, exporting their work half-way and at the end; the lead may merge a
+removes and re-applies codes (whole responses and spans), marks responses done and takes
+marks back, adds codes, redefines "their" code and writes memos, exporting their work half-way and at the end; the lead may merge a
 code the laptops still use. Then:
 
 - order-independent: every order of merging the files (stale ones included) gives the
   same project;
 - lossless, exactly once: every live coding of every laptop is shown (or, when a code
   merge made it equal to another, hidden behind that one); every removal is honoured;
-  memos and codebook proposals arrive;
+  each coder's latest done marks (and un-markings) arrive; memos and codebook proposals
+  arrive;
 - idempotent: merging the same work again (a fresh export of it) writes nothing;
 - atomic: a merge that fails at any point leaves the file exactly as it was.
 """
@@ -28,6 +29,8 @@ from hypothesis import strategies as st
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, remove_coding
+from post_coder.coding.done import mark_done, unmark_done
+from post_coder.store import done as done_store
 from post_coder.coding.exchange import export_package, export_work, package_info
 from post_coder.coding.merge import merge
 from post_coder.coding.rounds import create_round
@@ -80,6 +83,7 @@ ops = st.lists(st.one_of(
     st.tuples(st.just("redefine"), st.sampled_from(["first idea", "second idea", "third"])),
     st.tuples(st.just("new_code"), st.integers(0, 1)),
     st.tuples(st.just("memo"), st.integers(0, 7), st.sampled_from(["a note", "another", ""])),
+    st.tuples(st.just("done"), st.integers(0, 7), st.booleans()),
 ), max_size=7)
 
 
@@ -100,6 +104,8 @@ def _run(p: Project, k: int, steps: list[tuple]) -> None:
                 remove_coding(p, row[0])
                 if step[0] == "reapply":
                     apply_code(p, row[1], row[2], coder, start=row[4], end=row[5])
+            elif step[0] == "done":  # mark a response done, or take the mark back
+                (mark_done if step[2] else unmark_done)(p, responses[step[1]], coder)
             elif step[0] == "redefine":
                 mine = codebook.find_code(p, CODES[k])
                 codebook.redefine_code(p, mine.id, definition=f"{step[1]} (laptop {k})")
@@ -163,6 +169,7 @@ def test_merge_laws(template, laptops, first, second, lead_merges_delta, data):
                 assert sa[table] == sb[table], (table, set(sa[table]) ^ set(sb[table]))
             assert state(a)["codings"] == state(c)["codings"]
             assert state(a)["memos"] == state(c)["memos"]
+            assert state(a)["done_marks"] == state(c)["done_marks"]
             _check_lossless(a, packages)
             # idempotent: the same work, exported again, writes nothing at all
             before = dump(a)
@@ -179,6 +186,11 @@ def test_merge_laws(template, laptops, first, second, lead_merges_delta, data):
 
 
 def _check_lossless(lead: Project, packages: list[Path]) -> None:
+    marks = {(r[0], r[1]): r for r in done_store.all_rows(lead.db)}
+    for path in packages:  # each coder's latest done marks (and un-markings) are the lead's
+        with Project.open(path) as p:
+            for row in done_store.all_rows(p.db, package_info(p).coder_id):
+                assert marks[(row[0], row[1])] == row, "a done mark was lost"
     visible = shown(lead)
     hidden = hidden_duplicates(lead)
     everything = true_codings(lead)
