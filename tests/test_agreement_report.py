@@ -183,6 +183,17 @@ def test_filters_question_attribute_coders_round(team):
         _report(p, attribute="dept")
 
 
+def test_a_round_with_one_coder_or_no_shared_responses(team):
+    p = team
+    create_round(p, "Solo", [p.ana])
+    with pytest.raises(InputError, match="at least two coders; the round has fewer"):
+        agreement_report(p, EVERYONE, round="Solo")
+    rep = _report(p, attribute="dept=Anesthesia", codes=["Time"])  # R6: nobody did it
+    assert rep.units == 0 and rep.code("Time")["krippendorff_alpha"] is None
+    assert rep.overall["pooled_alpha"] is None and "two or more" in rep.overall["notes"][
+        "pooled_alpha"]
+
+
 def test_bootstrap_interval_is_seeded(team):
     a = _report(team, codes=["Time"], resamples=1000, seed=3).code("Time")["alpha_ci"]
     b = _report(team, codes=["Time"], resamples=1000, seed=3).code("Time")["alpha_ci"]
