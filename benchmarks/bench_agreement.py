@@ -7,14 +7,29 @@ interval of alpha for every code (1,000 resamples) and a multi-category alpha ov
 five mutually exclusive codes, and prints the timings and the peak memory of the process.
 For comparison it also times the ``krippendorff`` package on a few codes.
 
+Then the same report from a project (``--project``): it generates a project file with
+100,000 responses (50,000 respondents x 2 questions), 200 codes, 3 coders in one round,
+every coder marking 97% of the responses done and applying about 2 codes per response
+(codes of very different prevalence; the coders agree most of the time) — about 600,000
+codings — and then, in a fresh process (as the app or ``post-coder agreement`` would), times
+``agreement_report`` for the round: reading the done marks and codings through the read
+scope, every coefficient for every code, the bootstrap interval (1,000 resamples), the
+pooled alpha, and storing the report; and prints the peak memory of that process.
+
     .venv/bin/python benchmarks/bench_agreement.py [codes] [units] [coders]
+    .venv/bin/python benchmarks/bench_agreement.py --project [respondents]
 """
 
 from __future__ import annotations
 
+import csv
+import random
 import resource
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -44,7 +59,105 @@ def timed(label: str, fn, repeat: int = 3):
     return result
 
 
+def make_project(path: Path, respondents: int, n_codes: int = 200, seed: int = 3) -> None:
+    """A project with one round of 3 coders who coded (and marked done) its responses."""
+    from post_coder.coding import codebook
+    from post_coder.coding.coders import add_coder
+    from post_coder.team.rounds import create_round
+    from post_coder.importing import import_survey, inspect_file
+    from post_coder.project import Project
+    from post_coder.queries import ReadScope, response_ids
+    from post_coder.store import codings as codings_store
+    from post_coder.store import done as done_store
+    from post_coder.store import team as exchange_store
+    from post_coder.store.codings import Coding
+    from post_coder.store.db import now
+    from post_coder.store.done import DoneMark
+
+    rng = random.Random(seed)
+    survey = path.with_suffix(".csv")
+    with open(survey, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "Department", "What helped?", "What should change?"])
+        for i in range(respondents):
+            w.writerow([f"R{i:06d}", rng.choice(["EM", "ICU", "OBGYN"]), "peer support helped",
+                        "more time"])
+    p = Project.create(path, name="Agreement benchmark")
+    import_survey(p, inspect_file(survey).with_mapping(
+        id_column="id", open_ended=["What helped?", "What should change?"],
+        attributes=["Department"]))
+    coders = [add_coder(p, name).new_id for name in ("Ana", "Ben", "Cleo")]
+    with p.transact("Bench codebook", undoable=False):
+        codes = [codebook.add_code(p, f"Code {k:03d}").new_id for k in range(n_codes)]
+    responses = response_ids(p, ReadScope.everyone())
+    create_round(p, "Round 1", coders)
+    weights = [1.0 / (k + 1) for k in range(n_codes)]  # a few common codes, many rare ones
+    np_rng = np.random.default_rng(seed)
+    at = now()
+    codings, marks = [], []
+    for r in responses:
+        truth = set(rng.choices(codes, weights, k=2))
+        for g, coder in enumerate(coders):
+            if np_rng.random() > 0.97:
+                continue  # not reached
+            marks.append(DoneMark(r, coder, at, at, None))
+            mine = {c for c in truth if np_rng.random() > 0.1}
+            if np_rng.random() < 0.1:
+                mine.add(rng.choice(codes))
+            codings += [Coding(rng.randbytes(16).hex(), r, c, coder, None, None, at, at, None)
+                        for c in mine]
+    with exchange_store.bulk_writes(p.db), p.transact("Bench codings", undoable=False):
+        codings_store.insert_many(p.db, codings)
+        done_store.upsert(p.db, marks)
+    print(f"project: {len(responses):,} responses, {n_codes} codes, 3 coders, "
+          f"{len(codings):,} codings, {len(marks):,} done marks")
+    p.close()
+
+
+def time_report(path: Path) -> None:
+    """In this (fresh) process: the full per-code report of the round, timed."""
+    from post_coder.team.agreement_report import agreement_report, disagreements
+    from post_coder.project import Project
+    from post_coder.queries import ReadScope
+
+    with Project.open(path) as p:
+        t0 = time.perf_counter()
+        report = agreement_report(p, ReadScope.everyone(), round="Round 1", resamples=1000,
+                                  seed=7)
+        took = time.perf_counter() - t0
+        print(f"{'agreement_report (read + every code + CI + pooled + stored)':<58} "
+              f"{took:7.3f} s")
+        t0 = time.perf_counter()
+        found = disagreements(p, ReadScope.everyone(), round="Round 1")
+        print(f"{'disagreements (every code, with spans)':<58} "
+              f"{time.perf_counter() - t0:7.3f} s ({len(found.rows):,} found)")
+        top = report.codes[0]
+        low, high = top["alpha_ci"]
+        print(f"{report.units:,} units; {top['code']}: alpha {top['krippendorff_alpha']:.4f} "
+              f"[{low:.4f}, {high:.4f}]; pooled alpha {report.overall['pooled_alpha']:.4f}, mean "
+              f"{report.overall['mean_alpha']:.4f}; flagged "
+              f"{sum(1 for c in report.codes if c['flag']):,} of {len(report.codes)} codes")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of the process: {peak:,.0f} MiB")
+
+
+def project_main(respondents: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="post-coder-bench-") as tmp:
+        path = Path(tmp) / "bench.postcoder"
+        t0 = time.perf_counter()
+        make_project(path, respondents)
+        print(f"{'generating the project (not part of the report)':<58} "
+              f"{time.perf_counter() - t0:7.3f} s")
+        subprocess.run([sys.executable, __file__, "--time-report", str(path)], check=True)
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--project"]:
+        project_main(int(sys.argv[2]) if len(sys.argv) > 2 else 50_000)
+        return
+    if sys.argv[1:2] == ["--time-report"]:
+        time_report(Path(sys.argv[2]))
+        return
     defaults = ["200", "100000", "3"]
     codes, units, coders = (int(a) for a in sys.argv[1:] + defaults[len(sys.argv) - 1:])
     print(f"{codes} codes x {units:,} units x {coders} coders")

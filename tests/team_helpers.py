@@ -8,8 +8,8 @@ from post_coder.project import Project, copy_file
 from post_coder.store import team as exchange_store
 
 #: the tables that make up what a team has done (not the logs of how it was merged)
-STATE_TABLES = ("coders", "codes", "codings", "memos", "rounds", "round_coders",
-                "round_responses", "merge_bases")
+STATE_TABLES = ("coders", "codes", "codings", "done_marks", "memos", "rounds",
+                "round_coders", "round_responses", "merge_bases")
 
 
 def state(project: Project) -> dict[str, list[tuple]]:

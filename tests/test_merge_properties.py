@@ -9,11 +9,12 @@ lead's later edit of the same coding). Some laptops hand back their whole packag
 instead of a work file. Then:
 
 - order-independent: every order of merging the files (stale ones included) gives the
-  same project;
+  same project (done marks included);
 - lossless, exactly once: every coding of every laptop is in the project with the same
   response, code (or the code it was merged into), coder and span — shown, or hidden behind
-  an equal one; a removal made anywhere is honoured, however old; memos and codebook
-  proposals arrive;
+  an equal one; a removal made anywhere is honoured, however old; each coder's latest done
+  mark (or taking it back) arrives, from whichever laptop changed it last; memos and
+  codebook proposals arrive;
 - idempotent: merging the same work again (a fresh export of it) writes nothing;
 - atomic: a merge that fails at any point it writes leaves the file exactly as it was.
 
@@ -41,9 +42,11 @@ from hypothesis import strategies as st
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, remove_coding
+from post_coder.coding.done import mark_done, unmark_done
 from post_coder.errors import ConflictError, InputError, NotFoundError, PostCoderError
 from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
+from post_coder.store import done as done_store
 from post_coder.store import responses as responses_store
 from post_coder.store import team as exchange_store
 from post_coder.team.merge import UnresolvedConflicts, merge, merge_preview
@@ -247,11 +250,30 @@ def _run(p: Project, k: int, steps: list[tuple]) -> None:
                       f"proposed on laptop {k}")
         elif step[0] == "memo":
             _memo(p, step[1], step[2], step[3])
+        elif step[0] == "done":  # mark a response done, or take the mark back
+            response = responses[step[1]]
+            (mark_done if step[2] else unmark_done)(p, response, p.actor)
+            live = [m for m in done_store.all_rows(p.db, p.actor) if m[0] == response]
+            assert bool(live and live[0][4] is None) == step[2], "the done mark did not change"
         else:
             _codebook_edit(p, step)
 
 
 # -- what must hold after merging -------------------------------------------------------------------
+
+def _check_done_marks(lead: Project, packages: list[Path]) -> None:
+    """For each (response, coder) marked on any laptop, the lead holds the version changed
+    last (a tie goes to taking the mark back): written out here, not taken from the merge."""
+    latest: dict[tuple[str, str], tuple] = {}
+    for path in packages:
+        with Project.open(path) as p:
+            for row in done_store.all_rows(p.db, package_info(p).coder_id):
+                key, rank = (row[0], row[1]), (row[3], row[4] is not None)
+                if key not in latest or rank > (latest[key][3], latest[key][4] is not None):
+                    latest[key] = tuple(row)
+    at_lead = {(r[0], r[1]): tuple(r) for r in done_store.all_rows(lead.db)}
+    for key, row in latest.items():
+        assert at_lead.get(key) == row, f"a done mark was lost: {key}"
 
 def _chain(lead: Project):
     codes = {c.id: c for c in codebook.list_codes(lead, include_inactive=True)}
@@ -379,7 +401,8 @@ ops = st.lists(st.one_of(
     st.tuples(st.just("new_code"), st.integers(0, 1)),
     st.tuples(st.just("memo"), st.sampled_from(["response", "code", "coding", "project"]),
               st.integers(0, 7), st.sampled_from(["a note", "another", ""])),
-), max_size=6)
+    st.tuples(st.just("done"), st.integers(0, 7), st.booleans()),
+), max_size=7)
 
 LEAD_EDITS = ("none", "merge-before", "merge-after", "split-after")
 
@@ -450,6 +473,7 @@ def test_merge_laws(template, laptops, twin, first, second, lead_edit, whole, fa
             assert state(a)["codings"] == state(c)["codings"]
             assert state(a)["memos"] == state(c)["memos"]
             _check_lossless(a, packages, moved)
+            _check_done_marks(a, packages)
             _check_memos_and_codes(a, packages)
             # idempotent: the same work, exported again, writes nothing at all
             before = dump(a)

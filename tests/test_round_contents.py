@@ -10,6 +10,7 @@ import pytest
 from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, remove_coding
+from post_coder.coding.done import unmark_done
 from post_coder.errors import NotFoundError
 from post_coder.team.rounds import Sample, create_round, list_rounds, round_contents
 from tests.conftest import response_id
@@ -37,8 +38,8 @@ def coded(surveyed):
     apply_code(p, r1, code, p.luis)
     apply_code(p, response_id(p, "R1", "suggestions"), code, p.luis)
     apply_code(p, response_id(p, "R2"), code, p.ana)  # not in the round: not counted
-    gone = apply_code(p, response_id(p, "R5"), code, p.luis).new_id
-    remove_coding(p, gone)  # a removed coding is not progress
+    apply_code(p, response_id(p, "R5"), code, p.luis)
+    unmark_done(p, response_id(p, "R5"), p.luis)  # coded, then un-marked: not progress
     return p
 
 

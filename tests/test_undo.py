@@ -156,7 +156,13 @@ def test_add_and_apply_code_is_one_undo_step(surveyed, snapshot):
     assert p.undo_label() == "Add and apply code"
     after = _tables(p, snapshot)
     p.undo()
-    assert _tables(p, snapshot) == before  # no code, no coding (not even a tombstone)
+    undone = _tables(p, snapshot)
+    # the done mark the coding made is taken back as a tombstone (un-marking travels)
+    [(mark_response, mark_coder, *_, deleted_at)] = undone.pop("done_marks")
+    assert (mark_response, mark_coder) == (r, maya) and deleted_at is not None
+    assert before.pop("done_marks") == []
+    assert undone == before  # no code, no coding (not even a tombstone)
+    before = _tables(p, snapshot)  # with the tombstone: what redo and undo come back to
     assert p.undo_label() == "Add coder"
     p.redo()
     assert _tables(p, snapshot) == after
@@ -418,6 +424,7 @@ def _setup_for_actions(p, tmp_path):
     ctx["privacy"] = codebook.add_code(p, "Privacy").new_id
     ctx["shifts"] = codebook.add_code(p, "Shifts", parent=ctx["time"]).new_id
     ctx["r1"], ctx["r3"] = response_id(p, "R1"), response_id(p, "R3")
+    ctx["r2"], ctx["r4"] = response_id(p, "R2"), response_id(p, "R4")
     ctx["c1"] = apply_code(p, ctx["r1"], ctx["time"], ctx["maya"]).new_id
     ctx["c3"] = apply_code(p, ctx["r3"], ctx["time"], ctx["maya"], start=0, end=8).new_id
     ctx["memo"] = memos.add_memo(p, "code", ctx["time"], "about time").new_id
@@ -427,12 +434,14 @@ def _setup_for_actions(p, tmp_path):
     (tmp_path / "codings.csv").write_text(
         "respondent,question,code,coder\nR2,feedback,Privacy,Maya\nR4,feedback,Time,Luis\n",
         encoding="utf-8")
+    (tmp_path / "done.csv").write_text(
+        "respondent,question,coder\nR2,feedback,Maya\nR4,feedback,Luis\n", encoding="utf-8")
     p.clear_history()
     return ctx
 
 
 def _actions():
-    from post_coder.coding import codebook_io, coders, codings, refine
+    from post_coder.coding import codebook_io, coders, codings, done, refine
     from post_coder.team import rounds
 
     return [
@@ -470,6 +479,10 @@ def _actions():
         ("Edit coder", lambda p, c, d: coders.update_coder(p, c["maya"], color="#123456")),
         ("Create round", lambda p, c, d: rounds.create_round(p, "Round 2", [c["maya"]])),
         ("Close round", lambda p, c, d: rounds.close_round(p, c["round"])),
+        ("Mark done", lambda p, c, d: done.mark_done(p, [c["r2"], c["r4"]], c["maya"])),
+        ("Nothing applies", lambda p, c, d: done.nothing_applies(p, c["r2"], c["maya"])),
+        ("Unmark done", lambda p, c, d: done.unmark_done(p, [c["r1"], c["r3"]], c["maya"])),
+        ("Mark done from file", lambda p, c, d: done.mark_done_csv(p, d / "done.csv")),
     ]
 
 
@@ -486,13 +499,15 @@ def test_every_undoable_action_is_one_step_undone_whole(surveyed, snapshot, tmp_
     p.undo()
     assert p.undo_label() is None  # exactly one step
     undone = _tables(p, snapshot)
-    for table in ("codings", "memos"):  # an undone coding or memo stays as a removal
-        known = {row[0] for row in before[table]}
-        new = [row for row in undone[table] if row[0] not in known]
+    # an undone coding, memo or done mark stays as a removal (keyed by id, or by response
+    # and coder for done marks)
+    for table, width in (("codings", 1), ("memos", 1), ("done_marks", 2)):
+        known = {row[:width] for row in before[table]}
+        new = [row for row in undone[table] if row[:width] not in known]
         deleted_at = [c[1] for c in p.db.execute(f"PRAGMA table_info({table})")].index(
             "deleted_at")
         assert all(row[deleted_at] is not None for row in new)
-        undone[table] = [row for row in undone[table] if row[0] in known]
+        undone[table] = [row for row in undone[table] if row[:width] in known]
     assert undone == before
     p.redo()
     assert _tables(p, snapshot) == after

@@ -14,6 +14,7 @@ from post_coder.changes import Changes
 from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, find_code
 from post_coder.coding.coders import ensure_coder
+from post_coder.coding.done import mark_in_step
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import CodeId, CoderId, CodingId, ResponseId, new_id
 from post_coder.progress import Progress, ensure
@@ -30,7 +31,10 @@ from post_coder.store.scope import ReadScope
 
 def apply_code(project: Project, response: ResponseId, code: CodeId, coder: CoderId, *,
                start: int | None = None, end: int | None = None) -> Changes:
-    """Code a response (or the span ``start:end`` of it). Applying it twice changes nothing."""
+    """Code a response (or the span ``start:end`` of it). Applying it twice changes nothing.
+
+    The response is marked done for ``coder`` in the same action (see
+    :mod:`post_coder.coding.done`)."""
     with project.transact("Apply code") as step:
         _apply(step, response, code, coder, start, end)
     return step.changes
@@ -70,6 +74,7 @@ def _apply(step: Step, response: str, code: str, coder: str,
     step.audit("apply", "coding", coding.id, after=coding.as_dict())
     step.mark("codings")
     step.created(coding.id)
+    mark_in_step(step, [response], coder)  # applying a code marks the response done
     return coding.id
 
 

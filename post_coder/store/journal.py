@@ -24,17 +24,19 @@ from sqlite_utils import Database
 
 #: journaled tables → the change kind (``changes.KINDS``) each belongs to
 JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos": "memos",
-             "rounds": "project", "round_coders": "project", "round_responses": "project"}
+             "rounds": "project", "round_coders": "project", "round_responses": "project",
+             "done_marks": "codings"}
 #: tables whose rows travel between laptops with tombstones: undoing the creation of such a
 #: row removes it with a tombstone (stamped at undo time), so the removal travels too
-TOMBSTONED = {"codings", "memos"}
+TOMBSTONED = {"codings", "memos", "done_marks"}
 #: tables any action may write without being journaled (the append-only audit log)
 UNJOURNALED_OK = {"audit_log"}
 #: how a row of each journaled table is named in messages: (noun, column holding its name)
 NOUNS = {"coders": ("coder", "name"), "codes": ("code", "name"), "rounds": ("round", "name"),
          "codings": ("a coding", None), "memos": ("a memo", None),
          "round_coders": ("the coders of a round", None),
-         "round_responses": ("the responses of a round", None)}
+         "round_responses": ("the responses of a round", None),
+         "done_marks": ("a done mark", None)}
 #: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
 _NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 _OPS = ("insert", "update", "delete")

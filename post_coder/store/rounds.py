@@ -80,12 +80,12 @@ def response_ids(db: Database, round_id: str) -> list[str]:
 
 def contents(db: Database, round_id: str) -> list[tuple[str, str, str, str, str, list[str]]]:
     """The round's responses in file order: (response id, respondent id, the respondent's
-    id in the survey, question, text, ids of the round's coders with a live coding of it)."""
+    id in the survey, question, text, ids of the round's coders who marked it done)."""
     rows = db.execute(
         "SELECT r.id, p.id, p.external_id, q.column_name, r.text,"
-        " (SELECT json_group_array(coder_id) FROM (SELECT DISTINCT c.coder_id FROM codings c"
-        "   JOIN round_coders rc ON rc.coder_id = c.coder_id AND rc.round_id = x.round_id"
-        "   WHERE c.response_id = r.id AND c.deleted_at IS NULL ORDER BY c.coder_id))"
+        " (SELECT json_group_array(coder_id) FROM (SELECT d.coder_id FROM done_marks d"
+        "   JOIN round_coders rc ON rc.coder_id = d.coder_id AND rc.round_id = x.round_id"
+        "   WHERE d.response_id = r.id AND d.deleted_at IS NULL ORDER BY d.coder_id))"
         " FROM round_responses x JOIN responses r ON r.id = x.response_id"
         " JOIN respondents p ON p.id = r.respondent_id JOIN questions q ON q.id = r.question_id"
         " WHERE x.round_id = ? ORDER BY p.dataset_id, p.row_number, q.position", [round_id])
@@ -98,11 +98,12 @@ def response_count(db: Database, round_id: str) -> int:
 
 
 def coded_counts(db: Database, round_id: str) -> dict[str, int]:
-    """Coder id → how many of the round's responses that coder has coded (live codings)."""
+    """Coder id → how many of the round's responses that coder has marked done (coding a
+    response marks it done)."""
     rows = db.execute(
-        "SELECT rc.coder_id, (SELECT count(DISTINCT c.response_id) FROM codings c"
-        "  JOIN round_responses x ON x.response_id = c.response_id AND x.round_id = rc.round_id"
-        "  WHERE c.coder_id = rc.coder_id AND c.deleted_at IS NULL)"
+        "SELECT rc.coder_id, (SELECT count(*) FROM done_marks d"
+        "  JOIN round_responses x ON x.response_id = d.response_id AND x.round_id = rc.round_id"
+        "  WHERE d.coder_id = rc.coder_id AND d.deleted_at IS NULL)"
         " FROM round_coders rc WHERE rc.round_id = ?", [round_id]).fetchall()
     return dict(rows)
 

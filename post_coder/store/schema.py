@@ -259,6 +259,51 @@ CREATE TABLE merge_bases (
     )
 
 
+@migrations(name="0004_done_marks_and_agreement_reports")
+def _done_marks(db: Database) -> None:
+    """Done marks (a coder has read a response: coded it, or found that no code applies)
+    and the agreement reports computed for rounds.
+
+    A done mark is keyed by (response, coder): one register per coder and response.
+    Un-marking leaves a tombstone (``deleted_at``) so that it travels in work files;
+    marking again revives the row. Merges keep the later ``updated_at``. Projects from
+    before this migration get a done mark for every response a coder has a live coding
+    of (what round progress counted until now).
+
+    ``agreement_reports`` keeps every report computed for a round (its JSON, the filters,
+    when and by whom) so convergence across rounds can be shown. It refers to the round
+    without a foreign key: undoing "Create round" must not take reports with it.
+    """
+    db.executescript(
+        """
+CREATE TABLE done_marks (
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    coder_id TEXT NOT NULL REFERENCES coders(id),
+    done_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT,
+    PRIMARY KEY (response_id, coder_id)
+) WITHOUT ROWID;
+CREATE INDEX done_marks_coder ON done_marks(coder_id, response_id);
+
+INSERT INTO done_marks (response_id, coder_id, done_at, updated_at, deleted_at)
+SELECT response_id, coder_id, min(created_at), min(created_at), NULL FROM codings
+WHERE deleted_at IS NULL GROUP BY response_id, coder_id;
+
+CREATE TABLE agreement_reports (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    round_id TEXT,
+    computed_at TEXT NOT NULL,
+    computed_by TEXT,
+    filters TEXT NOT NULL DEFAULT '{}',
+    report TEXT NOT NULL
+);
+CREATE INDEX agreement_reports_round ON agreement_reports(round_id, seq);
+"""
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

@@ -11,6 +11,9 @@ Codings merge as a grow-only set with tombstones, keyed by UUID:
   laptops, or made the same by a code merge) are one coding: the smallest id is shown
   and the other is kept hidden as its duplicate (it comes back if that one is removed).
 
+Done marks merge per (response, coder), the later change winning (marking again after
+un-marking, or un-marking after marking; a tie goes to the un-marking).
+
 The result is a function of everything merged so far, not of the order: merging the same
 file again changes nothing, and A then B equals B then A. Codebooks merge three-way
 (:mod:`post_coder.team.merge_codebook`); conflicts are listed and nothing is written
@@ -37,12 +40,13 @@ from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import team as store
 from post_coder.store import db as store_db
+from post_coder.store import done as done_store
 from post_coder.store import rounds as rounds_store
 from post_coder.store.db import now
 from post_coder.team.merge_codebook import (CodebookPlan, Conflict, describe_changes,
                                               plan_codebook)
-from post_coder.team.merge_rows import (join_codings, plan_codings, plan_memos, plan_rounds,
-                                         settle_codings)
+from post_coder.team.merge_rows import (join_codings, plan_codings, plan_done, plan_memos,
+                                         plan_rounds, settle_codings)
 from post_coder.team.workfile import Incoming, read_incoming
 
 __all__ = ["Conflict", "MergePlan", "MergeResult", "UnresolvedConflicts", "join_codings",
@@ -83,6 +87,8 @@ class MergePlan:
     changed_memos: int = 0
     new_coders: int = 0
     rounds: int = 0
+    #: done marks new here, or changed (marked again, un-marked) there later
+    done_marks: int = 0
     conflicts: tuple[Conflict, ...] = ()
     #: one line per code added or changed ('"Stigma": renamed to "Self-stigma"')
     code_changes: tuple[str, ...] = ()
@@ -113,6 +119,8 @@ class MergePlan:
                  f"memos: {self.new_memos} new, {self.changed_memos} changed"]
         if self.new_coders or self.rounds:
             lines.append(f"coders: {self.new_coders} new; rounds: {self.rounds} new or closed")
+        if self.done_marks:
+            lines.append(f"done marks: {self.done_marks} new or changed")
         return lines
 
     def describe(self) -> str:
@@ -164,6 +172,7 @@ class _Work:
     coding_inserts: list[tuple]
     memos: list[tuple]
     rounds: list[tuple[Any, ...]]
+    done: list[tuple]
 
 
 def merge_preview(project: Project, path: str | Path, *,
@@ -255,7 +264,7 @@ def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
     known_coders = set(lead_coders) | {c.id for c in new_coders}
     if earlier:
         return _Work(empty, inc, CodebookPlan(lead_codes, dict(lead_codes), []), [], [], [],
-                     [], [], [])
+                     [], [], [], [])
     coders_in = _check_references(project, inc, lead_codes, known_coders)
     lead_rows = store.codings_of_coders(db, coders_in)
     if lead_rows:
@@ -299,17 +308,18 @@ def _plan(project: Project, inc: Incoming, resolutions: Mapping[str, str],
     updates, inserts, counts, visible_before = plan_codings(project, inc, codebook, lead_rows)
     memos, memo_counts = plan_memos(project, inc, codebook, known_coders)
     rounds = plan_rounds(project, inc, known_coders) if inc.rounds else []
+    done = plan_done(project, inc, known_coders)
     plan = replace(empty, **counts, **memo_counts, new_codes=len(codebook.inserts),
                    changed_codes=len(codebook.updates), new_coders=len(new_coders),
-                   rounds=len(rounds), conflicts=tuple(codebook.conflicts),
-                   code_changes=describe_changes(codebook))
+                   rounds=len(rounds), done_marks=len(done),
+                   conflicts=tuple(codebook.conflicts), code_changes=describe_changes(codebook))
     return _Work(plan, inc, codebook, new_coders, visible_before, updates, inserts, memos,
-                 rounds)
+                 rounds, done)
 
 
 def _has_changes(work: _Work) -> bool:
     return bool(work.coding_updates or work.coding_inserts or work.memos or work.coders
-                or work.rounds or work.codebook.inserts or work.codebook.updates
+                or work.rounds or work.done or work.codebook.inserts or work.codebook.updates
                 or work.codebook.bases)
 
 
@@ -377,6 +387,7 @@ def _apply(step: Step, work: _Work, rationale: str | None) -> None:
     store.update_codings(db, work.coding_updates)
     store.insert_codings(db, work.coding_inserts)
     store.upsert_memos(db, work.memos)
+    done_store.upsert_rows(db, work.done)
     for what, r, coders, responses in work.rounds:
         if what == "new":
             rounds_store.insert(db, r, coders, responses)

@@ -1,4 +1,4 @@
-"""Merging rows: codings and memos by UUID, rounds by id.
+"""Merging rows: codings and memos by UUID, done marks by (response, coder), rounds by id.
 
 The rules for codings are pure functions of true states (:func:`join_codings`,
 :func:`settle_codings`); the planners load what they need of this project and return the
@@ -13,6 +13,7 @@ from dataclasses import asdict, replace
 
 from post_coder.errors import InputError
 from post_coder.project import Project
+from post_coder.store import done as done_store
 from post_coder.store import rounds as rounds_store
 from post_coder.store import team as store
 from post_coder.store.team import LeadCoding, StoredCoding, TrueCoding
@@ -192,4 +193,39 @@ def plan_rounds(project: Project, inc: Incoming, coders: set[str]) -> list[tuple
         elif mine.status == "open" and r.status == "closed":
             out.append(("close", replace(r, closed_by=r.closed_by if r.closed_by in coders
                                          else None), [], []))
+    return out
+
+
+def _done_rank(row: tuple) -> tuple:
+    return (row[3], row[4] is not None, row[4] or "", row[2])
+
+
+def join_done(a: tuple, b: tuple) -> tuple:
+    """Two versions of one done mark (``store.done.COLUMNS``) → the one that stands: the
+    later change (marking again after un-marking, or un-marking after marking); on a tie
+    the un-marking, then the greater row. Commutative and idempotent."""
+    return a if _done_rank(a) >= _done_rank(b) else b
+
+
+def plan_done(project: Project, inc: Incoming, coders: set[str]) -> list[tuple]:
+    """The done marks to write: theirs where they are new here or changed later there.
+
+    Their responses must exist here and their coders be known (checked set-wise)."""
+    if not inc.done:
+        return []
+    db = project.db
+    if not {r[1] for r in inc.done} <= coders:
+        raise InputError("the file has done marks by a coder this project does not know",
+                         file=inc.path)
+    missing = store.missing_responses(db, {r[0] for r in inc.done})
+    if missing:
+        raise InputError(f"the file has done marks on {len(missing)} responses that are not "
+                         "in this project; it was not exported from this project",
+                         file=inc.path)
+    mine = done_store.rows_of_coders(db, sorted({r[1] for r in inc.done}))
+    out = []
+    for r in inc.done:
+        here = mine.get((r[0], r[1]))
+        if here is None or join_done(here, r) != here:
+            out.append(tuple(r))
     return out

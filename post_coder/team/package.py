@@ -31,9 +31,11 @@ from post_coder.store import team as store
 from post_coder.store import meta
 from post_coder.store import rounds as rounds_store
 from post_coder.store import db as store_db
+from post_coder.store import done as done_store
 from post_coder.store.db import now, remove_with_sidecars
 from post_coder.team.workfile import (EXTENSION, PACKAGE_KEY, PLAIN_COPY, code_fields,
-                                        code_record, encode_codings, write_work_file)
+                                        code_record, encode_codings, encode_done,
+                                        write_work_file)
 
 __all__ = ["PackageInfo", "PackageSummary", "WorkSummary", "codings_by_others",
            "export_package", "export_work", "package_info"]
@@ -224,9 +226,9 @@ def export_work(project: Project, target: str | Path, *, coder_id: CoderId | Non
     """Write one coder's work to ``target`` (``*.postcoder-work``) for the lead to merge.
 
     In a coder package the coder is the package's; elsewhere give ``coder_id``. The file
-    holds only that coder's codings (removals as tombstones) and memos, their coder record,
-    and the codes added or changed since the package was made (every code, outside a
-    package).
+    holds only that coder's codings (removals as tombstones), done marks (un-markings as
+    tombstones) and memos, their coder record, and the codes added or changed since the
+    package was made (every code, outside a package).
     """
     db = project.db
     info = package_info(project)
@@ -243,6 +245,7 @@ def export_work(project: Project, target: str | Path, *, coder_id: CoderId | Non
     target = _target(target, EXTENSION, project, overwrite)
     codings = store.true_codings(db, coder.id)
     memos = store.memos_by(db, coder.id)
+    done = done_store.all_rows(db, coder.id)
     codes = []
     for code in codes_store.list_(db, include_inactive=True):
         if info is None:
@@ -254,9 +257,11 @@ def export_work(project: Project, target: str | Path, *, coder_id: CoderId | Non
     header = {"project_id": project.id, "project_name": project.name,
               "source": info.id if info else PLAIN_COPY, "coder": coder.as_dict(),
               "made_at": now(),
-              "counts": {"codings": len(codings), "memos": len(memos), "codes": len(codes)}}
+              "counts": {"codings": len(codings), "memos": len(memos), "codes": len(codes),
+                         "done": len(done)}}
     payload = {"coders": [coder.as_dict()], "codes": codes,
-               "codings": encode_codings(codings), "memos": [list(m) for m in memos]}
+               "codings": encode_codings(codings), "memos": [list(m) for m in memos],
+               "done": encode_done(done)}
     write_work_file(target, header, payload)
     removals = sum(1 for r in codings if r.deleted_at is not None)
     left_out = tuple((name, n) for _, name, n in codings_by_others(project))

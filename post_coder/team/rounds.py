@@ -72,7 +72,8 @@ class RoundInfo:
     round: Round
     coders: tuple[tuple[str, str], ...]  # (coder id, name)
     responses: int
-    #: coder id → how many of the round's responses that coder has coded
+    #: coder id → how many of the round's responses that coder has done (marked done;
+    #: coding a response marks it done — see :mod:`post_coder.coding.done`)
     coded: dict[str, int]
 
     @property
@@ -99,7 +100,7 @@ class RoundResponse:
     respondent: str
     question: str
     text: str
-    #: ids of the round's coders with at least one live coding of it
+    #: ids of the round's coders who have done it (marked it done, or coded it)
     coded_by: tuple[str, ...]
 
 
@@ -117,7 +118,7 @@ class RoundContents:
         return len({r.respondent_id for r in self.responses})
 
     def progress(self) -> list[tuple[str, str, int, int]]:
-        """(coder id, name, responses coded, responses in the round) per coder taking part."""
+        """(coder id, name, responses done, responses in the round) per coder taking part."""
         total = len(self.responses)
         return [(cid, name, self.info.coded.get(cid, 0), total) for cid, name in self.info.coders]
 

@@ -10,8 +10,9 @@ The header names the project (its id), the coder, the package the work was done 
 the SHA-256 and size of the payload, so a file from another project, from a newer version
 of POST Coder, cut short or changed after export is refused with a plain message before
 anything is merged. The payload holds the coder's codings (removals as tombstones), their
-memos, their coder record and the codes they added or changed, each with the values it
-had in the package (the base of the three-way comparison).
+done marks (un-markings as tombstones), their memos, their coder record and the codes they
+added or changed, each with the values it had in the package (the base of the three-way
+comparison). A work file from before done marks gets them from its live codings.
 
 A whole project file is read the same way, without being changed: it is copied (SQLite
 backup) to a temporary folder, upgraded there if it is older, and read from the copy.
@@ -38,6 +39,7 @@ from post_coder.project import Project
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import db as store_db
+from post_coder.store import done as done_store
 from post_coder.store import team as store
 from post_coder.store import meta
 from post_coder.store import rounds as rounds_store
@@ -85,6 +87,8 @@ class Incoming:
     codings: list[TrueCoding]
     memos: tuple[Memo, ...]
     rounds: tuple[tuple[Round, tuple[str, ...], tuple[str, ...]], ...] = ()
+    #: done marks, tuples in ``store.done.COLUMNS`` order (un-markings as tombstones)
+    done: tuple[tuple, ...] = ()
 
     @property
     def label(self) -> str:
@@ -176,6 +180,8 @@ def _read_work(path: Path, project_id: str) -> Incoming:
         codes = tuple(_code_record(r) for r in payload["codes"])
         codings = decode_codings(payload["codings"], coder.id)
         memos = tuple(_memo(m) for m in payload["memos"])
+        done = (decode_done(payload["done"], coder.id) if "done" in payload
+                else done_from_codings(codings))
     except (KeyError, TypeError, ValueError) as exc:
         raise _damaged(path, "unexpected content") from exc
     if any(m.author_id != coder.id for m in memos):
@@ -185,7 +191,7 @@ def _read_work(path: Path, project_id: str) -> Incoming:
     return Incoming("work", path, hashlib.sha256(data).hexdigest(), project_id,
                     str(header.get("project_name", "")), header.get("made_at"),
                     str(header.get("source") or PLAIN_COPY), coder.id, coders, codes, codings,
-                    memos)
+                    memos, done=done)
 
 
 def _text(value: Any, *, optional: bool = False) -> str | None:
@@ -280,6 +286,41 @@ def decode_codings(d: dict[str, Any], coder_id: str) -> list[TrueCoding]:
                                           deleted)))
 
 
+def encode_done(rows: Sequence[tuple]) -> dict[str, list[Any]]:
+    """One coder's done marks (``store.done.COLUMNS``) as columns; the coder is the file's."""
+    cols: list[Sequence[Any]] = list(zip(*rows)) if rows else [()] * 5
+    return {"response": list(cols[0]), "done_at": list(cols[2]),
+            "updated_at": [None if u == d else u for d, u in zip(cols[2], cols[3])],
+            "deleted_at": list(cols[4])}
+
+
+def decode_done(d: dict[str, Any], coder_id: str) -> tuple[tuple, ...]:
+    """The rows of :func:`encode_done`, every value checked."""
+    n = len(d["response"])
+    for c in ("response", "done_at", "updated_at", "deleted_at"):
+        if not isinstance(d[c], list) or len(d[c]) != n:
+            raise ValueError("done marks: columns of different lengths")
+    _types(d["response"], {str})
+    _types(d["done_at"], {str})
+    _types(d["updated_at"], {str, type(None)})
+    _types(d["deleted_at"], {str, type(None)})
+    return tuple((r, coder_id, at, at if u is None else u, gone)
+                 for r, at, u, gone in zip(d["response"], d["done_at"], d["updated_at"],
+                                           d["deleted_at"]))
+
+
+def done_from_codings(codings: Sequence[tuple]) -> tuple[tuple, ...]:
+    """Done marks for a work file from before done marks: every response the coder has a
+    live coding of is done (what round progress counted then), marked when first coded."""
+    first: dict[tuple[str, str], str] = {}
+    for r in codings:
+        if r[8] is None:
+            key = (r[1], r[3])
+            if key not in first or r[6] < first[key]:
+                first[key] = r[6]
+    return tuple((k[0], k[1], at, at, None) for k, at in sorted(first.items()))
+
+
 def _memo(row: list[Any]) -> Memo:
     if not isinstance(row, list) or len(row) != 8:
         raise ValueError("memo row")
@@ -329,4 +370,5 @@ def _project_incoming(other: Project, path: Path, sha: str) -> Incoming:
         "project", path, sha, other.id, other.name, package["made_at"] if package else None,
         package["id"] if package else PLAIN_COPY, None, tuple(coders_store.list_(db)), codes,
         store.true_codings(db), memos,
-        tuple((r, tuple(c), tuple(x)) for r, c, x in rounds_store.all_round_rows(db)))
+        tuple((r, tuple(c), tuple(x)) for r, c, x in rounds_store.all_round_rows(db)),
+        done=tuple(tuple(r) for r in done_store.all_rows(db)))

@@ -104,6 +104,9 @@ class BinaryReport:
     pair_units: np.ndarray
     alpha_low: np.ndarray | None = None
     alpha_high: np.ndarray | None = None
+    #: alpha pooled over every code: the alpha of all the (unit, code) pairs as units of one
+    #: presence/absence table (NaN where not defined)
+    pooled_alpha: float = float("nan")
     _reasons: dict[str, np.ndarray] = field(repr=False, default_factory=dict)
 
     def __getattr__(self, name: str) -> np.ndarray:
@@ -233,11 +236,15 @@ def binary_report(ratings: Any, done: Any = None, *, resamples: int = 0, seed: i
             pe = p_g[:, g] * p_g[:, h] + (1.0 - p_g[:, g]) * (1.0 - p_g[:, h])
             cohen[:, j] = np.where((both > 0) & (1.0 - pe > _EPS),
                                    (same / both - pe) / (1.0 - pe), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        big_n0, big_n1 = float(n0.sum()), float(n1.sum())
+        pooled = (1.0 - (big_n0 + big_n1 - 1.0) * float(cross.sum()) / (big_n0 * big_n1)
+                  if big_n0 * big_n1 > 0 and (ok.any()) else float("nan"))
     report = BinaryReport(n_units=n_units.astype(np.int64),
                           coders_rating=n_active.astype(np.int64), values=values,
                           prevalence=p_g, pairs=pairs, cohen=cohen,
                           pair_units=pair_units.astype(np.int64),
-                          _reasons={"rated": n_g.astype(np.int64)})
+                          pooled_alpha=pooled, _reasons={"rated": n_g.astype(np.int64)})
     if resamples:
         report.alpha_low, report.alpha_high = _alpha_ci_from_counts(
             counts, n_coders, resamples, seed, confidence)
