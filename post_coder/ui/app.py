@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from post_coder import __version__
+from post_coder.ui import collector
 
 
 def has_display() -> bool:
@@ -29,6 +30,7 @@ def application() -> QApplication:
         QCoreApplication.setApplicationVersion(__version__)
         app = QApplication(sys.argv[:1])
         app.setStyle("Fusion")  # follows the system's light or dark palette on every platform
+    collector.install(app)  # cycles holding widgets are freed on this thread, never a worker's
     return app  # type: ignore[return-value]
 
 

@@ -12,6 +12,14 @@ from post_coder.demo import build_demo
 from post_coder.project import Project
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collect_on_the_ui_thread(qapp):
+    """As in the app: cyclic garbage is collected on the UI thread only (see ui/collector)."""
+    from post_coder.ui import collector
+
+    return collector.install(qapp)
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project file, built once (75 respondents, 2 questions, 16 codes, 2 coders)."""
