@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +225,8 @@ def done(project: Path, respondent: str | None, question: str | None, whose: str
         if whose is not None:
             coder_id, name = _coder_id(p, project, whose), whose.strip()
         elif p.actor is not None:
-            coder_id, name = p.actor, (coder or "").strip() or "you"
+            coder_id = p.actor
+            name = (coder or os.environ.get("POST_CODER_CODER") or "").strip()
         else:
             raise click.UsageError("say whose mark it is: --coder NAME (or --as NAME, or set "
                                    "$POST_CODER_CODER)")
@@ -280,7 +282,7 @@ def log(project: Path, code: str | None, coder: str | None, kind: str | None,
     def text() -> None:
         for r in rows:
             why = f"  — {r.rationale}" if r.rationale else ""
-            click.echo(f"{r.at[:19].replace('T', ' ')}  {r.who or '(nobody)'}  {r.action} "
+            click.echo(f"{r.at[:19].replace('T', ' ')}  {r.who or '(no coder set)'}  {r.action} "
                        f"{r.entity}  {r.about}{why}")
         click.echo(f"{len(rows)} entries")
 
