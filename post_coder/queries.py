@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from post_coder.errors import NotFoundError
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
 from post_coder.store import codes as codes_store
@@ -29,7 +30,7 @@ __all__ = [
     "Code", "CodeCount", "CodeFrequency", "Coder", "Coding", "CodingRow", "DatasetInfo",
     "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit", "VariableInfo",
     "attribute_values", "code_frequencies", "count_responses", "datasets_with_sha256",
-    "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
+    "find_response", "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
     "response_rows", "search", "to_match", "variable_choices", "variables",
 ]
 
@@ -240,3 +241,13 @@ def project_summary(project: Project, scope: ReadScope) -> ProjectSummary:
         coders=[{**c.as_dict(), "codings": per_coder.get(c.id, 0) if scope.sees(c.id) else None}
                 for c in coders_store.list_(db)],
     )
+
+
+def find_response(project: Project, respondent: str, question: str) -> str:
+    """The id of ``respondent``'s answer (their id in the survey) to ``question`` (column
+    name or wording); a plain error if there is none."""
+    qid = find_question(project, question)
+    found = store.by_respondent(project.db, qid).get(respondent.strip())
+    if found is None:
+        raise NotFoundError(f'respondent "{respondent}" has no answer to "{question}"')
+    return found
