@@ -255,3 +255,79 @@ def test_minutes_csv_and_docx_read_back(team, tmp_path):
                         "(2 decisions)."]
     with pytest.raises(InputError, match='.csv or .docx file, not "m.txt"'):
         review.write_minutes(p, "Round 1", tmp_path / "m.txt")
+
+
+# -- the command line -------------------------------------------------------------------------
+
+def test_review_commands(team, tmp_path):
+    import json
+
+    from tests.test_cli import run
+
+    p = team
+    path = p.path
+    p.close()
+    base = ["--round", "Round 1"]
+    fb = ["--question", "feedback"]
+    no_session = run("review", "decide", path, *base, "--respondent", "R2", *fb, "--code",
+                     "Time", "--applies", ok=False)
+    assert no_session.exit_code == 1 and "has no open review session" in no_session.stderr
+    # a coder in the open blind round sees only their codings: review is refused
+    blind = run("review", "open", path, *base, "--as", "Ben", ok=False)
+    assert blind.exit_code == 1 and "only the lead's project shows it" in blind.stderr
+    out = run("review", "open", path, *base, "--participant", "Ana", "--participant", "Ben",
+              "--as", "Lead").stdout
+    assert out.strip() == 'Opened a review session for round "Round 1": 0 of 4 resolved (4 open).'
+    out = run("review", "decide", path, *base, "--respondent", "R4", *fb, "--code", "Time",
+              "--applies", "--note", "clearly about time", "--as", "Lead").stdout
+    assert out.strip() == 'Decided: "Time" applies (R4, feedback). 1 of 4 resolved.'
+    out = run("review", "decide", path, *base, "--respondent", "R1", *fb, "--code", "Support",
+              "--instead", "Peer support", "--as", "Lead").stdout
+    assert '"Peer support" applies instead of "Support"' in out and "2 of 4" in out
+    both = run("review", "decide", path, *base, "--respondent", "R1", *fb, "--code", "Time",
+               "--applies", "--instead", "Support", ok=False)
+    assert both.exit_code == 2 and "exactly one of" in both.output + both.stderr
+    nobody = run("review", "decide", path, *base, "--respondent", "R9", *fb, "--code", "Time",
+                 "--applies", "--as", "Lead", ok=False)
+    assert nobody.exit_code == 1 and 'respondent "R9" has no answer to "feedback"' in \
+        nobody.stderr
+    status = json.loads(run("review", "status", path, *base, "--json").stdout)
+    assert status["progress"] == {"resolved": 2, "total": 4, "open": 2,
+                                  "text": "2 of 4 resolved"}
+    assert [(d["respondent"], d["code"]) for d in status["open"]] == [
+        ("R1", "Peer support"), ("R2", "Time")]
+    assert status["sessions"][0]["participants"] == ["Ana", "Ben"]
+    text = run("review", "status", path, *base).stdout.splitlines()
+    assert text[0] == 'Round "Round 1": 2 of 4 resolved; review session: open.'
+    assert text[2] == "R2\tfeedback\tTime\tapplied by Cleo; not by Ana, Ben"
+    assert run("review", "pause", path, *base).stdout.strip() == \
+        'Paused the review session of round "Round 1".'
+    assert "review session: paused" in run("review", "status", path, *base).stdout
+    run("review", "resume", path, *base)
+    layer = json.loads(run("codings", path, "--layer", "consensus", "--json").stdout)
+    assert [(c["respondent"], c["code"], c["decided_code"], c["decision"], c["decided_by"])
+            for c in layer] == [("R1", "Peer support", "Support", "other_code", "Lead"),
+                                ("R4", "Time", "Time", "applies", "Lead")]
+    lines = run("codings", path, "--layer", "consensus", "--code", "Time").stdout.splitlines()
+    assert lines[0].startswith("R4\tfeedback\tTime\tLead\t") and \
+        lines[0].endswith("\tclearly about time")
+    assert lines[1] == "1 consensus codings"
+    refused = run("codings", path, "--layer", "consensus", "--coder", "Ana", ok=False)
+    assert refused.exit_code == 2 and "leave out --coder" in refused.output + refused.stderr
+    # the coders' layer is untouched: Ana's Support coding on R1 is still there
+    assert "R1\tfeedback\tSupport\tAna" in run("codings", path, "--code", "Support").stdout
+    out = run("review", "minutes", path, *base, "--out", tmp_path / "m.csv").stdout
+    assert out.strip() == "Wrote 2 decisions to m.csv."
+    with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["respondent"], r["code"], r["decision"], r["instead"], r["note"],
+             r["participants"]) for r in rows] == [
+        ("R4", "Time", "applies", "", "clearly about time", "Ana, Ben"),
+        ("R1", "Support", "another code applies instead", "Peer support", "", "Ana, Ben")]
+    run("review", "minutes", path, *base, "--out", tmp_path / "m.docx")
+    import docx
+    cells = [[c.text for c in row.cells] for row in docx.Document(str(tmp_path / "m.docx"))
+             .tables[0].rows]
+    assert [r[2] for r in cells] == ["Respondent", "R4", "R1"]
+    assert run("review", "close", path, *base).stdout.strip() == \
+        'Closed the review session of round "Round 1".'

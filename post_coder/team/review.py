@@ -36,6 +36,7 @@ from post_coder.errors import ConflictError, InputError, NotFoundError, PostCode
 from post_coder.ids import new_id
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
+from post_coder.store import responses as responses_store
 from post_coder.store import review as store
 from post_coder.store.db import now
 from post_coder.store.review import Decision, Session
@@ -46,7 +47,7 @@ from post_coder.team.rounds import find_round
 
 __all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCoding",
            "Decision", "MinutesRow", "Progress", "Session", "close_session",
-           "consensus_codings", "current_session", "decide", "list_sessions", "next_open",
+           "consensus_codings", "current_session", "decide", "find_response", "list_sessions", "next_open",
            "open_session", "pause_session", "progress", "resume_session", "review_minutes",
            "write_minutes"]
 
@@ -155,6 +156,16 @@ def current_session(project: Project, round: str) -> Session | None:
 
 
 # -- decisions ------------------------------------------------------------------------------
+
+def find_response(project: Project, respondent: str, question: str) -> str:
+    """The id of a respondent's (their id in the survey) answer to a question (column name
+    or wording); a plain error when there is none."""
+    question_id = responses_store.find_question(project.db, question)
+    response = responses_store.by_respondent(project.db, question_id).get(respondent.strip())
+    if response is None:
+        raise NotFoundError(f'respondent "{respondent.strip()}" has no answer to "{question}"')
+    return response
+
 
 def decide(project: Project, scope: ReadScope, session_id: str, response_id: str, code: str,
            *, applies: bool | None = None, other_code: str | None = None, note: str = "",
