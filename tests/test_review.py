@@ -138,6 +138,12 @@ def test_pause_and_resume_another_day(team):
         s2 = review.open_session(q, EVERYONE, "Round 1", ["Ana"]).new_id
         assert str(review.progress(q, EVERYONE, s2)) == "2 of 4 resolved"
         assert [x.status for x in review.list_sessions(q, "Round 1")] == ["closed", "open"]
+        # the latest decision about a response x code wins across sessions
+        assert [c[2] for c in _consensus(q)] == ["Time"]
+        review.decide(q, EVERYONE, s2, q_r4(q), "Time", applies=False, note="after all")
+        assert _consensus(q) == []
+        assert [r.decision for r in review.review_minutes(q, "Round 1")] == [
+            "does not apply", "applies", "does not apply"]
 
 
 def q_r4(q):
