@@ -337,3 +337,27 @@ def test_review_commands(team, tmp_path):
     assert [r[2] for r in cells] == ["Respondent", "R4", "R1"]
     assert run("review", "close", path, *base).stdout.strip() == \
         'Closed the review session of round "Round 1".'
+
+
+def test_a_blind_package_carries_no_decision_on_its_hidden_responses(team, tmp_path):
+    """Round 1 reviewed and closed; Round 2 (blind) takes the same feedback answers again:
+    Ben's package must not tell him what the team decided on them."""
+    from post_coder.queries import find_question
+    from post_coder.team.rounds import close_round, create_round
+
+    p = team
+    s = _open(p)
+    review.decide(p, EVERYONE, s, p.r["R4"], "Time", applies=True, note="secret-note-4")
+    review.decide(p, EVERYONE, s, p.r["R1 sg"], "Time", applies=False)  # not in Round 2
+    review.close_session(p, EVERYONE, s)
+    close_round(p, p.round)
+    create_round(p, "Round 2", [p.ana, p.ben], questions=[find_question(p, "feedback")])
+    path = export_package(p, p.ben, tmp_path / "ben").path
+    with Project.open(path) as package:
+        left = package.db.execute("SELECT response_id FROM review_decisions").fetchall()
+        assert left == [(p.r["R1 sg"],)]
+        assert _consensus(package) == []
+        decided = [e for e in audit.entries(package.db, entity="review_decision")]
+        assert [e.entity_id for e in decided] != [] and all(
+            "secret-note-4" not in f"{e.before} {e.after} {e.rationale}" for e in decided)
+    assert b"secret-note-4" not in path.read_bytes()
