@@ -117,12 +117,12 @@ def review_status(project: Path, round_name: str, as_json: bool) -> None:
       post-coder review status study.postcoder --round "Round 1" --json
     """
     from post_coder.team.agreement_report import disagreements
-    from post_coder.team.review import Progress, list_sessions
+    from post_coder.team.review import ReviewProgress, list_sessions
 
     with _open(project) as p:
         found = disagreements(p, _scope(p), round=round_name)
         sessions = list_sessions(p, round_name)
-    done = Progress(sum(d.status == "resolved" for d in found.rows), len(found.rows))
+    done = ReviewProgress(sum(d.status == "resolved" for d in found.rows), len(found.rows))
     still = [d for d in found.rows if d.status == "open"]
     data = {"round": round_name, "progress": done.as_dict(),
             "sessions": [s.as_dict() for s in sessions],

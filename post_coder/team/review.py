@@ -46,7 +46,7 @@ from post_coder.team.agreement_report import (AgreementHidden, Disagreement, che
 from post_coder.team.rounds import find_round
 
 __all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCoding",
-           "Decision", "MinutesRow", "Progress", "Session", "close_session",
+           "Decision", "MinutesRow", "ReviewProgress", "Session", "close_session",
            "consensus_codings", "current_session", "decide", "find_response", "list_sessions", "next_open",
            "open_session", "pause_session", "progress", "resume_session", "review_minutes",
            "write_minutes"]
@@ -226,7 +226,7 @@ def decide(project: Project, scope: ReadScope, session_id: str, response_id: str
 
 
 @dataclass(frozen=True)
-class Progress:
+class ReviewProgress:
     resolved: int
     total: int
 
@@ -247,10 +247,10 @@ def _round_rows(project: Project, scope: ReadScope, session_id: str) -> list[Dis
     return list(disagreements(project, scope, round=s.round_id).rows)
 
 
-def progress(project: Project, scope: ReadScope, session_id: str) -> Progress:
+def progress(project: Project, scope: ReadScope, session_id: str) -> ReviewProgress:
     """How many of the round's disagreements have a decision ("14 of 57 resolved")."""
     rows = _round_rows(project, scope, session_id)
-    return Progress(sum(r.status == "resolved" for r in rows), len(rows))
+    return ReviewProgress(sum(r.status == "resolved" for r in rows), len(rows))
 
 
 def next_open(project: Project, scope: ReadScope, session_id: str,
