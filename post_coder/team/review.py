@@ -47,9 +47,9 @@ from post_coder.team.rounds import find_round
 
 __all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCoding",
            "Decision", "MinutesRow", "ReviewProgress", "Session", "close_session",
-           "consensus_codings", "current_session", "decide", "find_response", "list_sessions", "next_open",
-           "open_session", "pause_session", "progress", "resume_session", "review_minutes",
-           "write_minutes"]
+           "consensus_codings", "current_session", "decide", "find_response", "list_sessions",
+           "next_open", "open_session", "pause_session", "progress", "resume_session",
+           "review_minutes", "write_minutes"]
 
 #: how each decision reads in minutes and listings
 DECISION_WORDS = {"applies": "applies", "not_applies": "does not apply",
