@@ -416,7 +416,7 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
 # -- every undoable action: one step that takes back everything it wrote ----------------------
 
 def _setup_for_actions(p, tmp_path):
-    from post_coder.team import rounds
+    from post_coder.team import review, rounds
 
     ctx = {"maya": add_coder(p, "Maya").new_id}
     p.actor = ctx["maya"]
@@ -429,6 +429,11 @@ def _setup_for_actions(p, tmp_path):
     ctx["c3"] = apply_code(p, ctx["r3"], ctx["time"], ctx["maya"], start=0, end=8).new_id
     ctx["memo"] = memos.add_memo(p, "code", ctx["time"], "about time").new_id
     ctx["round"] = rounds.create_round(p, "Round 1", [ctx["maya"]]).new_id
+    ctx["session"] = review.open_session(p, EVERYONE, "Round 1", ["Maya"]).new_id
+    rounds.create_round(p, "Round P", [ctx["maya"]], blind=False)
+    ctx["paused"] = review.open_session(p, EVERYONE, "Round P").new_id
+    review.pause_session(p, EVERYONE, ctx["paused"])
+    rounds.create_round(p, "Round Q", [ctx["maya"]], blind=False)
     (tmp_path / "codebook.csv").write_text("name,parent\nFatigue,\nNight shifts,Fatigue\n",
                                            encoding="utf-8")
     (tmp_path / "codings.csv").write_text(
@@ -442,7 +447,7 @@ def _setup_for_actions(p, tmp_path):
 
 def _actions():
     from post_coder.coding import codebook_io, coders, codings, done, refine
-    from post_coder.team import rounds
+    from post_coder.team import review, rounds
 
     return [
         ("Add coder", lambda p, c, d: add_coder(p, "Luis")),
@@ -483,6 +488,15 @@ def _actions():
         ("Nothing applies", lambda p, c, d: done.nothing_applies(p, c["r2"], c["maya"])),
         ("Unmark done", lambda p, c, d: done.unmark_done(p, [c["r1"], c["r3"]], c["maya"])),
         ("Mark done from file", lambda p, c, d: done.mark_done_csv(p, d / "done.csv")),
+        ("Open review session", lambda p, c, d: review.open_session(p, EVERYONE, "Round Q",
+                                                                    ["Maya", "Luis"])),
+        ("Pause review session", lambda p, c, d: review.pause_session(p, EVERYONE, c["session"])),
+        ("Resume review session", lambda p, c, d: review.resume_session(p, EVERYONE,
+                                                                        c["paused"])),
+        ("Close review session", lambda p, c, d: review.close_session(p, EVERYONE, c["session"])),
+        ("Review decision", lambda p, c, d: review.decide(
+            p, EVERYONE, c["session"], c["r1"], "Time", other_code="Privacy", note="n",
+            redefine={"definition": "new"}, rationale="why")),
     ]
 
 

@@ -61,20 +61,29 @@ def codings_group() -> None:
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
               help="Only this question (column name).")
 @click.option("--limit", type=int, help="At most this many rows.")
+@click.option("--layer", type=click.Choice(["coders", "consensus"]), default="coders",
+              show_default=True,
+              help="coders: each coder's codings; consensus: what review sessions decided.")
 @JSON
 def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, ...],
-            question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
-    """List codings, filtered by code, coder and question.
+            question_names: tuple[str, ...], limit: int | None, layer: str,
+            as_json: bool) -> None:
+    """List codings, filtered by code, coder and question; or, with --layer consensus, the
+    consensus layer (the codes review decisions say apply).
 
     \b
     Example:
       post-coder codings study.postcoder --code "Lack of time" --coder "Maya Chen"
+      post-coder codings study.postcoder --layer consensus --json
     """
     from post_coder.coding.codebook import find_code
     from post_coder.coding.coders import find_coder
     from post_coder.coding.codings import list_codings
     from post_coder.queries import find_question
 
+    if layer == "consensus":
+        _consensus(project, code_names, coder_names, question_names, limit, as_json)
+        return
     with _open(project) as p:
         rows = list_codings(
             p, _scope(p),
@@ -89,6 +98,23 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
         click.echo(f"{len(rows)} codings")
 
     _emit(rows, as_json, text)
+
+
+def _consensus(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, ...],
+               question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
+    from post_coder.cli.review import consensus_lines
+    from post_coder.queries import find_question
+    from post_coder.team.review import consensus_codings
+
+    if coder_names:
+        raise click.UsageError("the consensus layer belongs to the team, not to a coder: "
+                               "leave out --coder")
+    with _open(project) as p:
+        rows = consensus_codings(p, codes=code_names or None,
+                                 questions=[find_question(p, q) for q in question_names]
+                                 or None)
+    rows = rows[:limit] if limit is not None else rows
+    _emit(rows, as_json, lambda: consensus_lines(rows))
 
 
 def _coding_line(r: Any) -> str:

@@ -304,6 +304,70 @@ CREATE INDEX agreement_reports_round ON agreement_reports(round_id, seq);
     )
 
 
+@migrations(name="0005_review_sessions")
+def _review(db: Database) -> None:
+    """Discrepancy-review sessions, their decisions, and the consensus layer.
+
+    A session belongs to a round (``status`` open, paused or closed; ``participants`` a
+    JSON list of names). A decision settles one response × code of a session:
+    ``applies``, ``not_applies`` or ``other_code`` (``other_code_id`` applies instead);
+    deciding the same response × code again in the session changes the row. ``redefined``
+    holds the code fields a "refine the definition now" decision changed (JSON), with the
+    ``rationale``.
+
+    The consensus layer is the view ``consensus``: for every response × code, the latest
+    decision about it (over every session) and the code it applies (none for
+    ``not_applies``). It is derived from the decisions, so it never disagrees with them,
+    and it is apart from ``codings``: coders' codings are never changed or deleted, and
+    agreement keeps using them.
+    """
+    db.executescript(
+        """
+CREATE TABLE review_sessions (
+    id TEXT PRIMARY KEY,
+    round_id TEXT NOT NULL REFERENCES rounds(id),
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paused', 'closed')),
+    participants TEXT NOT NULL DEFAULT '[]',
+    opened_at TEXT NOT NULL,
+    opened_by TEXT REFERENCES coders(id),
+    paused_at TEXT,
+    closed_at TEXT,
+    closed_by TEXT REFERENCES coders(id)
+);
+CREATE INDEX review_sessions_round ON review_sessions(round_id, opened_at);
+
+CREATE TABLE review_decisions (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES review_sessions(id),
+    response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+    code_id TEXT NOT NULL REFERENCES codes(id),
+    decision TEXT NOT NULL CHECK (decision IN ('applies', 'not_applies', 'other_code')),
+    other_code_id TEXT REFERENCES codes(id),
+    note TEXT NOT NULL DEFAULT '',
+    redefined TEXT,
+    rationale TEXT,
+    decided_by TEXT REFERENCES coders(id),
+    decided_at TEXT NOT NULL,
+    CHECK ((decision = 'other_code') = (other_code_id IS NOT NULL)),
+    UNIQUE (session_id, response_id, code_id)
+);
+CREATE INDEX review_decisions_response ON review_decisions(response_id, code_id);
+
+CREATE VIEW consensus AS
+SELECT d.response_id AS response_id,
+       CASE d.decision WHEN 'other_code' THEN d.other_code_id ELSE d.code_id END AS code_id,
+       d.id AS decision_id, d.code_id AS decided_code_id, d.decision AS decision,
+       d.note AS note, d.decided_by AS decided_by, d.decided_at AS decided_at,
+       d.session_id AS session_id
+FROM review_decisions d
+WHERE d.decision != 'not_applies'
+  AND NOT EXISTS (SELECT 1 FROM review_decisions e WHERE e.response_id = d.response_id
+                  AND e.code_id = d.code_id AND (e.decided_at > d.decided_at
+                  OR (e.decided_at = d.decided_at AND e.id > d.id)));
+"""
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

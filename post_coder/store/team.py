@@ -373,6 +373,17 @@ def withhold_memos(db: Database, coder_id: str) -> list[str]:
     return ids
 
 
+def withhold_decisions(db: Database) -> list[str]:
+    """Delete review decisions on the withheld responses (after :func:`withhold_codings`):
+    the team's decisions there would tell a blind coder what the others coded."""
+    ids = [r[0] for r in db.execute(
+        "SELECT id FROM review_decisions WHERE response_id IN"
+        " (SELECT id FROM temp.package_responses)")]
+    db.execute("DELETE FROM review_decisions WHERE id IN (SELECT value FROM json_each(?))",
+               [json.dumps(ids)])
+    return ids
+
+
 def audit_entries_for_scan(db: Database) -> list[tuple[int, str, str | None, str | None,
                                                        str | None]]:
     """(seq, entity, entity_id, before, after) of every audit entry."""

@@ -38,6 +38,7 @@ from post_coder.store import agreement as store
 from post_coder.store import codes as codes_store
 from post_coder.store import coders as coders_store
 from post_coder.store import responses as responses_store
+from post_coder.store import review as review_store
 from post_coder.store import rounds as rounds_store
 from post_coder.store.agreement import UnitFilter
 from post_coder.store.db import now
@@ -45,7 +46,7 @@ from post_coder.store.scope import ReadScope
 
 __all__ = ["COEFFICIENT_KEYS", "DEFAULT_THRESHOLDS", "AgreementHidden", "AgreementReport",
            "Disagreement", "Disagreements", "StoredReport", "agreement_by_attribute",
-           "agreement_report", "convergence", "disagreements", "stored_reports"]
+           "agreement_report", "check_visible", "convergence", "disagreements", "stored_reports"]
 
 #: alpha below the first is flagged "low", below the second "tentative" (Krippendorff 2004:
 #: 0.667 the lowest conceivable limit, 0.80 for conclusions)
@@ -93,7 +94,9 @@ class _Spec:
                 "roll_up": self.roll_up}
 
 
-def _check_visible(project: Project, scope: ReadScope) -> None:
+def check_visible(project: Project, scope: ReadScope) -> None:
+    """Refuse (:class:`AgreementHidden`) where not everyone's codings can be seen: a blind
+    read scope, or a coder package. Review sessions share the rule."""
     if not isinstance(scope, ReadScope):
         raise TypeError(f"agreement reads codings and needs a ReadScope, not {scope!r}")
     info = package_info(project)
@@ -330,7 +333,7 @@ def agreement_report(
     ``store_report`` is False or the file is read-only). Raises :class:`AgreementHidden`
     for a blind scope or in a coder package.
     """
-    _check_visible(project, scope)
+    check_visible(project, scope)
     low, high = thresholds
     if not 0 <= low <= high <= 1:
         raise InputError("the thresholds must be two numbers between 0 and 1, the lower first "
@@ -399,7 +402,7 @@ def agreement_by_attribute(project: Project, scope: ReadScope, attribute: str,
     """One report per value of an attribute (``"dept"`` → {"EM": …, "ICU": …}); the options
     are :func:`agreement_report`'s. Values where fewer than two coders share a response
     give reports with no units."""
-    _check_visible(project, scope)
+    check_visible(project, scope)
     variables = rounds_store.variable_ids_named(project.db, attribute)
     if not variables:
         names = ", ".join(f'"{n}"' for n in rounds_store.variable_names(project.db)) or "none"
@@ -478,8 +481,8 @@ class Disagreement:
 
     ``applied_by``: (coder name, spans) for each coder who applied the code — spans as
     (start, end) pairs, ``None`` for the whole response; ``not_applied_by``: the coders
-    who marked the response done without applying it. ``status`` is "open" until review
-    sessions (coming) record decisions; then a decided disagreement becomes "resolved".
+    who marked the response done without applying it. ``status`` is "open" until a review
+    session records a decision on it; then it is "resolved".
     """
 
     response_id: str
@@ -528,8 +531,9 @@ def disagreements(
 
     Filters as :func:`agreement_report`; ``coder_pair`` (two names or ids) compares just
     those two coders (the responses both marked done). ``status``: "open" or "resolved"
-    (every disagreement is open until review sessions record decisions)."""
-    _check_visible(project, scope)
+    (a response × code with a review decision, in any session, is resolved; see
+    :mod:`post_coder.team.review`). ``counts``: per code, the disagreements listed."""
+    check_visible(project, scope)
     if status not in (None, "open", "resolved"):
         raise InputError(f'the status is "open" or "resolved", not "{status}"')
     if coder_pair is not None:
@@ -544,9 +548,6 @@ def disagreements(
     applied = data.ratings.sum(axis=2, dtype=np.int8)   # codes x units (8 coders at most)
     rated = data.done.sum(axis=1, dtype=np.int8)[None, :]
     split = (applied > 0) & (applied < rated)
-    counts = {c.name: int(n) for c, n in zip(spec.codes, split.sum(axis=1))}
-    if status == "resolved":
-        return Disagreements((), {k: 0 for k in counts}, tuple(names), len(data.units))
     k_idx, u_idx = np.nonzero(split)
     order = np.lexsort((k_idx, u_idx))  # by response (seq: file order), then code
     k_idx, u_idx = k_idx[order], u_idx[order]
@@ -561,12 +562,19 @@ def disagreements(
             spans.setdefault((r, k, c), []).append(None if start is None else (start, end))
     applied = data.ratings[k_idx, u_idx, :].tolist()
     rated = data.done[u_idx, :].tolist()
+    decided = review_store.decided_keys(project.db, [info[s][0] for s in set(seqs)])
     rows = []
+    counts = {c.name: 0 for c in spec.codes}
     for k, s, yes_row, done_row in zip(k_idx.tolist(), seqs, applied, rated):
         response_id, respondent, question = info[s]
         code = spec.codes[k]
+        state = "resolved" if (response_id, code.id) in decided else "open"
+        if status is not None and state != status:
+            continue
         yes = tuple((names[g], tuple(spans.get((response_id, code.id, spec.coders[g].id), ())))
                     for g, a in enumerate(yes_row) if a)
         no = tuple(names[g] for g, (a, d) in enumerate(zip(yes_row, done_row)) if d and not a)
-        rows.append(Disagreement(response_id, respondent, question, code.id, code.name, yes, no))
+        rows.append(Disagreement(response_id, respondent, question, code.id, code.name, yes, no,
+                                 state))
+        counts[code.name] += 1
     return Disagreements(tuple(rows), counts, tuple(names), len(data.units))

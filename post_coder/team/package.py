@@ -202,7 +202,7 @@ def _make_package(package: Project, lead: Project, coder: coders_store.Coder,
         hidden = rounds_store.blind_response_ids(db, coder.id)
         codings = set(store.withhold_codings(db, coder.id, hidden))
         memos = set(store.withhold_memos(db, coder.id))
-        gone = codings | memos
+        gone = codings | memos | set(store.withhold_decisions(db))
         purge = []
         for seq, entity, entity_id, before, after in store.audit_entries_for_scan(db):
             if entity_id in gone or (gone and set(_UUID.findall(f"{before} {after}")) & gone):

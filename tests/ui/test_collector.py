@@ -38,7 +38,7 @@ def test_a_worker_never_collects_and_the_ui_thread_does(qapp, collect_on_the_ui_
     worker.start()
     worker.join()
     assert gone() is not None  # the worker thread did not collect it
-    collect_on_the_ui_thread.thresholds = (0, 0, 0)
+    collect_on_the_ui_thread.thresholds = (-1, -1, -1)  # everything is due: a full collection
     try:
         assert collect_on_the_ui_thread.collect_due() == 2
     finally:

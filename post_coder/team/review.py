@@ -1,0 +1,438 @@
+"""Discrepancy review: the team settles each disagreement of a round, and the decisions
+form the consensus layer.
+
+- :func:`open_session` opens a review session for a round (with who takes part);
+  :func:`pause_session`, :func:`resume_session` and :func:`close_session` — a session is
+  kept in the file, so a paused one resumes another day.
+- :func:`decide` records a decision on one response × code: the code applies, does not
+  apply, or another code applies instead, with an optional note; with ``redefine=`` it
+  also changes the code's definition (with the rationale) in the same step.
+- :func:`next_open` and :func:`progress` drive the one-at-a-time walk ("14 of 57
+  resolved"); skipping and going back are the front's business.
+- :func:`consensus_codings` lists the consensus layer; :func:`review_minutes` the
+  decisions for the methods section, and :func:`write_minutes` writes them as CSV or DOCX.
+
+The consensus layer is derived from the decisions (the latest decision about each
+response × code wins) and kept apart from the coders' codings: nobody's codings are
+changed or deleted, and agreement statistics keep using the coders' own codings.
+
+Review needs everyone's codings, like agreement: a blind read scope or a coder package is
+refused with :class:`AgreementHidden`. Each action is one transaction and one undo step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from post_coder.changes import Changes
+from post_coder.coding.codebook import TEXT_FIELDS, find_code, get_code, redefine_code
+from post_coder.errors import ConflictError, InputError, NotFoundError, PostCoderError
+from post_coder.ids import new_id
+from post_coder.project import Project
+from post_coder.store import coders as coders_store
+from post_coder.store import responses as responses_store
+from post_coder.store import review as store
+from post_coder.store.db import now
+from post_coder.store.review import Decision, Session
+from post_coder.store.scope import ReadScope
+from post_coder.team.agreement_report import (AgreementHidden, Disagreement, check_visible,
+                                              disagreements)
+from post_coder.team.rounds import find_round
+
+__all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCoding",
+           "Decision", "MinutesRow", "ReviewProgress", "Session", "close_session",
+           "consensus_codings", "current_session", "decide", "find_response", "list_sessions",
+           "next_open", "open_session", "pause_session", "progress", "resume_session",
+           "review_minutes", "write_minutes"]
+
+#: how each decision reads in minutes and listings
+DECISION_WORDS = {"applies": "applies", "not_applies": "does not apply",
+                  "other_code": "another code applies instead"}
+
+
+def _check(project: Project, scope: ReadScope) -> None:
+    check_visible(project, scope)
+
+
+def _session(project: Project, session_id: str) -> Session:
+    s = store.get_session(project.db, session_id)
+    if s is None:
+        raise NotFoundError("that review session does not exist")
+    return s
+
+
+def _names(participants: Sequence[str]) -> tuple[str, ...]:
+    out: dict[str, str] = {}
+    for name in participants:
+        name = " ".join(str(name).split())
+        if name:
+            out.setdefault(name.casefold(), name)
+    return tuple(out.values())
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+def open_session(project: Project, scope: ReadScope, round: str,
+                 participants: Sequence[str] = ()) -> Changes:
+    """Open a review session for the round (name or id). ``participants``: the names of
+    who takes part (free text: the whole team, not only coders). Refused while another
+    session of the round is open or paused (resume that one). The new session's id is
+    ``changes.new_id``."""
+    _check(project, scope)
+    r = find_round(project, round)
+    with project.transact("Open review session") as step:
+        for s in store.sessions(project.db, r.id):
+            if s.status != "closed":
+                raise ConflictError(f'round "{r.name}" already has a review session that is '
+                                    f"{s.status} (opened {s.opened_at[:10]}); "
+                                    + ("resume it" if s.status == "paused" else "carry on in it")
+                                    + " or close it first")
+        s = Session(new_id(), r.id, "open", _names(participants), now(), project.actor,
+                    None, None, None)
+        store.insert_session(step.db, s)
+        step.audit("open", "review_session", s.id, after=s.as_dict())
+        step.created(s.id)
+        step.mark("project")
+    return step.changes
+
+
+def _set_status(project: Project, scope: ReadScope, step: Any, session_id: str,
+                allowed: tuple[str, ...], verb: str, **values: Any) -> None:
+    """Inside an action: change a session's status (``values``), audited."""
+    _check(project, scope)
+    before = _session(project, session_id)
+    if before.status not in allowed:
+        raise ConflictError(f"the review session is {before.status}; it cannot be {verb}")
+    store.update_session(step.db, session_id, **values)
+    after = _session(project, session_id)
+    step.audit(verb, "review_session", session_id, before=before.as_dict(),
+               after=after.as_dict())
+    step.mark("project")
+
+
+def pause_session(project: Project, scope: ReadScope, session_id: str) -> Changes:
+    """Pause an open session (it is kept; :func:`resume_session` another day)."""
+    with project.transact("Pause review session") as step:
+        _set_status(project, scope, step, session_id, ("open",), "paused",
+                    status="paused", paused_at=now())
+    return step.changes
+
+
+def resume_session(project: Project, scope: ReadScope, session_id: str,
+                   participants: Sequence[str] | None = None) -> Changes:
+    """Resume a paused session; ``participants`` replaces the list when given."""
+    values: dict[str, Any] = {"status": "open", "paused_at": None}
+    if participants is not None:
+        values["participants"] = _names(participants)
+    with project.transact("Resume review session") as step:
+        _set_status(project, scope, step, session_id, ("paused",), "resumed", **values)
+    return step.changes
+
+
+def close_session(project: Project, scope: ReadScope, session_id: str) -> Changes:
+    """Close a session (open or paused); its decisions stay."""
+    with project.transact("Close review session") as step:
+        _set_status(project, scope, step, session_id, ("open", "paused"), "closed",
+                    status="closed", closed_at=now(), closed_by=project.actor)
+    return step.changes
+
+
+def list_sessions(project: Project, round: str | None = None) -> list[Session]:
+    """The review sessions of a round (name or id), or of every round, oldest first."""
+    r = find_round(project, round) if round is not None else None
+    return store.sessions(project.db, r.id if r else None)
+
+
+def current_session(project: Project, round: str) -> Session | None:
+    """The round's session that is open or paused (at most one), else None."""
+    live = [s for s in list_sessions(project, round) if s.status != "closed"]
+    return live[-1] if live else None
+
+
+# -- decisions ------------------------------------------------------------------------------
+
+def find_response(project: Project, respondent: str, question: str) -> str:
+    """The id of a respondent's (their id in the survey) answer to a question (column name
+    or wording); a plain error when there is none."""
+    question_id = responses_store.find_question(project.db, question)
+    response = responses_store.by_respondent(project.db, question_id).get(respondent.strip())
+    if response is None:
+        raise NotFoundError(f'respondent "{respondent.strip()}" has no answer to "{question}"')
+    return response
+
+
+def decide(project: Project, scope: ReadScope, session_id: str, response_id: str, code: str,
+           *, applies: bool | None = None, other_code: str | None = None, note: str = "",
+           redefine: Mapping[str, str] | None = None, rationale: str | None = None) -> Changes:
+    """Settle one response × code in an open session: ``applies=True`` (the code applies),
+    ``applies=False`` (it does not) or ``other_code=`` (name or id: that code applies
+    instead). ``note``: why, for the minutes. Deciding again in the same session replaces
+    the decision.
+
+    ``redefine``: new texts for the code (``definition``, ``inclusion``, ``exclusion``,
+    ``example``) — "refine the code's definition now" — changed in the same step as the
+    decision, with ``rationale`` (required then) in the codebook's history."""
+    _check(project, scope)
+    if (applies is None) == (other_code is None):
+        raise InputError("say whether the code applies, does not apply, or which code "
+                         "applies instead (one of them)")
+    if redefine:
+        unknown = set(redefine) - set(TEXT_FIELDS)
+        if unknown:
+            raise InputError(f"a code has no field {', '.join(sorted(unknown))} (fields: "
+                             f"{', '.join(TEXT_FIELDS)})")
+        if not (rationale or "").strip():
+            raise InputError("say why the definition changes (a rationale): it goes into the "
+                             "codebook's history and the minutes")
+    with project.transact("Review decision") as step:
+        s = _session(project, session_id)
+        if s.status != "open":
+            raise ConflictError(f"the review session is {s.status}; "
+                                + ("resume it first" if s.status == "paused"
+                                   else "open a new one"))
+        if not store.response_in_round(project.db, s.round_id, response_id):
+            raise NotFoundError("that response is not in the session's round")
+        decided = find_code(project, code)
+        instead = None
+        if other_code is not None:
+            instead = find_code(project, other_code)
+            if instead.id == decided.id:
+                raise InputError(f'"{instead.name}" instead of itself: say --applies, or '
+                                 "name a different code")
+        kind = "other_code" if instead else ("applies" if applies else "not_applies")
+        before = store.get_decision(project.db, s.id, response_id, decided.id)
+        changed = None
+        if redefine:
+            changed = {k: str(v).strip() for k, v in redefine.items()}
+            redefine_code(project, decided.id, rationale=rationale.strip(), **changed)
+        d = Decision(before.id if before else new_id(), s.id, response_id, decided.id, kind,
+                     instead.id if instead else None, (note or "").strip(), changed,
+                     rationale.strip() if changed and rationale else None, project.actor,
+                     now())
+        store.upsert_decision(step.db, d)
+        step.audit("decide", "review_decision", d.id,
+                   before=before.as_dict() if before else None, after=d.as_dict(),
+                   rationale=d.note or d.rationale)
+        if before is None:
+            step.created(d.id)
+        step.mark("codings")
+    return step.changes
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    resolved: int
+    total: int
+
+    @property
+    def open(self) -> int:
+        return self.total - self.resolved
+
+    def __str__(self) -> str:
+        return f"{self.resolved} of {self.total} resolved"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"resolved": self.resolved, "total": self.total, "open": self.open,
+                "text": str(self)}
+
+
+def _round_rows(project: Project, scope: ReadScope, session_id: str) -> list[Disagreement]:
+    s = _session(project, session_id)
+    return list(disagreements(project, scope, round=s.round_id).rows)
+
+
+def progress(project: Project, scope: ReadScope, session_id: str) -> ReviewProgress:
+    """How many of the round's disagreements have a decision ("14 of 57 resolved")."""
+    rows = _round_rows(project, scope, session_id)
+    return ReviewProgress(sum(r.status == "resolved" for r in rows), len(rows))
+
+
+def next_open(project: Project, scope: ReadScope, session_id: str,
+              after: tuple[str, str] | None = None) -> Disagreement | None:
+    """The round's next open disagreement in file order (then codebook order), or None
+    when every one is resolved. ``after``: a (response id, code id) to start after (skip);
+    the walk wraps around to the first open one."""
+    _check(project, scope)
+    rows = [r for r in _round_rows(project, scope, session_id) if r.status == "open"]
+    if not rows:
+        return None
+    if after is not None:
+        all_rows = _round_rows(project, scope, session_id)
+        keys = [(r.response_id, r.code_id) for r in all_rows]
+        if after in keys:
+            later = {(r.response_id, r.code_id) for r in all_rows[keys.index(after) + 1:]}
+            for r in rows:
+                if (r.response_id, r.code_id) in later:
+                    return r
+    return rows[0]
+
+
+# -- the consensus layer --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ConsensusCoding:
+    """A code the team decided applies to a response (the consensus layer)."""
+
+    response_id: str
+    respondent: str
+    question: str
+    code: str
+    #: the code the decision was about ("other code" decisions apply another code)
+    decided_code: str
+    decision: str
+    note: str
+    decided_by: str | None
+    decided_at: str
+    session_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def consensus_codings(project: Project, round: str | None = None, *,
+                      codes: Sequence[str] | None = None,
+                      questions: Sequence[str] | None = None) -> list[ConsensusCoding]:
+    """The consensus layer: every response × code the latest decision says applies (for
+    "another code instead", that code), in file order then code name. ``round``: only
+    decisions made in that round's sessions; ``codes`` (names or ids) and ``questions``
+    (question ids) filter. Decisions that a code does not apply are in the minutes."""
+    r = find_round(project, round) if round is not None else None
+    code_ids = [find_code(project, c).id for c in codes] if codes else None
+    rows = store.consensus_rows(project.db, r.id if r else None, code_ids,
+                                list(questions) if questions else None)
+    return [ConsensusCoding(*row) for row in rows]
+
+
+# -- minutes ----------------------------------------------------------------------------------
+
+#: the minutes' columns, in order (CSV header and DOCX table header)
+MINUTES_COLUMNS = ("session", "decided_at", "respondent", "question", "code", "decision",
+                   "instead", "note", "rationale", "definition_change", "decided_by",
+                   "participants")
+
+
+@dataclass(frozen=True)
+class MinutesRow:
+    session: str          # the session's opening date and time
+    decided_at: str
+    respondent: str
+    question: str
+    code: str
+    decision: str         # DECISION_WORDS
+    instead: str          # the code applied instead ("" otherwise)
+    note: str
+    rationale: str        # of a definition change ("" otherwise)
+    definition_change: str  # "definition: new text; …" ("" otherwise)
+    decided_by: str
+    participants: str     # comma-separated
+
+    def values(self) -> list[str]:
+        return [getattr(self, c) for c in MINUTES_COLUMNS]
+
+
+def review_minutes(project: Project, round: str) -> list[MinutesRow]:
+    """Every decision of the round's review sessions, in the order made: what was decided,
+    why (note; rationale of a definition change), who took part and when."""
+    r = find_round(project, round)
+    sessions = {s.id: s for s in store.sessions(project.db, r.id)}
+    found = store.decisions(project.db, list(sessions))
+    where = store.describe_responses(project.db, [d.response_id for d in found])
+    names: dict[str | None, str] = {None: ""}
+    out = []
+    for d in found:
+        if d.decided_by not in names:
+            who = coders_store.get(project.db, d.decided_by)
+            names[d.decided_by] = who.name if who else ""
+        s = sessions[d.session_id]
+        respondent, question = where[d.response_id]
+        change = "; ".join(f"{k}: {v}" for k, v in (d.redefined or {}).items())
+        out.append(MinutesRow(
+            _minute(s.opened_at), _minute(d.decided_at), respondent, question,
+            get_code(project, d.code_id).name, DECISION_WORDS[d.decision],
+            get_code(project, d.other_code_id).name if d.other_code_id else "",
+            d.note, d.rationale or "", change, names[d.decided_by], ", ".join(s.participants)))
+    return out
+
+
+def _minute(at: str) -> str:
+    """'2026-12-07T06:10:33.123+00:00' → '2026-12-07 06:10 UTC'."""
+    return f"{at[:10]} {at[11:16]} UTC"
+
+
+def write_minutes(project: Project, round: str, path: str | Path) -> int:
+    """Write the round's minutes to ``path``: ``.csv`` (UTF-8 with a BOM, a header row) or
+    ``.docx`` (a Word table with a header row and a caption). Written to a ``.partial`` file
+    beside it and moved into place, so a failure leaves no half-written file. Returns the number of
+    decisions."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".docx"):
+        raise InputError(f'write the minutes to a .csv or .docx file, not "{path.name}"')
+    r = find_round(project, round)
+    rows = review_minutes(project, r.id)
+    if suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(MINUTES_COLUMNS)
+        writer.writerows(row.values() for row in rows)
+        data = buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it
+    else:
+        data = _docx(r.name, rows)
+    _write_atomically(path, data)
+    return len(rows)
+
+
+def _docx(round_name: str, rows: list[MinutesRow]) -> bytes:
+    from docx import Document  # python-docx: only needed for Word minutes
+
+    doc = Document()
+    doc.add_heading(f"Discrepancy review minutes: {round_name}", level=1)
+    caption = doc.add_paragraph(
+        f"Table 1. Decisions of the discrepancy-review sessions of {round_name} "
+        f"({len(rows)} decision{'s' if len(rows) != 1 else ''}).", style="Caption")
+    caption.paragraph_format.keep_with_next = True
+    headers = [c.replace("_", " ").capitalize() for c in MINUTES_COLUMNS]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    _repeat_header(table.rows[0])
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row.values()):
+            cell.text = text
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def _repeat_header(row: Any) -> None:
+    """Mark a table row as the header row (repeated on each page)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = row._tr.get_or_add_trPr()  # noqa: SLF001 - python-docx has no API for it
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    props.append(header)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write to ``NAME.partial`` and move it into place: never half a file under the name."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with open(partial, "wb") as fh:
+            fh.write(data)
+        os.replace(partial, path)
+    except OSError as exc:
+        raise PostCoderError(f"the minutes could not be written ({exc.strerror})",
+                             file=path) from exc
+    finally:
+        partial.unlink(missing_ok=True)
