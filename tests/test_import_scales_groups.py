@@ -78,3 +78,116 @@ def test_spss_value_labels_as_bands_are_ordinal():
     assert ordinal_from_labels(["Under 25", "25-44", "45-64", "65 or older"])
     assert ordinal_from_labels(["More than 10", "5-10", "Less than 5"])
     assert not ordinal_from_labels(["25-44", "Under 25", "65 or older"])   # codes out of order
+
+
+# -- an explicit level order: the mapping, --levels, set_levels ---------------------------------
+
+def test_mapping_levels_reorder_and_check():
+    plan = inspect_file(FIXTURES / "ordered_scales.csv")
+    mapped = plan.with_mapping(levels={
+        "Impact on practice": ["Major", "Moderate", "Some", "No impact"],
+        "Respondent ID": [f"P0{i}" for i in range(8, 0, -1)] + ["P09"]})
+    assert mapped.column("Impact on practice").levels == ["Major", "Moderate", "Some",
+                                                         "No impact"]
+    assert mapped.column("Impact on practice").type == "ordinal"
+    rid = mapped.column("Respondent ID")     # a text column given levels becomes ordinal
+    assert (rid.type, rid.levels[0], rid.levels[-1]) == ("ordinal", "P08", "P09")
+    assert plan.column("Impact on practice").levels[0] == "No impact"   # original untouched
+
+
+@pytest.mark.parametrize("levels, match", [
+    (["Major", "Moderate", "Some"], r'levels given for column "Impact on practice" leave out '
+                                    r'1 of its answers: "No impact"; list every one'),
+    (["Major", "Major", "Some", "No impact", "Moderate"], r'name "Major" twice'),
+    (["Major", "", "Some", "No impact", "Moderate"], "include an empty level"),
+])
+def test_mapping_levels_errors(levels, match):
+    from post_coder.errors import InputError
+
+    plan = inspect_file(FIXTURES / "ordered_scales.csv")
+    with pytest.raises(InputError, match=match) as caught:
+        plan.with_mapping(levels={"Impact on practice": levels})
+    assert "ordered_scales.csv" in str(caught.value)
+
+
+def _cli(*args, ok=True):
+    from click.testing import CliRunner
+
+    from post_coder.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    if ok:
+        assert result.exit_code == 0, result.output
+    return result
+
+
+def test_cli_levels(tmp_path):
+    path = tmp_path / "s.postcoder"
+    _cli("new", path)
+    out = _cli("import", path, FIXTURES / "ordered_scales.csv", "--dry-run",
+               "--levels", "Quality of sessions=Excellent|Very good|Good|Fair|Poor|Terrible",
+               "--levels", "Age group=Under 25|25-34|35-44|45-54|55-64|65+").output
+    assert "levels: Excellent < Very good < Good < Fair < Poor < Terrible" in out
+    bad = _cli("import", path, FIXTURES / "ordered_scales.csv", "--dry-run",
+               "--levels", "Quality of sessions=Good|Fair", ok=False)
+    assert bad.exit_code != 0
+    assert 'leave out 3 of its answers: "Excellent", "Very good", "Poor"' in bad.output
+    _cli("import", path, FIXTURES / "ordered_scales.csv",
+         "--levels", "Impact on practice=Major|Moderate|Some|No impact")
+    from post_coder.project import Project
+    from post_coder.queries import variables
+
+    with Project.open(path) as p:
+        got = {v.name: list(v.levels) for v in variables(p)}
+    assert got["Impact on practice"] == ["Major", "Moderate", "Some", "No impact"]
+    assert got["Change in workload"] == ["Much worse", "Somewhat worse", "No change",
+                                         "Somewhat improved", "Much improved"]
+
+
+def _imported(project):
+    from post_coder.importing import import_survey
+
+    import_survey(project, inspect_file(FIXTURES / "ordered_scales.csv"))
+
+
+def test_set_levels_audited_and_not_undoable(project):
+    from post_coder.importing import set_levels
+    from post_coder.queries import variables
+    from post_coder.store import audit
+
+    from post_coder.coding.codebook import add_code
+
+    _imported(project)
+    add_code(project, "Workload")
+    assert project.undo_label() is not None
+    changes = set_levels(project, "Quality of sessions",
+                         ["Excellent", "Very good", "Good", "Fair", "Poor", "Awful"],
+                         rationale="high first, as in the report")
+    assert changes.datasets
+    levels = {v.name: list(v.levels) for v in variables(project)}
+    assert levels["Quality of sessions"] == ["Excellent", "Very good", "Good", "Fair", "Poor",
+                                             "Awful"]
+    entry = [e for e in audit.entries(project.db, entity="variable") if e.action == "set_levels"]
+    assert len(entry) == 1 and entry[0].rationale == "high first, as in the report"
+    assert entry[0].before == ["Poor", "Fair", "Good", "Very good", "Excellent"]
+    # not an undo step (the variables table is not journaled): like an import, it clears
+    # the undo history rather than let an older step be undone over it
+    assert project.undo_label() is None
+
+
+@pytest.mark.parametrize("variable, levels, error, match", [
+    ("Quality of sessions", ["Poor", "Fair"], "InputError",
+     r'levels given for "Quality of sessions" leave out 3 of its answers'),
+    ("Quality of session", ["Poor"], "NotFoundError",
+     r'no attribute variable "Quality of session".*Did you mean "Quality of sessions"'),
+])
+def test_set_levels_refusals_leave_the_project_as_it_was(project, variable, levels, error, match):
+    from post_coder import errors
+    from post_coder.importing import set_levels
+    from post_coder.queries import variables
+
+    _imported(project)
+    before = {v.name: v.levels for v in variables(project)}
+    with pytest.raises(getattr(errors, error), match=match):
+        set_levels(project, variable, levels)
+    assert {v.name: v.levels for v in variables(project)} == before

@@ -99,13 +99,16 @@ class ImportPlan:
 
     def with_mapping(self, *, id_column: str | None = _KEEP, open_ended: list[str] | None = None,
                      attributes: list[str] | None = None,
-                     types: dict[str, str] | None = None) -> "ImportPlan":
+                     types: dict[str, str] | None = None,
+                     levels: dict[str, list[str]] | None = None) -> "ImportPlan":
         """A copy with these choices applied; columns neither id, open-ended nor attribute are
-        skipped. ``id_column=None`` numbers respondents by row."""
+        skipped. ``id_column=None`` numbers respondents by row. ``levels`` gives a column's
+        levels in order (an ordered scale low → high, or a category order); every answer in
+        the column must be among them."""
         from post_coder.importing.mapping import apply_mapping
 
         return apply_mapping(self, id_column=id_column, open_ended=open_ended,
-                             attributes=attributes, types=types, keep=_KEEP)
+                             attributes=attributes, types=types, levels=levels, keep=_KEEP)
 
     def describe(self) -> str:
         from post_coder.importing.mapping import describe
