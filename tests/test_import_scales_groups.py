@@ -191,3 +191,165 @@ def test_set_levels_refusals_leave_the_project_as_it_was(project, variable, leve
     with pytest.raises(getattr(errors, error), match=match):
         set_levels(project, variable, levels)
     assert {v.name: v.levels for v in variables(project)} == before
+
+
+# -- checkbox groups -------------------------------------------------------------------------------
+
+def _groups(plan):
+    return {c.name: (c.type, c.levels, c.source_columns, c.wording)
+            for c in plan.columns if c.type == "multi_select"}
+
+
+def test_qualtrics_numbered_checkboxes_and_comma_lists():
+    plan = inspect_file(FIXTURES / "qualtrics_checkboxes.csv")
+    assert _groups(plan) == {
+        "Q13": ("multi_select", ["Privacy concerns", "Lack of time", "Not knowing whom to call",
+                                 "Stigma, or fear of it", "Other"],
+                ["Q13_1", "Q13_2", "Q13_3", "Q13_4", "Q13_5"],
+                "Which barriers kept you from using peer support?"),
+        "Q14": ("multi_select", ["Phone call", "Coffee chat", "Group debrief"],
+                ["Q14_1", "Q14_2", "Q14_3"], "Which formats would you use?"),
+        "Q15": ("multi_select", ["Early morning", "Evening, after 6 pm", "Lunch time"], ["Q15"],
+                "Which times suit you?"),
+    }
+    assert plan.open_ended == ["Q13_5_TEXT", "Q16"]
+    assert [c.name for c in plan.columns][8:] == ["Q13", "Q13_5_TEXT", "Q14", "Q15", "Q16"]
+
+
+def test_checkbox_headers_on_a_plain_table():
+    plan = inspect_file(FIXTURES / "checkbox_headers.csv")
+    stem = "Q13 Which barriers?"
+    assert _groups(plan) == {
+        stem: ("multi_select", ["Privacy concerns", "Lack of time", "Stigma"],
+               [f"{stem} [Privacy concerns]", f"{stem} [Lack of time]", f"{stem} [Stigma]"],
+               stem),
+        "q20": ("multi_select", ["1", "2", "3"], ["q20_1", "q20_2", "q20_3"], "q20"),
+    }
+    # numbered columns holding numbers other than 0/1 stay apart
+    assert (plan.column("rating_1").type, plan.column("rating_2").type) == ("numeric", "numeric")
+
+
+def test_google_forms_comma_lists_keep_options_with_commas():
+    plan = inspect_file(FIXTURES / "google_forms_checkboxes.csv")
+    supports = plan.column("Which supports did you use?")
+    assert (supports.type, supports.levels) == (
+        "multi_select", ["Coaching, mentoring and support", "Coffee chat", "Phone call",
+                         "Sleep, Nutrition & Exercise module"])
+    once = plan.column("Did you use them more than once?")   # one answer each, not lists
+    assert (once.type, once.levels) == ("categorical", ["No, never", "Yes, once or twice",
+                                                        "Yes, regularly"])
+
+
+def _stored(project, plan):
+    from post_coder.importing import import_survey
+    from post_coder.store import surveys
+
+    import_survey(project, plan)
+    out = {}
+    for person in project.db.execute("SELECT id, external_id FROM respondents").fetchall():
+        out[person[1]] = surveys.variable_values_for(project.db, person[0])
+    return out
+
+
+def test_groups_import_as_one_variable_each(project):
+    from post_coder.queries import variables
+
+    stored = _stored(project, inspect_file(FIXTURES / "qualtrics_checkboxes.csv"))
+    assert stored["R_1aaaaaaaaaaaaaa"]["Q13"] == ["Privacy concerns", "Lack of time"]
+    assert stored["R_6ffffffffffffff"]["Q13"] == ["Privacy concerns", "Stigma, or fear of it",
+                                                  "Other"]
+    assert stored["R_3cccccccccccccc"]["Q14"] == ["Phone call", "Coffee chat"]
+    assert stored["R_3cccccccccccccc"]["Q15"] == ["Evening, after 6 pm", "Lunch time"]
+    assert "Q13" not in stored["R_5eeeeeeeeeeeeee"]
+    names = [v.name for v in variables(project)]
+    assert "Q13" in names and not any(n.startswith("Q13_") for n in names)
+
+
+def test_google_forms_lists_stored_whole(project):
+    plan = inspect_file(FIXTURES / "google_forms_checkboxes.csv")
+    stored = _stored(project, plan.with_mapping(id_column=None))
+    assert stored["4"]["Which supports did you use?"] == [
+        "Coaching, mentoring and support", "Coffee chat", "Sleep, Nutrition & Exercise module"]
+    assert stored["2"]["Which supports did you use?"] == ["Coaching, mentoring and support",
+                                                         "Phone call"]
+
+
+def test_split_options_with_known_options():
+    from post_coder.importing.values import comma_options, split_options
+
+    assert split_options("A, B, Yes, Really", ",") == ["A", "B", "Yes", "Really"]
+    assert split_options("A, Yes, Really", ",", {"Yes, Really"}) == ["A", "Yes, Really"]
+    assert split_options("Tea, coffee, Water", ",") == ["Tea, coffee", "Water"]
+    assert comma_options(["Red, Blue", "Red", "Green, Dark, Olive", "Blue", "Green"]) == \
+        {"Dark, Olive"}
+    assert comma_options(["Red, Blue", "Green, Dark, Olive", "Blue"]) == {"Green, Dark, Olive"}
+
+
+# -- SPSS multiple-response sets ---------------------------------------------------------------
+# pyreadstat 1.3.8 reads mr_sets but cannot write them, so the tests write a plain .sav and
+# add the sets to the metadata pyreadstat returns, as a file with sets would have them.
+
+def _sav_with_sets(tmp_path, monkeypatch, sets):
+    import pandas as pd
+    import pyreadstat
+
+    df = pd.DataFrame({
+        "id": [1.0, 2.0, 3.0, 4.0],
+        "bar_1": [1.0, 0.0, 1.0, 0.0], "bar_2": [0.0, 1.0, 1.0, 0.0],
+        "bar_3": [1.0, 0.0, 0.0, 0.0],
+        "cat_a": [1.0, 2.0, None, 3.0], "cat_b": [2.0, None, None, 1.0],
+        "comment": ["The sessions were long but the people were lovely to talk to.",
+                    "I never found the time to go, the rota is far too tight.",
+                    "The room was cold and too public for a real conversation.",
+                    "Coffee chats were the best part of the whole program."],
+    })
+    path = tmp_path / "sets.sav"
+    yes_no = {0.0: "No", 1.0: "Yes"}
+    channels = {1.0: "Phone", 2.0: "E-mail", 3.0: "In person"}
+    pyreadstat.write_sav(df, str(path), column_labels={
+        "bar_1": "Barriers: Privacy concerns", "bar_2": "Barriers: Lack of time",
+        "bar_3": "Barriers: Stigma"},
+        variable_value_labels={"bar_1": yes_no, "bar_2": yes_no, "bar_3": yes_no,
+                               "cat_a": channels, "cat_b": channels})
+    real = pyreadstat.read_sav
+
+    def read_with_sets(*args, **kwargs):
+        df, meta = real(*args, **kwargs)
+        meta.mr_sets = sets
+        return df, meta
+
+    monkeypatch.setattr(pyreadstat, "read_sav", read_with_sets)
+    return path
+
+
+SETS = {
+    "barriers": {"type": "D", "is_dichotomy": True, "counted_value": 1,
+                 "label": "Which barriers kept you away?",
+                 "variable_list": ["BAR_1", "bar_2", "bar_3"]},
+    "channels": {"type": "C", "is_dichotomy": False, "counted_value": None,
+                 "label": "How did we reach you?", "variable_list": ["cat_a", "cat_b"]},
+}
+
+
+def test_spss_multiple_response_sets(tmp_path, monkeypatch, project):
+    path = _sav_with_sets(tmp_path, monkeypatch, SETS)
+    plan = inspect_file(path)
+    assert _groups(plan) == {
+        "barriers": ("multi_select", ["Privacy concerns", "Lack of time", "Stigma"],
+                     ["bar_1", "bar_2", "bar_3"], "Which barriers kept you away?"),
+        "channels": ("multi_select", ["Phone", "E-mail", "In person"], ["cat_a", "cat_b"],
+                     "How did we reach you?"),
+    }
+    stored = _stored(project, plan)
+    assert stored["1"]["barriers"] == ["Privacy concerns", "Stigma"]
+    assert stored["3"]["barriers"] == ["Privacy concerns", "Lack of time"]
+    assert "barriers" not in stored["4"]
+    assert stored["1"]["channels"] == ["Phone", "E-mail"]
+    assert stored["4"]["channels"] == ["Phone", "In person"]
+
+
+def test_spss_set_naming_a_missing_variable_is_left_apart(tmp_path, monkeypatch):
+    sets = {"barriers": dict(SETS["barriers"], variable_list=["bar_1", "bar_9"])}
+    plan = inspect_file(_sav_with_sets(tmp_path, monkeypatch, sets))
+    assert _groups(plan) == {}
+    assert plan.column("bar_1").levels == ["No", "Yes"]

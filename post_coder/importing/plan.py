@@ -19,6 +19,8 @@ from post_coder.importing import build, infer, readers
 from post_coder.importing.frame import Frame, Grid, Hint
 
 ROLES = ("id", "open_ended", "attribute", "skip")
+#: platforms that list a checkbox question's answers in one cell separated by commas
+COMMA_LISTS = ("google-forms", "qualtrics", "qualtrics-legacy")
 PREVIEW_ROWS = 10
 _KEEP: Any = object()
 
@@ -174,7 +176,8 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
                                   list(group.options), list(group.columns), p), hint, p))
             continue
         hint = frame.hint(name)
-        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma)
+        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma,
+                          comma_lists=frame.platform in COMMA_LISTS)
         kind, levels = infer.infer_type(p, hint)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
