@@ -59,6 +59,10 @@ def info(project: Path, as_json: bool) -> None:
 @click.option("--type", "types", multiple=True, metavar="COLUMN=TYPE",
               help="Override a column's type: categorical, ordinal, numeric, date, "
                    "multi_select or text.")
+@click.option("--levels", "level_orders", multiple=True, metavar="COLUMN=A|B|C",
+              help="A column's levels in order, low to high, separated by | (makes it "
+                   "ordinal unless it is categorical or multi-select); every answer in the "
+                   "column must be listed.")
 @click.option("--sheet", help="Sheet of an Excel workbook (default: the first).")
 @click.option("--name", help="Name of the dataset in the project (default: the file name).")
 @click.option("--dry-run", is_flag=True, help="Show the detected format and mapping; change nothing.")
@@ -66,7 +70,7 @@ def info(project: Path, as_json: bool) -> None:
 @CODER
 def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
             open_ended: tuple[str, ...], attributes: tuple[str, ...], types: tuple[str, ...],
-            sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
+            level_orders: tuple[str, ...], sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
             coder: str | None) -> None:
     """Import a survey export (CSV, TSV, Excel, SPSS) into the project.
 
@@ -77,7 +81,8 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
     Example:
       post-coder import study.postcoder qualtrics.csv --dry-run
       post-coder import study.postcoder qualtrics.csv --id-column ResponseId \\
-          --open-ended Q5 --open-ended Q6 --attributes Department --type Q2=ordinal
+          --open-ended Q5 --open-ended Q6 --attributes Department --type Q2=ordinal \\
+          --levels "Q3=Never|Monthly|Weekly|Daily"
     """
     from post_coder.importing import import_survey, inspect_file
 
@@ -93,6 +98,8 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
         mapping["attributes"] = list(attributes)
     if types:
         mapping["types"] = _parse_types(types)
+    if level_orders:
+        mapping["levels"] = _parse_levels(level_orders, plan)
     if mapping:
         plan = plan.with_mapping(**mapping)
     if dry_run:
@@ -114,6 +121,22 @@ def _parse_types(items: tuple[str, ...]) -> dict[str, str]:
         if not sep or not column:
             raise click.BadParameter(f"{item!r} should look like COLUMN=TYPE", param_hint="--type")
         out[column] = kind.strip()
+    return out
+
+
+def _parse_levels(items: tuple[str, ...], plan: Any) -> dict[str, list[str]]:
+    """``COLUMN=a|b|c`` → {COLUMN: [a, b, c]}; the column is the first part before an
+    ``=`` that names one (levels may hold ``=`` themselves: ``Q3=1 = Poor|2 = Fair``)."""
+    out = {}
+    for item in items:
+        cuts = [i for i, ch in enumerate(item) if ch == "="]
+        if not cuts or not item[:cuts[0]].strip():
+            raise click.BadParameter(f"{item!r} should look like COLUMN=A|B|C",
+                                     param_hint="--levels")
+        known = [i for i in cuts if plan.resolve(item[:i].strip()) in
+                 {c.name for c in plan.columns}]
+        cut = known[0] if known else cuts[0]
+        out[item[:cut].strip()] = item[cut + 1:].split("|")
     return out
 
 

@@ -10,9 +10,14 @@ spreadsheet rows of a workbook.
 
 from __future__ import annotations
 
+import re
+
 from post_coder.errors import InputError
 from post_coder.importing import platforms
 from post_coder.importing.frame import Frame, Grid, Group, Hint
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def to_frame(grid: Grid) -> Frame:
@@ -36,6 +41,10 @@ def to_frame(grid: Grid) -> Frame:
     frame.aliases = _aliases(names, layout)
     frame.notes = list(grid.notes) + _repeated_note(repeated, layout.platform)
     frame.groups = [g for g in layout.groups if _fits(frame, g)]
+    taken = {c for g in frame.groups for c in g.columns}
+    frame.groups += [g for g in platforms.stem_groups(names, wording, taken)
+                     if _checkboxes(frame, g) and _fits(frame, g)]
+    frame.groups.sort(key=lambda g: names.index(g.columns[0]))
     frame.id_column = layout.id_column if layout.id_column in frame.columns else None
     platforms.system_hints(frame.platform, frame.names, frame.hints)
     return frame
@@ -165,12 +174,35 @@ def _name_columns(grid: Grid, names: list[str], columns: list[list[str]], header
     return out, columns, repeated
 
 
+def _checkboxes(frame: Frame, group: Group) -> bool:
+    """Columns proposed by name (``Q13_1``…) are a checkbox group when every cell is blank,
+    a selected/unselected mark, or one text per column (the option, as Qualtrics writes
+    choice text) that becomes the option's name; something must be selected somewhere."""
+    options = list(group.options)
+    selected = False
+    for i, column in enumerate(group.columns):
+        values = {v.strip() for v in frame.columns[column]} - {""}
+        folded = {v.casefold() for v in values}
+        if folded <= group.checked | group.unchecked:
+            selected = selected or bool(folded & group.checked)
+        elif len(values) == 1 and _LETTER.search(next(iter(values))):
+            options[i] = next(iter(values))
+            selected = True
+        else:
+            return False
+    if not selected or len({o.casefold() for o in options}) < len(options):
+        return False
+    group.options = options
+    return True
+
+
 def _fits(frame: Frame, group: Group) -> bool:
-    """A proposed multi-select group holds only selected/unselected marks."""
+    """A proposed multi-select group holds only selected/unselected marks (or the option's
+    own text)."""
     if any(c not in frame.columns for c in group.columns):
         return False
     for column, option in zip(group.columns, group.options):
-        allowed = set(group.checked | group.unchecked) if group.checked else {option.casefold()}
+        allowed = set(group.checked | group.unchecked) | {option.strip().casefold()}
         for value in set(frame.columns[column]):
             text = value.strip().casefold()
             if text and text not in allowed:

@@ -70,6 +70,9 @@ class Group:
     checked: frozenset[str] = frozenset()
     #: cell values that mean "not selected" (besides blank)
     unchecked: frozenset[str] = frozenset()
+    #: every column holds a chosen option itself, not a mark (an SPSS multiple-response
+    #: category set: ``$Q13`` over ``Q13a``, ``Q13b``… each holding one chosen category)
+    categories: bool = False
 
 
 @dataclass

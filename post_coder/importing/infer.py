@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from post_coder.importing.frame import Frame, Group, Hint
 from post_coder.importing.scales import ordinal_levels
 from post_coder.importing.values import (
-    ANSWER, BLANK, date_format, kind, natural_key, parse_dates, parse_number, split_options,
+    ANSWER, BLANK, comma_options, date_format, kind, natural_key, parse_dates, parse_number,
+    split_options,
 )
 
 TYPES = ("categorical", "ordinal", "numeric", "date", "multi_select", "text")
@@ -41,6 +42,9 @@ class Profile:
     others: Counter[str] = field(default_factory=Counter)
     mean_length: float = 0.0
     decimal_comma: bool = False
+    #: the platform lists a checkbox question's answers in one cell with commas (Google
+    #: Forms, Qualtrics): ``Phone call, Coffee chat``
+    comma_lists: bool = False
 
     @property
     def n_unique(self) -> int:
@@ -51,8 +55,9 @@ class Profile:
         return list(self.counts)[:3]
 
 
-def profile(values: list[str], *, decimal_comma: bool = False) -> Profile:
-    p = Profile(decimal_comma=decimal_comma)
+def profile(values: list[str], *, decimal_comma: bool = False,
+            comma_lists: bool = False) -> Profile:
+    p = Profile(decimal_comma=decimal_comma, comma_lists=comma_lists)
     total = 0
     for value, count in Counter(values).items():
         k = kind(value)
@@ -73,8 +78,14 @@ def profile(values: list[str], *, decimal_comma: bool = False) -> Profile:
 def group_selections(frame: Frame, group: Group) -> list[list[str]]:
     """Per data row, the options of a multi-select group that are selected."""
     out: list[list[str]] = [[] for _ in frame.row_numbers]
+    if group.categories:
+        for column in group.columns:
+            for i, value in enumerate(frame.columns[column]):
+                if value.strip() and value.strip() not in out[i]:
+                    out[i].append(value.strip())
+        return out
     for column, option in zip(group.columns, group.options):
-        marks = group.checked or {option.strip().casefold()}
+        marks = group.checked | {option.strip().casefold()}
         for i, value in enumerate(frame.columns[column]):
             if value and value.strip().casefold() in marks:
                 out[i].append(option)
@@ -137,7 +148,8 @@ def levels_for(kind_: str, p: Profile, hint: Hint) -> list[str]:
 def _with_others(kind_: str, levels: list[str], p: Profile) -> list[str]:
     extra: dict[str, None] = {}
     for text in sorted(p.others, key=natural_key):
-        for option in (split_options(text, separator(p)) if kind_ == "multi_select" else [text]):
+        for option in (split_options(text, separator(p), levels) if kind_ == "multi_select"
+                       else [text]):
             if option not in levels:
                 extra.setdefault(option, None)
     return levels + list(extra)
@@ -156,16 +168,20 @@ def multi_options(p: Profile, *, force: bool = False) -> list[str] | None:
     Each option must turn up in more than one distinct cell (``Email;Phone``, ``Email``…),
     so a sentence that happens to contain a semicolon is not mistaken for a list.
     """
-    sep = separator(p) if force else ";"
+    sep = separator(p) if force or p.comma_lists else ";"
     inner = any(sep in t.strip(sep) for t in p.counts)
     trailing = all(t.endswith(sep) for t in p.counts)  # Microsoft Forms: "Email;Phone;"
     if not force and not (inner or trailing):
         return None
+    known = comma_options(p.counts) if sep == "," else set()
     cells: Counter[str] = Counter()  # option → number of distinct cells it appears in
+    several = False
     for text in p.counts:
-        cells.update(split_options(text, sep))
-    if not cells:
-        return None
+        chosen = split_options(text, sep, known)
+        several = several or len(chosen) > 1
+        cells.update(chosen)
+    if not cells or (sep == "," and not force and not several):
+        return None  # "Yes, regularly" and "No, never": one answer each, not lists
     if not force:
         if len(cells) > 40 or max(len(o) for o in cells) > 100:
             return None

@@ -19,10 +19,10 @@ _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] | None,
                   attributes: list[str] | None, types: dict[str, str] | None,
-                  keep: Any) -> "ImportPlan":
+                  keep: Any, levels: dict[str, list[str]] | None = None) -> "ImportPlan":
     from post_coder.importing.plan import id_warnings
 
-    for name in [*(open_ended or []), *(attributes or []), *(types or {})]:
+    for name in [*(open_ended or []), *(attributes or []), *(types or {}), *(levels or {})]:
         plan.column(name)  # raises for an unknown column
     # columns may be given by code, heading or wording: from here on, by name
     if open_ended is not None:
@@ -47,6 +47,10 @@ def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] |
         columns.append(replace(c, role=role))
     columns = [_retype(plan, c, types[c.name]) if types and c.name in types else c
                for c in columns]
+    if levels:
+        ordered = {plan.resolve(n): lv for n, lv in levels.items()}
+        columns = [_reorder(plan, c, ordered[c.name]) if c.name in ordered else c
+                   for c in columns]
     warnings = id_warnings(plan._frame, new_id) if plan._frame is not None else []
     return replace(plan, columns=columns, id_column=new_id, warnings=warnings)
 
@@ -91,6 +95,49 @@ def _retype(plan: "ImportPlan", column: "ColumnPlan", kind: str) -> "ColumnPlan"
     hint = frame.hint(column.name)
     levels = infer.levels_for(kind, p, Hint(levels=hint.levels))
     return replace(column, type=kind, levels=levels)
+
+
+def _reorder(plan: "ImportPlan", column: "ColumnPlan", given: list[str]) -> "ColumnPlan":
+    """``column`` with its levels in the order given. A column of another type becomes
+    ordinal; a multi-select keeps its type (the order is that of its options)."""
+    answers = _answers(plan, column)
+    try:
+        ordered = check_levels(given, answers, column.type == "multi_select")
+    except ValueError as exc:
+        raise InputError(f'the levels given for column "{column.name}" {exc}', file=plan.path,
+                         column=column.name) from None
+    kind = column.type if column.type in ("ordinal", "categorical", "multi_select") \
+        else "ordinal"
+    extra = [lv for lv in column.levels if lv not in ordered and lv not in answers]
+    return replace(column, type=kind, levels=ordered + extra)
+
+
+def _answers(plan: "ImportPlan", column: "ColumnPlan") -> list[str]:
+    """The answers a level order must cover: a multi-select's options, else the column's
+    distinct answers (non-answers such as "N/A" aside)."""
+    frame = plan._frame
+    if column.type == "multi_select" or frame is None or column.name not in frame.columns:
+        return list(column.levels)
+    return list(infer.profile(frame.columns[column.name]).counts)
+
+
+def check_levels(given: list[str], answers: list[str], options: bool = False) -> list[str]:
+    """The levels as given (trimmed), or ValueError (a phrase finishing "the levels given
+    for …") when one is empty or repeated, or when an answer is left out."""
+    levels = [lv.strip() for lv in given]
+    if not levels or any(not lv for lv in levels):
+        raise ValueError("include an empty level; separate levels with |, e.g. "
+                         '"Low|Medium|High"')
+    repeated = sorted({lv for lv in levels if levels.count(lv) > 1})
+    if repeated:
+        raise ValueError(f'name "{repeated[0]}" twice')
+    missing = [a for a in answers if a not in levels]
+    if missing:
+        shown = ", ".join(f'"{m}"' for m in missing[:5]) + (" …" if len(missing) > 5 else "")
+        what = "options" if options else "answers"
+        raise ValueError(f"leave out {len(missing)} of its {what}: {shown}; list every one "
+                         "(levels nobody chose may be added)")
+    return levels
 
 
 # -- describe ---------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from post_coder.importing import build, infer, readers
 from post_coder.importing.frame import Frame, Grid, Hint
 
 ROLES = ("id", "open_ended", "attribute", "skip")
+#: platforms that list a checkbox question's answers in one cell separated by commas
+COMMA_LISTS = ("google-forms", "qualtrics", "qualtrics-legacy")
 PREVIEW_ROWS = 10
 _KEEP: Any = object()
 
@@ -99,13 +101,16 @@ class ImportPlan:
 
     def with_mapping(self, *, id_column: str | None = _KEEP, open_ended: list[str] | None = None,
                      attributes: list[str] | None = None,
-                     types: dict[str, str] | None = None) -> "ImportPlan":
+                     types: dict[str, str] | None = None,
+                     levels: dict[str, list[str]] | None = None) -> "ImportPlan":
         """A copy with these choices applied; columns neither id, open-ended nor attribute are
-        skipped. ``id_column=None`` numbers respondents by row."""
+        skipped. ``id_column=None`` numbers respondents by row. ``levels`` gives a column's
+        levels in order (an ordered scale low → high, or a category order); every answer in
+        the column must be among them."""
         from post_coder.importing.mapping import apply_mapping
 
         return apply_mapping(self, id_column=id_column, open_ended=open_ended,
-                             attributes=attributes, types=types, keep=_KEEP)
+                             attributes=attributes, types=types, levels=levels, keep=_KEEP)
 
     def describe(self) -> str:
         from post_coder.importing.mapping import describe
@@ -171,7 +176,8 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
                                   list(group.options), list(group.columns), p), hint, p))
             continue
         hint = frame.hint(name)
-        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma)
+        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma,
+                          comma_lists=frame.platform in COMMA_LISTS)
         kind, levels = infer.infer_type(p, hint)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))

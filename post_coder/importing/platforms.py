@@ -344,6 +344,81 @@ def _suffix_groups(head: list[str], pattern: re.Pattern[str], checked: frozenset
     return [g for g in groups if len(g.columns) >= minimum]
 
 
+# -- checkbox groups on any platform -----------------------------------------------------------
+
+#: cell values of a checkbox column that mean selected / not selected (besides blank and the
+#: option's own text)
+CHECKED = frozenset({"1", "yes", "y", "checked", "selected", "x", "true"})
+UNCHECKED = frozenset({"0", "no", "n", "unchecked", "not selected", "false"})
+#: headings of one option of a checkbox question: ``Q13_1`` (Qualtrics), ``q13___1``,
+#: ``Q13 [Privacy concerns]`` (Google Forms, LimeSurvey), ``Q13 - Privacy concerns``
+_STEMS = (re.compile(r"(.+?)___(.+)"), re.compile(r"(.+?)_(\d+)"),
+          re.compile(r"(.+?)\s*\[([^\[\]]+)\]"), re.compile(r"(.+?) - (.+)"))
+_LABEL_SEP = re.compile(r"\s+[-–—:]\s+|:\s+|\?\s+")
+
+
+def stem_groups(names: list[str], wording: dict[str, str], taken: set[str]) -> list[Group]:
+    """Runs of two or more adjacent columns named ``stem<sep>option`` with one stem (columns
+    in ``taken`` aside): proposed checkbox groups; :func:`build.to_frame` keeps those whose
+    cells are all selected/unselected marks or the option's own text. When the columns'
+    question wording differs from their names (Qualtrics' second header row: ``Which
+    barriers…? - Selected Choice - Privacy concerns``), the options are the wording's
+    distinct tails."""
+    groups: list[Group] = []
+    for pattern in _STEMS:
+        run: list[tuple[str, str, str]] = []  # (column, stem, option) of adjacent columns
+        for name in [*names, ""]:
+            m = pattern.fullmatch(name) if name and name not in taken else None
+            if m and run and m.group(1) == run[-1][1]:
+                run.append((name, m.group(1), m.group(2).strip()))
+                continue
+            if len(run) >= 2:
+                groups.append(_stem_group(run, wording))
+                taken.update(c for c, _, _ in run)
+            run = [(name, m.group(1), m.group(2).strip())] if m else []
+    return groups
+
+
+def _stem_group(run: list[tuple[str, str, str]], wording: dict[str, str]) -> Group:
+    columns = [c for c, _, _ in run]
+    stem = run[0][1].strip()
+    options = [o for _, _, o in run]
+    labels = [" ".join(wording.get(c, c).split()) for c in columns]
+    question = stem
+    if all(label != c for label, c in zip(labels, columns)) and len(set(labels)) == len(labels):
+        named = option_names(labels, options)
+        if named is not options:
+            common = _common_head(labels)
+            options = named
+            question = re.sub(r"\s*-\s*Selected Choice\s*$", "", common.strip(" -–—:")) or stem
+    return Group(stem, columns, options, wording=question, checked=CHECKED, unchecked=UNCHECKED)
+
+
+def option_names(labels: list[str], fallback: list[str]) -> list[str]:
+    """The options of a checkbox group from its columns' labels: each label without the
+    beginning they share (``Which barriers…? - Selected Choice - ``); ``fallback`` when
+    that leaves an option empty or two the same."""
+    labels = [" ".join(label.split()) for label in labels]
+    common = _common_head(labels) if len(labels) > 1 else ""
+    tails = [label[len(common):].strip(" -–—:") for label in labels]
+    return tails if all(tails) and len(set(tails)) == len(tails) else fallback
+
+
+def _common_head(labels: list[str]) -> str:
+    """The longest common beginning of the labels that ends at a separator (`` - ``,
+    ``: ``, ``? ``), so an option is never cut in the middle of a word."""
+    head = labels[0]
+    for label in labels[1:]:
+        while not label.startswith(head):
+            head = head[:-1]
+    cuts = [m.end() for m in _LABEL_SEP.finditer(head)]
+    # Qualtrics 2016-17 joins without spaces ("…eat?-Kale"): a hyphen no label continues
+    # in lower case (not "Multi-site")
+    cuts += [i + 1 for i, ch in enumerate(head) if ch == "-"
+             and all(len(label) > i + 1 and not label[i + 1].islower() for label in labels)]
+    return head[:max(cuts)] if cuts else ""
+
+
 _LIME_CODES = {"id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
                "token", "ipaddr", "refurl"}
 _LIME_TEXT = {"responseid", "datesubmitted", "lastpage", "startlanguage", "seed", "datestarted",

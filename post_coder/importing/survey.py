@@ -23,7 +23,8 @@ from post_coder.importing import infer
 from post_coder.importing.frame import Frame
 from post_coder.importing.plan import ColumnPlan, ImportPlan, id_warnings, load_frame
 from post_coder.importing.values import (
-    ANSWER, BLANK, clean_text, date_format, kind, parse_dates, parse_number, split_options,
+    ANSWER, BLANK, clean_text, comma_options, date_format, kind, parse_dates, parse_number,
+    split_options,
 )
 from post_coder.progress import Progress, ensure
 from post_coder.store import db as store_db, surveys
@@ -196,7 +197,8 @@ def _value_mapping(frame: Frame, column: ColumnPlan, distinct: set[str]) -> dict
     elif column.type == "multi_select":
         probe = infer.Profile(counts={v.strip(): 1 for v in answers})  # type: ignore[arg-type]
         sep = infer.separator(probe)
-        out.update({v: split_options(v, sep) or None for v in answers})
+        known = set(column.levels) | comma_options(v.strip() for v in answers)
+        out.update({v: split_options(v, sep, known) or None for v in answers})
     else:
         out.update({v: clean_text(v) for v in answers})
     return out

@@ -166,14 +166,65 @@ def parse_dates(texts: list[str], fmt: str) -> dict[str, str | None]:
 
 # -- multi-select ---------------------------------------------------------------------------------
 
-def split_options(text: str, separator: str = ";") -> list[str]:
-    """``"Email;Phone;"`` → ``["Email", "Phone"]``: trimmed, empty parts and repeats dropped."""
-    seen: dict[str, None] = {}
-    for part in text.split(separator):
-        part = part.strip()
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
+def split_options(text: str, separator: str = ";", known: Iterable[str] = ()) -> list[str]:
+    """``"Email;Phone;"`` → ``["Email", "Phone"]``: trimmed, empty parts and repeats dropped.
+
+    With a comma separator an option may itself hold commas: one of the ``known`` options
+    (``"Yes, regularly"``, the longest that fits first), or a part that goes on in lower
+    case (``"Coaching, mentoring and support"``) is kept whole."""
+    parts = [p.strip() for p in text.split(separator)]
+    parts = [p for p in parts if p]
+    if separator == ",":
+        parts = _glue(parts, {_comma_key(k) for k in known if "," in k})
+    return list(dict.fromkeys(parts))
+
+
+def _comma_key(text: str) -> str:
+    return re.sub(r"\s*,\s*", ",", text.strip())
+
+
+def _glue(parts: list[str], known: set[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i + 1, -1):
+            if _comma_key(",".join(parts[i:j])) in known:
+                out.append(", ".join(parts[i:j]))
+                i = j
+                break
+        else:
+            if out and parts[i][0].islower() and i > 0:
+                out[-1] += ", " + parts[i]
+            else:
+                out.append(parts[i])
+            i += 1
+    return out
+
+
+def comma_options(cells: Iterable[str]) -> set[str]:
+    """Options holding commas, known from the cells themselves: ``"A, B"`` is one option
+    when, across all cells, ``B`` never comes without ``A`` just before it and ``A`` never
+    without ``B`` just after it (they are never chosen apart)."""
+    lists = [[p.strip() for p in c.split(",") if p.strip()] for c in cells]
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for parts in lists:
+        for i, part in enumerate(parts):
+            before.setdefault(part, set()).add(parts[i - 1] if i else "")
+            after.setdefault(part, set()).add(parts[i + 1] if i + 1 < len(parts) else "")
+    found = set()
+    for parts in lists:
+        run = parts[:1]
+        for a, b in zip(parts, parts[1:]):
+            if after[a] == {b} and before[b] == {a}:
+                run.append(b)
+                continue
+            if len(run) > 1:
+                found.add(", ".join(run))
+            run = [b]
+        if len(run) > 1:
+            found.add(", ".join(run))
+    return found
 
 
 def natural_key(text: str) -> tuple:

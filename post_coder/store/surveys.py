@@ -135,6 +135,12 @@ def insert_variables(
          for i, d, n, lab, t, lv, p in rows))
 
 
+def update_variable_levels(db: Database, variable_id: str, levels: list[str]) -> None:
+    """Replace a variable's levels (their order is the order shown and exported)."""
+    db.execute("UPDATE variables SET levels = ? WHERE id = ?",
+               [json.dumps(list(levels), ensure_ascii=False), variable_id])
+
+
 def insert_variable_values(db: Database, rows: Iterable[tuple[str, str, Any]]) -> None:
     """Rows of (variable_id, respondent_id, value); value is int, float or str."""
     db.conn.executemany(

@@ -518,3 +518,28 @@ def test_cancel_button_of_the_wizard_cancels_a_running_import(qtbot, make_wizard
     assert snapshot(project) == before
     wizard.reject()                                   # now Cancel closes it
     assert not wizard.isVisible()
+
+
+def test_levels_cell_puts_an_ordinal_scale_in_another_order(qtbot, make_wizard):
+    from post_coder.ui.dialogs.import_mapping import LEVELS, NAME
+
+    wizard = make_wizard(FIXTURES / "ordered_scales.csv")
+    wizard.next()
+    wizard.next()
+    table = wizard.mapping_page.table
+    row = row_of(wizard, "Impact on practice")
+    cell = table.item(row, LEVELS)
+    assert cell.text() == "No impact | Some | Moderate | Major"
+    assert cell.flags() & Qt.ItemFlag.ItemIsEditable
+    assert not table.item(row, NAME).flags() & Qt.ItemFlag.ItemIsEditable
+    cell.setText("Major | Moderate | Some | No impact")
+    assert wizard.mapped.column("Impact on practice").levels == ["Major", "Moderate", "Some",
+                                                                 "No impact"]
+    cell.setText("Major | Some | No impact")
+    assert 'leave out 1 of its answers: "Moderate"' in wizard.mapping_page.message.text()
+    assert not next_button(wizard).isEnabled()
+    cell.setText("No impact | Some | Moderate | Major")
+    assert next_button(wizard).isEnabled() and not wizard.mapping_page.message.text()
+    # the open-ended question has no levels to order
+    text_row = row_of(wizard, "Anything else?")
+    assert not table.item(text_row, LEVELS).flags() & Qt.ItemFlag.ItemIsEditable

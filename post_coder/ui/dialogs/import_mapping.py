@@ -2,7 +2,9 @@
 
 Only one column can be the respondent id: choosing a new one turns the old one into
 "Skip". A multi-select question (several columns of the file) can only be an attribute or
-skipped, and keeps its type. The type can be changed for attributes only.
+skipped, and keeps its type. The type can be changed for attributes only, and the levels
+of an ordinal, categorical or multi-select attribute put in another order (the Levels
+cell: double-click or F2, levels separated by ``|``, low to high).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ ROLES = {"id": "Respondent id", "open_ended": "Open-ended question", "attribute"
          "skip": "Skip"}
 TYPES = {"categorical": "categorical", "ordinal": "ordinal", "numeric": "numeric",
          "date": "date", "multi_select": "multi-select", "text": "text"}
-HEADERS = ("Column", "Role", "Type", "Answers", "Blank", "Non-answers", "Sample")
-NAME, ROLE, TYPE, ANSWERS, BLANK, NONANSWER, SAMPLE = range(len(HEADERS))
+HEADERS = ("Column", "Role", "Type", "Answers", "Blank", "Non-answers", "Sample", "Levels")
+NAME, ROLE, TYPE, ANSWERS, BLANK, NONANSWER, SAMPLE, LEVELS = range(len(HEADERS))
+#: types whose levels have an order the person may change
+ORDERED = ("ordinal", "categorical", "multi_select")
+LEVEL_SEP = " | "
 
 
 def _short(text: str, limit: int) -> str:
@@ -39,7 +44,8 @@ class MappingTable(QTableWidget):
         super().__init__(0, len(HEADERS), parent)
         self.setObjectName("mappingTable")
         self.setHorizontalHeaderLabels(list(HEADERS))
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setWordWrap(True)
         rows = self.verticalHeader()
@@ -50,19 +56,23 @@ class MappingTable(QTableWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in ((NAME, 260), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
-                              (BLANK, 60), (NONANSWER, 90)):
+                              (BLANK, 60), (NONANSWER, 90), (SAMPLE, 220)):
             self.setColumnWidth(column, width)
         self._columns: list[ColumnPlan] = []
+        self._filling = False
+        self.itemChanged.connect(self._item_changed)
 
     # -- filling ---------------------------------------------------------------------------------
 
     def fill(self, columns: list[ColumnPlan]) -> None:
         """Show these columns with their suggested roles and types."""
         self._columns = list(columns)
+        self._filling = True
         self.setRowCount(0)
         self.setRowCount(len(columns))
         for row, column in enumerate(columns):
             self._fill_row(row, column)
+        self._filling = False
 
     def _fill_row(self, row: int, column: ColumnPlan) -> None:
         text = column.name
@@ -100,9 +110,16 @@ class MappingTable(QTableWidget):
         sample = QTableWidgetItem("; ".join(_short(s, 40) for s in column.sample[:3]))
         sample.setToolTip("\n".join(_short(s, 300) for s in column.sample[:5]))
         self.setItem(row, SAMPLE, sample)
+        for col in (NAME, ANSWERS, BLANK, NONANSWER, SAMPLE):
+            cell = self.item(row, col)
+            cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+        levels = QTableWidgetItem(LEVEL_SEP.join(column.levels))
+        levels.setToolTip("The levels in order (low to high for a scale), separated by |. "
+                          "Double-click or press F2 to change the order.")
+        self.setItem(row, LEVELS, levels)
         self._update_type(row)
         role.currentIndexChanged.connect(lambda _index, r=row: self._role_changed(r))
-        kind.currentIndexChanged.connect(lambda _index: self.mapping_changed.emit())
+        kind.currentIndexChanged.connect(lambda _index, r=row: self._kind_changed(r))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -138,6 +155,19 @@ class MappingTable(QTableWidget):
         return {c.name: self.kind(i) for i, c in enumerate(self._columns)
                 if self.role(i) == "attribute" and self.kind(i) != planned.get(c.name)}
 
+    def level_overrides(self, columns: list[ColumnPlan]) -> dict[str, list[str]]:
+        """Attribute levels the person put in another order (or otherwise edited)."""
+        planned = {c.name: list(c.levels) for c in columns}
+        out = {}
+        for i, c in enumerate(self._columns):
+            item = self.item(i, LEVELS)
+            if item is None or self.role(i) != "attribute" or self.kind(i) not in ORDERED:
+                continue
+            given = [part.strip() for part in item.text().split("|")]
+            if given != planned.get(c.name) and item.text().strip():
+                out[c.name] = given
+        return out
+
     def choices(self) -> dict[str, tuple[str, str]]:
         return {c.name: (self.role(i), self.kind(i)) for i, c in enumerate(self._columns)}
 
@@ -159,6 +189,10 @@ class MappingTable(QTableWidget):
                 self._set_quietly(self.role_combo(i), "skip")
                 self._update_type(i)
 
+    def _kind_changed(self, row: int) -> None:
+        self._update_type(row)
+        self.mapping_changed.emit()
+
     def _role_changed(self, row: int) -> None:
         if self.role(row) == "id":
             for i in range(self.rowCount()):
@@ -173,6 +207,18 @@ class MappingTable(QTableWidget):
         """The type matters (and can change) for attributes only; a group stays multi-select."""
         group = len(self._columns[row].source_columns) > 1
         self.type_combo(row).setEnabled(self.role(row) == "attribute" and not group)
+        levels = self.item(row, LEVELS)
+        if levels is not None:
+            filling, self._filling = self._filling, True
+            editable = self.role(row) == "attribute" and self.kind(row) in ORDERED
+            flags = levels.flags() | Qt.ItemFlag.ItemIsEditable if editable \
+                else levels.flags() & ~Qt.ItemFlag.ItemIsEditable
+            levels.setFlags(flags)
+            self._filling = filling
+
+    def _item_changed(self, item: QTableWidgetItem) -> None:
+        if not self._filling and item.column() == LEVELS:
+            self.mapping_changed.emit()
 
     @staticmethod
     def _set_quietly(combo: QComboBox, key: str) -> None:

@@ -81,7 +81,8 @@ class MappingPage(QWizardPage):
         try:
             mapped = plan.with_mapping(id_column=id_column, open_ended=self.table.names("open_ended"),
                                        attributes=self.table.names("attribute"),
-                                       types=self.table.type_overrides(plan.columns))
+                                       types=self.table.type_overrides(plan.columns),
+                                       levels=self.table.level_overrides(plan.columns))
         except PostCoderError as exc:
             problem = exc
         if mapped is not None:

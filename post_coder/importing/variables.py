@@ -1,0 +1,73 @@
+"""Changing an imported attribute variable after the import: its level order.
+
+:func:`set_levels` is one action (one transaction) with an audit entry holding the levels
+before and after. It is *not* an Edit ▸ Undo step: the ``variables`` table is not in the
+undo journal (``store/journal.py``), so the action is ``undoable=False`` (like an import,
+it clears the undo history); setting the old order again reverses it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from post_coder.changes import Changes
+from post_coder.errors import InputError, NotFoundError
+from post_coder.importing.mapping import check_levels
+from post_coder.store import surveys
+from post_coder.store.surveys import VariableInfo
+
+#: types whose values are levels that have an order
+ORDERED_TYPES = ("ordinal", "categorical", "multi_select")
+
+
+def find_variable(project: Any, variable: str) -> VariableInfo:
+    """The attribute variable with this id, or this name (in one dataset only)."""
+    return _find(project.db, variable)
+
+
+def _find(db: Any, variable: str) -> VariableInfo:
+    found = surveys.list_variables(db, counts=False)
+    by_id = [v for v in found if v.id == variable]
+    if by_id:
+        return by_id[0]
+    named = [v for v in found if v.name == variable] or \
+        [v for v in found if v.name.casefold() == variable.strip().casefold()]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise InputError(f'{len(named)} datasets have an attribute "{variable}"; give the '
+                         "variable's id instead")
+    close = difflib.get_close_matches(variable, [v.name for v in found], n=3, cutoff=0.6)
+    hint = (" Did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else ""
+    raise NotFoundError(f'there is no attribute variable "{variable}" in this project.{hint}')
+
+
+def set_levels(project: Any, variable: str, levels: list[str], *,
+               rationale: str | None = None) -> Changes:
+    """Give an ordinal, categorical or multi-select variable its levels in this order
+    (low → high for a scale). Every stored value must be among them; levels nobody chose
+    may be added. One action with an audit entry; not undoable (see the module doc)."""
+    found, ordered = _checked(project.db, variable, levels)
+    if ordered == list(found.levels):
+        return Changes(label="Set levels")  # nothing to do: the undo history stays
+    with project.transact("Set levels", undoable=False) as step:
+        found, ordered = _checked(step.db, variable, levels)
+        surveys.update_variable_levels(step.db, found.id, ordered)
+        step.mark("datasets")
+        step.audit("set_levels", "variable", found.id, before=list(found.levels),
+                   after=ordered, rationale=rationale)
+    return step.changes
+
+
+def _checked(db: Any, variable: str, levels: list[str]) -> tuple[VariableInfo, list[str]]:
+    found = _find(db, variable)
+    if found.type not in ORDERED_TYPES:
+        raise InputError(f'"{found.name}" is a {found.type} variable; only ordinal, '
+                         "categorical and multi-select variables have levels to order")
+    stored = [surveys.format_value(v) for v in surveys.variable_value_counts(db, found.id)]
+    try:
+        ordered = check_levels(list(levels), stored, found.type == "multi_select")
+    except ValueError as exc:
+        raise InputError(f'the levels given for "{found.name}" {exc}') from None
+    return found, ordered
