@@ -98,6 +98,31 @@ def test_merge_moves_codings_and_collapses_duplicates(surveyed):
         codebook.rename_code(p, busy, "Again")
 
 
+def test_merge_hides_each_duplicate_under_the_coding_it_duplicates_and_undo_restores(
+        surveyed, snapshot):
+    p = surveyed
+    maya = add_coder(p, "Maya Chen").new_id
+    luis = add_coder(p, "Luis Ortega").new_id
+    busy, time = _code(p, "Busy"), _code(p, "Lack of time")
+    r1, r3 = response_id(p, "R1"), response_id(p, "R3")
+    kept = apply_code(p, r3, time, maya).new_id
+    kept_span = apply_code(p, r1, time, luis, start=4, end=18).new_id
+    twin = apply_code(p, r3, busy, maya).new_id              # same coder, no span: hidden
+    twin_span = apply_code(p, r1, busy, luis, start=4, end=18).new_id  # same span: hidden
+    other_span = apply_code(p, r1, busy, luis, start=0, end=3).new_id  # another span: moves
+    other_coder = apply_code(p, r3, busy, luis).new_id       # another coder: moves
+    before = snapshot(p)
+    codebook.merge_codes(p, [busy], time)
+    rows = {r[0]: r[1:] for r in p.db.execute(
+        "SELECT id, code_id, deleted_at IS NOT NULL, duplicate_of FROM codings")}
+    assert rows[twin] == (busy, 1, kept) and rows[twin_span] == (busy, 1, kept_span)
+    assert rows[other_span] == (time, 0, None) and rows[other_coder] == (time, 0, None)
+    assert rows[kept] == (time, 0, None) and rows[kept_span] == (time, 0, None)
+    p.undo()
+    after = snapshot(p)
+    assert [k for k in after if after[k] != before[k]] == ["audit_log"]  # it records the undo
+
+
 def test_merge_into_own_descendant_refused(project, snapshot):
     top = _code(project, "Barriers")
     leaf = _code(project, "Time", parent=top)

@@ -252,17 +252,9 @@ def merge_codes(project: Project, sources: Sequence[CodeId], target: CodeId, *,
 
 
 def _move_codings(step: Step, source_id: str, target_id: str) -> None:
-    db, at = step.db, now()
-    moved, duplicates = [], []
-    for c in codings_store.live_for_code(db, source_id):
-        kept = codings_store.find_live(db, c.response_id, target_id, c.coder_id,
-                                       c.span_start, c.span_end)
-        if kept:
-            duplicates.append((c.id, kept.id))
-        else:
-            moved.append(c.id)
-    codings_store.hide_duplicates(db, duplicates, at)
-    codings_store.set_code(db, moved, target_id, at)
+    """Every live coding of the source to the target, in two statements (a coding the
+    target already has is hidden as its duplicate)."""
+    codings_store.move_all(step.db, source_id, target_id, now())
 
 
 def split_code(

@@ -97,17 +97,36 @@ def tombstone(db: Database, coding_ids: Sequence[str], at: str) -> None:
                         " AND deleted_at IS NULL", [(at, at, i) for i in coding_ids])
 
 
-def hide_duplicates(db: Database, pairs: Sequence[tuple[str, str]], at: str) -> None:
-    """Hide codings (id, kept id) that duplicate a kept one: removed while the kept one is
-    live, back if the kept one is removed on another laptop (see the merge rules)."""
-    db.conn.executemany("UPDATE codings SET deleted_at = ?, updated_at = ?, duplicate_of = ?"
-                        " WHERE id = ? AND deleted_at IS NULL",
-                        [(at, at, kept, i) for i, kept in pairs])
-
-
 def set_code(db: Database, coding_ids: Sequence[str], code_id: str, at: str) -> None:
-    db.conn.executemany("UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
-                        [(code_id, at, i) for i in coding_ids])
+    """Give these codings another code (one statement, however many)."""
+    db.execute("UPDATE codings SET code_id = ?, updated_at = ?"
+               " WHERE id IN (SELECT value FROM json_each(?))",
+               [code_id, at, _json_list(coding_ids)])
+
+
+#: the live coding of code ? that the outer ``codings`` row duplicates (same response,
+#: coder and span)
+_TWIN = ("SELECT k.id FROM codings k WHERE k.response_id = codings.response_id"
+         " AND k.code_id = ? AND k.coder_id = codings.coder_id"
+         " AND k.span_start IS codings.span_start AND k.span_end IS codings.span_end"
+         " AND k.deleted_at IS NULL")
+
+
+def move_all(db: Database, source_id: str, target_id: str, at: str) -> tuple[int, int]:
+    """Move every live coding of ``source_id`` to ``target_id``, set-based.
+
+    A coding the target already has (same response, coder and span) is hidden as a
+    duplicate of it: removed while the kept one is live, back if the kept one is removed
+    on another laptop (see the merge rules); the others change code. Returns (moved, hidden).
+    """
+    hidden = db.execute(
+        f"UPDATE codings SET deleted_at = ?, updated_at = ?, duplicate_of = ({_TWIN})"
+        f" WHERE code_id = ? AND deleted_at IS NULL AND EXISTS ({_TWIN})",
+        [at, at, target_id, source_id, target_id]).rowcount
+    moved = db.execute(
+        "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ? AND deleted_at IS NULL",
+        [target_id, at, source_id]).rowcount
+    return moved, hidden
 
 
 def rows(

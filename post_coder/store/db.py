@@ -184,6 +184,15 @@ def begin(db: Database) -> None:
     db.execute("BEGIN IMMEDIATE")
 
 
+def begin_read(db: Database) -> None:
+    """Start a read transaction (``BEGIN DEFERRED``): one consistent snapshot, no write lock.
+
+    Scratch TEMP tables may still be written inside it (they live in the connection's own
+    temp database); a write to the project file would then have to wait for the lock.
+    """
+    db.execute("BEGIN DEFERRED")
+
+
 def commit(db: Database) -> None:
     db.execute("COMMIT")
 

@@ -186,7 +186,7 @@ def merge_preview(project: Project, path: str | Path, *,
         incoming = read_incoming(path, project.id)
         if store_db.in_transaction(project.db):  # inside a larger action: read within it
             return _plan(project, incoming, resolutions or {}, default).plan
-        store_db.begin(project.db)  # a consistent view, and scratch tables in one transaction
+        store_db.begin_read(project.db)  # a snapshot and scratch tables, never the write lock
         try:
             return _plan(project, incoming, resolutions or {}, default).plan
         finally:

@@ -1,9 +1,16 @@
-"""Read-only queries on a second connection in a thread, so big counts never freeze a view.
+"""The one way views read in the background: read-only snapshots with generation tokens.
 
-A view asks for ``reader.request(fn)``; ``fn(project)`` runs in a worker thread on its own
-read-only connection to the same file (SQLite's WAL lets it read while the window writes)
-and ``did_finish(result)`` arrives on the UI thread. Only the newest request's result is
-delivered: an older one that finishes late is dropped.
+A view asks for ``reader.request(fn)``; ``fn(project)`` runs in a thread on its own
+read-only connection to the same file (SQLite's WAL lets it read while the writer thread
+writes, and it never takes the write lock) and ``did_finish(result)`` arrives on the UI
+thread. Only the newest request's result is delivered: an older one that finishes late is
+dropped (its generation is stale), and ``cancel()`` drops whatever is under way. A read
+that fails emits ``did_fail(error)`` (and is logged) instead.
+
+Every background read uses it: the status-bar and codebook counts, the navigator, the
+response grid's full id list (:mod:`post_coder.ui.models.response_table`), the damage check
+after opening, and the read-only tasks with a progress dialog (previews of a work file,
+exports: :mod:`post_coder.ui.tasks`).
 """
 
 from __future__ import annotations
@@ -24,8 +31,14 @@ log = logging.getLogger(__name__)
 SMALL_PROJECT_CODINGS = 20_000
 
 
+class _Failure:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 class BackgroundReader(QObject):
     did_finish = Signal(object)
+    did_fail = Signal(object)
     _delivered = Signal(int, object)
 
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
@@ -39,14 +52,21 @@ class BackgroundReader(QObject):
     def busy(self) -> bool:
         return self._pending
 
-    def request(self, fn: Callable[[Project], Any]) -> None:
+    @property
+    def generation(self) -> int:
+        """The newest request's token (a result for any other is dropped)."""
+        return self._generation
+
+    def request(self, fn: Callable[[Project], Any]) -> int:
+        """Run ``fn(read-only project)`` in the background; returns the request's token."""
         self._generation += 1
         self._pending = True
         threading.Thread(target=self._run, args=(fn, self._generation), daemon=True,
                          name="background-read").start()
+        return self._generation
 
     def cancel(self) -> None:
-        """Drop whatever is under way (the view is going away)."""
+        """Drop whatever is under way (the view is going away, or a newer read replaces it)."""
         self._generation += 1
         self._pending = False
 
@@ -65,8 +85,8 @@ class BackgroundReader(QObject):
                 result: Any = fn(reader)
             finally:
                 reader.close()
-        except Exception as exc:  # logged; the view keeps what it showed
-            result = exc
+        except BaseException as exc:  # handed to the UI thread
+            result = _Failure(exc)
         try:
             self._delivered.emit(generation, result)
         except RuntimeError:
@@ -76,7 +96,8 @@ class BackgroundReader(QObject):
         if generation != self._generation:
             return
         self._pending = False
-        if isinstance(result, Exception):
-            log.error("background read failed: %r", result)
+        if isinstance(result, _Failure):
+            log.error("background read failed: %r", result.error)
+            self.did_fail.emit(result.error)
             return
         self.did_finish.emit(result)

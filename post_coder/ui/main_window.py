@@ -134,10 +134,10 @@ class MainWindow(QMainWindow):
         for action in (self.import_action, self.copy_action, self.close_action,
                        self.find_action, self.coder_action):
             action.setEnabled(has)
-        writable = has and not self.session.project.readonly
+        writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
-        undo = self.session.project.undo_label() if writable else None
-        redo = self.session.project.redo_label() if writable else None
+        undo = self.session.undo_label() if writable else None
+        redo = self.session.redo_label() if writable else None
         self.undo_action.setEnabled(undo is not None)
         self.undo_action.setText(f"&Undo {undo}" if undo else "&Undo")
         self.redo_action.setEnabled(redo is not None)
@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
     def install(self, project: Project) -> None:
         """Show ``project`` in the window (the window now owns it and closes it)."""
         self.session = Session(project, parent=self)
+        self.session.busy_did_change.connect(self._show_busy)
         self._status_reader: BackgroundReader | None = None
         self._integrity_reader = None
         self._choose_coder()
@@ -260,13 +261,13 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         if self.session is None:
             return
-        project = self.session.project
+        project = self.session.writer
         state = (" (damaged — read-only)" if project.damage is not None
                  else " (read-only)" if project.readonly else "")
         self.setWindowTitle(f"{project.name}{state} — POST Coder")
 
     def _integrity_checked(self, project: Project, problem: str | None) -> None:
-        if problem is None or self.session is None or self.session.project is not project:
+        if problem is None or self.session is None or self.session.writer is not project:
             return
         show_error(self, project.mark_damaged(problem), "Damaged project file")
         self._show_read_only()
@@ -305,15 +306,16 @@ class MainWindow(QMainWindow):
                 identity = dialog.identity()
                 app_settings.set_coder_identity(self.settings, *identity)
         if identity is not None:
-            project = self.session.project
-            if project.readonly:  # viewing: be yourself if you are known, add nobody
-                known = [c.id for c in list_coders(project)
+            if self.session.readonly:  # viewing: be yourself if you are known, add nobody
+                known = [c.id for c in list_coders(self.session.project)
                          if c.name.casefold() == identity[0].casefold()]
                 if known:
                     self.session.set_coder(known[0])
                 return
             # adding yourself (if new) is not an undo step and keeps the undo history
-            self.session.set_coder(ensure_coder(project, identity[0], initials=identity[1]))
+            coder = self.session.run(self, ensure_coder, identity[0], initials=identity[1])
+            if coder is not None:
+                self.session.set_coder(coder)
 
     def change_coder(self) -> None:
         current = app_settings.coder_identity(self.settings) or ("", "")
@@ -338,12 +340,11 @@ class MainWindow(QMainWindow):
         self._docks.clear()
         for menu in (self.code_menu, self.codebook_menu, self.team_menu):
             menu.clear()
-        project = self.session.project
-        self.session.deleteLater()
-        self.session = None
+        session, self.session = self.session, None
+        session.close()  # finishes the queued actions first
+        session.deleteLater()
         self.workspace = self.codebook = self.team = None
         self._show_start_page()
-        project.close()
         self._update_enabled()
         return True
 
@@ -355,11 +356,11 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------
     def undo(self) -> None:
-        if self.session is not None and self.session.project.undo_label():
+        if self.session is not None and self.session.undo_label():
             self.session.undo(self)
 
     def redo(self) -> None:
-        if self.session is not None and self.session.project.redo_label():
+        if self.session is not None and self.session.redo_label():
             self.session.redo(self)
 
     def import_survey(self) -> None:
@@ -401,6 +402,13 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         if changes.label:
             self.statusBar().showMessage(changes.label, 3000)
+
+    def _show_busy(self, label: str | None) -> None:
+        """While an action runs longer than a moment: say what the window waits for."""
+        if label:
+            self.statusBar().showMessage(f"{label}…")
+        else:
+            self.statusBar().clearMessage()
 
     def _update_status(self) -> None:
         """Counts for the status bar: read now on a small project, in the background on a

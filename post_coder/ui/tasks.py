@@ -1,10 +1,18 @@
-"""Long work off the UI thread, with a progress dialog that can cancel.
+"""Long work with a progress dialog that can cancel.
 
-A task is a plain function ``fn(project, progress) -> result`` from the core. It runs in a
-worker thread on its *own* connection to the project file (SQLite's WAL lets the window
-keep reading meanwhile). The dialog appears only if the work takes longer than half a
-second. Cancel sets the progress token; the core raises ``Cancelled`` at its next batch
-and rolls its transaction back, so a cancelled task leaves the file as it was.
+A task is a plain function ``fn(project, progress) -> result`` from the core. Where it runs
+depends on whether it writes:
+
+- a task that writes (importing a survey, merging a work file) is a job on the session's
+  one database writer (:mod:`post_coder.ui.worker`), in order with every other action;
+  the session shows its error and announces its Changes;
+- a task that only reads (previewing a work file, exporting a package or work) runs on a
+  read-only snapshot through :class:`~post_coder.ui.background.BackgroundReader`, never
+  holding the write lock.
+
+The dialog appears only if the work takes longer than half a second. Cancel sets the
+progress token; the core raises ``Cancelled`` at its next batch and rolls its transaction
+back, so a cancelled task leaves the file as it was.
 """
 
 from __future__ import annotations
@@ -12,36 +20,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from post_coder.errors import Cancelled, PostCoderError
 from post_coder.progress import Progress
 from post_coder.project import Project
+from post_coder.ui.background import BackgroundReader
 from post_coder.ui.errors import show_error, show_unexpected
 
+if TYPE_CHECKING:
+    from post_coder.ui.session import Session
+
 SHOW_AFTER_MS = 500
-
-
-class _Worker(QObject):
-    progressed = Signal(int, int, str)
-    finished = Signal(object, object)  # result, exception
-
-    def __init__(self, path: Path, fn: Callable[[Project, Progress], Any],
-                 progress: Progress) -> None:
-        super().__init__()
-        self._path, self._fn, self._progress = path, fn, progress
-
-    def run(self) -> None:
-        try:
-            with Project.open(self._path) as project:
-                result = self._fn(project, self._progress)
-        except BaseException as exc:  # handed to the UI thread, shown there
-            self.finished.emit(None, exc)
-            return
-        self.finished.emit(result, None)
 
 
 class Task(QObject):
@@ -50,11 +43,14 @@ class Task(QObject):
     done = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
+    _ended = Signal()
 
     def __init__(self, parent: QWidget | None, title: str, path: Path,
-                 fn: Callable[[Project, Progress], Any]) -> None:
+                 fn: Callable[[Project, Progress], Any], *,
+                 session: "Session | None" = None) -> None:
         super().__init__(parent)
         self._parent = parent
+        self._title, self._path, self._fn, self._session = title, path, fn, session
         self.progress = Progress(self._on_progress)
         self._latest = (0, 0, "")
         self._lock = threading.Lock()
@@ -66,11 +62,7 @@ class Task(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
-        self._thread = QThread()
-        self._worker = _Worker(path, fn, self.progress)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._finish, Qt.ConnectionType.QueuedConnection)
+        self._reader: BackgroundReader | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._show_progress)
@@ -79,7 +71,18 @@ class Task(QObject):
     def start(self) -> "Task":
         self.running = True
         self._timer.start()
-        self._thread.start()
+        fn, progress = self._fn, self.progress
+        if self._session is not None:  # writes: a job on the one writer
+            self._session.submit(self._parent, lambda project: fn(project, progress),
+                                 label=self._title.rstrip("…. "), progress=progress,
+                                 initiator=self._parent,
+                                 on_done=lambda result: self._finish(result, None, shown=True),
+                                 on_failed=lambda exc: self._finish(None, exc, shown=True))
+        else:  # reads: a read-only snapshot
+            self._reader = BackgroundReader(self._path, self)
+            self._reader.did_finish.connect(lambda result: self._finish(result, None))
+            self._reader.did_fail.connect(lambda exc: self._finish(None, exc))
+            self._reader.request(lambda project: fn(project, progress))
         return self
 
     def cancel(self) -> None:
@@ -87,8 +90,14 @@ class Task(QObject):
         self.dialog.setLabelText("Cancelling…")
 
     def wait(self, ms: int = 30_000) -> bool:
-        """Block until the worker thread ends (tests and shutdown only)."""
-        return self._thread.wait(ms)
+        """Process events until the task has ended (tests and shutdown only)."""
+        if self.running:
+            loop = QEventLoop()
+            self._ended.connect(loop.quit)
+            QTimer.singleShot(ms, loop.quit)
+            if self.running:
+                loop.exec()
+        return not self.running
 
     def _on_progress(self, done: int, total: int, label: str) -> None:  # worker thread
         with self._lock:
@@ -103,19 +112,20 @@ class Task(QObject):
         if label and not self.progress.cancelled:
             self.dialog.setLabelText(label)
 
-    def _finish(self, result: Any, exc: BaseException | None) -> None:
+    def _finish(self, result: Any, exc: BaseException | None, shown: bool = False) -> None:
         self._timer.stop()
-        self._thread.quit()
-        self._thread.wait()
         self.dialog.reset()
         self.dialog.hide()
         self.running = False
+        self._ended.emit()
         if exc is None:
             self.done.emit(result)
         elif isinstance(exc, Cancelled):
             self.cancelled.emit()
         else:
-            if isinstance(exc, PostCoderError):
+            if shown:
+                pass  # the session showed it
+            elif isinstance(exc, PostCoderError):
                 show_error(self._parent, exc)
             else:
                 show_unexpected(self._parent, exc)
@@ -125,9 +135,14 @@ class Task(QObject):
 
 def run_task(parent: QWidget | None, title: str, path: Path,
              fn: Callable[[Project, Progress], Any],
-             on_done: Callable[[Any], None] | None = None) -> Task:
-    """Start ``fn(project, progress)`` in the background; ``on_done(result)`` on success."""
-    task = Task(parent, title, path, fn)
+             on_done: Callable[[Any], None] | None = None, *,
+             session: "Session | None" = None) -> Task:
+    """Start ``fn(project, progress)`` in the background; ``on_done(result)`` on success.
+
+    Pass ``session`` for work that writes: it then runs on the session's writer, in order.
+    Without it the work gets a read-only snapshot of the file at ``path``.
+    """
+    task = Task(parent, title, path, fn, session=session)
     if on_done is not None:
         task.done.connect(on_done)
     return task.start()

@@ -88,7 +88,7 @@ def dialog_of(panel: CodebookPanel, kind):
 def test_codebook_model_passes_the_qt_model_tester(qtmodeltester, cb_session):
     model = CodebookModel(cb_session)
     qtmodeltester.check(model)
-    project = cb_session.project
+    project = cb_session.writer
     stigma, barriers = code_id(project, "Stigma"), code_id(project, "Barriers")
     # in place (texts and counts) and structural (move) refreshes keep the model valid
     cb_session.run(None, codebook.redefine_code, stigma, definition="Fear of judgement")
@@ -205,6 +205,7 @@ def test_edit_name_color_and_parent_is_one_undo_step(qtbot, panel, demo):
         "Stigma and shame", "#abcdef", implementation)
     assert panel.model.index_of(stigma.id).data() == "Stigma and shame"
     panel.session.undo()
+    panel.session.wait()
     restored = codebook.get_code(demo, stigma.id)
     assert (restored.name, restored.color, restored.parent_id) == (
         stigma.name, stigma.color, stigma.parent_id)
@@ -239,7 +240,10 @@ def test_merge_dialog_previews_then_merges(qtbot, panel, demo):
     assert f"{duplicates} duplicates collapse" in dialog.preview_label.text()
     qtbot.keyClicks(dialog.rationale_edit, "Same idea")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and not dialog.ok_button.isEnabled()  # saving in the background
+    assert panel.session.wait()
 
+    assert not dialog.isVisible()
     assert codebook.get_code(demo, stigma).status == "merged"
     assert live_ids(demo, stigma) == set()
     assert len(list_codings(demo, EVERYONE, codes=[privacy])) == target_before + preview.moving
@@ -294,6 +298,7 @@ def test_split_dialog_moves_the_ticked_segments(qtbot, panel, demo):
     qtbot.keyClicks(dialog.name_edit, "Shift schedules")
     qtbot.keyClicks(dialog.definition_edit, "Rotas leave no room.")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert panel.session.wait()
 
     new = codebook.find_code(demo, "Shift schedules")
     assert live_ids(demo, new.id) == {rows[0].id, rows[2].id}
@@ -427,6 +432,7 @@ def test_compare_view_moves_segments_and_undo_restores(qtbot, cb_session, demo):
     assert column.model.rowCount() == len(before_a) - 2
     assert demo.undo_label() == "Move segments to code"
     cb_session.undo()
+    cb_session.wait()
     assert live_ids(demo, stigma) == before_a
     assert live_ids(demo, privacy) == before_b
     assert column.model.rowCount() == len(before_a)
@@ -508,6 +514,8 @@ def test_memo_editor_saves_on_focus_out_and_reloads_after_undo(qtbot, cb_session
     editor.show()
     assert demo.undo_label() == "Edit memo"
     cb_session.undo()  # the saves while writing one memo are one undo step
+    cb_session.wait()
     assert editor.text() == "" and memos_for(demo, EVERYONE, "code", stigma) == []
     cb_session.redo()
+    cb_session.wait()
     assert editor.text() == "Draft two"

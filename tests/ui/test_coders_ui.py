@@ -60,7 +60,7 @@ def table_rows(dialog: CodersDialog) -> list[tuple[str, str, str]]:
 
 
 def test_adding_a_colleague_does_not_change_who_is_coding(qtbot, session, tmp_path):
-    project = session.project
+    project = session.writer
     maya = by_name(project)["Maya Chen"]
     session.set_coder(maya)
     settings = make_settings(tmp_path, "Maya Chen", "MC")
@@ -106,7 +106,7 @@ def test_adding_a_colleague_does_not_change_who_is_coding(qtbot, session, tmp_pa
 
 
 def test_editing_a_colleague_and_yourself(qtbot, session, tmp_path):
-    project = session.project
+    project = session.writer
     coders = by_name(project)
     maya, luis = coders["Maya Chen"], coders["Luis Ortega"]
     session.set_coder(maya)
@@ -141,6 +141,7 @@ def test_editing_a_colleague_and_yourself(qtbot, session, tmp_path):
     assert "Maya Chen-Ruiz  (you)" in [n for n, _, _ in table_rows(dialog)]
     assert ensure_coder(project, "Maya Chen-Ruiz") == maya  # what the next start does
     session.undo()
+    session.wait()
     assert app_settings.coder_identity(settings) == ("Maya Chen", "MC")
     assert "Maya Chen  (you)" in [n for n, _, _ in table_rows(dialog)]
     dialog.reject()
@@ -150,7 +151,7 @@ def test_editing_a_colleague_and_yourself(qtbot, session, tmp_path):
 @pytest.fixture
 def ana_package(session, tmp_path) -> Path:
     """A colleague added by the lead, and her package (she has coded nothing yet)."""
-    project = session.project
+    project = session.writer
     project.actor = by_name(project)["Maya Chen"]
     ana = add_coder(project, "Ana Lead").new_id
     return export_package(project, ana, tmp_path / "ana.postcoder").path
@@ -251,7 +252,7 @@ def test_in_the_main_window(qtbot, tmp_path, monkeypatch, demo_template):
     dialog = window.team.coders_dialog
     assert dialog.isVisible() and dialog.parent() is window and dialog.add_button.isEnabled()
     dialog.reject()
-    project = window.session.project
+    project = window.session.writer
     ana = add_coder(project, "Ana Lead").new_id
     package = export_package(project, ana, tmp_path / "ana.postcoder").path
     window.close_project()
@@ -273,7 +274,7 @@ def test_in_the_main_window(qtbot, tmp_path, monkeypatch, demo_template):
 def test_a_colleague_added_from_the_new_round_dialog_takes_part(qtbot, session):
     from post_coder.team.rounds import find_round, list_rounds
 
-    project = session.project
+    project = session.writer
     maya = by_name(project)["Maya Chen"]
     session.set_coder(maya)
     panel = RoundsPanel(session)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -115,12 +116,20 @@ def large_demo(demo_template, tmp_path, monkeypatch):
     return path
 
 
-def test_damage_in_a_large_file_is_found_in_the_background(window, large_demo):
+def test_damage_in_a_large_file_is_found_in_the_background(window, large_demo, monkeypatch):
     damage_table(large_demo, "merges")  # nothing the window shows or writes touches it
+    gate, check = threading.Event(), Project.find_damage
+
+    def slow_check(project):  # the check takes a while on a large file
+        gate.wait(10)
+        return check(project)
+
+    monkeypatch.setattr(Project, "find_damage", slow_check)
     assert window.open_project(large_demo)
     apply_pinned_code(window, row=1)  # before the check is done, work goes on as usual
     assert window.undo_action.text() == "&Undo Apply code"
     assert window.windowTitle() == f"{TITLE} — POST Coder"  # not known yet: the check runs…
+    gate.set()
     assert window._integrity_reader.wait()  # …off the UI thread
     assert window.windowTitle() == f"{TITLE} (damaged — read-only) — POST Coder"
     boxes = error_boxes()
@@ -129,13 +138,13 @@ def test_damage_in_a_large_file_is_found_in_the_background(window, large_demo):
     assert "Open your latest backup instead: a copy you saved with File ▸ Save a Copy" \
         in boxes[0].text()
     boxes[0].close()
-    assert window.session.project.readonly
+    assert window.session.readonly
     assert not window.undo_action.isEnabled() and not window.import_action.isEnabled()
     response, before = apply_pinned_code(window)  # writing has stopped
     boxes = error_boxes()
     assert len(boxes) == 1 and "the project file is damaged" in boxes[0].text()
     boxes[0].close()
-    project = window.session.project
+    project = window.session.writer
     assert {c.code_id for c in codings_for_response(project, EVERYONE, response)
             if c.coder_id == window.session.coder_id} == before
     assert project.undo_label() == "Apply code"  # the first one's; the refused one left none
@@ -145,7 +154,7 @@ def test_intact_large_file_passes_the_background_check(window, large_demo):
     assert window.open_project(large_demo)
     assert window._integrity_reader.wait()
     assert window.windowTitle() == f"{TITLE} — POST Coder"
-    assert not window.session.project.readonly and error_boxes() == []
+    assert not window.session.readonly and error_boxes() == []
 
 
 def test_small_file_needs_no_background_check(window, demo_template, tmp_path):
@@ -155,10 +164,11 @@ def test_small_file_needs_no_background_check(window, demo_template, tmp_path):
     assert window._integrity_reader is None
 
 
-def test_a_lock_met_outside_an_action_is_a_plain_message(window, demo_template, tmp_path,
-                                                        monkeypatch):
-    """A merge preview takes the write lock for a consistent read; another program holds
-    it: the person reads "busy", not "something went wrong"."""
+def test_a_preview_reads_through_a_lock_and_an_action_meeting_it_is_a_plain_message(
+        window, demo_template, tmp_path, monkeypatch):
+    """Another program holds the write lock: a merge preview (a read-only snapshot) still
+    reads, and an action that must write says "busy", not "something went wrong"."""
+    from post_coder.coding.codebook import add_code
     from post_coder.team.merge import merge_preview
 
     monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)
@@ -169,13 +179,15 @@ def test_a_lock_met_outside_an_action_is_a_plain_message(window, demo_template, 
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        assert window.session.run(window, merge_preview, tmp_path / "copy.postcoder") is None
+        plan = window.session.run(window, merge_preview, tmp_path / "copy.postcoder")
+        assert plan is not None and plan.conflicts == () and error_boxes() == []
+        assert window.session.run(window, add_code, "Burnout") is None
     finally:
         other.execute("ROLLBACK")
         other.close()
     boxes = error_boxes()
     assert len(boxes) == 1
-    assert boxes[0].text() == ("The project is busy in another window or program; nothing "
-                               "was saved. Try again in a moment.")
+    assert boxes[0].text() == ("Study.postcoder: the project is busy in another window or "
+                               "program; nothing was saved. Try again in a moment.")
     assert boxes[0].detailedText() == ""
     boxes[0].close()

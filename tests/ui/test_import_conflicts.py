@@ -55,7 +55,7 @@ def code_id(project: Project, name: str) -> str:
 @pytest.fixture
 def conflicted(session: Session, tmp_path: Path) -> tuple[Session, Path]:
     """The lead's session (as Maya) and Luis's work file with six conflicts."""
-    project = session.project
+    project = session.writer
     maya, luis = ids(project)
     session.set_coder(maya)
     package = export_package(project, luis, tmp_path / "luis.postcoder").path
@@ -228,7 +228,7 @@ def test_six_conflicts_are_listed_compared_side_by_side_and_need_every_choice(
 def test_the_decisions_made_in_the_dialog_are_what_gets_merged(qtbot, conflicted, choices,
                                                                 changes, expected):
     session, work = conflicted
-    project = session.project
+    project = session.writer
     maya, luis = ids(project)
     luis_time = len(list_codings(project, EVERYONE, codes=[code_id(project, "Lack of time")],
                                  coders=[luis]))

@@ -80,7 +80,7 @@ def test_first_launch_asks_for_the_coder(qtbot, settings, demo_copy):
     coders = {c.name: c for c in list_coders(w.session.project)}
     assert w.session.coder_id == coders["Ana Souza"].id
     # adding yourself to the project is not an undoable edit
-    assert w.session.project.undo_label() is None
+    assert w.session.undo_label() is None
     w.close_project()
 
 
@@ -99,10 +99,12 @@ def test_apply_by_keyboard_then_undo_redo_from_the_edit_menu(window, demo_copy, 
     assert len(after - before) == 1
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Apply code"
     window.undo_action.trigger()
+    window.session.wait()
     assert {c.code_id for c in codings_for_response(window.session.project, EVERYONE,
                                                     response)} == before
     assert window.redo_action.text() == "&Redo Apply code"
     window.redo_action.trigger()
+    window.session.wait()
     assert {c.code_id for c in codings_for_response(window.session.project, EVERYONE,
                                                     response)} == after
     assert "Redo Apply code" in window.statusBar().currentMessage()
@@ -110,7 +112,7 @@ def test_apply_by_keyboard_then_undo_redo_from_the_edit_menu(window, demo_copy, 
 
 def test_changing_the_coder_keeps_the_undo_history(window, demo_copy, qtbot):
     window.open_project(demo_copy)
-    project = window.session.project
+    project = window.session.writer
     stigma = find_code(project, "Stigma").id
     window.session.run(window, rename_code, stigma, "Stigma and shame")
     assert window.undo_action.text() == "&Undo Rename code"
@@ -120,18 +122,20 @@ def test_changing_the_coder_keeps_the_undo_history(window, demo_copy, qtbot):
     assert window.session.coder_id == sam
     assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo Rename code"
     window.undo_action.trigger()
+    window.session.wait()
     assert find_code(project, "Stigma").id == stigma
     assert sam in {c.id for c in list_coders(project)}  # Sam is still there
 
 
 def test_undo_is_refused_when_another_program_changed_the_code(window, demo_copy, qtbot):
     window.open_project(demo_copy)
-    project = window.session.project
+    project = window.session.writer
     stigma = find_code(project, "Stigma").id
     window.session.run(window, rename_code, stigma, "Stigma and shame")
     with Project.open(demo_copy) as other:  # e.g. the command line merging a work file
         redefine_code(other, stigma, definition="Fear of being judged")
     window.undo_action.trigger()
+    window.session.wait()
     boxes = [b for b in window.findChildren(QMessageBox, "errorBox") if b.isVisible()]
     assert len(boxes) == 1
     assert boxes[0].text().startswith(
@@ -145,7 +149,7 @@ def test_undo_is_refused_when_another_program_changed_the_code(window, demo_copy
 
 def test_codebook_double_click_applies_to_current_response(window, demo_copy, qtbot):
     window.open_project(demo_copy)
-    project = window.session.project
+    project = window.session.writer
     ws = window.workspace
     ws._select_row(5)
     response = ws.current_response_id()

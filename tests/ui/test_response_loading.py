@@ -44,13 +44,14 @@ def test_a_newer_query_makes_the_older_load_stale(qtbot, project, tmp_path):
 def test_count_label_says_when_it_is_still_counting(qtbot, project, tmp_path, monkeypatch):
     _big(project, tmp_path)
     gate = threading.Event()
-    real = response_table.ResponseTableModel._load_all
+    real = response_table.response_ids
 
-    def held(self, query, scope, generation):  # hold the background load until told
-        gate.wait(10)
-        real(self, query, scope, generation)
+    def held(project, scope, query, limit=None):  # hold the background load until told
+        if limit is None:
+            gate.wait(10)
+        return real(project, scope, query, limit=limit)
 
-    monkeypatch.setattr(response_table.ResponseTableModel, "_load_all", held)
+    monkeypatch.setattr(response_table, "response_ids", held)
     workspace = open_workspace(qtbot, Session(project))
     assert workspace.count_label.text() == f"{HEAD_ROWS}+ responses (counting…)"
     gate.set()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.qt
 
 def test_double_click_shows_the_round_and_progress_follows_coding(qtbot, qtmodeltester,
                                                                     session):
-    project = session.project
+    project = session.writer
     by_name = {c.name: c.id for c in list_coders(project)}
     maya, luis = by_name["Maya Chen"], by_name["Luis Ortega"]
     session.set_coder(maya)

@@ -174,11 +174,12 @@ def test_close_round_asks_for_confirmation_and_a_reason(qtbot, panel, session):
     assert panel.model.index(0, STATUS).data() == "closed"
     assert not panel.close_button.isEnabled()
     # one undo step, and undoing it opens the round again
-    assert session.project.undo_label() == "Close round"
+    assert session.undo_label() == "Close round"
     session.undo()
+    session.wait()
     assert find_round(session.project, "Round 1").status == "open"
     assert panel.model.index(0, STATUS).data() == "open" and panel.close_button.isEnabled()
-    assert session.project.undo_label() == "Create round"
+    assert session.undo_label() == "Create round"
 
 
 # -- coder packages and work files ------------------------------------------------------------
@@ -243,7 +244,7 @@ def test_work_from_a_package_is_imported_through_the_dialog(qtbot, session, tmp_
     assert dialog.result is not None and dialog.result.merged
     assert any(c.code_id == code and c.coder_id == luis
                for c in codings_for_response(session.project, EVERYONE, response))
-    assert session.project.undo_label() is None
+    assert session.undo_label() is None
     assert message_boxes("importDoneBox")
 
 

@@ -104,7 +104,7 @@ class ImportWizard(QWizard):
         """Run the import in the background; the wizard stays open until it ends."""
         if self.running or self.mapped is None:
             return
-        plan, actor = self.mapped, self.session.project.actor
+        plan, actor = self.mapped, self.session.coder_id
 
         def work(project: Project, progress: Progress) -> ImportResult:
             project.actor = actor
@@ -115,7 +115,8 @@ class ImportWizard(QWizard):
         self.summary_page.status.setText("Importing…")
         self._set_running(True)
         self.task = run_task(self, "Importing survey", self.session.project.path, work,
-                             on_done=lambda result: self._succeeded(result, name))
+                             on_done=lambda result: self._succeeded(result, name),
+                             session=self.session)
         self.task.failed.connect(self._failed)
         self.task.cancelled.connect(self._cancelled)
 
@@ -124,8 +125,6 @@ class ImportWizard(QWizard):
     def _succeeded(self, result: ImportResult, name: str) -> None:
         self._set_running(False)
         self._result = result
-        self.session.project.clear_history()
-        self.session.notify(result.changes, self)
         self.message = result_message(result, name)
         self.summary_page.status.setText(self.message)
         window = self.parentWidget()

@@ -396,7 +396,8 @@ class ImportWorkDialog(QDialog):
             return merge(project, path, resolutions=resolutions, rationale=rationale,
                          progress=progress)
 
-        self.task = run_task(self, "Importing…", self.session.project.path, work, self._merged)
+        self.task = run_task(self, "Importing…", self.session.project.path, work, self._merged,
+                             session=self.session)
         self.task.failed.connect(self._merge_failed)
         self._update_ok()
 
@@ -408,8 +409,6 @@ class ImportWorkDialog(QDialog):
 
     def _merged(self, result: MergeResult) -> None:
         self.result = result
-        self.session.project.clear_history()  # written on another connection
-        self.session.notify(result.changes, initiator=self)
         plan = result.plan
         if not result.merged:
             text = f"Nothing changed: {plan.file} was already imported."

@@ -137,10 +137,11 @@ class MergeDialog(QDialog):
     # -- OK ----------------------------------------------------------------------------
     def accept(self) -> None:
         target = self.target()
-        if self._preview.problem or target is None:
-            return
-        result = self.session.run(self, codebook.merge_codes,
-                                  [CodeId(s) for s in self.sources()], CodeId(target),
-                                  rationale=self.rationale(), initiator=self)
-        if result is not None:
-            super().accept()
+        if self._preview.problem or target is None or not self.ok_button.isEnabled():
+            return  # (disabled while a merge is being saved)
+        # on the writer, in the background: the dialog closes once the merge is saved
+        self.ok_button.setEnabled(False)
+        self.session.submit(self, codebook.merge_codes, [CodeId(s) for s in self.sources()],
+                            CodeId(target), rationale=self.rationale(), initiator=self,
+                            on_done=lambda _changes: super(MergeDialog, self).accept(),
+                            on_failed=lambda _exc: self.update_preview())

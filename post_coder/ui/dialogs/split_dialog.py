@@ -120,12 +120,16 @@ class SplitDialog(QDialog):
     def accept(self) -> None:
         chosen = self.checked_ids()
         name = self.name_edit.text().strip()
-        if not chosen or not name:
-            return
-        result = self.session.run(
+        if not chosen or not name or not self.ok_button.isEnabled():
+            return  # (disabled while a split is being saved)
+        def done(result) -> None:
+            self.new_code_id = result.new_id
+            super(SplitDialog, self).accept()
+
+        # on the writer, in the background: the dialog closes once the split is saved
+        self.ok_button.setEnabled(False)
+        self.session.submit(
             self, codebook.split_code, CodeId(self.code_id), name,
             [CodingId(c) for c in chosen], definition=self.definition_edit.toPlainText().strip(),
-            rationale=self.rationale_edit.text().strip() or None, initiator=self)
-        if result is not None:
-            self.new_code_id = result.new_id
-            super().accept()
+            rationale=self.rationale_edit.text().strip() or None, initiator=self,
+            on_done=done, on_failed=lambda _exc: self.update_preview())

@@ -7,8 +7,8 @@ the model resets only when the query (or the set of responses) changes. ``flags(
 fetches. There is no proxy model: ``sort()`` changes the query's sort and reloads the ids.
 
 A new query shows its first rows at once: the model runs it with a LIMIT, and when that
-many came back it loads the whole id list in a background thread on a read-only
-connection, then appends the remaining rows (a newer query makes an older load stale).
+many came back it loads the whole id list in the background on a read-only connection
+(:class:`~post_coder.ui.background.BackgroundReader`), then appends the remaining rows (a newer query makes an older load stale).
 
 Every read goes through the model's read scope (``set_scope``; the workspace passes the
 session's): the Codes and Coded columns and the coding filters see only its codings.
@@ -16,23 +16,20 @@ session's): the Codes and Coded columns and the coding filters see only its codi
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDeadlineTimer, QModelIndex,
-                            QObject, Qt, Signal)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 
 from post_coder.changes import Changes
 from post_coder.project import Project
 from post_coder.queries import ReadScope, ResponseQuery, response_ids, response_rows
+from post_coder.ui.background import BackgroundReader
 from post_coder.ui.models import Index, reads, read_only_row_flags
 
 PAGE_SIZE = 200
 #: rows the first, synchronous run of a query returns; the rest load in the background
 HEAD_ROWS = 2 * PAGE_SIZE
-log = logging.getLogger(__name__)
 #: rows kept in the cache before it is emptied (a bound on memory for huge projects)
 CACHE_LIMIT = 20_000
 SNIPPET_CHARS = 240
@@ -70,7 +67,6 @@ class ResponseTableModel(QAbstractTableModel):
 
     #: the whole id list of the current query is in (after a background load)
     loading_did_finish = Signal()
-    _ids_loaded = Signal(int, object)  # query generation, ids or an exception
 
     def __init__(self, project: Project, scope: ReadScope,
                  query: ResponseQuery = ResponseQuery(), parent: QObject | None = None) -> None:
@@ -78,8 +74,10 @@ class ResponseTableModel(QAbstractTableModel):
         self._project = project
         self._scope = scope
         self._query = query
-        self._query_generation = 0
-        self._ids_loaded.connect(self._on_ids_loaded, Qt.ConnectionType.QueuedConnection)
+        #: loads the whole id list of a long query (a newer query drops an older load)
+        self._loader = BackgroundReader(project.path, self)
+        self._loader.did_finish.connect(self._on_ids_loaded)
+        self._loader.did_fail.connect(self._on_load_failed)
         self._ids: list[str] = self._first_ids(query)
         self._rows_of: dict[str, int] | None = None
         self._cache: dict[str, _Row] = {}
@@ -106,7 +104,7 @@ class ResponseTableModel(QAbstractTableModel):
 
     def detach(self) -> None:
         """The project is closing: drop any background load still under way."""
-        self._query_generation += 1
+        self._loader.cancel()
         self._complete = True
 
     @property
@@ -116,43 +114,25 @@ class ResponseTableModel(QAbstractTableModel):
 
     def wait_until_complete(self, ms: int = 30_000) -> bool:
         """Process events until the background load is in (tests, benchmarks, exports)."""
-        deadline = QDeadlineTimer(ms)
-        while not self._complete and not deadline.hasExpired():
-            QCoreApplication.processEvents()
-            threading.Event().wait(0.005)
+        self._loader.wait(ms)
         return self._complete
 
     def _first_ids(self, query: ResponseQuery) -> list[str]:
-        self._query_generation += 1
+        self._loader.cancel()  # a newer query makes an older load stale
         head = response_ids(self._project, self._scope, query, limit=HEAD_ROWS)
         self._complete = len(head) < HEAD_ROWS
         if not self._complete:
-            threading.Thread(target=self._load_all, daemon=True, name="response-ids",
-                             args=(query, self._scope, self._query_generation)).start()
+            scope = self._scope
+            self._loader.request(lambda reader: response_ids(reader, scope, query))
         return head
 
-    def _load_all(self, query: ResponseQuery, scope: ReadScope,
-                  generation: int) -> None:  # worker thread
-        try:
-            reader = Project.open_readonly(self._project.path)
-            try:
-                ids: object = response_ids(reader, scope, query)
-            finally:
-                reader.close()
-        except Exception as exc:  # shown as a short list; logged for a bug report
-            ids = exc
-        try:
-            self._ids_loaded.emit(generation, ids)
-        except RuntimeError:
-            pass  # the model was deleted meanwhile (the project was closed): nothing to show
+    def _on_load_failed(self, error: BaseException) -> None:
+        self._complete = True  # the short list stays; the reader logged the error
+        self.loading_did_finish.emit()
 
-    def _on_ids_loaded(self, generation: int, ids: object) -> None:
-        if generation != self._query_generation:
-            return  # a newer query replaced the one this load was for
+    def _on_ids_loaded(self, ids: list[str]) -> None:
         self._complete = True
-        if isinstance(ids, Exception):
-            log.error("loading the response list failed: %r", ids)
-        elif ids[:len(self._ids)] == self._ids:
+        if ids[:len(self._ids)] == self._ids:
             if len(ids) > len(self._ids):
                 self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
                 self._ids, self._rows_of = ids, None

@@ -111,7 +111,7 @@ class MemoEditor(QWidget):
                 self.setEnabled(False)
                 return
             memos = memos_for(self.session.project, self.session.scope, *self._target)
-            actor = self.session.project.actor
+            actor = self.session.coder_id
             mine = [m for m in memos if m.author_id == actor]
             self._saved_text = mine[0].body if mine else ""
             self.editor.setPlainText(self._saved_text)
@@ -123,7 +123,7 @@ class MemoEditor(QWidget):
 
     def _show_others(self, memos: list) -> None:
         """The other authors' memos among ``memos`` (read through the scope), read-only."""
-        actor = self.session.project.actor
+        actor = self.session.coder_id
         memos = [m for m in memos if m.author_id != actor and m.body.strip()]
         if not memos:
             self.others.hide()
