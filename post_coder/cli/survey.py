@@ -63,7 +63,7 @@ def info(project: Path, as_json: bool) -> None:
               help="A column's levels in order, low to high, separated by | (makes it "
                    "ordinal unless it is categorical or multi-select); every answer in the "
                    "column must be listed.")
-@click.option("--sheet", help="Sheet of an Excel workbook (default: the first).")
+@click.option("--sheet", help="Sheet of a workbook: .xlsx, .xls or .ods (default: the first).")
 @click.option("--name", help="Name of the dataset in the project (default: the file name).")
 @click.option("--dry-run", is_flag=True, help="Show the detected format and mapping; change nothing.")
 @click.option("--allow-duplicate", is_flag=True, help="Import a file already imported before.")

@@ -23,6 +23,7 @@ from post_coder.queries import count_responses
 from post_coder.store import surveys
 from post_coder.ui.dialogs import import_wizard as wizard_module
 from post_coder.ui.dialogs.import_mapping import ROLE, TYPE
+from post_coder.ui.dialogs.import_pages.file_page import FILE_FILTERS
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.session import Session
 from post_coder.store.scope import ReadScope
@@ -285,6 +286,25 @@ def test_workbook_sheet_is_chosen_on_page_one(qtbot, make_wizard, tmp_path):
     assert wizard.currentId() == PREVIEW
     assert 'sheet "Responses"' in wizard.preview_page.fields["format"].text()
     assert wizard.plan.row_count == 4
+
+
+def test_ods_sheet_is_chosen_on_page_one(qtbot, make_wizard, tmp_path):
+    from tests.test_import_workbooks import NOTES, SURVEY, ods_bytes
+
+    path = tmp_path / "survey.ods"
+    path.write_bytes(ods_bytes({"Notes": NOTES, "Responses": SURVEY}))
+    assert "*.ods" in FILE_FILTERS.split(";;")[0]
+    assert "*.xls " in FILE_FILTERS.split(";;")[0]
+    wizard = make_wizard(path)
+    wizard.file_page.path_edit.editingFinished.emit()
+    sheet = wizard.findChild(QComboBox, "importSheet")
+    assert sheet.isVisible()
+    assert [sheet.itemText(i) for i in range(sheet.count())] == ["Notes", "Responses"]
+    sheet.setCurrentText("Responses")
+    wizard.next()
+    assert wizard.currentId() == PREVIEW
+    assert wizard.preview_page.fields["format"].text().startswith("OpenDocument spreadsheet")
+    assert wizard.plan.row_count == 6
 
 
 # -- page 3: the mapping rules ---------------------------------------------------------------
