@@ -85,12 +85,13 @@ def find_datasets_by_sha256(db: Database, sha256: str) -> list[DatasetInfo]:
 def insert_dataset(
     db: Database, *, id: str, name: str, original_name: str, sha256: str, format: str,
     platform: str | None, options: dict[str, Any], row_count: int, imported_at: str,
-    imported_by: str | None,
+    imported_by: str | None, kind: str = "survey",
 ) -> None:
+    """``kind`` is 'survey' (answers to code) or 'log' (a data table: rows of variables only)."""
     db.execute(
         "INSERT INTO datasets (id, name, original_name, sha256, format, platform, kind, options,"
-        " row_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, 'survey', ?, ?, ?, ?)",
-        [id, name, original_name, sha256, format, platform,
+        " row_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [id, name, original_name, sha256, format, platform, kind,
          json.dumps(options, ensure_ascii=False, sort_keys=True), row_count, imported_at,
          imported_by],
     )
@@ -279,3 +280,22 @@ def variable_value_counts(db: Database, variable_id: str) -> dict[Any, int]:
         "SELECT value, count(*) FROM variable_values WHERE variable_id = ? GROUP BY value"
         " ORDER BY value", [variable_id]).fetchall()
     return dict(rows)
+
+
+def find_datasets(db: Database, name_or_id: str) -> list[DatasetInfo]:
+    """Datasets whose id or name is ``name_or_id``, in import order."""
+    return _datasets(db, "WHERE d.id = ? OR d.name = ?", [name_or_id, name_or_id])
+
+
+def dataset_respondents(db: Database, dataset_id: str) -> list[tuple[str, str, int]]:
+    """(respondent id, external id, row number) of every row of a dataset, in file order."""
+    return db.execute("SELECT id, external_id, row_number FROM respondents WHERE dataset_id = ?"
+                      " ORDER BY row_number", [dataset_id]).fetchall()
+
+
+def dataset_values(db: Database, dataset_id: str) -> list[tuple[str, str, Any]]:
+    """(variable id, respondent id, value) of every stored value of a dataset's variables."""
+    return db.execute(
+        "SELECT x.variable_id, x.respondent_id, x.value FROM variable_values x"
+        " JOIN variables v ON v.id = x.variable_id WHERE v.dataset_id = ?",
+        [dataset_id]).fetchall()

@@ -563,3 +563,34 @@ def test_levels_cell_puts_an_ordinal_scale_in_another_order(qtbot, make_wizard):
     # the open-ended question has no levels to order
     text_row = row_of(wizard, "Anything else?")
     assert not table.item(text_row, LEVELS).flags() & Qt.ItemFlag.ItemIsEditable
+
+
+def test_data_table_checkbox_imports_an_interaction_log(qtbot, make_wizard, session, project):
+    log = Path(__file__).parents[1] / "fixtures" / "interaction_log.csv"
+    wizard = make_wizard(log)
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == MAPPING
+    page = wizard.mapping_page
+    set_role(wizard, "Type", "open_ended")
+    set_role(wizard, "Type", "attribute")
+    assert "Choose at least one open-ended question" in page.message.text()
+    assert not next_button(wizard).isEnabled()
+    box = wizard.findChild(QCheckBox, "mappingIsTable")
+    assert box.text() == "This file is a data table (no answers to code)"
+    box.click()
+    assert not page.message.isVisible() and next_button(wizard).isEnabled()
+    set_role(wizard, "Type", "open_ended")        # a table has nothing to code
+    assert 'column "Type": it cannot be an open-ended question in a data table' in \
+        page.message.text()
+    box.click()                                   # a survey again: Type is the question
+    assert not page.message.text()
+    box.click()                                   # a table: Type goes back to an attribute
+    assert page.table.role(row_of(wizard, "Type")) == "attribute"
+    assert wizard.mapped.is_table and wizard.mapped.open_ended == []
+    wizard.next()
+    finish(qtbot, wizard, session)
+    [info] = surveys.list_datasets(project.db)
+    assert (info.kind, info.respondents, info.questions) == ("log", 8, 0)
+    assert [v.name for v in surveys.list_variables(project.db)] == [
+        "Date", "Department", "Duration (minutes)", "Type"]
