@@ -138,8 +138,9 @@ def has_survey(project: Project) -> bool:
 
 
 def variables(project: Project) -> list[VariableInfo]:
-    """Attribute variables (names, labels, types, levels; not counted: fast)."""
-    return surveys.list_variables(project.db, counts=False)
+    """Survey attribute variables (names, labels, types, levels; not counted: fast); a data
+    table's columns are not among them (see :func:`dataset_frame`)."""
+    return surveys.list_variables(project.db, counts=False, surveys_only=True)
 
 
 def datasets_with_sha256(project: Project, sha256: str) -> list[DatasetInfo]:

@@ -11,7 +11,7 @@ import pytest
 
 from post_coder.errors import InputError, NotFoundError
 from post_coder.importing import import_problem, import_survey, inspect_file
-from post_coder.queries import dataset_frame, questions
+from post_coder.queries import dataset_frame, questions, variables
 from post_coder.store import surveys
 from tests.import_helpers import refused
 from tests.test_cli import run
@@ -77,8 +77,9 @@ def test_table_with_an_id_column_and_survey_attributes_frame(project, tmp_path, 
     assert frame["staff"].tolist() == [12.0, 8.0, 5.0]
     assert frame["level"].cat.ordered
     assert frame["level"].max() == "High" and frame["level"].min() == "Low"
-    # the survey's questions are unchanged by the table
+    # the survey's questions and the attributes offered for filtering are unchanged
     assert [q.column_name for q in questions(surveyed)] == ["feedback", "suggestions"]
+    assert [v.name for v in variables(surveyed)] == ["dept", "role"]
 
 
 def test_table_needs_a_column_to_keep(project, snapshot):

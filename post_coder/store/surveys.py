@@ -196,21 +196,27 @@ def list_questions(db: Database, dataset_id: str | None = None) -> list[Question
     return [QuestionInfo(*r) for r in db.execute(sql, params).fetchall()]
 
 
-def list_variables(db: Database, dataset_id: str | None = None, *,
-                   counts: bool = True) -> list[VariableInfo]:
+def list_variables(db: Database, dataset_id: str | None = None, *, counts: bool = True,
+                   surveys_only: bool = False) -> list[VariableInfo]:
     """Attribute variables with their type, levels and how many respondents have a value.
 
     ``counts=False`` skips the counting (``respondents`` is then -1): views that only need
-    names and levels stay fast on large projects.
+    names and levels stay fast on large projects. ``surveys_only`` leaves out the columns of
+    data tables (datasets of kind 'log'), which have no responses to filter or compare.
     """
     count = ("(SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
              "  WHERE x.variable_id = v.id)" if counts else "-1")
     sql = ("SELECT v.id, v.dataset_id, v.name, v.label, v.type, v.levels, v.position,"
            f" {count} FROM variables v JOIN datasets d ON d.id = v.dataset_id")
     params: list[Any] = []
+    where = []
     if dataset_id is not None:
-        sql += " WHERE v.dataset_id = ?"
+        where.append("v.dataset_id = ?")
         params.append(dataset_id)
+    if surveys_only:
+        where.append("d.kind = 'survey'")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY d.imported_at, d.rowid, v.position"
     return [VariableInfo(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6], r[7])
             for r in db.execute(sql, params).fetchall()]

@@ -594,3 +594,18 @@ def test_data_table_checkbox_imports_an_interaction_log(qtbot, make_wizard, sess
     assert (info.kind, info.respondents, info.questions) == ("log", 8, 0)
     assert [v.name for v in surveys.list_variables(project.db)] == [
         "Date", "Department", "Duration (minutes)", "Type"]
+
+
+def test_navigator_leaves_out_data_tables(qtbot, session, project, demo_csv):
+    from post_coder.ui.navigator import QuestionNavigator
+
+    log = Path(__file__).parents[1] / "fixtures" / "interaction_log.csv"
+    import_survey(project, inspect_file(log).as_table(), name="Interactions")
+    navigator = QuestionNavigator(session)
+    qtbot.addWidget(navigator)
+    assert navigator.tree.isHidden() and not navigator.empty.isHidden()
+    import_survey(project, inspect_file(demo_csv), name="POST pilot")
+    navigator.reload()
+    tops = [navigator.tree.topLevelItem(i).text(0)
+            for i in range(navigator.tree.topLevelItemCount())]
+    assert tops == ["All questions", "POST pilot"]
