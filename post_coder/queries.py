@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any
 from dataclasses import dataclass
 
 from post_coder.errors import NotFoundError
@@ -137,13 +138,77 @@ def has_survey(project: Project) -> bool:
 
 
 def variables(project: Project) -> list[VariableInfo]:
-    """Attribute variables (names, labels, types, levels; not counted: fast)."""
-    return surveys.list_variables(project.db, counts=False)
+    """Survey attribute variables (names, labels, types, levels; not counted: fast); a data
+    table's columns are not among them (see :func:`dataset_frame`)."""
+    return surveys.list_variables(project.db, counts=False, surveys_only=True)
 
 
 def datasets_with_sha256(project: Project, sha256: str) -> list[DatasetInfo]:
     """Datasets imported from a file with these contents, earliest first."""
     return surveys.find_datasets_by_sha256(project.db, sha256)
+
+
+def find_dataset(project: Project, dataset: str) -> DatasetInfo:
+    """The dataset with this id or name; a plain error if there is none or several."""
+    found = surveys.find_datasets(project.db, dataset)
+    if not found:
+        names = ", ".join(f'"{d.name}"' for d in surveys.list_datasets(project.db)) or "none"
+        raise NotFoundError(f'there is no dataset "{dataset}" in this project; its datasets: '
+                            f"{names}")
+    if len({d.id for d in found}) > 1:
+        raise NotFoundError(f'{len(found)} datasets are called "{dataset}"; give its id instead')
+    return found[0]
+
+
+def dataset_frame(project: Project, dataset: str) -> Any:
+    """A dataset's rows (a data table's, or a survey's attributes) as a pandas DataFrame.
+
+    One row per respondent / table row in file order, indexed by its id (``id``: the id
+    column's values, or the row numbers when there was none). One column per variable, by
+    name, typed: numbers as floats, dates as ``datetime64`` (a column with any value that is
+    not a date stays text), ordinal levels as an ordered ``Categorical``, categorical ones as
+    a ``Categorical``, multi-select answers as lists of options, text as text. A missing value
+    is NaN/NaT/None (an empty list for multi-select).
+    """
+    import pandas as pd  # local: pandas is slow to import and only needed here
+
+    info = find_dataset(project, dataset)
+    db = project.db
+    people = surveys.dataset_respondents(db, info.id)
+    row_of = {pid: i for i, (pid, _, _) in enumerate(people)}
+    variables = surveys.list_variables(db, info.id, counts=False)
+    cells: dict[str, list[Any]] = {v.id: [None] * len(people) for v in variables}
+    multi = {v.id for v in variables if v.type == "multi_select"}
+    for variable_id, respondent_id, value in surveys.dataset_values(db, info.id):
+        column, i = cells[variable_id], row_of[respondent_id]
+        if variable_id in multi:
+            column[i] = (column[i] or []) + [value]
+        else:
+            column[i] = value
+    index = pd.Index([external for _, external, _ in people], name="id")
+    data = {v.name: _typed(pd, v, cells[v.id], index) for v in variables}
+    return pd.DataFrame(data, index=index)
+
+
+def _typed(pd: Any, variable: VariableInfo, values: list[Any], index: Any) -> Any:
+    kind = variable.type
+    if kind == "numeric":
+        return pd.Series(pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype=float),
+                         index=index)
+    if kind == "date":
+        texts = pd.Series(values, dtype=object, index=index)
+        dates = pd.to_datetime(texts, format="ISO8601", errors="coerce")
+        return dates if dates.notna().sum() == texts.notna().sum() else texts
+    if kind in ("ordinal", "categorical"):
+        levels = list(variable.levels) or sorted({v for v in values if v is not None}, key=str)
+        extra = sorted({v for v in values if v is not None and v not in levels}, key=str)
+        return pd.Series(pd.Categorical(values, categories=levels + extra,
+                                        ordered=kind == "ordinal"), index=index)
+    if kind == "multi_select":
+        order = {lv: i for i, lv in enumerate(variable.levels)}
+        return pd.Series([sorted(v, key=lambda o: (order.get(o, len(order)), str(o)))
+                          if v else [] for v in values], index=index, dtype=object)
+    return pd.Series(values, index=index, dtype=object)
 
 
 def variable_choices(project: Project, variable_id: str) -> list[str]:
@@ -199,6 +264,11 @@ class ProjectSummary:
             lines.append("No survey imported yet. Import one with: "
                          "post-coder import PROJECT FILE --dry-run")
         for d in self.datasets:
+            if d["kind"] == "log":
+                lines.append(f"Data table {d['name']} ({d['format']}): {d['respondents']} rows, "
+                             f"{d['variables']} columns, no answers to code, imported "
+                             f"{d['imported_at'][:16]}")
+                continue
             lines.append(f"Dataset {d['name']} ({d['format']}, {d['platform'] or 'generic'}): "
                          f"{d['respondents']} respondents, imported {d['imported_at'][:16]}")
         for q in self.questions:
@@ -233,7 +303,8 @@ def project_summary(project: Project, scope: ReadScope) -> ProjectSummary:
     return ProjectSummary(
         name=project.name, id=project.id, path=str(project.path),
         totals=counts.totals(db, scope),
-        datasets=[{k: v for k, v in dataclasses.asdict(d).items() if k != "options"}
+        datasets=[{**{k: v for k, v in dataclasses.asdict(d).items() if k != "options"},
+                   "variables": len(surveys.list_variables(db, d.id, counts=False))}
                   for d in surveys.list_datasets(db)],
         questions=[{**dataclasses.asdict(q), "coded": coded.get(q.id, 0)}
                    for q in surveys.list_questions(db)],

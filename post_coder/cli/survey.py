@@ -63,19 +63,24 @@ def info(project: Path, as_json: bool) -> None:
               help="A column's levels in order, low to high, separated by | (makes it "
                    "ordinal unless it is categorical or multi-select); every answer in the "
                    "column must be listed.")
-@click.option("--sheet", help="Sheet of an Excel workbook (default: the first).")
+@click.option("--table", "as_table", is_flag=True,
+              help="Import the file as a data table with no answers to code (an interaction "
+                   "log, a program table): every column kept is an attribute.")
+@click.option("--sheet", help="Sheet of a workbook: .xlsx, .xls or .ods (default: the first).")
 @click.option("--name", help="Name of the dataset in the project (default: the file name).")
 @click.option("--dry-run", is_flag=True, help="Show the detected format and mapping; change nothing.")
 @click.option("--allow-duplicate", is_flag=True, help="Import a file already imported before.")
 @CODER
 def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
             open_ended: tuple[str, ...], attributes: tuple[str, ...], types: tuple[str, ...],
-            level_orders: tuple[str, ...], sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
+            level_orders: tuple[str, ...], as_table: bool, sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
             coder: str | None) -> None:
-    """Import a survey export (CSV, TSV, Excel, SPSS) into the project.
+    """Import a survey export (CSV, TSV, Excel, OpenDocument, SPSS) into the project.
 
     Columns are suggested automatically (respondent id, open-ended questions, attributes);
-    the options override the suggestion. Run with --dry-run first to see it.
+    the options override the suggestion. Run with --dry-run first to see it. A file with
+    nothing to code (an interaction log: date, department, duration) is imported with
+    --table as a data table of its own, its rows numbered unless --id-column is given.
 
     \b
     Example:
@@ -83,10 +88,13 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
       post-coder import study.postcoder qualtrics.csv --id-column ResponseId \\
           --open-ended Q5 --open-ended Q6 --attributes Department --type Q2=ordinal \\
           --levels "Q3=Never|Monthly|Weekly|Daily"
+      post-coder import study.postcoder interactions.csv --table --no-id
     """
     from post_coder.importing import import_survey, inspect_file
 
     plan = inspect_file(file, sheet=sheet)
+    if as_table:
+        plan = plan.as_table()
     mapping: dict[str, Any] = {}
     if no_id:
         mapping["id_column"] = None
@@ -108,6 +116,10 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
         return
     with _open(project, coder) as p:
         result = import_survey(p, plan, name=name, allow_duplicate=allow_duplicate)
+    if plan.is_table:
+        click.echo(f"Imported {result.respondents} rows of {len(plan.attributes)} columns "
+                   f"from {file.name} as a data table (nothing to code).")
+        return
     click.echo(f"Imported {result.respondents} respondents and {result.responses} responses "
                f"to code from {file.name}.")
     for q in result.questions:

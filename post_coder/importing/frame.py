@@ -40,7 +40,7 @@ class Grid:
 
     def position(self, index: int) -> dict[str, int]:
         """``line=`` (text files) or ``row=`` (workbooks) keyword for an error at rows[index]."""
-        return {"row" if self.format == "xlsx" else "line": self.line(index)}
+        return {"row" if self.format in ("xlsx", "xls", "ods") else "line": self.line(index)}
 
 
 @dataclass

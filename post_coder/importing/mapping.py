@@ -51,6 +51,11 @@ def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] |
         ordered = {plan.resolve(n): lv for n, lv in levels.items()}
         columns = [_reorder(plan, c, ordered[c.name]) if c.name in ordered else c
                    for c in columns]
+    if plan.is_table and chosen_open:
+        name = sorted(chosen_open)[0]
+        raise InputError("it cannot be an open-ended question in a data table, which has "
+                         "nothing to code; make it an attribute, or import the file as a "
+                         "survey to code it", file=plan.path, column=name)
     warnings = id_warnings(plan._frame, new_id) if plan._frame is not None else []
     return replace(plan, columns=columns, id_column=new_id, warnings=warnings)
 
@@ -147,18 +152,24 @@ def describe(plan: "ImportPlan") -> str:
     lines = [f"File: {plan.path.name}", "Format: " + _format_line(plan),
              f"Platform: {PLATFORM_NAMES.get(plan.platform, plan.platform)}"
              + (f" ({plan.header_rows} header rows)" if plan.header_rows > 1 else ""),
+             f"Rows: {plan.row_count}" if plan.is_table else
              f"Rows: {plan.row_count} respondent{'' if plan.row_count == 1 else 's'}",
-             "Respondent id: " + (f'column "{plan.id_column}"' if plan.id_column
-                                  else "none (respondents are numbered by row)"),
+             ("Row id: " if plan.is_table else "Respondent id: ")
+             + (f'column "{plan.id_column}"' if plan.id_column
+                else f"none ({'rows' if plan.is_table else 'respondents'} are numbered by row)"),
              "", f"Columns ({len(plan.columns)}):",
              f"  {'role':<11} {'type':<13} {'answers':>7} {'blank':>6} {'non-ans':>7}  column"]
     for c in plan.columns:
         lines += _column_lines(c)
     lines.append("")
-    if plan.open_ended:
+    if plan.is_table:
+        lines.append("Imported as a data table (no answers to code): "
+                     + (", ".join(plan.attributes) or "no column chosen"))
+    elif plan.open_ended:
         lines.append("Open-ended questions to code: " + ", ".join(plan.open_ended))
     else:
-        lines.append("No open-ended question found: choose one with --open-ended COLUMN.")
+        lines.append("No open-ended question found: choose one with --open-ended COLUMN, or "
+                     "import the file as a data table with --table.")
     lines += [f"Note: {n}" for n in plan.notes]
     lines += [f"Warning: {w}" for w in plan.warnings]
     return "\n".join(lines)

@@ -19,6 +19,9 @@ from post_coder.importing import build, infer, readers
 from post_coder.importing.frame import Frame, Grid, Hint
 
 ROLES = ("id", "open_ended", "attribute", "skip")
+#: ImportPlan.kind of a survey (answers to code) and of a data table (an interaction log, a
+#: program table: rows of variables, no text to code); stored as datasets.kind
+SURVEY, TABLE = "survey", "log"
 #: platforms that list a checkbox question's answers in one cell separated by commas
 COMMA_LISTS = ("google-forms", "qualtrics", "qualtrics-legacy")
 PREVIEW_ROWS = 10
@@ -67,6 +70,8 @@ class ImportPlan:
     #: other names a column may be given by (the ``V1`` code of a legacy Qualtrics column, a
     #: LimeSurvey question code, a heading as written before cleaning) → its name
     aliases: dict[str, str] = field(default_factory=dict)
+    #: SURVEY, or TABLE for a data table imported without open-ended questions
+    kind: str = SURVEY
     _frame: Frame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -111,6 +116,17 @@ class ImportPlan:
 
         return apply_mapping(self, id_column=id_column, open_ended=open_ended,
                              attributes=attributes, types=types, levels=levels, keep=_KEEP)
+
+    @property
+    def is_table(self) -> bool:
+        return self.kind == TABLE
+
+    def as_table(self) -> "ImportPlan":
+        """A copy planned as a data table (see :data:`TABLE`): the columns suggested as
+        open-ended become attributes (text), nothing is to be coded."""
+        columns = [replace(c, role="attribute") if c.role == "open_ended" else c
+                   for c in self.columns]
+        return replace(self, columns=columns, kind=TABLE)
 
     def describe(self) -> str:
         from post_coder.importing.mapping import describe

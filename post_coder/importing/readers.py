@@ -1,7 +1,8 @@
-"""Read survey files: CSV/TSV text, Excel ``.xlsx`` and SPSS ``.sav``.
+"""Read survey files: CSV/TSV text, workbooks (Excel ``.xlsx``/``.xls``, OpenDocument
+``.ods``) and SPSS ``.sav``.
 
 The format is decided by the file's first bytes (a ``.xlsx`` saved as ``.csv`` still reads),
-with the extension only used to refuse a ``.xlsx``/``.sav`` whose content is something else.
+with the extension only used to refuse a workbook or ``.sav`` whose content is something else.
 Text files are decoded deterministically: a byte-order mark first (UTF-8, UTF-16 LE/BE),
 then strict UTF-8, then UTF-8 with some lines in Windows-1252 (an Excel round trip; those
 lines are named in a note), then Windows-1252. Positions are physical lines (a quoted cell
@@ -28,15 +29,17 @@ from post_coder.importing.frame import Frame, Grid
 _ZIP = b"PK\x03\x04"
 _SAV = (b"$FL2", b"$FL3")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+_EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _SAV_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = (",", "\t", ";", "|")
-_UNSUPPORTED = "CSV, TSV, Excel .xlsx or SPSS .sav"
+_UNSUPPORTED = "CSV, TSV, Excel .xlsx or .xls, OpenDocument .ods or SPSS .sav"
 _SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
 
 
 def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
-    """The file as a :class:`Grid` of text rows (CSV, TSV, XLSX) or a :class:`Frame` (SAV)."""
+    """The file as a :class:`Grid` of text rows (CSV, TSV, XLSX, XLS, ODS) or a
+    :class:`Frame` (SAV)."""
     path = Path(path)
     data = _read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
@@ -48,17 +51,19 @@ def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
         if suffix in _SAV_SUFFIXES:
             raise InputError("this is not an SPSS .sav file (it looks like a zip or Excel file)",
                              file=path)
-        return _read_xlsx(path, data, sha, sheet)
+        fmt = "ods" if data[30:38] == b"mimetype" and _ODS_MIME in data[38:120] else "xlsx"
+        return _read_workbook(path, data, sha, sheet, fmt)
     if data.startswith(_SAV):
         from post_coder.importing.spss import read_sav
 
         return read_sav(path, sha)
-    if data.startswith(_OLE):
-        raise InputError("this is an old-style Excel 97-2003 (.xls) or other Office file; "
-                         "open it in Excel and save it as .xlsx or CSV", file=path)
+    if data.startswith(_OLE):  # an Excel 97-2003 workbook (or a password-protected .xlsx)
+        return _read_workbook(path, data, sha, sheet, "xls")
     if suffix in _EXCEL_SUFFIXES:
-        raise InputError("this is not an Excel workbook (.xlsx): it may be damaged, truncated "
-                         "or another kind of file renamed", file=path)
+        kind = "an OpenDocument spreadsheet (.ods)" if suffix == ".ods" else \
+            f"an Excel workbook ({suffix})"
+        raise InputError(f"this is not {kind}: it may be damaged, truncated or another kind of "
+                         "file renamed", file=path)
     if suffix in _SAV_SUFFIXES:
         raise InputError("this is not an SPSS .sav file: it may be damaged or another kind of "
                          "file renamed", file=path)
@@ -290,9 +295,11 @@ def _raise_field_limit() -> None:
 
 # -- Excel ------------------------------------------------------------------------------------
 
-def _read_xlsx(path: Path, data: bytes, sha: str, sheet: str | None) -> Grid:
+def _read_workbook(path: Path, data: bytes, sha: str, sheet: str | None, fmt: str) -> Grid:
+    """An Excel (.xlsx, .xls) or OpenDocument (.ods) workbook's sheet, read with calamine."""
     import python_calamine as calamine
 
+    what = "an OpenDocument spreadsheet" if fmt == "ods" else "an Excel workbook"
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = list(book.sheet_names)
@@ -305,13 +312,15 @@ def _read_xlsx(path: Path, data: bytes, sha: str, sheet: str | None) -> Grid:
                              file=path)
         cells = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     except calamine.PasswordError as exc:
-        raise InputError("the workbook is password-protected; save an unprotected copy",
-                         file=path) from exc
+        raise InputError("the workbook is password-protected (encrypted); save an unprotected "
+                         "copy", file=path) from exc
     except (calamine.CalamineError, ValueError, OSError) as exc:
-        raise InputError("this file cannot be read as an Excel workbook: it may be damaged, "
-                         "truncated or another kind of file renamed", file=path) from exc
+        other = " or another Office file (a Word document?)" if fmt == "xls" else ""
+        raise InputError(f"this file cannot be read as {what}: it may be damaged, truncated, "
+                         f"password-protected{other} or another kind of file renamed",
+                         file=path) from exc
     rows = [[cell_text(c) for c in row] for row in cells]
-    return Grid(path=path, sha256=sha, format="xlsx", rows=rows, sheet=chosen, sheets=sheets)
+    return Grid(path=path, sha256=sha, format=fmt, rows=rows, sheet=chosen, sheets=sheets)
 
 
 def cell_text(value: object) -> str:
@@ -340,6 +349,6 @@ def cell_text(value: object) -> str:
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    """The sheets of an Excel workbook, in order (empty for CSV, TSV and SPSS files)."""
+    """The sheets of a workbook (.xlsx, .xls, .ods), in order (empty for CSV, TSV and SPSS)."""
     grid = read(path)
     return list(grid.sheets)

@@ -59,9 +59,12 @@ class _Variable:
 
 def import_problem(plan: ImportPlan, *, numbered_by_row: bool) -> str:
     """What stops importing with this mapping, in the import wizard's words ("" when
-    nothing does): no open-ended question chosen, no id column chosen while respondents
-    are not to be ``numbered_by_row``, or the plan's first warning (such as repeated ids)."""
-    if not plan.open_ended:
+    nothing does): no open-ended question chosen (in a survey; a data table has none), no
+    id column chosen while respondents are not to be ``numbered_by_row``, or the plan's
+    first warning (such as repeated ids)."""
+    if plan.is_table and not plan.attributes:
+        return "choose at least one column to keep: set its role to “Attribute”"
+    if not plan.open_ended and not plan.is_table:
         return ("choose at least one open-ended question to code: set a column's role "
                 "to “Open-ended question”")
     if plan.id_column is None and not numbered_by_row:
@@ -98,9 +101,14 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
     if frame.sha256 != plan.sha256:
         raise InputError("the file changed since it was inspected; inspect it again",
                          file=plan.path)
-    if not plan.open_ended:
+    if plan.is_table:
+        if not plan.attributes:
+            raise InputError("no column is chosen to keep: choose the data table's columns "
+                             "with --attributes COLUMN", file=plan.path)
+    elif not plan.open_ended:
         raise InputError("no open-ended question is chosen: choose the column(s) to code with "
-                         "--open-ended COLUMN", file=plan.path)
+                         "--open-ended COLUMN, or import the file as a data table (--table)",
+                         file=plan.path)
     external = _external_ids(frame, plan)
     questions = [_question(frame, c) for c in plan.columns if c.role == "open_ended"]
     variables = [_variable(frame, c) for c in plan.columns if c.role == "attribute"]
@@ -244,7 +252,7 @@ class _Writer:
             self.db, id=dataset_id, name=name or plan.path.stem, original_name=plan.path.name,
             sha256=self.frame.sha256, format=self.frame.format, platform=self.frame.platform,
             options=_options(plan), row_count=self.frame.row_count,
-            imported_at=store_db.now(), imported_by=project.actor)
+            imported_at=store_db.now(), imported_by=project.actor, kind=plan.kind)
         # ids are fresh UUIDs handed out in sorted order, so every index grows at its end
         people = _sorted_ids(self.frame.row_count)
         self._batches("Saving respondents", surveys.insert_respondents,
@@ -329,7 +337,8 @@ def _options(plan: ImportPlan) -> dict[str, Any]:
 
 
 def _summary(plan: ImportPlan, frame: Frame, name: str | None, writer: _Writer) -> dict:
-    return {"name": name or plan.path.stem, "file": plan.path.name, "sha256": frame.sha256,
+    return {"name": name or plan.path.stem, "kind": plan.kind, "file": plan.path.name,
+            "sha256": frame.sha256,
             "format": frame.format, "platform": frame.platform, "rows": frame.row_count,
             "id_column": plan.id_column, "responses": writer.responses,
             "attribute_values": writer.values,

@@ -85,12 +85,13 @@ def find_datasets_by_sha256(db: Database, sha256: str) -> list[DatasetInfo]:
 def insert_dataset(
     db: Database, *, id: str, name: str, original_name: str, sha256: str, format: str,
     platform: str | None, options: dict[str, Any], row_count: int, imported_at: str,
-    imported_by: str | None,
+    imported_by: str | None, kind: str = "survey",
 ) -> None:
+    """``kind`` is 'survey' (answers to code) or 'log' (a data table: rows of variables only)."""
     db.execute(
         "INSERT INTO datasets (id, name, original_name, sha256, format, platform, kind, options,"
-        " row_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, 'survey', ?, ?, ?, ?)",
-        [id, name, original_name, sha256, format, platform,
+        " row_count, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [id, name, original_name, sha256, format, platform, kind,
          json.dumps(options, ensure_ascii=False, sort_keys=True), row_count, imported_at,
          imported_by],
     )
@@ -195,21 +196,27 @@ def list_questions(db: Database, dataset_id: str | None = None) -> list[Question
     return [QuestionInfo(*r) for r in db.execute(sql, params).fetchall()]
 
 
-def list_variables(db: Database, dataset_id: str | None = None, *,
-                   counts: bool = True) -> list[VariableInfo]:
+def list_variables(db: Database, dataset_id: str | None = None, *, counts: bool = True,
+                   surveys_only: bool = False) -> list[VariableInfo]:
     """Attribute variables with their type, levels and how many respondents have a value.
 
     ``counts=False`` skips the counting (``respondents`` is then -1): views that only need
-    names and levels stay fast on large projects.
+    names and levels stay fast on large projects. ``surveys_only`` leaves out the columns of
+    data tables (datasets of kind 'log'), which have no responses to filter or compare.
     """
     count = ("(SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
              "  WHERE x.variable_id = v.id)" if counts else "-1")
     sql = ("SELECT v.id, v.dataset_id, v.name, v.label, v.type, v.levels, v.position,"
            f" {count} FROM variables v JOIN datasets d ON d.id = v.dataset_id")
     params: list[Any] = []
+    where = []
     if dataset_id is not None:
-        sql += " WHERE v.dataset_id = ?"
+        where.append("v.dataset_id = ?")
         params.append(dataset_id)
+    if surveys_only:
+        where.append("d.kind = 'survey'")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY d.imported_at, d.rowid, v.position"
     return [VariableInfo(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6], r[7])
             for r in db.execute(sql, params).fetchall()]
@@ -279,3 +286,22 @@ def variable_value_counts(db: Database, variable_id: str) -> dict[Any, int]:
         "SELECT value, count(*) FROM variable_values WHERE variable_id = ? GROUP BY value"
         " ORDER BY value", [variable_id]).fetchall()
     return dict(rows)
+
+
+def find_datasets(db: Database, name_or_id: str) -> list[DatasetInfo]:
+    """Datasets whose id or name is ``name_or_id``, in import order."""
+    return _datasets(db, "WHERE d.id = ? OR d.name = ?", [name_or_id, name_or_id])
+
+
+def dataset_respondents(db: Database, dataset_id: str) -> list[tuple[str, str, int]]:
+    """(respondent id, external id, row number) of every row of a dataset, in file order."""
+    return db.execute("SELECT id, external_id, row_number FROM respondents WHERE dataset_id = ?"
+                      " ORDER BY row_number", [dataset_id]).fetchall()
+
+
+def dataset_values(db: Database, dataset_id: str) -> list[tuple[str, str, Any]]:
+    """(variable id, respondent id, value) of every stored value of a dataset's variables."""
+    return db.execute(
+        "SELECT x.variable_id, x.respondent_id, x.value FROM variable_values x"
+        " JOIN variables v ON v.id = x.variable_id WHERE v.dataset_id = ?",
+        [dataset_id]).fetchall()

@@ -69,7 +69,8 @@ class QuestionNavigator(QWidget):
         everything.setData(0, ID_ROLE, None)
         self.tree.addTopLevelItem(everything)
         select = everything
-        for d in summary.datasets:
+        surveys = [d for d in summary.datasets if d["kind"] != "log"]  # tables: nothing to code
+        for d in surveys:
             ds = QTreeWidgetItem([d["name"], "", ""])
             ds.setData(0, ID_ROLE, None)
             ds.setToolTip(0, f"{d['original_name']} — {d['respondents']} respondents")
@@ -90,7 +91,7 @@ class QuestionNavigator(QWidget):
         self.tree.header().setSectionResizeMode(0, self.tree.header().ResizeMode.Stretch)
         self.tree.resizeColumnToContents(1)
         self.tree.resizeColumnToContents(2)
-        has_data = bool(summary.datasets)
+        has_data = bool(surveys)
         self.tree.setVisible(has_data)
         self.empty.setVisible(not has_data)
 

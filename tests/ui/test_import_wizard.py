@@ -23,6 +23,7 @@ from post_coder.queries import count_responses
 from post_coder.store import surveys
 from post_coder.ui.dialogs import import_wizard as wizard_module
 from post_coder.ui.dialogs.import_mapping import ROLE, TYPE
+from post_coder.ui.dialogs.import_pages.file_page import FILE_FILTERS
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.session import Session
 from post_coder.store.scope import ReadScope
@@ -287,6 +288,25 @@ def test_workbook_sheet_is_chosen_on_page_one(qtbot, make_wizard, tmp_path):
     assert wizard.plan.row_count == 4
 
 
+def test_ods_sheet_is_chosen_on_page_one(qtbot, make_wizard, tmp_path):
+    from tests.test_import_workbooks import NOTES, SURVEY, ods_bytes
+
+    path = tmp_path / "survey.ods"
+    path.write_bytes(ods_bytes({"Notes": NOTES, "Responses": SURVEY}))
+    assert "*.ods" in FILE_FILTERS.split(";;")[0]
+    assert "*.xls " in FILE_FILTERS.split(";;")[0]
+    wizard = make_wizard(path)
+    wizard.file_page.path_edit.editingFinished.emit()
+    sheet = wizard.findChild(QComboBox, "importSheet")
+    assert sheet.isVisible()
+    assert [sheet.itemText(i) for i in range(sheet.count())] == ["Notes", "Responses"]
+    sheet.setCurrentText("Responses")
+    wizard.next()
+    assert wizard.currentId() == PREVIEW
+    assert wizard.preview_page.fields["format"].text().startswith("OpenDocument spreadsheet")
+    assert wizard.plan.row_count == 6
+
+
 # -- page 3: the mapping rules ---------------------------------------------------------------
 
 def test_no_open_ended_question_disables_next(qtbot, make_wizard, demo_csv):
@@ -543,3 +563,49 @@ def test_levels_cell_puts_an_ordinal_scale_in_another_order(qtbot, make_wizard):
     # the open-ended question has no levels to order
     text_row = row_of(wizard, "Anything else?")
     assert not table.item(text_row, LEVELS).flags() & Qt.ItemFlag.ItemIsEditable
+
+
+def test_data_table_checkbox_imports_an_interaction_log(qtbot, make_wizard, session, project):
+    log = Path(__file__).parents[1] / "fixtures" / "interaction_log.csv"
+    wizard = make_wizard(log)
+    wizard.next()
+    wizard.next()
+    assert wizard.currentId() == MAPPING
+    page = wizard.mapping_page
+    set_role(wizard, "Type", "open_ended")
+    set_role(wizard, "Type", "attribute")
+    assert "Choose at least one open-ended question" in page.message.text()
+    assert not next_button(wizard).isEnabled()
+    box = wizard.findChild(QCheckBox, "mappingIsTable")
+    assert box.text() == "This file is a data table (no answers to code)"
+    box.click()
+    assert not page.message.isVisible() and next_button(wizard).isEnabled()
+    set_role(wizard, "Type", "open_ended")        # a table has nothing to code
+    assert 'column "Type": it cannot be an open-ended question in a data table' in \
+        page.message.text()
+    box.click()                                   # a survey again: Type is the question
+    assert not page.message.text()
+    box.click()                                   # a table: Type goes back to an attribute
+    assert page.table.role(row_of(wizard, "Type")) == "attribute"
+    assert wizard.mapped.is_table and wizard.mapped.open_ended == []
+    wizard.next()
+    finish(qtbot, wizard, session)
+    [info] = surveys.list_datasets(project.db)
+    assert (info.kind, info.respondents, info.questions) == ("log", 8, 0)
+    assert [v.name for v in surveys.list_variables(project.db)] == [
+        "Date", "Department", "Duration (minutes)", "Type"]
+
+
+def test_navigator_leaves_out_data_tables(qtbot, session, project, demo_csv):
+    from post_coder.ui.navigator import QuestionNavigator
+
+    log = Path(__file__).parents[1] / "fixtures" / "interaction_log.csv"
+    import_survey(project, inspect_file(log).as_table(), name="Interactions")
+    navigator = QuestionNavigator(session)
+    qtbot.addWidget(navigator)
+    assert navigator.tree.isHidden() and not navigator.empty.isHidden()
+    import_survey(project, inspect_file(demo_csv), name="POST pilot")
+    navigator.reload()
+    tops = [navigator.tree.topLevelItem(i).text(0)
+            for i in range(navigator.tree.topLevelItemCount())]
+    assert tops == ["All questions", "POST pilot"]

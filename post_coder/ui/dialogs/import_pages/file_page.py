@@ -18,10 +18,11 @@ from post_coder.ui.errors import show_unexpected
 if TYPE_CHECKING:
     from post_coder.ui.dialogs.import_wizard import ImportWizard
 
-FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.sav *.zsav);;"
-                "CSV, TSV or text (*.csv *.tsv *.txt);;Excel workbook (*.xlsx *.xlsm);;"
+FILE_FILTERS = ("Survey files (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods *.sav *.zsav);;"
+                "CSV, TSV or text (*.csv *.tsv *.txt);;Excel workbook (*.xlsx *.xlsm *.xls);;"
+                "OpenDocument spreadsheet (*.ods);;"
                 "SPSS data file (*.sav *.zsav);;All files (*)")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 # -- 1. the file --------------------------------------------------------------------------------
@@ -33,8 +34,8 @@ class FilePage(QWizardPage):
         super().__init__()
         self._wizard = wizard
         self.setTitle("Choose the survey file")
-        self.setSubTitle("A CSV, TSV or text export, an Excel workbook (.xlsx) or an SPSS data "
-                         "file (.sav) from Qualtrics, REDCap, Google or Microsoft Forms…")
+        self.setSubTitle("A CSV, TSV or text export, a workbook (.xlsx, .xls, .ods) or an SPSS "
+                         "data file (.sav) from Qualtrics, REDCap, Google or Microsoft Forms…")
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("importPath")
         self.path_edit.setPlaceholderText("Path to the survey file")

@@ -29,15 +29,21 @@ class MappingPage(QWizardPage):
         self.table = MappingTable()
         self.no_id = QCheckBox("No id column (number respondents by row)")
         self.no_id.setObjectName("mappingNoId")
+        self.is_table = QCheckBox("This file is a data table (no answers to code)")
+        self.is_table.setObjectName("mappingIsTable")
+        self.is_table.setToolTip("An interaction log or a program table: its rows are kept "
+                                 "as a dataset of their own, every column kept is an attribute")
         self.message = error_label("mappingMessage")
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.no_id)
+        layout.addWidget(self.is_table)
         layout.addWidget(self.message)
         self._shown: ImportPlan | None = None
         self.table.mapping_changed.connect(self._changed)
         self.table.id_chosen.connect(lambda: self._set_no_id(False))
         self.no_id.toggled.connect(self._no_id_toggled)
+        self.is_table.toggled.connect(self._table_toggled)
 
     def initializePage(self) -> None:
         plan = self._wizard.plan
@@ -52,6 +58,10 @@ class MappingPage(QWizardPage):
         if same_columns:  # the same file inspected again: keep the person's choices
             self.table.apply_choices(previous)
         self._set_no_id(self.table.id_column() is None)
+        if not same_columns:
+            self.is_table.blockSignals(True)
+            self.is_table.setChecked(False)
+            self.is_table.blockSignals(False)
         self._changed()
 
     def isComplete(self) -> bool:
@@ -70,6 +80,12 @@ class MappingPage(QWizardPage):
             self.table.clear_id()
         self._changed()
 
+    def _table_toggled(self, checked: bool) -> None:
+        if checked:  # a data table has nothing to code: open-ended columns become attributes
+            self.table.apply_choices({name: ("attribute", kind) for name, (role, kind)
+                                      in self.table.choices().items() if role == "open_ended"})
+        self._changed()
+
     def _changed(self) -> None:
         """Apply the table to the plan; say in plain words what stops the import."""
         plan = self._wizard.plan
@@ -78,6 +94,8 @@ class MappingPage(QWizardPage):
         id_column = self.table.id_column()
         problem: str | PostCoderError = ""
         mapped = None
+        if self.is_table.isChecked():
+            plan = plan.as_table()
         try:
             mapped = plan.with_mapping(id_column=id_column, open_ended=self.table.names("open_ended"),
                                        attributes=self.table.names("attribute"),

@@ -24,7 +24,8 @@ PLATFORMS = {
     "alchemer": "Alchemer (SurveyGizmo) export", "kobotoolbox": "KoboToolbox export",
     "odk": "ODK Central export", "generic": "Plain table (no survey tool recognised)",
 }
-FORMATS = {"csv": "Text (CSV/TSV)", "xlsx": "Excel workbook", "sav": "SPSS data file"}
+FORMATS = {"csv": "Text (CSV/TSV)", "xlsx": "Excel workbook", "xls": "Excel 97-2003 workbook",
+           "ods": "OpenDocument spreadsheet", "sav": "SPSS data file"}
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe (|)"}
 
 
