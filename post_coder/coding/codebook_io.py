@@ -7,12 +7,12 @@ is required). A parent is named by its code name and may appear later in the fil
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 from post_coder.changes import Changes
 from post_coder.coding._common import read_csv_table
 from post_coder.coding.codebook import add_code, list_codes
+from post_coder.files import written_whole
 from post_coder.errors import InputError, PostCoderError
 from post_coder.project import Project
 from post_coder.store import codes as store
@@ -84,18 +84,11 @@ def export_codebook_csv(project: Project, path: str | Path) -> int:
     codes = list_codes(project)
     by_id = {c.id: c.name for c in codes}
     path = Path(path)
-    partial = path.with_name(path.name + ".partial")  # never leave half a file behind
-    try:
+    with written_whole(path, "codebook") as partial:
         with open(partial, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(COLUMNS)
             for c in codes:
                 writer.writerow([c.name, by_id.get(c.parent_id or "", ""), c.definition,
                                  c.inclusion, c.exclusion, c.example, c.color])
-        os.replace(partial, path)
-    except OSError as exc:
-        raise PostCoderError(f"the codebook could not be written ({exc.strerror})",
-                             file=path) from exc
-    finally:
-        partial.unlink(missing_ok=True)
     return len(codes)

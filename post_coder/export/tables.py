@@ -9,13 +9,12 @@ can never run as a formula in Excel or LibreOffice.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from post_coder.errors import InputError, PostCoderError
+from post_coder.files import written_whole
+from post_coder.errors import InputError
 from post_coder.team.agreement_report import COEFFICIENT_KEYS
 
 __all__ = ["FORMATS", "agreement_table", "neutralize", "write_table"]
@@ -75,10 +74,7 @@ def write_table(path: str | Path, header: Sequence[str], rows: Sequence[Sequence
                          file=path)
     if not path.parent.is_dir():
         raise InputError("the folder does not exist", file=path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with written_whole(path, "table") as tmp:
         if fmt == "csv":
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
@@ -89,12 +85,6 @@ def write_table(path: str | Path, header: Sequence[str], rows: Sequence[Sequence
             tmp.write_text(_markdown(header, rows), encoding="utf-8")
         else:
             _xlsx(tmp, header, rows, title)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise PostCoderError(f"the table could not be written ({exc.strerror or exc})",
-                             file=path) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

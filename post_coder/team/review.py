@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -32,7 +31,8 @@ from typing import Any
 
 from post_coder.changes import Changes
 from post_coder.coding.codebook import TEXT_FIELDS, find_code, get_code, redefine_code
-from post_coder.errors import ConflictError, InputError, NotFoundError, PostCoderError
+from post_coder.files import written_whole
+from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import new_id
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
@@ -425,14 +425,6 @@ def _repeat_header(row: Any) -> None:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to ``NAME.partial`` and move it into place: never half a file under the name."""
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with open(partial, "wb") as fh:
-            fh.write(data)
-        os.replace(partial, path)
-    except OSError as exc:
-        raise PostCoderError(f"the minutes could not be written ({exc.strerror})",
-                             file=path) from exc
-    finally:
-        partial.unlink(missing_ok=True)
+    """Never half a file under the name (see :func:`post_coder.files.written_whole`)."""
+    with written_whole(path, "minutes") as partial:
+        partial.write_bytes(data)
