@@ -582,3 +582,18 @@ def test_journaled_tables_hold_only_text_and_integer_columns(project):
     for table in journal.JOURNALED:
         types = {r[2].upper() for r in project.db.execute(f"PRAGMA main.table_info({table})")}
         assert types <= {"TEXT", "INTEGER"}, (table, types)
+
+
+def test_replay_reads_the_log_newest_first_across_chunks(project):
+    """The replay reads a step's log rows a chunk at a time; chunks join up in order."""
+    from post_coder.store import journal
+
+    first = journal.last_seq(project.db) + 1
+    for name in ("A", "B", "C"):
+        codebook.add_code(project, name, definition=f"about {name}")
+    last = journal.last_seq(project.db)
+    whole = list(journal._newest_first(project.db, first, last, chunk=10_000))
+    assert len(whole) == last - first + 1 >= 3
+    assert [row[2] for row in whole][-1] == codebook.find_code(project, "A").id
+    for chunk in (1, 2, 5):
+        assert list(journal._newest_first(project.db, first, last, chunk=chunk)) == whole

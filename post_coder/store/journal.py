@@ -22,6 +22,7 @@ undoable action writing a table this journal does not cover fails loudly
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from sqlite_utils import Database
 
@@ -182,9 +183,7 @@ def replay_backwards(db: Database, first: int, last: int) -> None:
     """
     conn = db.conn
     updates: dict[str, tuple[str, int]] = {}  # table → (prepared UPDATE, key columns)
-    rows = conn.execute("SELECT tbl, sql, k1, k2, old FROM temp.undo_log"
-                        " WHERE seq BETWEEN ? AND ? ORDER BY seq DESC", [first, last])
-    for table, sql, k1, k2, old in rows.fetchall():
+    for (table, sql, k1, k2, old) in _newest_first(db, first, last):
         if old is None:
             conn.execute(sql)
             continue
@@ -194,6 +193,19 @@ def replay_backwards(db: Database, first: int, last: int) -> None:
                               f" WHERE {' AND '.join(f'{k} = ?' for k in keys)}", len(keys))
         update, n_keys = updates[table]
         conn.execute(update, [*json.loads(old), *(k1, k2)[:n_keys]])
+
+
+def _newest_first(db: Database, first: int, last: int, chunk: int = 1000) -> Iterator[tuple]:
+    """Log rows ``first..last`` (tbl, sql, k1, k2, old), newest first, read a chunk at a
+    time: a whole step at once (100,000 rows) would keep as many tuples alive, and the
+    UI thread's garbage collector would walk them all (a visible stall)."""
+    high = last
+    while high >= first:
+        low = max(first, high - chunk + 1)
+        yield from db.conn.execute("SELECT tbl, sql, k1, k2, old FROM temp.undo_log"
+                                   " WHERE seq BETWEEN ? AND ? ORDER BY seq DESC",
+                                   [low, high]).fetchall()
+        high = low - 1
 
 
 def forget(db: Database, first: int, last: int) -> None:
