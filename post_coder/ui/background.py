@@ -16,6 +16,7 @@ exports: :mod:`post_coder.ui.tasks`).
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,42 @@ log = logging.getLogger(__name__)
 
 #: below this many live codings, counts are quick enough to compute on the UI thread
 SMALL_PROJECT_CODINGS = 20_000
+
+
+class _Threads:
+    """Long-lived daemon threads that run background reads.
+
+    Starting a thread per read made the UI thread wait in ``Thread.start()`` until the new
+    thread got the GIL (several ms while the writer works); a request now only queues.
+    A thread is started only when none is idle.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def run(self, task: Callable[[], None]) -> None:
+        with self._lock:
+            start = self._idle == 0
+            if not start:
+                self._idle -= 1  # that idle thread takes this task
+        self._tasks.put(task)
+        if start:
+            threading.Thread(target=self._work, daemon=True, name="background-read").start()
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            try:
+                task()
+            except BaseException:  # noqa: BLE001 - keep the thread for the next read
+                log.exception("background task failed")
+            with self._lock:
+                self._idle += 1
+
+
+_THREADS = _Threads()
 
 
 class _Failure:
@@ -61,8 +98,8 @@ class BackgroundReader(QObject):
         """Run ``fn(read-only project)`` in the background; returns the request's token."""
         self._generation += 1
         self._pending = True
-        threading.Thread(target=self._run, args=(fn, self._generation), daemon=True,
-                         name="background-read").start()
+        generation = self._generation
+        _THREADS.run(lambda: self._run(fn, generation))
         return self._generation
 
     def cancel(self) -> None:
