@@ -20,6 +20,32 @@ def collect_on_the_ui_thread(qapp):
     return collector.install(qapp)
 
 
+@pytest.fixture(autouse=True)
+def stop_session_writers(monkeypatch):
+    """Every Session a test makes gets its writer thread stopped and its read-only handle
+    closed at the end, as closing a project does in the app; otherwise each test would
+    leave a writer thread behind (hundreds over a run)."""
+    from post_coder.ui.session import Session
+
+    made: list[Session] = []
+    real_init = Session.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(Session, "__init__", tracking_init)
+    yield made
+    for session in made:
+        try:
+            session.worker.stop()
+            reader = session.project
+            if reader is not session.writer and reader.db.conn is not None:
+                reader.close()
+        except (RuntimeError, AttributeError):
+            pass  # already closed with its window
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo project file, built once (75 respondents, 2 questions, 16 codes, 2 coders)."""

@@ -205,3 +205,14 @@ def test_a_copy_of_a_project_opened_for_viewing_uses_one_handle(qtbot, demo_temp
         session.close()
     finally:
         path.chmod(0o644)
+
+
+def test_no_writer_thread_outlives_its_test(session, stop_session_writers):
+    """The fixture that stops every test's writer really stops them (a run of the whole
+    suite would otherwise pile up hundreds of idle writer threads)."""
+    import threading
+
+    assert stop_session_writers == [session]
+    session.worker.stop()
+    assert not any(t.name == "db-writer" and t.is_alive() and t is session.worker._thread
+                   for t in threading.enumerate())
