@@ -182,18 +182,17 @@ def test_a_read_only_task_runs_on_a_snapshot(qtbot, session, tmp_path):
     assert seen == [(True, "background-read")]
 
 
-def test_a_copy_of_a_project_opened_for_viewing_uses_one_handle(qtbot, demo_template,
-                                                                tmp_path):
+def test_a_copy_of_a_project_opened_for_viewing_uses_one_handle(qtbot, demo_template):
     from post_coder.ui.session import Session
+    from tests.fault_helpers import as_other_user, open_folder
 
-    path = tmp_path / "view.postcoder"
-    shutil.copyfile(demo_template, path)
-    path.chmod(0o444)
-    try:
-        project = Project.open(path)
-        if not project.readonly:  # running as a user who may write anyway
-            project.close()
-            pytest.skip("the file stays writable here")
+    with open_folder() as folder:
+        path = folder / "view.postcoder"
+        shutil.copyfile(demo_template, path)
+        path.chmod(0o444)
+        with as_other_user():  # as root, chmod binds only for another user
+            project = Project.open(path)
+        assert project.readonly
         session, window = Session(project), QWidget()
         qtbot.addWidget(window)
         window.show()
@@ -203,8 +202,6 @@ def test_a_copy_of_a_project_opened_for_viewing_uses_one_handle(qtbot, demo_temp
         assert len(box) == 1 and "read-only" in box[0].text()
         box[0].close()
         session.close()
-    finally:
-        path.chmod(0o644)
 
 
 def test_no_writer_thread_outlives_its_test(session, stop_session_writers):
