@@ -143,6 +143,8 @@ def test_agreement_files_csv_md_xlsx_with_neutralized_cells(team, tmp_path):
     assert [r[0] for r in values[1:]] == ["Time", "'=HYPERLINK(\"x\")", "'-minus"]
     assert all(sheet.cell(row=i, column=1).data_type == "s" for i in (2, 3, 4))
     assert values[1][2] == pytest.approx(0.2, **APPROX)  # numbers stay numbers
+    assert sheet.cell(row=2, column=3).number_format == "0.000"
+    assert sheet.cell(row=2, column=header.index("% agreement") + 1).number_format == "0.0%"
     assert values[1][header.index("Cohen's kappa")] is None
 
     cli(*base, "--out", tmp_path / "a.md")

@@ -115,9 +115,12 @@ def _xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], titl
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([neutralize(v) for v in row])
+    percent = {i for i, h in enumerate(header) if str(h).startswith("%")}
     for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+        for i, cell in enumerate(row):
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula
+            elif isinstance(cell.value, float):  # shown as a reader expects, stored in full
+                cell.number_format = "0.0%" if i in percent else "0.000"
     sheet.freeze_panes = "A2"
     book.save(path)
