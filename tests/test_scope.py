@@ -292,3 +292,39 @@ def test_the_command_line_reads_through_the_scope_of_the_coder_it_acts_as(team, 
          ("R2", "Support", "Maya Chen"), ("R3", "Support", "Luis Ortega"),
          ("R3", "Time", "Luis Ortega"), ("R4", "Support", "Ana Lead")],
         {"feedback": 4, "suggestions": 1})
+
+
+def test_the_audit_log_does_not_tell_what_a_blind_round_hides(team):
+    """Maya, blind: the log keeps her own codings and memos and the codebook's changes, and
+    drops Luis's and Ana's codings and memos (whoever made the entry)."""
+    from post_coder.coding.history import audit_entries
+
+    t = team
+    p = t.project
+    open_round(t)
+    maya = read_scope(p, t.maya)
+    assert maya.blind
+    seen = audit_entries(p, maya)
+    codings_seen = {(e.action, e.code, e.respondent, e.coder) for e in seen
+                    if e.entity == "coding"}
+    assert codings_seen == {("apply", "Support", "R1", "Maya Chen"),
+                            ("apply", "Support", "R2", "Maya Chen")}
+    memo_bodies = {(e.after or {}).get("body") for e in seen if e.entity == "memo"}
+    assert memo_bodies == {"Maya: project idea", "Maya: support means peers"}
+    assert {e.about for e in seen if e.entity == "code"} == {
+        '"Support"', '"Barriers"', '"Time"'}
+    # the lead (not in the round) and a read for everyone see all six codings and 8 memos
+    for scope in (read_scope(p, t.ana), EVERYONE):
+        everything = audit_entries(p, scope)
+        assert len([e for e in everything if e.entity == "coding"]) == 6
+        assert len([e for e in everything if e.entity == "memo"]) == 8
+    # once the round is closed Maya sees everything too
+    close_round(p, queries_round_id(p))
+    assert len([e for e in audit_entries(p, read_scope(p, t.maya))
+                if e.entity == "coding"]) == 6
+
+
+def queries_round_id(p) -> str:
+    from post_coder.team.rounds import list_rounds
+
+    return list_rounds(p)[0].round.id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -264,18 +263,14 @@ def log(project: Path, code: str | None, coder: str | None, kind: str | None,
       post-coder log study.postcoder --csv audit.csv
     """
     from post_coder.coding.history import audit_entries
-    from post_coder.export.tables import write_table
+    from post_coder.export.tables import audit_table, write_table
 
     if as_json and csv_file is not None:
         raise click.UsageError("choose --json or --csv, not both")
     with _open(project) as p:
-        rows = audit_entries(p, code=code, coder=coder, kind=kind, since=since)
+        rows = audit_entries(p, _scope(p), code=code, coder=coder, kind=kind, since=since)
     if csv_file is not None:
-        header = ["When (UTC)", "Who", "Action", "Entity", "About", "Step", "Rationale",
-                  "Before", "After"]
-        write_table(csv_file, header, [
-            [r.at, r.who or "", r.action, r.entity, r.about, r.step, r.rationale or "",
-             _compact(r.before), _compact(r.after)] for r in rows], "csv")
+        write_table(csv_file, *audit_table(rows), "csv")
         click.echo(f"Wrote {len(rows)} entries to {csv_file}.")
         return
 
@@ -287,7 +282,3 @@ def log(project: Path, code: str | None, coder: str | None, kind: str | None,
         click.echo(f"{len(rows)} entries")
 
     _emit(rows, as_json, text)
-
-
-def _compact(value: Any) -> str:
-    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -17,6 +17,7 @@ from post_coder.errors import InputError, NotFoundError
 from post_coder.project import Project
 from post_coder.store import audit as store
 from post_coder.store import codes as codes_store
+from post_coder.store.scope import ReadScope
 
 __all__ = ["AuditRow", "audit_entries", "parse_since"]
 
@@ -97,7 +98,7 @@ def _about(e: store.NamedEntry) -> str:
     return e.entity
 
 
-def audit_entries(project: Project, *, code: str | None = None, coder: str | None = None,
+def audit_entries(project: Project, scope: ReadScope, *, code: str | None = None, coder: str | None = None,
                   kind: str | None = None, since: str | None = None,
                   limit: int | None = None) -> list[AuditRow]:
     """The audit log, oldest first, with names resolved.
@@ -106,10 +107,12 @@ def audit_entries(project: Project, *, code: str | None = None, coder: str | Non
     merged and retired codes too); ``coder``: entries the coder made or that are about
     them (their codings and done marks, their coder record); ``kind``: an action
     (``apply``, ``mark-done``, ``rename``…) or an entity (``coding``, ``code``…);
-    ``since``: a date or date and time (see :func:`parse_since`)."""
+    ``since``: a date or date and time (see :func:`parse_since`). ``scope``: the reader's
+    (:func:`post_coder.team.rounds.read_scope`); a blind one leaves out the entries about
+    other coders' codings and memos."""
     code_ids = _code_ids(project, code) if code is not None else None
     coder_id = find_coder(project, coder).id if coder is not None else None
-    rows = store.named_entries(project.db, code_ids=code_ids, coder_id=coder_id,
+    rows = store.named_entries(project.db, scope, code_ids=code_ids, coder_id=coder_id,
                                kind=kind.strip().lower() if kind else None,
                                since=parse_since(since) if since is not None else None,
                                limit=limit)

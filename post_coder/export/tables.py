@@ -9,6 +9,7 @@ can never run as a formula in Excel or LibreOffice.
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from post_coder.files import written_whole
 from post_coder.errors import InputError
 from post_coder.team.agreement_report import COEFFICIENT_KEYS
 
-__all__ = ["FORMATS", "agreement_table", "neutralize", "write_table"]
+__all__ = ["FORMATS", "agreement_table", "audit_table", "neutralize", "write_table"]
 
 FORMATS = ("csv", "md", "xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +62,23 @@ def agreement_table(report: dict[str, Any], *, by: str | None = None
                         + [c[k] for k in COEFFICIENT_KEYS] + list(ci)
                         + [c["pairs"].get(p) for p in pairs] + [c["flag"] or "", notes])
     return header, rows
+
+
+#: the audit log's columns (``post-coder log --csv``, View ▸ History ▸ Export)
+AUDIT_HEADER = ("When (UTC)", "Who", "Action", "Entity", "About", "Step", "Rationale",
+                "Before", "After")
+
+
+def audit_table(rows: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
+    """The audit log's rows (:class:`post_coder.coding.history.AuditRow`) as a table: one
+    row per entry, the before and after images as compact JSON."""
+    return list(AUDIT_HEADER), [
+        [r.at, r.who or "", r.action, r.entity, r.about, r.step, r.rationale or "",
+         _compact(r.before), _compact(r.after)] for r in rows]
+
+
+def _compact(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def write_table(path: str | Path, header: Sequence[str], rows: Sequence[Sequence[Any]],

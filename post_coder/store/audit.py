@@ -9,6 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from post_coder.ids import new_id
+from post_coder.store.scope import ReadScope, coders_clause
 from post_coder.store.db import now
 
 
@@ -119,13 +120,23 @@ FROM audit_log a
 
 
 def named_entries(
-    db: Database, *, code_ids: list[str] | None = None, coder_id: str | None = None,
-    kind: str | None = None, since: str | None = None, limit: int | None = None,
+    db: Database, scope: ReadScope, *, code_ids: list[str] | None = None,
+    coder_id: str | None = None, kind: str | None = None, since: str | None = None,
+    limit: int | None = None,
 ) -> list[NamedEntry]:
     """Entries oldest first, filtered: about one of ``code_ids`` (the code itself, or a
     coding of it); made by or about ``coder_id``; whose action or entity is ``kind``;
-    at or after ``since`` (ISO text)."""
+    at or after ``since`` (ISO text). A blind ``scope`` leaves out the entries about other
+    coders' codings (by whoever made them) and the memo entries other coders made — the
+    log must not tell what the round hides."""
     where, params = [], []
+    if scope.blind:
+        visible, visible_params = coders_clause(scope, "v")
+        where.append("NOT (x.entity = 'coding' AND NOT EXISTS (SELECT 1 FROM (SELECT "
+                     f"coalesce(x.subject_id, x.actor) AS v) WHERE 1{visible}))")
+        where.append("NOT (x.entity = 'memo' AND NOT EXISTS (SELECT 1 FROM (SELECT "
+                     f"x.actor AS v) WHERE 1{visible}))")
+        params += visible_params * 2
     if code_ids is not None:
         where.append(f"x.code_id IN ({', '.join('?' * len(code_ids))})")
         params += code_ids

@@ -20,6 +20,7 @@ from post_coder.ui import settings as app_settings
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
+from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
 from post_coder.ui.navigator import QuestionNavigator
@@ -113,6 +114,10 @@ class MainWindow(QMainWindow):
         self.team_menu = bar.addMenu("&Team")  # filled by TeamControls while a project is open
         self.team_menu.setObjectName("menuTeam")
         self.view_menu = bar.addMenu("&View")
+        self.history_action = self._action(
+            "&History…", "actionHistory", self.show_history, "Ctrl+Shift+H", self.view_menu,
+            "Every change made to the project, with the reason given for it")
+        self.view_menu.addSeparator()
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
                      QKeySequence.StandardKey.HelpContents, help_menu)
@@ -132,7 +137,7 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.close_action,
-                       self.find_action, self.coder_action):
+                       self.find_action, self.coder_action, self.history_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -340,6 +345,8 @@ class MainWindow(QMainWindow):
         self._docks.clear()
         for menu in (self.code_menu, self.codebook_menu, self.team_menu):
             menu.clear()
+        for dialog in self.findChildren(HistoryDialog):
+            dialog.close()
         session, self.session = self.session, None
         session.close()  # finishes the queued actions first
         session.deleteLater()
@@ -439,6 +446,19 @@ class MainWindow(QMainWindow):
                           f"<h3>POST Coder {__version__}</h3><p>Team coding of open-ended "
                           "survey responses: codebook refinement, inter-coder agreement, "
                           "discrepancy review and publication-ready theme tables.</p>")
+
+    def show_history(self) -> HistoryDialog | None:
+        """View ▸ History: the audit log (one window, raised if already open)."""
+        if self.session is None:
+            return None
+        dialog = self.findChild(HistoryDialog, "historyDialog")
+        if dialog is None or dialog.session is not self.session:
+            dialog = HistoryDialog(self.session, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
 
     def show_shortcuts(self) -> None:
         rows = []
