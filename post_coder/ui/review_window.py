@@ -154,15 +154,15 @@ class CoderPanel(QFrame):
         whole = applied and any(s is None for s in spans or ())
         parts = tuple(sorted(s for s in spans or () if s is not None))
         self.shown = (name, applied, whole, parts)
+        passages = f"{len(parts)} passage{'s' if len(parts) != 1 else ''}"
         if not applied:
             verdict = "did not apply it"
         elif whole and parts:
-            verdict = (f"applied it to the whole response and {len(parts)} "
-                       f"passage{'s' if len(parts) != 1 else ''}")
+            verdict = f"applied: whole response and {passages}"
         elif whole:
-            verdict = "applied it to the whole response"
+            verdict = "applied: whole response"
         else:
-            verdict = f"applied it to {len(parts)} passage{'s' if len(parts) != 1 else ''}"
+            verdict = f"applied: {passages}"
         self.header.setText(f"{badge(initials, color)} <b>{escape(name)}</b> — {verdict}")
         border = (f"3px solid {color}" if whole else
                   f"1px solid {color}" if applied else "1px dashed palette(mid)")

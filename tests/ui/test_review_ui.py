@@ -131,7 +131,8 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert showing(win) == ("R1", "Peer support")
     assert panels(win) == [("Ana", False, False, (), []), ("Ben", True, True, (), []),
                            ("Cleo", False, False, (), [])]
-    assert "applied it to the whole response" in win.panels[1].header.text()
+    assert "Ben</b> — applied: whole response" in win.panels[1].header.text()
+    assert "Ana</b> — did not apply it" in win.panels[0].header.text()
     assert "3px solid" in win.panels[1].styleSheet()
     # a note: typed letters (a, n, o, r among them) and Enter never decide
     win.note_edit.setFocus()
@@ -150,6 +151,7 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert showing(win) == ("R2", "Time")
     assert panels(win) == [("Ana", False, False, (), []), ("Ben", False, False, (), []),
                            ("Cleo", True, False, ((0, 7),), ["Our dep"])]
+    assert "Cleo</b> — applied: 1 passage" in win.panels[2].header.text()
     assert "Not enough time to do it" in win.code_label.text()
     assert "Shifts, schedules, no time" in win.code_label.text()
     assert "Money" in win.code_label.text()
@@ -295,7 +297,7 @@ def test_ctrl_z_undoes_only_this_sessions_decisions(qtbot, lead):
     assert win.progress_text() == "1 of 4 resolved"
     assert "“Add code”, not a decision of this session" in win.message_label.text()
     assert codebook.find_code(p, "Workload")
-    # undone from the main window: this window follows
+    # with "Add code" undone (from the main window), the decision is next: Ctrl+Z takes it
     session.undo()
     session.wait()
     key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
