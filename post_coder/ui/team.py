@@ -32,6 +32,7 @@ from post_coder.ui.dialogs.coders_dialog import CodersDialog
 from post_coder.ui.dialogs.import_work_dialog import PROJECT, WORK, ImportWorkDialog
 from post_coder.ui.errors import show_error
 from post_coder.ui.models import reads
+from post_coder.ui.review_window import ReviewLauncher
 from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.tasks import Task, run_task
@@ -88,6 +89,9 @@ class TeamControls(QObject):
             action.triggered.connect(lambda _=False, s=slot: s())
             action.setEnabled(lead or name == "actionExportWork")
             menu.addAction(action)
+        menu.addSeparator()
+        self.review = ReviewLauncher(self.window, self.session, menu)
+        menu.addAction(self.review.action)
 
     # -- blinding ------------------------------------------------------------------------------
     def refresh_blinding(self) -> None:
