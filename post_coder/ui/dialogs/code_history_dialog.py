@@ -7,7 +7,7 @@ Everything comes from :mod:`post_coder.coding.code_history` (the same reads as
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDateTime, Qt, QTimeZone
+from PySide6.QtCore import QDateTime, QItemSelection, QItemSelectionModel, QTimeZone
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog,
                                QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
@@ -73,6 +73,9 @@ class CodeHistoryDialog(QDialog):
         compare_header.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.ResizeToContents)
         compare_header.setSectionResizeMode(FIRST, QHeaderView.ResizeMode.Stretch)
         compare_header.setSectionResizeMode(SECOND, QHeaderView.ResizeMode.Stretch)
+        # wrapped texts take the height their column's width needs
+        compare_header.sectionResized.connect(
+            lambda *_: self.compare_table.resizeRowsToContents())
         versions_page = QWidget(self)
         versions_layout = QVBoxLayout(versions_page)
         versions_layout.addWidget(QLabel("Select two versions to compare them side by side "
@@ -111,6 +114,8 @@ class CodeHistoryDialog(QDialog):
         self.as_of_tree.setHeaderLabels(["Code", "Definition", "Inclusion", "Exclusion"])
         self.as_of_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.as_of_tree.setWordWrap(True)
+        for column, width in enumerate((240, 280, 170)):
+            self.as_of_tree.setColumnWidth(column, width)
         as_of_page = QWidget(self)
         as_of_layout = QVBoxLayout(as_of_page)
         as_of_layout.addLayout(choose)
@@ -155,18 +160,18 @@ class CodeHistoryDialog(QDialog):
                                  (WHY, v.rationale or "")):
                 table.setItem(row, column, QTableWidgetItem(text))
         if self._versions:  # the latest, compared with the one before
-            table.selectRow(len(self._versions) - 1)
+            self.select_versions(len(self._versions))
         self.update_comparison()
 
     def select_versions(self, *numbers: int) -> None:
         """Select these versions (as Ctrl+click does)."""
         table = self.versions_table
-        table.clearSelection()
-        mode = table.selectionMode()
-        table.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        for n in numbers:
-            table.selectRow(n - 1)
-        table.setSelectionMode(mode)
+        chosen = QItemSelection()
+        for n in numbers:  # not selectRow: it toggles while Ctrl is held
+            chosen.select(table.model().index(n - 1, 0),
+                          table.model().index(n - 1, table.columnCount() - 1))
+        flags = QItemSelectionModel.SelectionFlag
+        table.selectionModel().select(chosen, flags.ClearAndSelect | flags.Rows)
 
     def compared(self) -> tuple[int, int] | None:
         """The two version numbers compared (older first), or None."""
@@ -196,7 +201,7 @@ class CodeHistoryDialog(QDialog):
         else:
             self.compare_label.setText(
                 f"Version {first.version} → {second.version}: "
-                + (f"{len(differ)} field{'s' if len(differ) != 1 else ''} differ "
+                + (f"{len(differ)} field{'s differ' if len(differ) != 1 else ' differs'} "
                    f"({', '.join(code_history.FIELD_LABELS[f].lower() for f in differ)})."
                    if differ else "no field differs."))
         table.setRowCount(len(code_history.FIELD_LABELS))
@@ -242,6 +247,8 @@ class CodeHistoryDialog(QDialog):
             parent = items.get(v.parent_id or "")
             item = QTreeWidgetItem([v.name, v.definition, v.inclusion, v.exclusion])
             item.setToolTip(0, f"Version {v.version}, {_when(v.at)} UTC")
+            for column, text in enumerate((v.definition, v.inclusion, v.exclusion), start=1):
+                item.setToolTip(column, text)
             if parent is None:
                 self.as_of_tree.addTopLevelItem(item)
             else:
