@@ -416,6 +416,7 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
 # -- every undoable action: one step that takes back everything it wrote ----------------------
 
 def _setup_for_actions(p, tmp_path):
+    from post_coder.coding import recheck
     from post_coder.team import review, rounds
 
     ctx = {"maya": add_coder(p, "Maya").new_id}
@@ -428,6 +429,10 @@ def _setup_for_actions(p, tmp_path):
     ctx["c1"] = apply_code(p, ctx["r1"], ctx["time"], ctx["maya"]).new_id
     ctx["c3"] = apply_code(p, ctx["r3"], ctx["time"], ctx["maya"], start=0, end=8).new_id
     ctx["memo"] = memos.add_memo(p, "code", ctx["time"], "about time").new_id
+    codebook.redefine_code(p, ctx["privacy"], definition="Who finds out")  # no codings yet
+    ctx["c5"] = apply_code(p, response_id(p, "R5"), ctx["privacy"], ctx["maya"]).new_id
+    codebook.redefine_code(p, ctx["privacy"], definition="Who may find out")  # flags c5
+    [ctx["flag"]] = [i.id for i in recheck.recheck_queue(p, EVERYONE)]
     ctx["round"] = rounds.create_round(p, "Round 1", [ctx["maya"]]).new_id
     ctx["session"] = review.open_session(p, EVERYONE, "Round 1", ["Maya"]).new_id
     rounds.create_round(p, "Round P", [ctx["maya"]], blind=False)
@@ -446,7 +451,7 @@ def _setup_for_actions(p, tmp_path):
 
 
 def _actions():
-    from post_coder.coding import codebook_io, coders, codings, done, refine
+    from post_coder.coding import codebook_io, coders, codings, done, recheck, refine
     from post_coder.team import review, rounds
 
     return [
@@ -494,7 +499,9 @@ def _actions():
         ("Resume review session", lambda p, c, d: review.resume_session(p, EVERYONE,
                                                                         c["paused"])),
         ("Close review session", lambda p, c, d: review.close_session(p, EVERYONE, c["session"])),
-        ("Review decision", lambda p, c, d: review.decide(
+        ("Confirm re-check", lambda p, c, d: recheck.confirm_recheck(p, [c["flag"]])),
+    ("Remove after re-check", lambda p, c, d: recheck.remove_recheck(p, [c["flag"]])),
+    ("Review decision", lambda p, c, d: review.decide(
             p, EVERYONE, c["session"], c["r1"], "Time", other_code="Privacy", note="n",
             redefine={"definition": "new"}, rationale="why")),
     ]

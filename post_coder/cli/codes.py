@@ -1,5 +1,6 @@
 """The codebook commands: codes list, add, import, rename, redefine, move, merge, split,
-retire ("merge codes" here is codebook refinement, not merging a coder's work)."""
+retire ("merge codes" here is codebook refinement, not merging a coder's work), and its
+history: codes history, as-of, diff."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from post_coder.cli.common import CODER, JSON, PROJECT, _emit, _open, _scope
 # -- codebook -----------------------------------------------------------------------------
 @click.group()
 def codes() -> None:
-    """List and refine the codebook (add, rename, redefine, move, merge, split, retire)."""
+    """List and refine the codebook (add, rename, redefine, move, merge, split, retire) and
+    read its history (history, as-of, diff)."""
 
 
 def _print_codes(rows: list, show_status: bool) -> None:
@@ -248,3 +250,160 @@ def codes_retire(project: Path, code: str, rationale: str | None, coder: str | N
     with _open(project, coder) as p:
         retire_code(p, find_code(p, code).id, rationale=rationale)
     click.echo(f'Retired "{code}".')
+
+
+# -- the codebook's history ---------------------------------------------------------------------
+def _when(at: str) -> str:
+    return at[:16].replace("T", " ")
+
+
+def _print_fields(changes: dict[str, tuple[str, str]], indent: str = "    ") -> None:
+    from post_coder.coding.code_history import FIELD_LABELS
+
+    for field, (before, after) in changes.items():
+        click.echo(f"{indent}{FIELD_LABELS[field]}: {before or '(empty)'} → {after or '(empty)'}")
+
+
+@codes.command(name="history")
+@PROJECT
+@click.argument("code")
+@JSON
+def codes_history(project: Path, code: str, as_json: bool) -> None:
+    """Every version of a code, oldest first: when, who, what changed and why.
+
+    CODE may also be a merged or retired code.
+
+    \b
+    Example:
+      post-coder codes history study.postcoder "Lack of time"
+    """
+    from post_coder.coding.code_history import code_versions, find_any_code
+
+    with _open(project) as p:
+        versions = code_versions(p, find_any_code(p, code).id)
+
+    def text() -> None:
+        previous = None
+        for v in versions:
+            why = f"  — {v.rationale}" if v.rationale else ""
+            related = f" ({', '.join(v.related_names)})" if v.related_names else ""
+            click.echo(f"v{v.version}  {_when(v.at)}  {v.coder or '(no coder set)'}  "
+                       f"{v.action}{related}{why}")
+            if previous is None:
+                click.echo(f'    "{v.name}"' + (f": {v.definition}" if v.definition else ""))
+            else:
+                _print_fields({f: (previous.fields()[f], v.fields()[f]) for f in v.fields()
+                               if previous.fields()[f] != v.fields()[f]})
+            previous = v
+
+    _emit(versions, as_json, text)
+
+
+@codes.command(name="as-of")
+@PROJECT
+@click.option("--date", "date", metavar="WHEN",
+              help="A date (YYYY-MM-DD: the end of that day, UTC) or date and time.")
+@click.option("--round", "round_name", metavar="ROUND",
+              help="A round: when it was closed (or made, if it is still open).")
+@click.option("--all", "include_all", is_flag=True,
+              help="Include the codes merged or retired by then.")
+@JSON
+def codes_as_of(project: Path, date: str | None, round_name: str | None, include_all: bool,
+                as_json: bool) -> None:
+    """The codebook as it was at a moment or a round: the tree with each code's fields then.
+
+    \b
+    Example:
+      post-coder codes as-of study.postcoder --date 2026-03-01
+      post-coder codes as-of study.postcoder --round "Round 1" --json
+    """
+    from post_coder.coding.code_history import codebook_as_of, parse_moment, round_moment
+    from post_coder.team.rounds import find_round
+
+    if (date is None) == (round_name is None):
+        raise click.UsageError("give either --date WHEN or --round ROUND")
+    with _open(project) as p:
+        moment = (parse_moment(date) if date is not None
+                  else round_moment(find_round(p, round_name or "")))
+        tree = codebook_as_of(p, moment, include_inactive=include_all)
+    data = {"moment": moment, "codes": [{**v.as_dict(), "depth": d} for v, d in tree]}
+
+    def text() -> None:
+        click.echo(f"The codebook as of {_when(moment)} UTC:")
+        for v, depth in tree:
+            status = f"  [{v.status}]" if v.status != "active" else ""
+            click.echo(f"{'  ' * depth}{v.name}  (v{v.version}){status}")
+            for field in ("definition", "inclusion", "exclusion"):
+                value = getattr(v, field)
+                if value:
+                    click.echo(f"{'  ' * depth}    {field}: {value}")
+        if not tree:
+            click.echo("(no codes yet)")
+
+    _emit(data, as_json, text)
+
+
+@codes.command(name="diff")
+@PROJECT
+@click.argument("code", required=False)
+@click.option("--from", "first", required=True, metavar="N|WHEN",
+              help="A version number of CODE, or a date (YYYY-MM-DD) or date and time.")
+@click.option("--to", "second", metavar="N|WHEN",
+              help="The same (default: the latest version, or now).")
+@JSON
+def codes_diff(project: Path, code: str | None, first: str, second: str | None,
+               as_json: bool) -> None:
+    """What changed: in CODE between two versions (or dates), or without CODE in the whole
+    codebook between two dates (codes added, removed, changed).
+
+    \b
+    Example:
+      post-coder codes diff study.postcoder "Lack of time" --from 1 --to 3
+      post-coder codes diff study.postcoder --from 2026-03-01 --to 2026-03-15
+    """
+    from post_coder.coding.code_history import (code_versions, codebook_diff, find_any_code,
+                                                parse_moment, version_at, version_diff)
+    numbers = first.isdigit() and (second is None or second.isdigit())
+    if code is None and numbers:
+        raise click.UsageError("version numbers need a CODE; for the whole codebook give dates")
+    with _open(project) as p:
+        if code is None:
+            d = codebook_diff(p, parse_moment(first), parse_moment(second) if second else None)
+            _emit(d, as_json, lambda: _print_codebook_diff(d))
+            return
+        found = find_any_code(p, code)
+        if numbers:
+            last = code_versions(p, found.id)[-1].version
+            a, b = int(first), int(second) if second else last
+        else:
+            def number(when: str) -> int:
+                v = version_at(p, found.id, parse_moment(when))
+                if v is None:
+                    raise click.UsageError(f'"{found.name}" did not exist yet at {when}')
+                return v.version
+            a = number(first)
+            b = number(second) if second else code_versions(p, found.id)[-1].version
+        changes = version_diff(p, found.id, a, b)
+    data = {"code": found.name, "from": a, "to": b,
+            "fields": {k: list(v) for k, v in changes.items()}}
+
+    def text() -> None:
+        click.echo(f'"{found.name}", version {a} → {b}:')
+        _print_fields(changes, "  ")
+        if not changes:
+            click.echo("  no differences")
+
+    _emit(data, as_json, text)
+
+
+def _print_codebook_diff(d) -> None:  # noqa: ANN001 - a CodebookDiff
+    click.echo(f"The codebook from {_when(d.since)} to {_when(d.until)} UTC:")
+    for v in d.added:
+        click.echo(f'  added: "{v.name}"')
+    for v in d.removed:
+        click.echo(f'  removed: "{v.name}"')
+    for v, fields in d.changed:
+        click.echo(f'  changed: "{v.name}"')
+        _print_fields(fields)
+    if not (d.added or d.removed or d.changed):
+        click.echo("  no changes")

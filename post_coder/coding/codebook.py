@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from post_coder.changes import Changes
 from post_coder.coding._common import check_color, check_name, did_you_mean, palette_color
+from post_coder.coding.code_versions import record as record_version
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import CodeId, CodingId, new_id
 from post_coder.project import Project, Step
@@ -135,14 +136,29 @@ def _active(project: Project, code_id: str) -> Code:
     return code
 
 
-def _save(step: Step, before: Code, action: str, rationale: str | None, **values: object) -> Code:
+def _save(step: Step, before: Code, action: str, rationale: str | None, *,
+          related: Sequence[str] = (), **values: object) -> Code:
+    """Change a code's fields, with its audit entry and its new version."""
     values["updated_at"] = now()
     store.update(step.db, before.id, **values)
     after = replace(before, **values)
     step.audit(action, "code", before.id, before=before.as_dict(), after=after.as_dict(),
                rationale=rationale)
+    record_version(step, after, action, rationale, related=related)
     step.mark("codes")
     return after
+
+
+def _children_move_up(step: Step, code: Code, new_parent: str | None, why: str,
+                      rationale: str | None) -> None:
+    """The active sub-codes of ``code`` go under ``new_parent`` (a merge or a retirement),
+    each with its new version."""
+    children = store.children(step.db, code.id)
+    at = now()
+    store.reparent_children(step.db, code.id, new_parent, at)
+    for child in children:
+        record_version(step, replace(child, parent_id=new_parent, updated_at=at), "move",
+                       rationale or why, related=[code.id])
 
 
 def add_code(
@@ -174,6 +190,7 @@ def add_code(
         )
         store.insert(project.db, code)
         step.audit("create", "code", code.id, after=code.as_dict(), rationale=rationale)
+        record_version(step, code, "create", rationale)
         step.mark("codes")
         step.created(code.id)
     return step.changes
@@ -245,8 +262,11 @@ def merge_codes(project: Project, sources: Sequence[CodeId], target: CodeId, *,
                 raise ConflictError(f'"{into.name}" is inside "{source.name}"; '
                                     f'move it out before merging')
             _move_codings(step, source.id, into.id)
-            store.reparent_children(project.db, source.id, into.id, now())
-            _save(step, source, "merge", rationale, status="merged", merged_into=into.id)
+            _children_move_up(step, source, into.id, f'"{source.name}" was merged into '
+                              f'"{into.name}"', rationale)
+            _save(step, source, "merge", rationale, related=[into.id], status="merged",
+                  merged_into=into.id)
+            record_version(step, into, "merge", rationale, related=[source.id])
         step.mark("codings")
     return step.changes
 
@@ -282,6 +302,8 @@ def split_code(
         codings_store.set_code(project.db, list(dict.fromkeys(codings)), new_code, now())
         step.audit("split", "code", code.id,
                    after={"new_code": new_code, "codings": list(codings)}, rationale=rationale)
+        record_version(step, code, "split", rationale, related=[new_code])
+        record_version(step, get_code(project, new_code), "split", rationale, related=[code.id])
         step.mark("codes", "codings")
     return step.changes
 
@@ -290,6 +312,6 @@ def retire_code(project: Project, code_id: CodeId, *, rationale: str | None = No
     """Take a code out of use. Its codings stay (for the record); its sub-codes move up."""
     with project.transact("Retire code") as step:
         code = _active(project, code_id)
-        store.reparent_children(project.db, code.id, code.parent_id, now())
+        _children_move_up(step, code, code.parent_id, f'"{code.name}" was retired', rationale)
         _save(step, code, "retire", rationale, status="retired")
     return step.changes

@@ -9,6 +9,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from post_coder.ids import new_id
+
 MIGRATION_SET = "post_coder"
 migrations = Migrations(MIGRATION_SET)
 
@@ -366,6 +368,77 @@ WHERE d.decision != 'not_applies'
                   OR (e.decided_at = d.decided_at AND e.id > d.id)));
 """
     )
+
+
+@migrations(name="0006_code_versions")
+def _code_versions(db: Database) -> None:
+    """Codebook history: a version of a code per change, and the re-check queue.
+
+    ``code_versions`` has one row per change to a code (numbered from 1 per code): when,
+    who, the ``action`` (create, rename, redefine, recolor, move, merge, split, retire,
+    team-merge…; one action changing several fields lists them, "rename, redefine"), the
+    code's fields after it and the rationale. ``related`` lists (JSON) the other codes a
+    merge or split involved. ``step_id`` is the user action's: one action writes at most
+    one version per code. Codes made before this migration get a version 1 from their
+    current state, dated when they were created.
+
+    ``recheck_flags``: when a code's definition, inclusion or exclusion criteria change,
+    each live coding of it is flagged for its coder to re-check under the new definition
+    (``version``), made or last checked under ``from_version``; ``status`` open, confirmed
+    or removed (the coding removed on re-checking), with who settled it and when. A coding
+    has at most one open flag per code.
+    """
+    db.executescript(
+        """
+CREATE TABLE code_versions (
+    id TEXT PRIMARY KEY,
+    code_id TEXT NOT NULL REFERENCES codes(id),
+    version INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    coder_id TEXT,
+    action TEXT NOT NULL,
+    step_id TEXT,
+    name TEXT NOT NULL,
+    parent_id TEXT,
+    definition TEXT NOT NULL DEFAULT '',
+    inclusion TEXT NOT NULL DEFAULT '',
+    exclusion TEXT NOT NULL DEFAULT '',
+    example TEXT NOT NULL DEFAULT '',
+    color TEXT NOT NULL,
+    status TEXT NOT NULL,
+    merged_into TEXT,
+    sort_order INTEGER NOT NULL DEFAULT 0,
+    related TEXT NOT NULL DEFAULT '[]',
+    rationale TEXT,
+    UNIQUE (code_id, version)
+);
+CREATE INDEX code_versions_at ON code_versions(at);
+
+CREATE TABLE recheck_flags (
+    id TEXT PRIMARY KEY,
+    coding_id TEXT NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+    code_id TEXT NOT NULL REFERENCES codes(id),
+    from_version INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    flagged_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'confirmed', 'removed')),
+    settled_by TEXT,
+    settled_at TEXT
+);
+CREATE UNIQUE INDEX recheck_flags_open ON recheck_flags(coding_id, code_id)
+    WHERE status = 'open';
+CREATE INDEX recheck_flags_code ON recheck_flags(code_id, status);
+"""
+    )
+    codes = db.execute(
+        "SELECT id, created_at, created_by, name, parent_id, definition, inclusion, exclusion,"
+        " example, color, status, merged_into, sort_order FROM codes ORDER BY created_at, id"
+    ).fetchall()
+    db.conn.executemany(
+        "INSERT INTO code_versions (id, code_id, version, at, coder_id, action, name, parent_id,"
+        " definition, inclusion, exclusion, example, color, status, merged_into, sort_order)"
+        " VALUES (?, ?, 1, ?, ?, 'create', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(new_id(), *row) for row in codes])
 
 
 def known_names() -> list[str]:

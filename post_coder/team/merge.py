@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from post_coder.changes import Changes
+from post_coder.coding.code_versions import record as record_version
 from post_coder.errors import ConflictError, InputError
 from post_coder.ids import new_id
 from post_coder.progress import Progress, ensure
@@ -388,6 +389,10 @@ def _apply(step: Step, work: _Work, rationale: str | None) -> None:
     store.insert_codings(db, work.coding_inserts)
     store.upsert_memos(db, work.memos)
     done_store.upsert_rows(db, work.done)
+    # the codebook's history: a version per code added or changed (after the codings, so a
+    # new definition flags the codings merged in too)
+    for code in [*cb.inserts, *(after for _, after in cb.updates)]:
+        record_version(step, code, "team-merge", rationale)
     for what, r, coders, responses in work.rounds:
         if what == "new":
             rounds_store.insert(db, r, coders, responses)

@@ -16,8 +16,10 @@ from post_coder.coding import codebook
 from post_coder.ids import CodeId
 from post_coder.ui.compare_view import CompareView
 from post_coder.ui.dialogs.code_editor import CodeEditorDialog
+from post_coder.ui.dialogs.code_history_dialog import CodeHistoryDialog
 from post_coder.ui.dialogs.merge_dialog import MergeDialog
 from post_coder.ui.dialogs.rationale_dialog import RationaleDialog
+from post_coder.ui.dialogs.recheck_dialog import RecheckDialog
 from post_coder.ui.dialogs.split_dialog import SplitDialog
 from post_coder.ui.models.codebook_model import RESPONDENTS, CodebookModel
 from post_coder.ui.session import Session
@@ -37,7 +39,13 @@ _ACTIONS = (
     ("filter_action", "actionShowCodedResponses", "Show &responses coded with this code", "",
      True, None),
     ("apply_action", "actionApplyCode", "&Apply to current response", "", True, None),
+    ("history_action", "actionCodebookHistory", "Code &History…", "Ctrl+Alt+H", False, None),
+    ("recheck_action", "actionRecheckQueue", "Re-chec&k Queue…", "Ctrl+Shift+J", False, None),
 )
+
+
+#: actions whose shortcut works anywhere in the window (the others: in the codebook panel)
+_WINDOW_WIDE = ("actionNewCode", "actionCodebookHistory", "actionRecheckQueue")
 
 
 class CodebookPanel(QWidget):
@@ -133,6 +141,8 @@ class CodebookPanel(QWidget):
             "compare_action": lambda: self.compare_codes(),
             "filter_action": lambda: self._emit_current(self.filter_requested),
             "apply_action": lambda: self._emit_current(self.code_activated),
+            "history_action": lambda: self.show_history(),
+            "recheck_action": lambda: self.show_recheck_queue(),
         }
         self._actions: list[QAction] = []
         for attr, name, text, keys, _needs, _label in _ACTIONS:
@@ -140,7 +150,7 @@ class CodebookPanel(QWidget):
             action.setObjectName(name)
             if keys:
                 action.setShortcut(QKeySequence(keys))
-            if name != "actionNewCode":  # only New code works anywhere in the window
+            if name not in _WINDOW_WIDE:  # only these work anywhere in the window
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(handlers[attr])
             setattr(self, attr, action)
@@ -330,3 +340,13 @@ class CodebookPanel(QWidget):
         view.resize(1000, 640)
         view.show()
         return view
+
+    def show_history(self, code_id: str | None = None) -> CodeHistoryDialog:
+        """Codebook ▸ Code History… on the current code (any code can be picked in it)."""
+        dialog = CodeHistoryDialog(self.session, code_id or self.current_code_id(), parent=self)
+        return self._open(dialog)
+
+    def show_recheck_queue(self) -> RecheckDialog:
+        """Codebook ▸ Re-check Queue…: this coder's codings flagged by a new definition."""
+        dialog = RecheckDialog(self.session, parent=self)
+        return self._open(dialog)
