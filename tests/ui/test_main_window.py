@@ -215,3 +215,23 @@ def test_status_counts_come_from_a_background_read_on_a_large_project(window, de
                 if c not in {x.code_id for x in before if x.coder_id == window.session.coder_id})
     ws.apply_code(code)
     qtbot.waitUntil(lambda: "249 codings" in window.status.text(), timeout=10_000)
+
+
+def test_no_two_actions_share_a_shortcut(window, demo_copy):
+    """With a project open, every keyboard shortcut of the window does one thing (two
+    actions on one key make Qt do neither: "ambiguous shortcut")."""
+    from PySide6.QtGui import QAction, QKeySequence
+
+    window.open_project(demo_copy)
+    seen: dict[str, str] = {}
+    clashes = []
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            text = key.toString(QKeySequence.SequenceFormat.PortableText)
+            if not text or action.shortcutContext() != Qt.ShortcutContext.WindowShortcut:
+                continue
+            other = seen.setdefault(text, action.objectName())
+            if other != action.objectName():
+                clashes.append((text, other, action.objectName()))
+    assert seen, "no shortcuts found at all"
+    assert clashes == []
