@@ -41,6 +41,7 @@ from post_coder.queries import ReadScope
 from post_coder.team.agreement_report import (DEFAULT_THRESHOLDS, AgreementHidden,
                                                 agreement_by_attribute, agreement_report,
                                                 check_visible)
+from post_coder.team.package import package_info
 from post_coder.team.rounds import list_rounds
 from post_coder.ui.background import BackgroundReader
 from post_coder.ui.convergence_view import ConvergenceView
@@ -507,6 +508,7 @@ class AgreementWindow(QWidget):
         was_hidden = self.hidden
         self.stack.setCurrentIndex(0)
         self.filters.setEnabled(True)
+        self.filters.show()
         self.agreement.setEnabled(True)
         if was_hidden:
             self.disagreements.reload()
@@ -515,10 +517,14 @@ class AgreementWindow(QWidget):
     def show_hidden(self, text: str) -> None:
         self.agreement.cancel()
         self.disagreements.cancel()
-        self.hidden_label.setText(_sentence(text) + "\n\nThe lead's project shows agreement "
-                                  "and disagreements once the round is closed.")
+        hint = ("Open the lead's project to see agreement and disagreements." if
+                package_info(self.session.project) is not None else
+                "They appear here once the blind round is closed; until then the lead, who "
+                "does not code in the round, sees them.")
+        self.hidden_label.setText(_sentence(text) + "\n\n" + hint)
         self.stack.setCurrentIndex(1)
         self.filters.setEnabled(False)
+        self.filters.hide()
         self.agreement.setEnabled(False)
 
     def compute(self) -> None:

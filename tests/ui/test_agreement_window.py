@@ -423,6 +423,8 @@ def test_a_blind_coder_sees_why_agreement_is_hidden(qtbot, window, session, team
     assert page.isVisible() and not window.tabs.isVisible()
     assert "only the lead's project shows it" in window.hidden_label.text()
     assert "blind round" in window.hidden_label.text()
+    assert "once the blind round is closed" in window.hidden_label.text()
+    assert not window.filters.isVisible()
     window.agreement.compute()  # nothing runs while hidden
     assert not window.agreement.running
     session.set_coder(lead)  # not in the round: sees everything again
@@ -441,6 +443,7 @@ def test_a_coder_package_shows_the_empty_state(qtbot, team, tmp_path):  # noqa: 
     window.show()
     assert window.hidden
     assert "Ben's coder package" in window.hidden_label.text()
+    assert "Open the lead's project" in window.hidden_label.text()
     assert window.disagreements.model.rowCount() == 0
 
 
@@ -460,11 +463,18 @@ def test_the_team_menu_opens_the_window(qtbot, session):
     workspace.model.detach()
 
 
-def test_render_the_window(qtbot, window, tmp_path):
+def test_render_the_window(qtbot, window, session, team, tmp_path):  # noqa: F811
     import os
     from pathlib import Path
 
+    create_round(team, "Round 2", [team.ana, team.ben],
+                 questions=[find_question(team, "feedback")])
+    window.filters.refresh()
+    choose(window.filters.round, "Round 2 (open, blind)")
     compute(window)
+    choose(window.filters.round, "Round 1 (open, blind)")
+    compute(window)
+    window.convergence.set_code("Time")
     target = Path(os.environ.get("POST_CODER_SHOTS", tmp_path))
     window.resize(1180, 520)
     assert window.grab().save(str(target / "agreement-window.png"))
@@ -473,4 +483,6 @@ def test_render_the_window(qtbot, window, tmp_path):
     window.tabs.setCurrentWidget(window.disagreements)
     assert window.disagreements.wait(TIMEOUT)
     assert window.grab().save(str(target / "agreement-disagreements.png"))
+    session.set_coder(team.ben)
+    assert window.grab().save(str(target / "agreement-hidden.png"))
     assert (target / "agreement-window.png").stat().st_size > 10_000
