@@ -27,9 +27,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox,
-                               QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMenu,
-                               QProgressBar, QPushButton, QStackedWidget, QTableView,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout,
+                               QLabel, QMenu, QProgressBar, QPushButton, QStackedWidget,
                                QTabWidget, QToolButton, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
@@ -51,6 +50,7 @@ from post_coder.ui.models import reads
 from post_coder.ui.models.agreement_models import AgreementModel
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.filter_bar import _combo, _fill
+from post_coder.ui.widgets.tables import read_only_table
 from post_coder.ui.workspace import CodingWorkspace
 
 #: bootstrap resamples for alpha's interval (the issue asks for at least 1,000)
@@ -211,17 +211,8 @@ class AgreementTab(QWidget):
         self.busy.setRange(0, 0)
         self.status = QLabel(NOT_YET, objectName="agreementStatus", wordWrap=True)
         self.model = AgreementModel(self)
-        self.table = QTableView(objectName="agreementTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(self.model, "agreementTable")
         self.table.setAlternatingRowColors(True)
-        rows = self.table.verticalHeader()
-        rows.hide()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
 
         row = QHBoxLayout()
         for text, widget in (("C&ode:", self.code), (None, self.coders_button),

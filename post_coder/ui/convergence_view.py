@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
 from post_coder.team.agreement_report import convergence
 from post_coder.ui.models import reads
 from post_coder.ui.models.agreement_models import ConvergenceModel
 from post_coder.ui.widgets.filter_bar import _fill
+from post_coder.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
     from post_coder.ui.agreement_window import AgreementTab
@@ -45,13 +46,7 @@ class ConvergenceView(QWidget):
         self.session, self.agreement = session, agreement
         self.rows: list[dict[str, Any]] = []
         self.model = ConvergenceModel(self)
-        self.table = QTableView(objectName="convergenceTable")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        self.table = read_only_table(self.model, "convergenceTable")
         self.code = QComboBox(objectName="convergenceCode",
                               toolTip="Also draw one code's alpha per round")
         self.code.currentIndexChanged.connect(lambda _=0: self.draw())

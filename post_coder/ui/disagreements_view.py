@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QSplitter, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter,
+                               QVBoxLayout, QWidget)
 
 from post_coder.errors import PostCoderError
 from post_coder.project import Project
@@ -28,9 +28,10 @@ from post_coder.team.rounds import list_rounds
 from post_coder.ui.background import BackgroundReader
 from post_coder.ui.errors import show_unexpected
 from post_coder.ui.models import reads
-from post_coder.ui.models.agreement_models import (TEXT, CountsModel, DisagreementModel,
-                                                   DisagreementRow)
+from post_coder.ui.models.agreement_models import (QUESTION, TEXT, CountsModel,
+                                                   DisagreementModel, DisagreementRow)
 from post_coder.ui.widgets.filter_bar import _fill
+from post_coder.ui.widgets.tables import read_only_table
 
 if TYPE_CHECKING:
     from post_coder.ui.agreement_window import SharedFilters
@@ -80,26 +81,17 @@ class DisagreementsView(QWidget):
             self.status.addItem(text, data)
         self.summary = QLabel(objectName="disagreementSummary", wordWrap=True)
         self.model = DisagreementModel(self)
-        self.table = QTableView(objectName="disagreementTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = read_only_table(self.model, "disagreementTable")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(QUESTION, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(QUESTION, 180)  # a question's wording can be long: see its tooltip
         self.table.setToolTip("Double-click or Enter: show this response in the coding "
                               "workspace")
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         self.table.installEventFilter(self)
         self.counts = CountsModel(self)
-        self.counts_table = QTableView(objectName="disagreementCounts")
-        self.counts_table.setModel(self.counts)
-        self.counts_table.verticalHeader().hide()
-        self.counts_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.counts_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.counts_table = read_only_table(self.counts, "disagreementCounts")
         self.counts_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)
         self.counts_table.setToolTip("Double-click a code to list only its disagreements")
@@ -187,7 +179,10 @@ class DisagreementsView(QWidget):
 
     def _filters_changed(self) -> None:
         self._fill_pairs()
-        self.reload()
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
 
     def _loaded(self, outcome: Any) -> None:
         if isinstance(outcome, AgreementHidden):

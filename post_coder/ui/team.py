@@ -2,9 +2,10 @@
 
 The main window builds one :class:`TeamControls` per open project (parented to the
 session, so it goes when the project closes) and lets it fill the Team menu: the rounds
-panel toggle, Coders…, Export Coder Package…, Export My Work…, Import Coder Work… and
-Merge Another Project File…, and Agreement… (:mod:`post_coder.ui.agreement_window`). Blinding itself is the session's read scope
-(``Session.scope``), which every view reads through.
+panel toggle, Coders…, Export Coder Package…, Export My Work…, Import Coder Work…,
+Merge Another Project File… and Agreement… (:mod:`post_coder.ui.agreement_window`).
+Blinding itself is the session's read scope (``Session.scope``), which every view reads
+through.
 
 A coder package opened under another name than its coder's (the saved name "Maya C." on
 Maya Chen's package) gets a warning that offers to code as the package's coder; Export My

@@ -27,7 +27,7 @@ import csv
 import threading
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from post_coder.coding.coders import add_coder
@@ -354,7 +354,8 @@ def disagreement_rows(window):
             for r in range(view.model.rowCount())]
 
 
-def test_disagreements_filters_counts_and_the_jump_to_a_response(qtbot, session, team):  # noqa: F811
+def test_disagreements_filters_counts_and_the_jump_to_a_response(
+        qtbot, session, team):  # noqa: F811
     host = QWidget()
     qtbot.addWidget(host)
     workspace = CodingWorkspace(session, host)
@@ -447,20 +448,35 @@ def test_a_coder_package_shows_the_empty_state(qtbot, team, tmp_path):  # noqa: 
     assert window.disagreements.model.rowCount() == 0
 
 
-def test_the_team_menu_opens_the_window(qtbot, session):
-    host = QWidget()
-    qtbot.addWidget(host)
-    workspace = CodingWorkspace(session, host)
-    controls = TeamControls(host, session, workspace, RoundsPanel(session, host))
-    from PySide6.QtWidgets import QMenu
-    from PySide6.QtGui import QAction
+def test_the_main_windows_team_menu_opens_it_and_closing_the_project_closes_it(
+        qtbot, team, tmp_path, monkeypatch):  # noqa: F811
+    from PySide6.QtCore import QSettings
+    from shiboken6 import isValid
 
-    menu = QMenu()
-    controls.fill_menu(menu, QAction("Rounds", menu))
-    action = next(a for a in menu.actions() if a.objectName() == "actionAgreement")
+    from post_coder.ui import settings as app_settings
+    from post_coder.ui.main_window import MainWindow
+
+    monkeypatch.setenv("POST_CODER_SETTINGS", str(tmp_path / "settings.ini"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    app_settings.set_coder_identity(settings, "Lead", "LD")
+    path = team.path
+    team.close()
+    main = MainWindow(settings)
+    qtbot.addWidget(main)
+    main.show()
+    assert main.open_project(path)
+    action = next(a for a in main.team_menu.actions() if a.objectName() == "actionAgreement")
     action.trigger()
-    assert controls.agreement is not None and controls.agreement.isVisible()
-    workspace.model.detach()
+    agreement = main.team.agreement
+    assert agreement is not None and agreement.isVisible() and not agreement.hidden
+    assert agreement.isWindow() and not agreement.isModal()
+    compute(agreement)
+    assert text(agreement, "Time", "krippendorff_alpha") == "0.200"
+    # the jump reaches the main window's own workspace
+    agreement.response_requested.emit(team.r["R4"])
+    assert main.workspace.current_response_id() == team.r["R4"]
+    main.close_project()
+    qtbot.waitUntil(lambda: not isValid(agreement), timeout=TIMEOUT)
 
 
 def test_render_the_window(qtbot, window, session, team, tmp_path):  # noqa: F811

@@ -103,9 +103,12 @@ class AgreementModel(ReadOnlyTableModel[AgreementRow]):
         self.pairs = pairs
         self.keys = (["value"] if split else []) + ["code", "units", *HEAD] + [
             f"pair:{p}" for p in pairs] + list(TAIL)
-        self.HEADERS = tuple(HEADINGS.get(k) or f"κ {k[5:]}" for k in self.keys)  # type: ignore[misc]
-        self.TIPS = {i: HEADING_TIPS.get(k) or f"Cohen's kappa of {k[5:].replace(' / ', ' and ')}"
-                     for i, k in enumerate(self.keys) if k not in ("value", "code")}  # type: ignore[misc]
+        # the columns depend on the report: this model's headers are its own
+        self.HEADERS = tuple(HEADINGS.get(k) or f"κ {k[5:]}"  # type: ignore[misc]
+                             for k in self.keys)
+        self.TIPS = {i: HEADING_TIPS.get(k)  # type: ignore[misc]
+                     or f"Cohen's kappa of {k[5:].replace(' / ', ' and ')}"
+                     for i, k in enumerate(self.keys) if k not in ("value", "code")}
         self._rows = rows
         self.endResetModel()
 
@@ -251,6 +254,8 @@ class DisagreementModel(ReadOnlyTableModel[DisagreementRow]):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == TEXT:
                 return r.text
+            if column == QUESTION:
+                return d.question
             if column == APPLIED:
                 return "\n".join(f"{n}: {spans_text(s)}" for n, s in d.applied_by)
         return None
