@@ -480,6 +480,10 @@ class AgreementWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.filters)
         layout.addWidget(self.stack, 1)
+        escape = QAction("Cancel or close", self, objectName="agreementEscape",
+                         shortcut=QKeySequence(Qt.Key.Key_Escape))
+        escape.triggered.connect(self.escape)
+        self.addAction(escape)
         session.visibility_did_change.connect(self.check_visible)
         session.project_did_change.connect(self._project_changed)
         self.resize(1180, 640)
@@ -520,6 +524,13 @@ class AgreementWindow(QWidget):
 
     def compute(self) -> None:
         self.agreement.compute()
+
+    def escape(self) -> None:
+        """Esc: cancel the computation under way, else close the window."""
+        if self.agreement.running:
+            self.agreement.cancel()
+        else:
+            self.close()
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.disagreements:
