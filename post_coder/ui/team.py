@@ -2,9 +2,11 @@
 
 The main window builds one :class:`TeamControls` per open project (parented to the
 session, so it goes when the project closes) and lets it fill the Team menu: the rounds
-panel toggle, Coders…, Export Coder Package…, Export My Work…, Import Coder Work… and
-Merge Another Project File…. Blinding itself is the session's read scope
-(``Session.scope``), which every view reads through.
+panel toggle, Coders…, Export Coder Package…, Export My Work…, Import Coder Work…,
+Merge Another Project File…, Agreement… (:mod:`post_coder.ui.agreement_window`) and
+Review Discrepancies… (:mod:`post_coder.ui.review_window`).
+Blinding itself is the session's read scope (``Session.scope``), which every view reads
+through.
 
 A coder package opened under another name than its coder's (the saved name "Maya C." on
 Maya Chen's package) gets a warning that offers to code as the package's coder; Export My
@@ -28,6 +30,7 @@ from post_coder.team.package import (WorkSummary, codings_by_others, export_work
                                         package_info)
 from post_coder.team.workfile import EXTENSION as WORK_EXTENSION
 from post_coder.ui import settings as app_settings
+from post_coder.ui.agreement_window import AgreementWindow, reveal_response
 from post_coder.ui.dialogs.coders_dialog import CodersDialog
 from post_coder.ui.dialogs.import_work_dialog import PROJECT, WORK, ImportWorkDialog
 from post_coder.ui.errors import show_error
@@ -64,6 +67,7 @@ class TeamControls(QObject):
         self.coders_dialog: CodersDialog | None = None
         self.work_summary: WorkSummary | None = None
         self.box: QMessageBox | None = None
+        self.agreement: AgreementWindow | None = None
         session.project_did_change.connect(self._changed)
         self.check_package_coder()
 
@@ -90,6 +94,11 @@ class TeamControls(QObject):
             action.setEnabled(lead or name == "actionExportWork")
             menu.addAction(action)
         menu.addSeparator()
+        agreement = QAction("A&greement…", menu, objectName="actionAgreement",
+                            statusTip="Agreement per code, disagreements and convergence "
+                                      "across rounds")
+        agreement.triggered.connect(lambda: self.show_agreement())
+        menu.addAction(agreement)
         self.review = ReviewLauncher(self.window, self.session, menu)
         menu.addAction(self.review.action)
 
@@ -163,6 +172,18 @@ class TeamControls(QObject):
         self.coders_dialog = dialog
         dialog.open()
         return dialog
+
+    def show_agreement(self) -> AgreementWindow:
+        """Team ▸ Agreement…: one window per open project (raised if open already)."""
+        if self.agreement is None:
+            self.agreement = AgreementWindow(self.session, self.window)
+            self.agreement.response_requested.connect(
+                lambda response: reveal_response(self.workspace, response))
+            self.destroyed.connect(self.agreement.deleteLater)  # the project closed
+        self.agreement.show()
+        self.agreement.raise_()
+        self.agreement.activateWindow()
+        return self.agreement
 
     # -- actions -------------------------------------------------------------------------------
     def export_package(self) -> QWidget:

@@ -418,7 +418,8 @@ def test_the_main_window_has_a_team_menu_and_a_rounds_dock(qtbot, tmp_path, monk
     dock = window.findChild(QDockWidget, "dockRounds")
     assert dock is not None and dock.widget() is window.rounds_panel
     assert names == ["", "actionCoders", "actionExportPackage", "actionExportWork",
-                     "actionImportWork", "actionMergeProject", "actionReviewDiscrepancies"]
+                     "actionImportWork", "actionMergeProject", "actionAgreement",
+                     "actionReviewDiscrepancies"]
     assert window.team_menu.actions()[0] is dock.toggleViewAction()
 
     session = window.session
