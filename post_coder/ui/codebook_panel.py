@@ -238,6 +238,13 @@ class CodebookPanel(QWidget):
         self._update_empty()
         self._update_actions()
 
+    def set_counts_by_coder(self, on: bool) -> None:
+        """Show one count column per coder beside the pooled Respondents (View menu)."""
+        self.model.set_counts_by_coder(on)
+        header = self.tree.header()
+        for column in range(RESPONDENTS, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
     def _update_empty(self) -> None:
         self.stack.setCurrentWidget(self.tree if self.model.rowCount() else self.empty_label)
 
