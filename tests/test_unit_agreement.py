@@ -91,3 +91,16 @@ def test_code_counts_per_coder_and_hidden_ones(trio):
     assert blind[trio.ab][trio.support].respondents == 2
     with pytest.raises(TypeError):
         queries.code_counts_by_coder(p, None, [])
+
+
+def test_a_coder_package_gets_no_marker_even_without_a_blind_round(trio, tmp_path):
+    from post_coder.project import Project
+    from post_coder.team.package import export_package
+
+    path = export_package(trio.project, trio.ab, tmp_path / "ana").path
+    package = Project.open(path)
+    try:
+        with pytest.raises(AgreementHidden, match="coder package"):
+            response_agreement(package, read_scope(package, trio.ab), [trio.r["R1"]])
+    finally:
+        package.close()
