@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from post_coder.coding.done import is_done, mark_done
@@ -24,6 +24,8 @@ from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.workspace import CodingWorkspace
 from tests.trio_helpers import Trio
+from tests.ui.test_main_window import settings  # noqa: F401 (a fixture: an .ini of its own)
+from tests.ui.test_workspace import open_workspace
 
 pytestmark = pytest.mark.qt
 ROWS = ["R1 fb", "R1 sg", "R2 fb", "R3 fb", "R3 sg", "R4 fb", "R5 fb", "R5 sg"]
@@ -39,14 +41,8 @@ def _session(trio: Trio, coder: str) -> Session:
 
 
 def _workspace(qtbot, session: Session) -> CodingWorkspace:
-    workspace = CodingWorkspace(session)
-    qtbot.addWidget(workspace)
+    workspace = open_workspace(qtbot, session)
     workspace.resize(1300, 760)
-    workspace.show()
-    qtbot.waitExposed(workspace)
-    workspace.activateWindow()
-    workspace.table.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is workspace.table)
     return workspace
 
 
@@ -296,11 +292,7 @@ def trio_file(trio, tmp_path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    ini = tmp_path / "settings.ini"
-    monkeypatch.setenv("POST_CODER_SETTINGS", str(ini))
-    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
-    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+def window(qtbot, settings):
     app_settings.set_coder_identity(settings, "Eve Fox", "EF")
     w = MainWindow(settings)
     qtbot.addWidget(w)

@@ -222,11 +222,6 @@ class ResponseTableModel(QAbstractTableModel):
         """Ids of the coders with a column of their own (in one-column-per-coder mode)."""
         return [c.id for c in self._coder_columns]
 
-    def coder_column(self, coder_id: str) -> int:
-        """The column of this coder's codes, or -1."""
-        ids = self.coder_columns()
-        return len(HEADERS) + ids.index(coder_id) if coder_id in ids else -1
-
     @property
     def agreement_visible(self) -> bool:
         """Whether the Agreement column may show markers (everyone's codings are visible)."""
