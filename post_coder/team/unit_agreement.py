@@ -15,11 +15,11 @@ grid then shows no marker at all, never a false "agree").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from post_coder.project import Project
-from post_coder.queries import ReadScope, coder_marks, codebook_table
+from post_coder.queries import CoderMarks, ReadScope, coder_marks, codebook_table
 from post_coder.coding.coders import list_coders
 from post_coder.team.agreement_report import check_visible
 
@@ -54,22 +54,27 @@ class ResponseAgreement:
         return f"{who} disagree on " + "; ".join(parts) + "."
 
 
-def response_agreement(project: Project, scope: ReadScope,
-                       response_ids: Sequence[str]) -> dict[str, ResponseAgreement]:
-    """Response id → :class:`ResponseAgreement`, for a page of responses. Raises
-    ``AgreementHidden`` where not everyone's codings can be seen."""
+def response_agreement(project: Project, scope: ReadScope, response_ids: Sequence[str], *,
+                       marks: Mapping[str, CoderMarks] | None = None
+                       ) -> dict[str, ResponseAgreement]:
+    """Response id → :class:`ResponseAgreement`, for a page of responses (``marks``: their
+    :func:`~post_coder.queries.coder_marks` through ``scope``, when the caller has read them
+    already). Raises ``AgreementHidden`` where not everyone's codings can be seen."""
     check_visible(project, scope)
+    if marks is None:
+        marks = coder_marks(project, scope, response_ids)
     names = {c.id: c.name for c in list_coders(project)}
     order = {row["id"]: (n, row["name"]) for n, row in
              enumerate(codebook_table(project, scope, with_counts=False))}
     out = {}
-    for response, marks in coder_marks(project, scope, response_ids).items():
-        done = sorted(marks.done, key=lambda c: (names.get(c, "").casefold(), c))
+    for response in response_ids:
+        mark = marks[response]
+        done = sorted(mark.done, key=lambda c: (names.get(c, "").casefold(), c))
         who = tuple(names.get(c, "?") for c in done)
         if len(done) < 2:
             out[response] = ResponseAgreement(TOO_FEW, who)
             continue
-        sets = {c: marks.active.get(c, frozenset()) for c in done}
+        sets = {c: mark.active.get(c, frozenset()) for c in done}
         every = sorted(set().union(*sets.values()), key=lambda k: order.get(k, (1 << 30, k)))
         differ = []
         for code in every:

@@ -183,8 +183,9 @@ class ResponseTableModel(QAbstractTableModel):
         if changes.coders or changes.project or changes.responses or changes.datasets:
             self._coders = {}
             self._update_agreement_visible()
-        if self._coder_mode == COLUMNS and (changes.coders or changes.codings
-                                            or changes.project):
+        if self._coder_mode == COLUMNS and (changes.coders or changes.project):
+            # (the reader always has a column; others' work arrives by merges, which mark
+            # coders and project — counting every coding after each one would stall)
             self._update_coder_columns()
         if changes.responses or changes.datasets:
             self.reload()
@@ -420,7 +421,8 @@ class ResponseTableModel(QAbstractTableModel):
         agreement: dict[str, ResponseAgreement] = {}
         if self._agreement_visible:
             try:
-                agreement = response_agreement(self._project, self._scope, [r.id for r in rows])
+                agreement = response_agreement(self._project, self._scope,
+                                               [r.id for r in rows], marks=marks)
             except AgreementHidden:  # hidden since the last check: no marker, never "agree"
                 agreement = {}
         attributes: dict[str, tuple[str, ...]] = {}
