@@ -378,3 +378,35 @@ def test_render_the_window_at_1366_by_768_with_three_coders(window, trio_file, t
     ws = window.workspace
     header = ws.table.horizontalHeader()
     assert not ws.table.isColumnHidden(AGREEMENT) and header.sectionSize(AGREEMENT) > 0
+
+
+def test_codebook_counts_per_coder_come_from_the_background_on_a_large_project(
+        qtbot, trio, monkeypatch):
+    from post_coder.ui.models import codebook_model
+
+    monkeypatch.setattr(codebook_model, "SMALL_PROJECT_CODINGS", 0)  # every project is large
+    panel = CodebookPanel(_session(trio, trio.ef))
+    qtbot.addWidget(panel)
+    panel.set_counts_by_coder(True)
+    assert _codebook_rows(panel)["Burnout"][1:] == ["…", "…", "…"]  # until the read is in
+    assert panel.model.counts_reader.wait(10_000)
+    assert _codebook_rows(panel) == {"Burnout": ["2", "2", "2", "1"],
+                                     "Workload": ["2", "0", "2", "0"],
+                                     "Support": ["2", "2", "1", "0"]}
+
+
+def test_a_coder_who_starts_coding_gets_a_codebook_column(qtbot, trio):
+    from post_coder.coding.coders import add_coder
+    from post_coder.coding.codings import apply_code
+
+    session = _session(trio, trio.ef)
+    panel = CodebookPanel(session)
+    qtbot.addWidget(panel)
+    panel.set_counts_by_coder(True)
+    gil = session.run(panel, add_coder, "Gil Ho").new_id
+    assert panel.model.columnCount() == 5  # no work yet: no column
+    session.run(panel, apply_code, trio.r["R3"], trio.support, gil)
+    model = panel.model
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(2, 6)] == [
+        "AB", "CD", "EF", "GH"]
+    assert _codebook_rows(panel)["Support"] == ["3", "2", "1", "0", "1"]
