@@ -16,7 +16,9 @@ from post_coder.errors import NotFoundError
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
 from post_coder.store import codes as codes_store
+from post_coder.store import agreement as agreement_store
 from post_coder.store import counts, surveys
+from post_coder.store import done as done_store
 from post_coder.store import responses as store
 from post_coder.store.codes import Code
 from post_coder.store.coders import Coder
@@ -28,7 +30,8 @@ from post_coder.store.surveys import DatasetInfo, QuestionInfo, VariableInfo, fo
 # The record types are re-exported: the fronts (ui/, cli) read through this module and the
 # services, never from post_coder.store (an import-linter contract).
 __all__ = [
-    "Code", "CodeCount", "CodeFrequency", "Coder", "Coding", "CodingRow", "DatasetInfo",
+    "Code", "CodeCount", "CodeFrequency", "Coder", "CoderMarks", "Coding", "CodingRow",
+    "DatasetInfo", "code_counts_by_coder", "coder_marks", "coders_at_work",
     "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit", "VariableInfo",
     "attribute_values", "code_frequencies", "count_responses", "datasets_with_sha256",
     "find_response", "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
@@ -66,6 +69,65 @@ def next_uncoded(project: Project, scope: ReadScope, coder_id: str, ids: Sequenc
         if ids[position] in uncoded:
             return position
     return None
+
+
+@dataclass(frozen=True)
+class CoderMarks:
+    """One response as each coder left it: who marked it done, and the codes of each coder
+    the read scope sees."""
+
+    response_id: str
+    #: ids of the coders who marked it done (a mark shows no codes, so it needs no scope)
+    done: frozenset[str]
+    #: coder id → names of the codes they applied, in codebook order (coders ``scope`` sees)
+    codes: dict[str, tuple[str, ...]]
+    #: coder id → ids of the *active* codes among them (what agreement compares)
+    active: dict[str, frozenset[str]]
+
+    def nothing_applies(self, coder_id: str) -> bool:
+        """Whether the coder marked it done without applying any code (only meaningful for
+        a coder the scope sees)."""
+        return coder_id in self.done and not self.codes.get(coder_id)
+
+
+def coder_marks(project: Project, scope: ReadScope, ids: Sequence[str]) -> dict[str, CoderMarks]:
+    """Per response of ``ids`` (a page of a view): done marks and each visible coder's
+    codes (the grid's per-coder view, its Done column and agreement marker)."""
+    done: dict[str, set[str]] = {r: set() for r in ids}
+    for response, coder in done_store.live_for_responses(project.db, ids):
+        done.setdefault(response, set()).add(coder)
+    names: dict[str, dict[str, list[str]]] = {r: {} for r in ids}
+    active: dict[str, dict[str, set[str]]] = {r: {} for r in ids}
+    for response, coder, code_id, name, status in store.coder_codes(project.db, scope, ids):
+        names.setdefault(response, {}).setdefault(coder, []).append(name)
+        if status == "active":
+            active.setdefault(response, {}).setdefault(coder, set()).add(code_id)
+    return {r: CoderMarks(r, frozenset(done.get(r, ())),
+                          {c: tuple(v) for c, v in names.get(r, {}).items()},
+                          {c: frozenset(v) for c, v in active.get(r, {}).items()})
+            for r in ids}
+
+
+def coders_at_work(project: Project, scope: ReadScope) -> list[Coder]:
+    """The coders who have marked a response done or applied a code ``scope`` sees, by name
+    (whose work a per-coder view shows)."""
+    ids = set(agreement_store.coders_done_in_round(project.db, None))
+    ids |= set(counts.codings_per_coder(project.db, scope))
+    return [c for c in coders_store.list_(project.db) if c.id in ids]
+
+
+def code_counts_by_coder(project: Project, scope: ReadScope,
+                         coder_ids: Sequence[str]) -> dict[str, dict[str, CodeCount] | None]:
+    """Coder id → (code id → that coder's counts, as :func:`codebook_table` counts them), for
+    active codes; ``None`` for a coder whose codings ``scope`` hides (hidden, never 0)."""
+    if not isinstance(scope, ReadScope):
+        raise TypeError(f"reads of codings need a ReadScope, not {scope!r}")
+    out: dict[str, dict[str, CodeCount] | None] = {}
+    for coder in coder_ids:
+        out[coder] = ({c.code_id: c for c in store.code_counts(project.db, scope,
+                                                                coder_ids=(coder,))}
+                      if scope.sees(coder) else None)
+    return out
 
 
 def search(project: Project, text: str, *, limit: int = 100,

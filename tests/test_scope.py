@@ -185,6 +185,8 @@ def test_a_text_search_in_file_order_also_reads_through_the_scope(team):
     lambda p, s: queries.project_totals(p, s),
     lambda p, s: queries.project_summary(p, s),
     lambda p, s: refine.load_merge_preview(p, s, ["x"], None),
+    lambda p, s: queries.coder_marks(p, s, ["x"]),
+    lambda p, s: queries.coders_at_work(p, s),
 ])
 @pytest.mark.parametrize("not_a_scope", [None, ("coder",), ResponseQuery()])
 def test_a_read_without_a_scope_is_refused(team, read, not_a_scope):
@@ -200,7 +202,8 @@ SCOPED_READS = [
     codings_store.rows, codings_store.live_for_response, memos_store.for_target,
     memos_store.list_, responses_store.ids, responses_store.count, responses_store.rows,
     responses_store.code_counts, counts_store.totals, counts_store.coded_per_question,
-    counts_store.codings_per_coder,
+    counts_store.codings_per_coder, queries.coder_marks, queries.coders_at_work,
+    queries.code_counts_by_coder, responses_store.coder_codes,
 ]
 
 

@@ -83,3 +83,10 @@ def rows_of_coders(db: Database, coder_ids: Sequence[str]) -> dict[tuple[str, st
                       " (SELECT value FROM json_each(?))",
                       [json.dumps(list(coder_ids))]).fetchall()
     return {(r[0], r[1]): tuple(r) for r in rows}
+
+
+def live_for_responses(db: Database, response_ids: Sequence[str]) -> list[tuple[str, str]]:
+    """(response id, coder id) of the live marks on these responses (a page of a view)."""
+    return db.execute("SELECT response_id, coder_id FROM done_marks WHERE deleted_at IS NULL"
+                      " AND response_id IN (SELECT value FROM json_each(?))",
+                      [json.dumps(list(response_ids))]).fetchall()

@@ -252,6 +252,21 @@ def rows(db: Database, scope: ReadScope, response_ids: list[str], *,
     return out
 
 
+def coder_codes(db: Database, scope: ReadScope,
+                response_ids: Sequence[str]) -> list[tuple[str, str, str, str, str]]:
+    """(response id, coder id, code id, code name, code status) of every live coding
+    ``scope`` sees on these responses, each code once per coder, in codebook order (a page
+    of the grid shown per coder)."""
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    rows = db.execute(
+        "SELECT DISTINCT c.response_id, c.coder_id, k.id, k.name, k.status, k.sort_order"
+        " FROM codings c JOIN codes k ON k.id = c.code_id"
+        " WHERE c.deleted_at IS NULL AND c.response_id IN (SELECT value FROM json_each(?))"
+        f"{visible} ORDER BY k.sort_order, k.name COLLATE NOCASE",
+        [json.dumps(list(response_ids)), *scoped]).fetchall()
+    return [tuple(r[:5]) for r in rows]
+
+
 def get_text(db: Database, response_id: str) -> str | None:
     row = db.execute("SELECT text FROM responses WHERE id = ?", [response_id]).fetchone()
     return row[0] if row else None

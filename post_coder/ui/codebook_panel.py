@@ -125,6 +125,7 @@ class CodebookPanel(QWidget):
         self.tree.selectionModel().selectionChanged.connect(self._update_actions)
         self.model.modelAboutToBeReset.connect(self._save_view_state)
         self.model.modelReset.connect(self._restore_view_state)
+        self.model.modelReset.connect(self._size_count_columns)  # a coder column came or went
         self.tree.expandAll()
         self._update_empty()
         self._update_actions()
@@ -247,6 +248,16 @@ class CodebookPanel(QWidget):
         self.tree.verticalScrollBar().setValue(scroll)
         self._update_empty()
         self._update_actions()
+
+    def set_counts_by_coder(self, on: bool) -> None:
+        """Show one count column per coder beside the pooled Respondents (View menu)."""
+        self.model.set_counts_by_coder(on)
+        self._size_count_columns()
+
+    def _size_count_columns(self) -> None:
+        header = self.tree.header()
+        for column in range(RESPONDENTS, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 
     def _update_empty(self) -> None:
         self.stack.setCurrentWidget(self.tree if self.model.rowCount() else self.empty_label)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
                                QMenu, QMessageBox, QTabWidget, QWidget)
 
@@ -118,11 +118,51 @@ class MainWindow(QMainWindow):
             "&History…", "actionHistory", self.show_history, "Ctrl+Shift+H", self.view_menu,
             "Every change made to the project, with the reason given for it")
         self.view_menu.addSeparator()
+        self._build_coder_views()
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
                      QKeySequence.StandardKey.HelpContents, help_menu)
         self._action("&About POST Coder", "actionAbout", self.show_about, None, help_menu)
         self._update_enabled()
+
+    def _build_coder_views(self) -> None:
+        """View ▸ Codes by Coder (pooled, initials, a column each) and the codebook's counts
+        per coder; both remembered in the settings."""
+        menu = self.view_menu.addMenu("Codes by &Coder")
+        menu.setObjectName("menuCodesByCoder")
+        group = QActionGroup(self)
+        self.coder_mode_actions: dict[str, QAction] = {}
+        for mode, text, name in (
+                ("pooled", "&Pooled: one list of codes", "actionCodesPooled"),
+                ("initials", "With each coder's &initials", "actionCodesInitials"),
+                ("columns", "One &column per coder", "actionCodesColumns")):
+            action = QAction(text, self, objectName=name, checkable=True)
+            action.triggered.connect(lambda _=False, m=mode: self.set_coder_mode(m))
+            group.addAction(action)
+            menu.addAction(action)
+            self.coder_mode_actions[mode] = action
+        self.coder_mode_actions[app_settings.grid_coder_mode(self.settings)].setChecked(True)
+        self.codebook_by_coder_action = QAction("Codebook Counts per Coder", self,
+                                                objectName="actionCodebookByCoder",
+                                                checkable=True)
+        self.codebook_by_coder_action.setChecked(app_settings.codebook_by_coder(self.settings))
+        self.codebook_by_coder_action.toggled.connect(self.set_codebook_by_coder)
+        self.view_menu.addAction(self.codebook_by_coder_action)
+        self.view_menu.addSeparator()
+
+    def set_coder_mode(self, mode: str) -> None:
+        """The grid's codes: pooled, with coders' initials, or one column per coder."""
+        app_settings.set_grid_coder_mode(self.settings, mode)
+        self.coder_mode_actions[mode].setChecked(True)
+        if self.workspace is not None:
+            self.workspace.set_coder_mode(mode)
+
+    def set_codebook_by_coder(self, on: bool) -> None:
+        app_settings.set_codebook_by_coder(self.settings, on)
+        if self.codebook_by_coder_action.isChecked() != on:
+            self.codebook_by_coder_action.setChecked(on)
+        if self.codebook is not None:
+            self.codebook.set_counts_by_coder(on)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -216,6 +256,8 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookPanel(self.session)
         self.codebook.code_activated.connect(self.workspace.apply_code)
         self.codebook.filter_requested.connect(self.workspace.set_filter_code)
+        self.workspace.set_coder_mode(app_settings.grid_coder_mode(self.settings))
+        self.codebook.set_counts_by_coder(app_settings.codebook_by_coder(self.settings))
         self.response_memo = MemoEditor(self.session)
         self.code_memo = MemoEditor(self.session)
         self.project_memo = MemoEditor(self.session)
@@ -463,10 +505,10 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         rows = []
         for action in self.findChildren(QAction):
-            if action.shortcut().toString() and action.text():
-                rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>"
-                            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}"
-                            "</b></td></tr>")
+            text, _, keys = action.text().partition("\t")  # "…\tEnter": a key, not a shortcut
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) or keys
+            if keys and text:
+                rows.append(f"<tr><td>{text.replace('&', '')}</td><td><b>{keys}</b></td></tr>")
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
                           "<table>" + "".join(sorted(set(rows))) + "</table>",
                           QMessageBox.StandardButton.Ok, self)

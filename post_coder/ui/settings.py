@@ -51,3 +51,24 @@ def add_recent_file(settings: QSettings, path: Path) -> None:
 def remove_recent_file(settings: QSettings, path: str) -> None:
     settings.setValue("recent/files", [f for f in recent_files(settings) if f != path])
     settings.sync()
+
+
+def grid_coder_mode(settings: QSettings) -> str:
+    """How the grid shows codes per coder: "pooled", "initials" or "columns"."""
+    value = str(settings.value("grid/coders", "pooled") or "pooled")
+    return value if value in ("pooled", "initials", "columns") else "pooled"
+
+
+def set_grid_coder_mode(settings: QSettings, mode: str) -> None:
+    settings.setValue("grid/coders", mode)
+    settings.sync()
+
+
+def codebook_by_coder(settings: QSettings) -> bool:
+    """Whether the codebook shows a count column per coder."""
+    return str(settings.value("codebook/by_coder", "false")).lower() in ("true", "1")
+
+
+def set_codebook_by_coder(settings: QSettings, on: bool) -> None:
+    settings.setValue("codebook/by_coder", "true" if on else "false")
+    settings.sync()

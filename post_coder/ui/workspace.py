@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (QEvent, QItemSelectionModel, QModelIndex, QObject, QSignalBlocker,
+                            Qt, Signal)
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QPushButton, QSplitter, QStackedWidget, QTableView, QVBoxLayout,
                                QWidget)
 
 from post_coder.changes import Changes
-from post_coder.coding import codings
+from post_coder.coding import codings, done
 from post_coder.errors import InputError, PostCoderError
-from post_coder.queries import ResponseQuery, next_uncoded
+from post_coder.queries import ResponseQuery, coder_marks, next_uncoded
 from post_coder.ui.errors import show_error
 from post_coder.ui.models import reads
-from post_coder.ui.models.response_table import (CODED, CODES, QUESTION, RESPONDENT, RESPONSE,
-                                                 ResponseTableModel)
+from post_coder.ui.models.response_table import (AGREEMENT, CODED, CODES, COLUMNS, DONE, QUESTION,
+                                                 RESPONDENT, RESPONSE, ResponseTableModel)
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.code_palette import CodePalette
 from post_coder.ui.widgets.filter_bar import FilterBar
@@ -35,7 +36,8 @@ NO_MATCHES = "No responses match these filters."
 NO_CODER = ("no coder is chosen yet; choose who is coding with Edit ▸ Change Coder… "
             "(each coder's codes are kept apart)")
 PINS = 9
-COLUMN_WIDTHS = {RESPONDENT: 100, QUESTION: 170, CODES: 230, CODED: 56}
+COLUMN_WIDTHS = {RESPONDENT: 100, QUESTION: 170, CODES: 230, CODED: 56, DONE: 56,
+                 AGREEMENT: 76}
 
 
 class CodingWorkspace(QWidget):
@@ -62,6 +64,7 @@ class CodingWorkspace(QWidget):
         self._actions = self._make_actions()
         self._connect()
         self._refresh_pins()
+        self._show_agreement_column(self.model.agreement_visible)
         self._after_reset()
 
     # -- building ----------------------------------------------------------------------------
@@ -140,7 +143,38 @@ class CodingWorkspace(QWidget):
         self._pin_actions = [
             self._action(f"applyPinnedCode{n}", f"Apply pinned code {n}", str(n),
                          lambda n=n: self.apply_pinned(n), area) for n in range(1, PINS + 1)]
-        return actions + self._pin_actions
+        return actions + self._pin_actions + self._make_done_actions(area)
+
+    def _make_done_actions(self, area: QWidget) -> list[QAction]:
+        """Enter (mark done, next), 0 (nothing applies), Ctrl+Shift+Enter (mark not done).
+
+        Enter is not a shortcut: a key press the grid or the viewer itself receives runs it
+        (:meth:`eventFilter`), so Enter keeps its meaning in every text field, dialog and
+        other window; the menu and the shortcuts help still show "Enter"."""
+        self.mark_done_action = QAction("Mark done and next response\tEnter", self,
+                                        objectName="markDoneAction")
+        self.mark_done_action.setToolTip("Mark the response done for you and go to the next "
+                                         "(Enter, in the response list or viewer)")
+        self.mark_done_action.triggered.connect(lambda _=False: self.mark_done_and_next())
+        self.nothing_applies_action = self._action(
+            "nothingAppliesAction", "Nothing applies (done, no code)", "0",
+            self.nothing_applies, area)
+        self.mark_not_done_action = self._action(
+            "markNotDoneAction", "Mark not done", "Ctrl+Shift+Return", self.mark_not_done, area)
+        self.mark_not_done_action.setShortcuts([QKeySequence("Ctrl+Shift+Return"),
+                                                QKeySequence("Ctrl+Shift+Enter")])
+        for watched in (self.table, self.viewer.text_edit):
+            watched.installEventFilter(self)
+        return [self.mark_done_action, self.nothing_applies_action, self.mark_not_done_action]
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+                and watched in (self.table, self.viewer.text_edit)):
+            self.mark_done_and_next()
+            return True
+        return super().eventFilter(watched, event)
 
     def _action(self, name: str, text: str, keys: str, slot: Callable[[], object],
                 owner: QWidget) -> QAction:
@@ -149,13 +183,14 @@ class CodingWorkspace(QWidget):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         where = ("the response list or viewer" if owner is self.splitter
                  else "the coding workspace")
-        action.setToolTip(f"{text} ({keys}; works in {where})")
+        action.setToolTip(f"{text} ({keys.replace('Return', 'Enter')}; works in {where})")
         action.triggered.connect(lambda _=False: slot())
         owner.addAction(action)
         return action
 
     def _connect(self) -> None:
         self.filter_bar.query_changed.connect(self._on_query_changed)
+        self.model.agreement_visibility_did_change.connect(self._show_agreement_column)
         self.model.modelAboutToBeReset.connect(self._before_reset)
         self.model.modelReset.connect(self._after_reset)
         self.model.loading_did_finish.connect(self._update_empty_state)
@@ -258,6 +293,50 @@ class CodingWorkspace(QWidget):
     def next_response(self) -> None:
         self._select_row(min(self.model.rowCount() - 1, self._current_row() + 1))
 
+    # -- done marks (Enter, 0, Mark not done) ------------------------------------------------
+    def mark_done_and_next(self) -> bool:
+        """Enter: the current response is done for you (read and coded, or nothing applies
+        — see 0); then the next response. One undo step."""
+        return self._mark(done.mark_done, advance=True)
+
+    def nothing_applies(self) -> bool:
+        """0: you read the response and no code applies (done, with no codes of yours);
+        then the next response. Refused while you have codes on it."""
+        response, coder = self._current, self.session.coder_id
+        if response is not None and coder is not None:
+            mine = coder_marks(self.session.project, self.session.scope,
+                               [response])[response].codes.get(coder, ())
+            if mine:  # said beside the count, not in a box: the keyboard flow goes on
+                self.say(f"Nothing applies? You have applied {', '.join(mine)} here; remove "
+                         "your codes first (✕ on the chips).")
+                return False
+        return self._mark(done.nothing_applies, advance=True)
+
+    def mark_not_done(self) -> bool:
+        """Take your done mark back: the response is "not reached" for you again."""
+        if self._mark(done.unmark_done, advance=False):
+            self.say("Marked not done.")
+            return True
+        return False
+
+    def _mark(self, action: Callable[..., object], *, advance: bool) -> bool:
+        response, coder = self._current, self.session.coder_id
+        if response is None:
+            self.say("Select a response first.")
+            return False
+        if coder is None:
+            show_error(self, InputError(NO_CODER))
+            return False
+        if self.session.run(self, action, response, coder, initiator=self) is None:
+            return False
+        if advance:
+            row = self._current_row()
+            if row + 1 < self.model.rowCount():
+                self._select_row(row + 1)
+            else:
+                self.say("Done. That was the last response in the list.")
+        return True
+
     def previous_response(self) -> None:
         self._select_row(max(0, self._current_row() - 1))
 
@@ -277,6 +356,18 @@ class CodingWorkspace(QWidget):
         self._select_row(found)
         if found < start:
             self.say("Back at the top of the list.")
+
+    def coder_mode(self) -> str:
+        return self.model.coder_mode
+
+    def set_coder_mode(self, mode: str) -> None:
+        """Codes pooled, with coders' initials, or one column per coder (View menu)."""
+        self.model.set_coder_mode(mode)
+        self.table.setColumnHidden(CODES, mode == COLUMNS)
+
+    def _show_agreement_column(self, visible: bool) -> None:
+        """Only where agreement may be seen (not in a blind round or a coder package)."""
+        self.table.setColumnHidden(AGREEMENT, not visible)
 
     def attribute_columns(self) -> list[str]:
         return self.model.attribute_columns()

@@ -1,4 +1,6 @@
-"""The active codebook as a tree: Name (with color swatch) and Respondents.
+"""The active codebook as a tree: Name (with color swatch) and Respondents (pooled), and
+optionally (``set_counts_by_coder``) one column per coder at work with that coder's own
+count; a coder whose codings the read scope hides shows "hidden", never 0.
 
 Rows come from :func:`post_coder.queries.codebook_table`. When an action changes only
 texts, colors or counts, the model updates in place (``dataChanged``), so views keep
@@ -10,6 +12,7 @@ them to the top level. Each drop is one action through ``session.run``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -19,7 +22,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
 from post_coder.changes import Changes
-from post_coder.queries import codebook_table, project_totals
+from post_coder.queries import (Coder, ReadScope, code_counts_by_coder, codebook_table,
+                                coders_at_work, project_totals)
 from post_coder.coding import refine
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.session import Session
@@ -31,6 +35,29 @@ MIME_TYPE = "application/x-postcoder-code-ids"
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Name", "Respondents")
 NAME, RESPONDENTS = 0, 1
+#: what a per-coder column shows for a coder whose codings the read scope hides
+HIDDEN = "hidden"
+
+
+def counted_table(project: Any, scope: ReadScope, coders: list[str] | None,
+                  with_counts: bool = True) -> list[dict[str, Any]]:
+    """``codebook_table`` rows; with ``coders``, each row also has ``by_coder``: coder id →
+    (respondents, codings, respondents with sub-codes), or None where the scope hides them."""
+    table = codebook_table(project, scope, with_counts=with_counts)
+    if coders is None or not with_counts:
+        return table
+    per = code_counts_by_coder(project, scope, coders)
+    for row in table:
+        row["by_coder"] = {
+            c: None if found is None else _triple(found.get(row["id"]))
+            for c, found in per.items()}
+    return table
+
+
+def _triple(count: Any) -> tuple[int, int, int]:
+    if count is None:
+        return (0, 0, 0)
+    return (count.respondents, count.codings, count.respondents_with_children)
 
 
 @dataclass
@@ -59,7 +86,10 @@ class CodebookModel(QAbstractItemModel):
         self._nodes: dict[int, _Node] = {}
         self._roots: list[_Node] = []
         # on a large project the counts come from a background read (see _table)
-        self._counts: dict[str, dict[str, int]] = {}
+        self._counts: dict[str, dict[str, Any]] = {}
+        #: coders with a column of their own (empty unless counts per coder are shown)
+        self._by_coder = False
+        self._coders: list[Coder] = []
         self._large = (project_totals(session.project, session.scope)["codings"]
                        > SMALL_PROJECT_CODINGS)
         self.counts_reader = BackgroundReader(session.project.path, self)
@@ -81,8 +111,9 @@ class CodebookModel(QAbstractItemModel):
     def _table(self) -> list[dict[str, Any]]:
         """The codes; with counts here on a small project, else the last known ones for
         now and fresh ones from a background read."""
+        coders = self._coder_ids()
         if not self._large:
-            return codebook_table(self.session.project, self.session.scope)
+            return counted_table(self.session.project, self.session.scope, coders)
         table = codebook_table(self.session.project, self.session.scope, with_counts=False)
         for row in table:  # "…" until a count arrives
             row.update(self._counts.get(row["id"], {"counting": True}))
@@ -90,10 +121,41 @@ class CodebookModel(QAbstractItemModel):
         return table
 
     def _request_counts(self) -> None:
-        scope = self.session.scope
+        scope, coders = self.session.scope, self._coder_ids()
+        keys = COUNT_KEYS + (("by_coder",) if coders is not None else ())
         self.counts_reader.request(lambda reader: {
-            row["id"]: {k: row[k] for k in COUNT_KEYS}
-            for row in codebook_table(reader, scope)})
+            row["id"]: {k: row[k] for k in keys}
+            for row in counted_table(reader, scope, coders)})
+
+    # -- counts per coder --------------------------------------------------------------
+    @property
+    def counts_by_coder(self) -> bool:
+        return self._by_coder
+
+    def coder_columns(self) -> list[str]:
+        """Ids of the coders with a count column (by name)."""
+        return [c.id for c in self._coders]
+
+    def set_counts_by_coder(self, on: bool) -> None:
+        """Add (or remove) one count column per coder at work."""
+        if on == self._by_coder:
+            return
+        self.beginResetModel()
+        self._by_coder = on
+        self._coders = self._working_coders()
+        self._counts = {}
+        self._load()
+        self.endResetModel()
+
+    def _coder_ids(self) -> list[str] | None:
+        return [c.id for c in self._coders] if self._by_coder else None
+
+    def _working_coders(self) -> list[Coder]:
+        if not self._by_coder:
+            return []
+        project = self.session.project
+        return sorted(coders_at_work(project, self.session.scope),
+                      key=lambda c: (c.name.casefold(), c.id))
 
     def _counts_arrived(self, counts: dict[str, dict[str, int]]) -> None:
         self._counts = counts
@@ -124,6 +186,14 @@ class CodebookModel(QAbstractItemModel):
 
     def refresh(self) -> None:
         """Re-read the codebook; in place when only texts or counts changed."""
+        coders = self._working_coders()
+        if coders != self._coders:  # a coder started, was renamed or became hidden
+            self.beginResetModel()
+            self._coders = coders
+            self._counts = {}
+            self._load()
+            self.endResetModel()
+            return
         roots, nodes = self._build()
         if self._shape(roots) != self._shape(self._roots):
             self.beginResetModel()
@@ -138,7 +208,7 @@ class CodebookModel(QAbstractItemModel):
         if not siblings:
             return
         self.dataChanged.emit(self.index(0, 0, parent),
-                              self.index(len(siblings) - 1, len(COLUMNS) - 1, parent))
+                              self.index(len(siblings) - 1, self.columnCount() - 1, parent))
         for node in siblings:
             self._changed(node.children, self.index(node.row, 0, parent))
 
@@ -147,7 +217,8 @@ class CodebookModel(QAbstractItemModel):
         self.refresh()
 
     def _on_project_did_change(self, changes: Changes, initiator: object) -> None:
-        if changes.codes or changes.project or (changes.codings and not self._large):
+        if changes.codes or changes.project or changes.coders or (changes.codings
+                                                                  and not self._large):
             self.refresh()
         elif changes.codings:
             self._counts_later.start()
@@ -193,7 +264,7 @@ class CodebookModel(QAbstractItemModel):
     # -- QAbstractItemModel ------------------------------------------------------------
     def index(self, row: int, column: int, parent: QModelIndex = QModelIndex()) -> QModelIndex:
         siblings = self._children(parent)
-        if not (0 <= row < len(siblings) and 0 <= column < len(COLUMNS)):
+        if not (0 <= row < len(siblings) and 0 <= column < self.columnCount()):
             return QModelIndex()
         return self.createIndex(row, column, siblings[row].key)
 
@@ -209,16 +280,23 @@ class CodebookModel(QAbstractItemModel):
         return len(self._children(parent))
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return len(COLUMNS)
+        return len(COLUMNS) + len(self._coders)
 
     def hasChildren(self, parent: QModelIndex = QModelIndex()) -> bool:
         return bool(self._children(parent))
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        coder = self._coders[section - len(COLUMNS)] if section >= len(COLUMNS) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return coder.initials if coder else COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if coder is None:
+                return ("Distinct respondents coded with the code, by everyone whose codings "
+                        "you can see" if section == RESPONDENTS else None)
+            return f"Respondents {coder.name} coded with the code"
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -229,6 +307,9 @@ class CodebookModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == NAME:
                 return info["name"]
+            if column > RESPONDENTS:
+                return _coder_count(info, self._coders[column - len(COLUMNS)].id,
+                                    bool(node.children))
             if info.get("counting"):
                 return "…"
             if node.children:  # own count, then with sub-codes: "0 (38)"
@@ -237,8 +318,8 @@ class CodebookModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
             return QColor(info["color"])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(info, bool(node.children))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == RESPONDENTS:
+            return _tooltip(info, bool(node.children), self._coders)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= RESPONDENTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == CODE_ID_ROLE:
             return node.code_id
@@ -303,7 +384,19 @@ class CodebookModel(QAbstractItemModel):
         return result is not None
 
 
-def _tooltip(info: dict[str, Any], has_children: bool) -> str:
+def _coder_count(info: dict[str, Any], coder_id: str, has_children: bool) -> str:
+    """A coder's cell: their respondents ("3", a parent "0 (3)"), "hidden" or "…"."""
+    by_coder = info.get("by_coder")
+    if by_coder is None or coder_id not in by_coder:
+        return "…"
+    found = by_coder[coder_id]
+    if found is None:
+        return HIDDEN
+    respondents, _codings, with_children = found
+    return f"{respondents} ({with_children})" if has_children else str(respondents)
+
+
+def _tooltip(info: dict[str, Any], has_children: bool, coders: Sequence[Coder] = ()) -> str:
     lines = [f"<b>{escape(info['name'], quote=False)}</b>"]
     if info.get("definition"):
         lines.append(escape(info["definition"], quote=False))
@@ -311,9 +404,21 @@ def _tooltip(info: dict[str, Any], has_children: bool) -> str:
                        ("Example", "example")):
         if info.get(key):
             lines.append(f"<i>{label}:</i> {escape(info[key], quote=False)}")
+    if info.get("counting"):
+        lines.append("Counting…")
+        return "<br>".join(lines)
     counts = f"{info['respondents']} respondents, {info['codings']} codings"
     if has_children:
         counts += f"; {info['respondents_with_children']} respondents with sub-codes"
     lines.append(counts)
+    for coder in coders:
+        found = (info.get("by_coder") or {}).get(coder.id, ())
+        name = escape(coder.name, quote=False)
+        if found is None:
+            lines.append(f"{name}: hidden during the blind round")
+        elif found:
+            respondents, codings, with_children = found
+            more = f"; {with_children} with sub-codes" if has_children else ""
+            lines.append(f"{name}: {respondents} respondents, {codings} codings{more}")
     return "<br>".join(lines)
 

@@ -12,6 +12,14 @@ many came back it loads the whole id list in the background on a read-only conne
 
 Every read goes through the model's read scope (``set_scope``; the workspace passes the
 session's): the Codes and Coded columns and the coding filters see only its codings.
+
+Codes per coder (``set_coder_mode``): pooled (one list), with each coder's initials in the
+Codes column ("AB Burnout · CD Burnout, Workload"), or one column per coder (the coders
+at work the scope sees, after the fixed columns and before the attribute columns). The
+Done column is the reader's own done mark (:mod:`post_coder.coding.done`). The Agreement
+column (:mod:`post_coder.team.unit_agreement`) holds a marker only where agreement may be
+seen (``agreement_visible``: not in a blind scope or a coder package); elsewhere it is
+empty, never a false "agree", and the workspace hides it.
 """
 
 from __future__ import annotations
@@ -20,10 +28,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QColor
 
 from post_coder.changes import Changes
 from post_coder.project import Project
-from post_coder.queries import ReadScope, ResponseQuery, response_ids, response_rows
+from post_coder.queries import (Coder, CoderMarks, ReadScope, ResponseQuery, coder_marks,
+                                coders_at_work, response_ids, response_rows)
+from post_coder.team.agreement_report import AgreementHidden, check_visible
+from post_coder.team.unit_agreement import DISAGREE, TOO_FEW, ResponseAgreement, response_agreement
 from post_coder.ui.background import BackgroundReader
 from post_coder.ui.models import Index, reads, read_only_row_flags
 
@@ -34,8 +46,14 @@ HEAD_ROWS = 2 * PAGE_SIZE
 CACHE_LIMIT = 20_000
 SNIPPET_CHARS = 240
 
-RESPONDENT, QUESTION, RESPONSE, CODES, CODED = range(5)
-HEADERS = ("Respondent", "Question", "Response", "Codes", "Coded")
+RESPONDENT, QUESTION, RESPONSE, CODES, CODED, DONE, AGREEMENT = range(7)
+HEADERS = ("Respondent", "Question", "Response", "Codes", "Coded", "Done", "Agreement")
+#: how the codes are shown per coder: one pooled list, with initials, one column per coder
+POOLED, INITIALS, COLUMNS = "pooled", "initials", "columns"
+CODER_MODES = (POOLED, INITIALS, COLUMNS)
+NOTHING_APPLIES = "(nothing applies)"
+#: what the Agreement column shows for each state
+AGREEMENT_TEXT = {"agree": "agree", DISAGREE: "disagree", TOO_FEW: "<2 done"}
 #: column → ResponseQuery.sort (columns not listed cannot be sorted)
 SORT_KEYS = {RESPONDENT: "respondent", QUESTION: "question", RESPONSE: "length"}
 #: role that returns a row's response id without fetching anything
@@ -54,6 +72,11 @@ class _Row:
     coded: bool
     attributes: tuple[str, ...]
     generation: int
+    #: the reader's done mark: "" (not done), "✓" or "✓ none" (done, nothing applies)
+    done: str = ""
+    #: per coder column (COLUMNS mode): (cell text, tooltip)
+    by_coder: tuple[tuple[str, str], ...] = ()
+    agreement: ResponseAgreement | None = None
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -67,6 +90,8 @@ class ResponseTableModel(QAbstractTableModel):
 
     #: the whole id list of the current query is in (after a background load)
     loading_did_finish = Signal()
+    #: agreement became visible (True) or hidden (False): show or hide its column
+    agreement_visibility_did_change = Signal(bool)
 
     def __init__(self, project: Project, scope: ReadScope,
                  query: ResponseQuery = ResponseQuery(), parent: QObject | None = None) -> None:
@@ -84,6 +109,11 @@ class ResponseTableModel(QAbstractTableModel):
         self._generation = 0
         self._attribute_ids: list[str] = []
         self._attribute_labels: list[str] = []
+        self._coder_mode = POOLED
+        self._coders: dict[str, Coder] = {}
+        #: the coders with a column of their own (COLUMNS mode)
+        self._coder_columns: list[Coder] = []
+        self._agreement_visible = self._check_agreement()
         #: how many pages were fetched, and which (tests and diagnostics)
         self.fetch_count = 0
         self.fetched_pages: list[int] = []
@@ -150,6 +180,13 @@ class ResponseTableModel(QAbstractTableModel):
 
     def apply_changes(self, changes: Changes) -> None:
         """React to an action: new id list if responses changed, else stale rows."""
+        if changes.coders or changes.project or changes.responses or changes.datasets:
+            self._coders = {}
+            self._update_agreement_visible()
+        if self._coder_mode == COLUMNS and (changes.coders or changes.project):
+            # (the reader always has a column; others' work arrives by merges, which mark
+            # coders and project — counting every coding after each one would stall)
+            self._update_coder_columns()
         if changes.responses or changes.datasets:
             self.reload()
         elif changes.codings or changes.codes or changes.coders:
@@ -163,7 +200,78 @@ class ResponseTableModel(QAbstractTableModel):
         """Read through another scope (blinding began or ended): the query runs again."""
         if scope != self._scope:
             self._scope = scope
+            self._update_agreement_visible()
+            self._update_coder_columns()
             self.reload()
+
+    # -- codes per coder, done marks and agreement -------------------------------------------
+    @property
+    def coder_mode(self) -> str:
+        return self._coder_mode
+
+    def set_coder_mode(self, mode: str) -> None:
+        """Show the codes pooled, with each coder's initials, or in one column per coder."""
+        if mode not in CODER_MODES:
+            raise ValueError(f"unknown coder mode {mode!r}")
+        if mode == self._coder_mode:
+            return
+        self._coder_mode = mode
+        self._update_coder_columns()
+        self.mark_stale()
+
+    def coder_columns(self) -> list[str]:
+        """Ids of the coders with a column of their own (in one-column-per-coder mode)."""
+        return [c.id for c in self._coder_columns]
+
+    @property
+    def agreement_visible(self) -> bool:
+        """Whether the Agreement column may show markers (everyone's codings are visible)."""
+        return self._agreement_visible
+
+    def _check_agreement(self) -> bool:
+        try:
+            check_visible(self._project, self._scope)
+        except AgreementHidden:
+            return False
+        return True
+
+    def _update_agreement_visible(self) -> None:
+        visible = self._check_agreement()
+        if visible != self._agreement_visible:
+            self._agreement_visible = visible
+            self.mark_stale()
+            self.agreement_visibility_did_change.emit(visible)
+
+    def _coder_info(self) -> dict[str, Coder]:
+        if not self._coders:
+            self._coders = {c.id: c for c in reads.coders(self._project)}
+        return self._coders
+
+    def _update_coder_columns(self) -> None:
+        """The coders at work that the scope sees (and the reader), by name."""
+        wanted: list[Coder] = []
+        if self._coder_mode == COLUMNS:
+            working = {c.id for c in coders_at_work(self._project, self._scope)}
+            working.add(self._scope.coder_id or "")
+            wanted = sorted((c for c in reads.coders(self._project)
+                             if c.id in working and self._scope.sees(c.id)),
+                            key=lambda c: (c.name.casefold(), c.id))
+        if [c.id for c in wanted] == self.coder_columns():
+            if wanted != self._coder_columns:  # renamed: same columns, new headers
+                self._coder_columns = wanted
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, len(HEADERS),
+                                            len(HEADERS) + len(wanted) - 1)
+            return
+        first = len(HEADERS)
+        if self._coder_columns:
+            self.beginRemoveColumns(QModelIndex(), first, first + len(self._coder_columns) - 1)
+            self._coder_columns = []
+            self.endRemoveColumns()
+        self._generation += 1  # cached rows lack the new cells
+        if wanted:
+            self.beginInsertColumns(QModelIndex(), first, first + len(wanted) - 1)
+            self._coder_columns = wanted
+            self.endInsertColumns()
 
     def mark_stale(self) -> None:
         """Cached rows refetch the next time they are shown; nothing is reset."""
@@ -198,7 +306,7 @@ class ResponseTableModel(QAbstractTableModel):
         wanted = [v for v in dict.fromkeys(variable_ids) if v in labels]
         if wanted == self._attribute_ids:
             return
-        first = len(HEADERS)
+        first = self._attributes_first()
         if self._attribute_ids:
             self.beginRemoveColumns(QModelIndex(), first, first + len(self._attribute_ids) - 1)
             self._attribute_ids, self._attribute_labels = [], []
@@ -210,12 +318,15 @@ class ResponseTableModel(QAbstractTableModel):
             self._attribute_labels = [labels[v] for v in wanted]
             self.endInsertColumns()
 
+    def _attributes_first(self) -> int:
+        return len(HEADERS) + len(self._coder_columns)
+
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS) + len(self._attribute_ids)
+        return 0 if parent.isValid() else (self._attributes_first() + len(self._attribute_ids))
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         return read_only_row_flags(index)
@@ -227,6 +338,9 @@ class ResponseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._header(section)
         if role == Qt.ItemDataRole.ToolTipRole:
+            coder = self._column_coder(section)
+            if coder is not None:
+                return f"Codes applied by {coder.name}"
             return _HEADER_TIPS.get(section, self._header(section))
         if role == Qt.ItemDataRole.InitialSortOrderRole and section == RESPONSE:
             return Qt.SortOrder.DescendingOrder  # longest first
@@ -235,7 +349,14 @@ class ResponseTableModel(QAbstractTableModel):
     def _header(self, section: int) -> str:
         if section < len(HEADERS):
             return HEADERS[section]
-        return self._attribute_labels[section - len(HEADERS)]
+        coder = self._column_coder(section)
+        if coder is not None:
+            return f"{coder.initials} codes"
+        return self._attribute_labels[section - self._attributes_first()]
+
+    def _column_coder(self, section: int) -> Coder | None:
+        n = section - len(HEADERS)
+        return self._coder_columns[n] if 0 <= n < len(self._coder_columns) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):
@@ -243,15 +364,27 @@ class ResponseTableModel(QAbstractTableModel):
         if role == ResponseIdRole:
             return self._ids[index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignCenter if index.column() == CODED else None
+            return (Qt.AlignmentFlag.AlignCenter if index.column() in (CODED, DONE, AGREEMENT)
+                    else None)
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == AGREEMENT:
+            row = self._row(index.row())
+            disagree = row is not None and row.agreement is not None and \
+                row.agreement.state == DISAGREE
+            return QColor("#b3261e") if disagree else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
         if row is None:
             return "(no longer in the project)" if index.column() == RESPONSE else ""
+        column = index.column()
+        if len(HEADERS) <= column < self._attributes_first():
+            text, tip = row.by_coder[column - len(HEADERS)]
+            return tip if role == Qt.ItemDataRole.ToolTipRole else text
+        if column >= self._attributes_first():
+            return row.attributes[column - self._attributes_first()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(row, index.column())
-        return _display(row, index.column())
+            return _tooltip(row, column)
+        return _display(row, column)
 
     def _valid(self, index: Index) -> bool:
         return (index.isValid() and index.model() is self and 0 <= index.row() < len(self._ids)
@@ -284,6 +417,14 @@ class ResponseTableModel(QAbstractTableModel):
     def _fetch_page(self, page: int) -> None:
         ids = self._ids[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
         rows = response_rows(self._project, self._scope, ids, coder_ids=self._query.coder_ids)
+        marks = coder_marks(self._project, self._scope, [r.id for r in rows])
+        agreement: dict[str, ResponseAgreement] = {}
+        if self._agreement_visible:
+            try:
+                agreement = response_agreement(self._project, self._scope,
+                                               [r.id for r in rows], marks=marks)
+            except AgreementHidden:  # hidden since the last check: no marker, never "agree"
+                agreement = {}
         attributes: dict[str, tuple[str, ...]] = {}
         if self._attribute_ids:
             attributes = reads.attribute_values(
@@ -294,20 +435,53 @@ class ResponseTableModel(QAbstractTableModel):
             self._cache.pop(r, None)  # a removed response shows as gone, not as stale
         blank = ("",) * len(self._attribute_ids)
         for r in rows:
+            mark = marks[r.id]
+            codes = (", ".join(r.codes) if self._coder_mode == POOLED
+                     else self._with_initials(mark))
             self._cache[r.id] = _Row(
                 r.respondent, r.respondent_id, r.question, snippet(r.text), r.text,
-                ", ".join(r.codes), bool(r.codes), attributes.get(r.respondent_id, blank),
-                self._generation)
+                codes, bool(r.codes), attributes.get(r.respondent_id, blank),
+                self._generation, self._done_text(mark),
+                tuple(_coder_cell(mark, c) for c in self._coder_columns),
+                agreement.get(r.id))
         self.fetch_count += 1
         self.fetched_pages.append(page)
+
+    def _done_text(self, mark: CoderMarks) -> str:
+        me = self._scope.coder_id
+        if me is None or me not in mark.done:
+            return ""
+        return "✓" if mark.codes.get(me) else "✓ none"
+
+    def _with_initials(self, mark: CoderMarks) -> str:
+        """'AB Burnout · CD Burnout, Workload' (the coders "Coded by" allows, by name)."""
+        allowed = self._query.coder_ids
+        parts = []
+        for coder in sorted(self._coder_info().values(),
+                            key=lambda c: (c.name.casefold(), c.id)):
+            if allowed is not None and coder.id not in allowed:
+                continue
+            if not self._scope.sees(coder.id):
+                continue
+            codes = mark.codes.get(coder.id)
+            if codes:
+                parts.append(f"{coder.initials} {', '.join(codes)}")
+            elif coder.id in mark.done:
+                parts.append(f"{coder.initials} {NOTHING_APPLIES}")
+        return " · ".join(parts)
 
 
 _HEADER_TIPS = {
     RESPONDENT: "Respondent id, in file order (click to sort)",
     QUESTION: "The open-ended question answered (click to sort by question)",
     RESPONSE: "The answer, on one line (click to sort by length)",
-    CODES: "Codes applied (by the coder chosen in “Coded by”, if any)",
+    CODES: "Codes applied (by the coder chosen in “Coded by”, if any); View ▸ Codes by "
+           "Coder shows whose they are",
     CODED: "✓ when the response has at least one code",
+    DONE: "✓ when you marked the response done (Enter, or applying a code); ✓ none: done, "
+          "nothing applies (0)",
+    AGREEMENT: "Whether the coders who marked the response done applied the same codes "
+               "(agree), not (disagree), or fewer than two coders are done (<2 done)",
 }
 
 
@@ -322,10 +496,30 @@ def _display(row: _Row, column: int) -> str:
         return row.codes
     if column == CODED:
         return "✓" if row.coded else ""
-    return row.attributes[column - len(HEADERS)]
+    if column == DONE:
+        return row.done
+    if column == AGREEMENT:
+        return AGREEMENT_TEXT[row.agreement.state] if row.agreement else ""
+    return ""
 
 
 def _tooltip(row: _Row, column: int) -> str:
     if column == RESPONSE:
         return row.text if len(row.text) <= 1500 else row.text[:1499] + "…"
+    if column == DONE:
+        return {"": "Not marked done by you yet (Enter marks it done and moves on)",
+                "✓": "You marked this response done",
+                "✓ none": "You marked this response done: nothing applies"}[row.done]
+    if column == AGREEMENT:
+        return row.agreement.describe() if row.agreement else ""
     return _display(row, column)
+
+
+def _coder_cell(mark: CoderMarks, coder: Coder) -> tuple[str, str]:
+    """(text, tooltip) of a coder's own column."""
+    codes = mark.codes.get(coder.id)
+    if codes:
+        return ", ".join(codes), f"{coder.name}: {', '.join(codes)}"
+    if coder.id in mark.done:
+        return NOTHING_APPLIES, f"{coder.name} marked it done: nothing applies"
+    return "", f"{coder.name} has not marked it done"

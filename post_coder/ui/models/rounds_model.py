@@ -11,12 +11,13 @@ from post_coder.ui.models.team_reads import RoundRow
 
 NAME, STATUS, BLIND, CODERS, SAMPLE, RESPONSES, PROGRESS = range(7)
 HEADERS = ("Round", "Status", "Blind", "Coders", "Responses chosen", "Responses",
-           "Progress (coded)")
+           "Progress (done)")
 TIPS = {
     STATUS: "Open rounds are being coded; closing a round ends its blinding",
     BLIND: "In an open blind round each coder sees only their own codings of its responses",
     SAMPLE: "How the round's responses were drawn (the same seed gives the same sample)",
-    PROGRESS: "How many of the round's responses each coder has coded",
+    PROGRESS: "How many of the round's responses each coder has marked done (Enter, "
+              "Nothing applies, or applying a code)",
 }
 #: role returning a row's round id
 RoundIdRole = Qt.ItemDataRole.UserRole + 1

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitt
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
-from post_coder.queries import Coding
+from post_coder.queries import Coding, coder_marks
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
@@ -80,6 +80,7 @@ class ResponseViewer(QWidget):
     def _build(self) -> None:
         self.header = QLabel(objectName="responseHeader", wordWrap=True,
                              textInteractionFlags=Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.done_label = QLabel(objectName="doneLabel", wordWrap=True)
         self.text_edit = QTextEdit(objectName="responseText", readOnly=True,
                                    placeholderText=PLACEHOLDER)
         self.text_edit.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -105,6 +106,7 @@ class ResponseViewer(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.header)
+        left_layout.addWidget(self.done_label)
         left_layout.addWidget(self.text_edit, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="viewerSplitter")
         splitter.addWidget(left)
@@ -133,6 +135,7 @@ class ResponseViewer(QWidget):
         self.header.setText(f"<b>{escape(row.respondent, quote=False)}</b> · "
                             f"{escape(row.question, quote=False)}" if row else "")
         self._show_codings(codings_for_response(project, scope, row.id) if row else [])
+        self._show_done(row.id if row else None)
         self._show_attributes(reads.respondent_attributes(self.session.project,
                                                           row.respondent_id) if row else [])
         if span is not None:
@@ -153,6 +156,25 @@ class ResponseViewer(QWidget):
         cursor.setPosition(to_document(self._text, start))
         cursor.setPosition(to_document(self._text, end), QTextCursor.MoveMode.KeepAnchor)
         self.text_edit.setTextCursor(cursor)
+
+    def _show_done(self, response_id: str | None) -> None:
+        """Whether you marked it done (and nothing applies), and who else has."""
+        if response_id is None:
+            self.done_label.clear()
+            return
+        project, scope, me = self.session.project, self.session.scope, self.session.coder_id
+        mark = coder_marks(project, scope, [response_id])[response_id]
+        names = {c.id: c.name for c in reads.coders(project)}
+        if me is not None and me in mark.done:
+            mine = ("✓ <b>Done</b>: nothing applies" if mark.nothing_applies(me)
+                    else "✓ <b>Done</b>")
+        else:
+            mine = ("Not done yet: <b>Enter</b> marks it done and moves on; "
+                    "<b>0</b>: nothing applies")
+        others = sorted(names.get(c, "?") for c in mark.done if c != me)
+        also = f" · also done by {escape(', '.join(others), quote=False)}" if others else ""
+        self.done_label.setText(mine + also)
+        self.done_label.setProperty("done", me is not None and me in mark.done)
 
     # -- codings -----------------------------------------------------------------------------
     def _show_codings(self, codings: list[Coding]) -> None:
