@@ -284,7 +284,10 @@ class CodingWorkspace(QWidget):
             return None
         palette = CodePalette(self.session, self.pinned_codes(), self,
                               create=self.add_and_apply_code)
-        palette.code_chosen.connect(self.apply_code)
+        # queued: the code is applied after the palette's key press has returned. Applying
+        # waits for the writer in a local event loop, which would otherwise delete the
+        # closing palette under the key handler still running in it (a crash)
+        palette.code_chosen.connect(self.apply_code, Qt.ConnectionType.QueuedConnection)
         palette.finished.connect(palette.deleteLater)
         self.palette = palette
         palette.open()

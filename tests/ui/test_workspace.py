@@ -411,9 +411,11 @@ def test_palette_type_ahead_and_enter_applies_the_code(qtbot, session):
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Up)
     qtbot.keyClick(palette.filter_edit, Qt.Key.Key_Return)
     assert not (shiboken6.isValid(palette) and palette.isVisible())  # closed (or deleted)
-    mine = [c.code_id for c in codings_for_response(session.project, EVERYONE, response)
-            if c.coder_id == coder]
-    assert mine == [code_id(session.project, "Stigma")]
+
+    def mine():
+        return [c.code_id for c in codings_for_response(session.project, EVERYONE, response)
+                if c.coder_id == coder]
+    qtbot.waitUntil(lambda: mine() == [code_id(session.project, "Stigma")], timeout=5000)
 
 
 def test_palette_shows_pin_numbers_and_escape_closes(qtbot, session):
