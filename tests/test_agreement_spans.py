@@ -353,3 +353,24 @@ def test_codes_come_in_codebook_order(team):
     assert names == ["Time", "Support", "Peer support", "Privacy", "Culture"]
     chosen = _report(team, codes=["Culture", "Peer support", "Time"]).codes
     assert [c["code"] for c in chosen] == ["Time", "Peer support", "Culture"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_response_counts_from_codings_equal_the_dense_report(seed):
+    """The report's response unit counts patterns from the codings (no codes x units x
+    coders array): the same coefficients as binary_report on the dense array, with codings
+    of coders not done (missing) and the same coding twice (a roll-up) among them."""
+    from post_coder.coding.agreement import binary_report, response_counts
+
+    rng = np.random.default_rng(seed)
+    n_codes, n_units, n_coders = 4, 30, int(rng.integers(2, 5))
+    done = rng.random((n_units, n_coders)) < 0.8
+    m = 120
+    k, u, g = (rng.integers(0, n_codes, m), rng.integers(0, n_units, m),
+               rng.integers(0, n_coders, m))
+    dense = np.zeros((n_codes, n_units, n_coders), dtype=bool)
+    dense[k, u, g] = True
+    want = binary_report(dense, done)
+    got = pattern_report(response_counts(n_codes, done, k, u, g), n_coders)
+    for c in range(n_codes):
+        assert got.result(c) == want.result(c)

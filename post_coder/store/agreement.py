@@ -93,7 +93,9 @@ def _units_select(f: UnitFilter) -> tuple[str, list[Any]]:
     sql = (f"SELECT id, row_number() OVER (ORDER BY seq) - 1, seq, mask FROM"
            f" (SELECT c.id, c.seq, (SELECT sum(1 << {number}) FROM done_marks d"
            f"   WHERE d.response_id = c.id AND d.deleted_at IS NULL) AS mask"
-           f"  FROM ({candidates}) c)"
+           # LIMIT/OFFSET keeps SQLite from flattening the subquery, which would compute
+           # each response's mask three times (once per use below)
+           f"  FROM ({candidates}) c LIMIT -1 OFFSET 0)"
            f" WHERE mask & (mask - 1) != 0")  # two or more bits: two or more coders
     return sql, [*ids, *params]
 
@@ -152,9 +154,11 @@ def read_cells(db: Database, scope: ReadScope, f: UnitFilter,
                      " group_concat(ifnull(c.span_end, -1), ',')" if spans else "")
             row = db.execute(
                 f"{prefix}SELECT group_concat((u.u * {_CODERS} + {number}) * {_CODES} + k.rowid,"
-                f" ','){extra} FROM {source} u JOIN codings c ON c.response_id = u.response_id"
-                " JOIN codes k ON k.id = c.code_id"
-                f" WHERE c.deleted_at IS NULL{visible} AND c.coder_id IN"
+                # the units drive the join (CROSS JOIN keeps that order; the unary + keeps
+                # SQLite from walking the codings by coder instead): one index seek each
+                f" ','){extra} FROM {source} u CROSS JOIN codings c"
+                " ON c.response_id = u.response_id JOIN codes k ON k.id = c.code_id"
+                f" WHERE c.deleted_at IS NULL{visible} AND +c.coder_id IN"
                 f" (SELECT value FROM json_each(?)){codes}",
                 [*params, *ids, *scoped, json.dumps(list(f.coder_ids)), *code_params]
             ).fetchone()

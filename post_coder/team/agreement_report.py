@@ -6,8 +6,10 @@ coders marked done (:mod:`post_coder.coding.done`); a response a coder has not m
 is a missing rating for that coder, never a 0. A code's rating is its own codings: a
 parent code is not applied where only its sub-code was (``roll_up=True`` counts the
 sub-codes' codings for the parent too). Whole-response and span codings both count as
-"applied". The statistics are :func:`post_coder.coding.agreement.binary_report`'s (every
-code at once).
+"applied". The statistics are :func:`post_coder.coding.agreement.pattern_report`'s (every
+code at once, the units counted per pattern from the codings). With span codings the unit
+can also be a character of those responses, or a segment matched across coders by overlap
+(``unit="character"`` / ``"segment"``; see :mod:`post_coder.coding.agreement._spans`).
 
 Agreement needs everyone's codings: a blind read scope, or a coder package (where the
 others' codings are withheld or out of date), is refused with :class:`AgreementHidden` —
@@ -26,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from post_coder.coding.agreement import (BINARY, NO_SEGMENTS, binary_report, character_counts,
-                                         group_alpha, pattern_report, segment_counts)
+from post_coder.coding.agreement import (BINARY, NO_SEGMENTS, character_counts, group_alpha,
+                                         pattern_report, response_counts, segment_counts)
 from post_coder.coding.codebook import descendants, find_code, list_codes, tree_order
 from post_coder.coding.coders import find_coder
 from post_coder.team.package import package_info
@@ -185,16 +187,32 @@ def _questions(project: Project, questions: Sequence[str] | None) -> tuple[str, 
 class _Data:
     units: np.ndarray       # response seqs, sorted
     done: np.ndarray        # units x coders
-    ratings: np.ndarray     # codes x units x coders
-    #: with spans: the codings as (report code, unit, coder, start, end) arrays — a coding
-    #: counts once for each report code it rates (roll-up) — and the units' text lengths
-    spans: tuple[np.ndarray, ...] | None = None
+    n_codes: int
+    #: the codings as (report code, unit, coder) arrays — a coding counts once for each
+    #: report code it rates (roll-up); codings of a coder not done on the unit included
+    codings: tuple[np.ndarray, np.ndarray, np.ndarray]
+    #: with spans: each coding's (start, end) arrays (-1 for the whole response) and the
+    #: units' text lengths
+    spans: tuple[np.ndarray, np.ndarray] | None = None
     lengths: np.ndarray | None = None
+    _ratings: np.ndarray | None = None
+
+    @property
+    def ratings(self) -> np.ndarray:
+        """codes x units x coders: did the coder apply the code (and mark the unit done);
+        built on first use (the per-code report works from the codings)."""
+        if self._ratings is None:
+            k, u, g = self.codings
+            ratings = np.zeros((self.n_codes, *self.done.shape), dtype=bool)
+            ratings[k, u, g] = True
+            ratings &= self.done[None, :, :]  # a coding where the coder is not done is missing
+            self._ratings = ratings
+        return self._ratings
 
 
 def _collect(project: Project, scope: ReadScope, spec: _Spec, spans: bool = False) -> _Data:
-    """The done mask and the codes x units x coders ratings (read as integers, spread into
-    arrays without a loop over codings); with ``spans`` also the codings' spans."""
+    """The done mask and the codings as integer arrays (read as integers, spread without a
+    loop over codings); with ``spans`` also the codings' spans and the texts' lengths."""
     db = project.db
     n_coders, n_codes = len(spec.coders), len(spec.codes)
     targets: dict[str, list[int]] = {c.id: [k] for k, c in enumerate(spec.codes)}
@@ -205,11 +223,9 @@ def _collect(project: Project, scope: ReadScope, spec: _Spec, spans: bool = Fals
                 targets.setdefault(d, []).append(k)
     wanted = sorted(targets) if (spec.roll_up or spec.chosen_codes) else None
     cells = store.read_cells(db, scope, spec.unit_filter(), wanted, spans=spans)
-    n_units = len(cells.seqs)
     done = ((cells.done_masks[:, None] >> np.arange(n_coders)) & 1).astype(bool)
-    ratings = np.zeros((n_codes, n_units, n_coders), dtype=bool)
     found: list[tuple[np.ndarray, ...]] = []
-    if n_codes and n_units:
+    if n_codes and len(cells.seqs):
         unit, coder, code = cells.split_codings(cells.codings)
         width = max(len(t) for t in targets.values())
         slots = np.full((width, max(cells.code_rowids.values(), default=0) + 1), -1,
@@ -221,16 +237,13 @@ def _collect(project: Project, scope: ReadScope, spec: _Spec, spans: bool = Fals
         for slot in slots:
             k = slot[code]
             ok = k >= 0
-            ratings[k[ok], unit[ok], coder[ok]] = True
-            if spans:
-                found.append((k[ok], unit[ok], coder[ok], cells.starts[ok], cells.ends[ok]))
-        ratings &= done[None, :, :]  # a coding where the coder is not done is missing
-    spans_out = None
-    if spans:
-        empty = np.zeros(0, dtype=np.int64)
-        spans_out = tuple(np.concatenate([f[j] for f in found] + [empty]) for j in range(5))
-    lengths = cells.lengths if spans else None
-    return _Data(cells.seqs, done, ratings, spans_out, lengths)
+            found.append((k[ok], unit[ok], coder[ok])
+                         + ((cells.starts[ok], cells.ends[ok]) if spans else ()))
+    columns = 5 if spans else 3
+    empty = np.zeros(0, dtype=np.int64)
+    arrays = [np.concatenate([f[j] for f in found] + [empty]) for j in range(columns)]
+    return _Data(cells.seqs, done, n_codes, (arrays[0], arrays[1], arrays[2]),
+                 (arrays[3], arrays[4]) if spans else None, cells.lengths if spans else None)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -415,12 +428,12 @@ def _unit_report(data: _Data, n_codes: int, n_coders: int, unit: str, overlap: f
     """The per-code statistics for the unit: response x code from the ratings, characters
     and segments from the spans as pattern counts (the same closed form)."""
     if unit == "response":
-        return binary_report(data.ratings, data.done, resamples=resamples, seed=seed)
-    assert data.spans is not None and data.lengths is not None
-    if unit == "character":
-        counts = character_counts(n_codes, data.lengths, data.done, *data.spans)
+        counts = response_counts(n_codes, data.done, *data.codings)
     else:
-        counts = segment_counts(n_codes, data.lengths, data.done, *data.spans, overlap=overlap)
+        assert data.spans is not None and data.lengths is not None
+        where = (data.lengths, data.done, *data.codings, *data.spans)
+        counts = (character_counts(n_codes, *where) if unit == "character" else
+                  segment_counts(n_codes, *where, overlap=overlap))
     return pattern_report(counts, n_coders, resamples=resamples, seed=seed)
 
 

@@ -93,6 +93,7 @@ from post_coder.coding.agreement._general import alpha_ci, coefficients
 from post_coder.coding.agreement._spans import (
     NO_SEGMENTS,
     character_counts,
+    response_counts,
     segment_counts,
     segment_units,
 )
@@ -100,4 +101,5 @@ from post_coder.coding.agreement._spans import (
 __all__ = ["BINARY", "COEFFICIENTS", "LEVELS", "NO_OVERLAP", "NO_RATINGS", "NO_SEGMENTS",
            "NO_VARIATION", "ONE_CATEGORY", "ONE_CODER", "SET_ONLY", "BinaryReport", "alpha_ci",
            "binary_alpha_ci", "binary_report", "character_counts", "coefficients",
-           "group_alpha", "pattern_report", "segment_counts", "segment_units"]
+           "group_alpha", "pattern_report", "response_counts", "segment_counts",
+           "segment_units"]

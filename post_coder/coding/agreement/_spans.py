@@ -1,6 +1,6 @@
-"""Agreement on span codings: the character unit and the segment unit, as pattern counts for
-:func:`pattern_report` (the same closed form, coefficients, interval and flags as the response
-unit).
+"""Units counted per rating pattern from a list of codings, for :func:`pattern_report` (the
+same closed form, coefficients, interval and flags for every unit): the response x code unit
+(:func:`response_counts`) and, for span codings, the character unit and the segment unit.
 
 Both take the codings as parallel integer arrays: ``code`` (the report's code number),
 ``unit`` (the response's number), ``coder`` (the coder's number), ``start`` and ``end``
@@ -72,8 +72,54 @@ def _inputs(lengths: Any, done: Any, code: Any, unit: Any, coder: Any, start: An
     return lengths, done, k[keep], u[keep], g[keep], s[keep], e[keep]
 
 
+def _order(*columns: tuple[np.ndarray, int]) -> np.ndarray:
+    """The order sorting by several non-negative integer columns, most significant first,
+    each given with a bound above its values: one argsort of a combined key when it fits in
+    64 bits (much faster than lexsort), else lexsort."""
+    span = 1
+    for _, bound in columns:
+        span *= max(1, int(bound))
+    if span < 2 ** 62:
+        key = np.zeros(columns[0][0].shape, dtype=np.int64)
+        for col, bound in columns:
+            key = key * max(1, int(bound)) + col
+        return np.argsort(key, kind="stable")
+    return np.lexsort([col for col, _ in reversed(columns)])
+
+
 def _done_bits(done: np.ndarray) -> np.ndarray:
     return (done.astype(np.int64) << np.arange(done.shape[1], dtype=np.int64)).sum(axis=1)
+
+
+def response_counts(n_codes: int, done: Any, code: Any, unit: Any, coder: Any) -> np.ndarray:
+    """codes x ``4 ** coders``: the response x code units under each rating pattern, from the
+    codings (``code``, ``unit``, ``coder`` arrays; spans do not matter) — the counts
+    :func:`binary_report` makes from a codes x units x coders array, without building one:
+    every response counts under its done pattern for every code, then each code and response
+    somebody applied it to moves to its pattern."""
+    code, unit, coder = (np.asarray(a, dtype=np.int64).ravel() for a in (code, unit, coder))
+    lengths = np.ones(np.asarray(done).shape[0], dtype=np.int64)
+    _, done, k, u, g, _, _ = _inputs(lengths, done, code, unit, coder,
+                                     np.full(code.shape, -1), np.full(code.shape, -1))
+    n_units, n_coders = done.shape
+    width = 4 ** n_coders
+    bits = _done_bits(done)
+    counts = np.tile(np.bincount(bits, minlength=width).astype(np.float64), (n_codes, 1))
+    if k.size == 0:
+        return counts
+    key = k * n_units + u
+    order = np.argsort(key, kind="stable")
+    key, who = key[order], (np.int64(1) << g[order])
+    first = np.ones(key.size, dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    starts = np.nonzero(first)[0]
+    applied = np.bitwise_or.reduceat(who, starts)
+    key = key[starts]
+    kk, uu = key // n_units, key % n_units
+    moved = np.bincount(kk * width + (bits[uu] | (applied << n_coders)),
+                        minlength=n_codes * width)
+    moved -= np.bincount(kk * width + bits[uu], minlength=n_codes * width)
+    return counts + moved.reshape(n_codes, width)
 
 
 def character_counts(n_codes: int, lengths: Any, done: Any, code: Any, unit: Any, coder: Any,
@@ -94,7 +140,7 @@ def character_counts(n_codes: int, lengths: Any, done: Any, code: Any, unit: Any
     pos = np.concatenate([s, e])
     who = np.concatenate([g, g])
     step = np.concatenate([np.ones_like(s), -np.ones_like(s)])
-    order = np.lexsort((pos, key))
+    order = _order((key, n_codes * n_units), (pos, int(pos.max()) + 1))
     key, pos, who, step = key[order], pos[order], who[order], step[order]
     depth = np.zeros((key.size, n_coders), dtype=np.int32)
     depth[np.arange(key.size), who] = step
@@ -119,21 +165,22 @@ def _merge_own(k: np.ndarray, u: np.ndarray, g: np.ndarray, s: np.ndarray, e: np
                ) -> tuple[np.ndarray, ...]:
     """One coder's overlapping spans of a code in a response merged into one segment; the
     segments sorted by code, response, start, coder."""
-    group = (k * (u.max(initial=0) + 1) + u) * 8 + g
-    order = np.lexsort((e, s, group))
+    n_units = int(u.max(initial=0)) + 1
+    group = (k * n_units + u) * 8 + g
+    end = int(e.max(initial=0)) + 1
+    order = _order((group, int(group.max(initial=0)) + 1), (s, end))
     group, s, e = group[order], s[order], e[order]
     k, u, g = k[order], u[order], g[order]
     first = np.ones(group.size, dtype=bool)
     first[1:] = group[1:] != group[:-1]
     rank = np.cumsum(first) - 1
-    big = int(e.max(initial=0)) + 1
-    reach = np.maximum.accumulate(rank * big + e) - rank * big  # furthest end so far, per group
+    reach = np.maximum.accumulate(rank * end + e) - rank * end  # furthest end so far, per group
     new = first.copy()
     new[1:] |= s[1:] >= reach[:-1]
     starts = np.nonzero(new)[0]
     seg_e = np.maximum.reduceat(e, starts) if starts.size else e[:0]
     k, u, g, s = k[starts], u[starts], g[starts], s[starts]
-    order = np.lexsort((g, s, u, k))
+    order = _order((k, int(k.max(initial=0)) + 1), (u, n_units), (s, end), (g, 8))
     return k[order], u[order], g[order], s[order], seg_e[order]
 
 
