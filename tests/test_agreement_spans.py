@@ -374,3 +374,18 @@ def test_response_counts_from_codings_equal_the_dense_report(seed):
     got = pattern_report(response_counts(n_codes, done, k, u, g), n_coders)
     for c in range(n_codes):
         assert got.result(c) == want.result(c)
+
+
+@pytest.mark.parametrize("unit", ["character", "segment"])
+def test_span_units_on_a_connection_that_may_not_write_temp_tables(spans, unit):
+    """A read-only project recomputes the units inside each query, the spans and the text
+    lengths included: the same report."""
+    expected = _report(spans, unit=unit).as_dict()
+    spans.db.execute("PRAGMA query_only = ON")
+    try:
+        got = _report(spans, unit=unit).as_dict()
+    finally:
+        spans.db.execute("PRAGMA query_only = OFF")
+    assert got["codes"][0]["units"] == (203 if unit == "character" else 6)
+    assert {k: v for k, v in got.items() if k != "computed_at"} == {
+        k: v for k, v in expected.items() if k != "computed_at"}
