@@ -19,6 +19,7 @@ from post_coder.queries import find_question
 from post_coder.team.rounds import create_round
 from tests.conftest import response_id
 from tests.test_agreement_report import team  # noqa: F401  (the fixture)
+from tests.test_agreement_spans import spans  # noqa: F401  (the fixture)
 
 APPROX = dict(abs=1e-12)
 
@@ -282,3 +283,42 @@ def test_log_of_a_project_opened_elsewhere_is_unchanged(team):
         assert n == len(_json("log", team.path))
     finally:
         before.close()
+
+
+def test_agreement_units_character_and_segment(spans):
+    p = spans
+    base = ("agreement", p.path, "--round", "Round 1", "--code", "Time", "--coder", "Ana",
+            "--coder", "Ben", "--resamples", "0")
+    plain = _json(*base)
+    assert plain["unit"] == "response" and plain["overlap"] is None
+    chars = _json(*base, "--unit", "character")
+    assert chars["unit"] == "character" and chars["overlap"] is None
+    assert chars["units"] == 4 and chars["codes"][0]["units"] == 203  # responses, characters
+    # hand-worked in tests/test_agreement_spans.py: 164 of 203 characters agree
+    assert chars["codes"][0]["percent_agreement"] == pytest.approx(164 / 203, **APPROX)
+    seg = _json(*base, "--unit", "segment")
+    assert seg["unit"] == "segment" and seg["overlap"] == 0.5
+    assert seg["codes"][0]["units"] == 5
+    assert seg["codes"][0]["krippendorff_alpha"] == pytest.approx(-0.5, **APPROX)
+    loose = _json(*base, "--unit", "segment", "--overlap", "0.25")
+    assert loose["overlap"] == 0.25 and loose["codes"][0]["units"] == 4
+    text = cli(*base, "--unit", "segment", "--overlap", "0.25").output
+    assert text.splitlines()[0].endswith(
+        "4 responses marked done by two or more of them; a unit is a segment, matched across "
+        "coders by overlap >= 0.25.")
+    time = next(line.split() for line in text.splitlines() if line.startswith("Time "))
+    assert time[:4] == ["Time", "4", "-0.167", "50.0%"]
+
+
+def test_agreement_overlap_is_checked_plainly(spans):
+    base = ("agreement", spans.path, "--round", "Round 1", "--resamples", "0")
+    for bad in ("0", "1.5", "-0.2"):
+        result = CliRunner().invoke(main, [str(a) for a in (*base, "--unit", "segment",
+                                                            "--overlap", bad)])
+        assert result.exit_code == 2 and "Traceback" not in result.output + result.stderr
+        assert "give a share above 0 and at most 1" in result.stderr
+    result = CliRunner().invoke(main, [str(a) for a in (*base, "--overlap", "0.5")])
+    assert result.exit_code == 2
+    assert "--overlap is the matching threshold of --unit segment" in result.stderr
+    result = CliRunner().invoke(main, [str(a) for a in (*base, "--unit", "word")])
+    assert result.exit_code == 2 and "'word' is not one of" in result.stderr

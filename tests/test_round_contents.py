@@ -62,11 +62,11 @@ def test_round_contents_lists_responses_in_file_order_with_who_coded_them(coded)
     d = contents.as_dict()
     assert d["name"] == "Round 1" and d["responses"] == 8 and d["respondents"] == 5
     assert sorted(d["coders"], key=lambda c: c["name"]) == [
-        {"id": p.luis, "name": "Luis Ortega", "coded": 2},
-        {"id": p.maya, "name": "Maya Chen", "coded": 1}]
+        {"id": p.luis, "name": "Luis Ortega", "done": 2},
+        {"id": p.maya, "name": "Maya Chen", "done": 1}]
     assert [x["respondent"] for x in d["response_list"]] == [r for r, _ in ORDER]
-    assert sorted(d["response_list"][0]["coded_by"]) == ["Luis Ortega", "Maya Chen"]
-    assert d["response_list"][1]["coded_by"] == ["Luis Ortega"]
+    assert sorted(d["response_list"][0]["done_by"]) == ["Luis Ortega", "Maya Chen"]
+    assert d["response_list"][1]["done_by"] == ["Luis Ortega"]
 
 
 def test_a_sampled_round_holds_only_its_sample(coded):
@@ -90,16 +90,16 @@ def test_round_show_prints_progress_and_responses(demo):
     assert [c["name"] for c in data["coders"]] == ["Luis Ortega", "Maya Chen"]
     assert [x["respondent"] for x in data["response_list"]] == ["R003", "R008"]
     text = run("round", "show", demo, "Round 1").output.splitlines()
-    coded = {c["name"]: c["coded"] for c in data["coders"]}
+    coded = {c["name"]: c["done"] for c in data["coders"]}
     assert text[0] == "Round 1  [open, blind]  2 responses from 2 respondents: 2 respondents " \
                       "(seed 42)"
     assert text[1:4] == ["Progress:",
-                         f"    Luis Ortega: {coded['Luis Ortega']} of 2 coded "
+                         f"    Luis Ortega: {coded['Luis Ortega']} of 2 done "
                          f"({coded['Luis Ortega'] * 50}%)",
-                         f"    Maya Chen: {coded['Maya Chen']} of 2 coded "
+                         f"    Maya Chen: {coded['Maya Chen']} of 2 done "
                          f"({coded['Maya Chen'] * 50}%)"]
     assert text[4] == "Responses:"
-    assert text[5].startswith("    R003 · How has POST affected you or your depar… · coded by ")
+    assert text[5].startswith("    R003 · How has POST affected you or your depar… · done by ")
     assert text[6].startswith("        I was the one who got called after a difficult airway")
     missing = run("round", "show", demo, "Round 2", ok=False)
     assert missing.exit_code == 1 and "Traceback" not in missing.stderr

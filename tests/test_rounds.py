@@ -53,7 +53,7 @@ def test_round_of_all_responses(team):
     assert len(rounds.round_response_ids(p, rid)) == 8
     [entry] = audit.entries(p.db, entity="round")
     assert entry.action == "create" and entry.after["responses"] == 8
-    assert {"id": p.maya, "name": "Maya Chen", "coded": 0} in info.as_dict()["coders"]
+    assert {"id": p.maya, "name": "Maya Chen", "done": 0} in info.as_dict()["coders"]
     assert rounds.find_round(p, "round 1").id == rid
 
 

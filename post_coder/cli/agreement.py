@@ -25,10 +25,20 @@ def _table(header: list[str], rows: list[list[str]]) -> None:
         click.echo("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip())
 
 
+#: what a unit is, per unit of agreement (the Units column counts them)
+_UNIT_WORDS = {"response": "a unit is a response x code",
+               "character": "a unit is a character of those responses",
+               "segment": "a unit is a segment, matched across coders by overlap"}
+
+
 def _print_report(rep: dict[str, Any]) -> None:
     scope = f'round "{rep["round"]}"' if rep["round"] else "the whole project"
+    unit = rep.get("unit", "response")
+    what = _UNIT_WORDS[unit]
+    if unit == "segment":
+        what += f" >= {rep['overlap']:g}"
     click.echo(f"Agreement, {scope}: {len(rep['coders'])} coders ({', '.join(rep['coders'])}), "
-               f"{rep['units']} responses marked done by two or more of them.")
+               f"{rep['units']} responses marked done by two or more of them; {what}.")
     pairs = list(dict.fromkeys(p for c in rep["codes"] for p in c["pairs"]))
     header = ["Code", "Units", "Alpha [95% CI]", "% agree", "Fleiss", "Conger", "AC1",
               *[f"kappa {p}" for p in pairs], "Flag"]
@@ -72,26 +82,39 @@ def _print_report(rep: dict[str, Any]) -> None:
               help="Bootstrap resamples for alpha's 95% interval (0: none).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the bootstrap (the same seed gives the same intervals).")
+@click.option("--unit", type=click.Choice(["response", "character", "segment"]),
+              default="response", show_default=True,
+              help="What a unit is: a response x code, each character of the responses "
+                   "(span codings), or segments matched across coders by overlap.")
+@click.option("--overlap", type=float, metavar="SHARE",
+              help="With --unit segment: the least overlap (shared characters / characters "
+                   "in either, above 0 and at most 1) that matches two coders' segments "
+                   "[default: 0.5].")
 @JSON
 @_FORMAT
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the table to this file (.csv, .md or .xlsx).")
 def agreement(project: Path, round_name: str | None, question_names: tuple[str, ...],
               code_names: tuple[str, ...], coder_names: tuple[str, ...], by: str | None,
-              where: str | None, resamples: int, seed: int, as_json: bool, fmt: str | None,
-              out: Path | None) -> None:
+              where: str | None, resamples: int, seed: int, unit: str, overlap: float | None,
+              as_json: bool, fmt: str | None, out: Path | None) -> None:
     """Inter-coder agreement per code: Krippendorff's alpha with its bootstrap interval,
     percent agreement, Cohen's (per pair), Fleiss' and Conger's kappa, Scott's pi, Gwet's
     AC1, Brennan-Prediger, and a flag for low alpha.
 
-    A unit is a response that two or more of the coders marked done (post-coder done); a
-    report for a round is kept in the project. Needs everyone's codings: not available to
-    a coder during an open blind round, nor in a coder package.
+    The responses compared are those two or more of the coders marked done (post-coder
+    done). A unit is a response x code (default), each character of those responses
+    (--unit character: is it inside the coder's codings of the code) or a segment (--unit
+    segment: the coders' spans of a code matched when they overlap by --overlap or more;
+    an unmatched span is a unit of its own). A report for a round is kept in the project.
+    Needs everyone's codings: not available to a coder during an open blind round, nor in
+    a coder package.
 
     \b
     Example:
       post-coder agreement study.postcoder --round "Round 1"
       post-coder agreement study.postcoder --round "Round 1" --json
+      post-coder agreement study.postcoder --round "Round 1" --unit segment --overlap 0.6
       post-coder agreement study.postcoder --by Department --format xlsx --out agreement.xlsx
     """
     from post_coder.export.tables import agreement_table, write_table
@@ -103,10 +126,16 @@ def agreement(project: Path, round_name: str | None, question_names: tuple[str, 
         raise click.UsageError("choose --json or --out, not both")
     if by and where:
         raise click.UsageError("choose --by or --where, not both")
+    if overlap is not None and unit != "segment":
+        raise click.UsageError("--overlap is the matching threshold of --unit segment")
+    if overlap is not None and not 0 < overlap <= 1:
+        raise click.BadParameter(f"give a share above 0 and at most 1 (for example 0.5), not "
+                                 f"{overlap:g}", param_hint="--overlap")
     options: dict[str, Any] = dict(
         round=round_name, questions=list(question_names) or None,
         codes=list(code_names) or None, coders=list(coder_names) or None,
-        resamples=resamples, seed=seed)
+        resamples=resamples, seed=seed, unit=unit,
+        overlap=0.5 if overlap is None else overlap)
     with _open(project) as p:
         if by:
             reports = {v: r.as_dict() for v, r in

@@ -170,7 +170,7 @@ def round_list(project: Path, as_json: bool) -> None:
             click.echo(f"{r.name}  [{r.round.status}, {blind}]  {r.responses} responses: "
                        f"{sample_description(r.round)}")
             for coder_id, coder_name in r.coders:
-                click.echo(f"    {coder_name}: {r.coded.get(coder_id, 0)} of {r.responses} coded")
+                click.echo(f"    {coder_name}: {r.coded.get(coder_id, 0)} of {r.responses} done")
         if not rounds:
             click.echo("No rounds yet. Open one with: post-coder round create PROJECT NAME "
                        "--coder CODER")
@@ -183,8 +183,8 @@ def round_list(project: Path, as_json: bool) -> None:
 @click.argument("name")
 @JSON
 def round_show(project: Path, name: str, as_json: bool) -> None:
-    """Show a round: its coders and how far each has got, and its respondents and responses
-    (with which coders have coded each; never the codes themselves).
+    """Show a round: its coders and how many responses each has marked done, and its
+    respondents and responses (with which coders have done each; never the codes).
 
     \b
     Example:
@@ -205,11 +205,11 @@ def round_show(project: Path, name: str, as_json: bool) -> None:
         click.echo("Progress:")
         for _, coder_name, coded, of in contents.progress():
             share = f" ({coded * 100 // of}%)" if of else ""
-            click.echo(f"    {coder_name}: {coded} of {of} coded{share}")
+            click.echo(f"    {coder_name}: {coded} of {of} done{share}")
         click.echo("Responses:")
         for x in contents.responses:
             by = ", ".join(contents.initials.get(c, "?") for c in x.coded_by) or "nobody yet"
-            click.echo(f"    {x.respondent} · {_one_line(x.question, 40)} · coded by {by}")
+            click.echo(f"    {x.respondent} · {_one_line(x.question, 40)} · done by {by}")
             click.echo(f"        {_one_line(x.text, 72)}")
 
     _emit(contents, as_json, text)

@@ -44,6 +44,11 @@ class Cells:
     done_masks: np.ndarray
     codings: np.ndarray
     code_rowids: dict[str, int]
+    #: with ``spans=True``: each coding's span start and end (-1 for a whole response), in
+    #: the order of ``codings``, and each unit's text length in characters
+    starts: np.ndarray | None = None
+    ends: np.ndarray | None = None
+    lengths: np.ndarray | None = None
 
     @staticmethod
     def split_codings(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -88,7 +93,9 @@ def _units_select(f: UnitFilter) -> tuple[str, list[Any]]:
     sql = (f"SELECT id, row_number() OVER (ORDER BY seq) - 1, seq, mask FROM"
            f" (SELECT c.id, c.seq, (SELECT sum(1 << {number}) FROM done_marks d"
            f"   WHERE d.response_id = c.id AND d.deleted_at IS NULL) AS mask"
-           f"  FROM ({candidates}) c)"
+           # LIMIT/OFFSET keeps SQLite from flattening the subquery, which would compute
+           # each response's mask three times (once per use below)
+           f"  FROM ({candidates}) c LIMIT -1 OFFSET 0)"
            f" WHERE mask & (mask - 1) != 0")  # two or more bits: two or more coders
     return sql, [*ids, *params]
 
@@ -113,11 +120,12 @@ def _snapshot(db: Database) -> Iterator[None]:
 
 
 def read_cells(db: Database, scope: ReadScope, f: UnitFilter,
-               code_ids: Sequence[str] | None = None) -> Cells:
+               code_ids: Sequence[str] | None = None, *, spans: bool = False) -> Cells:
     """The units, done marks and codings (that ``scope`` sees) agreement works on, read as
     integers in three queries. The units go to a TEMP table (on a connection that may not
     write even TEMP tables they are recomputed in the second query). Codings of a response
-    the coder has not marked done come too (the caller takes them as missing)."""
+    the coder has not marked done come too (the caller takes them as missing). With
+    ``spans`` also the codings' spans and the units' text lengths (in characters)."""
     visible, scoped = coders_clause(scope, "c.coder_id")
     units_sql, units_params = _units_select(f)
     number, ids = _coder_number("c.coder_id", f.coder_ids)
@@ -142,19 +150,31 @@ def read_cells(db: Database, scope: ReadScope, f: UnitFilter,
             seqs, masks = db.execute(
                 f"{prefix}SELECT group_concat(seq, ','), group_concat(mask, ',') FROM"
                 f" (SELECT seq, mask FROM {source} ORDER BY u)", params).fetchone()
-            codings = _ints(db.execute(
+            extra = (", group_concat(ifnull(c.span_start, -1), ','),"
+                     " group_concat(ifnull(c.span_end, -1), ',')" if spans else "")
+            row = db.execute(
                 f"{prefix}SELECT group_concat((u.u * {_CODERS} + {number}) * {_CODES} + k.rowid,"
-                f" ',') FROM {source} u JOIN codings c ON c.response_id = u.response_id"
-                " JOIN codes k ON k.id = c.code_id"
-                f" WHERE c.deleted_at IS NULL{visible} AND c.coder_id IN"
+                # the units drive the join (CROSS JOIN keeps that order; the unary + keeps
+                # SQLite from walking the codings by coder instead): one index seek each
+                f" ','){extra} FROM {source} u CROSS JOIN codings c"
+                " ON c.response_id = u.response_id JOIN codes k ON k.id = c.code_id"
+                f" WHERE c.deleted_at IS NULL{visible} AND +c.coder_id IN"
                 f" (SELECT value FROM json_each(?)){codes}",
                 [*params, *ids, *scoped, json.dumps(list(f.coder_ids)), *code_params]
-            ).fetchone()[0])
+            ).fetchone()
+            codings = _ints(row[0])
+            starts = ends = lengths = None
+            if spans:  # one aggregate pass: the three lists are in the same order
+                starts, ends = _ints(row[1]), _ints(row[2])
+                lengths = _ints(db.execute(
+                    f"{prefix}SELECT group_concat(n, ',') FROM (SELECT length(r.text) AS n"
+                    f" FROM {source} u JOIN responses r ON r.id = u.response_id ORDER BY u.u)",
+                    params).fetchone()[0])
         finally:
             if source != "units":
                 db.execute("DELETE FROM temp.agreement_units")
         code_rowids = dict(db.execute("SELECT id, rowid FROM codes").fetchall())
-    return Cells(_ints(seqs), _ints(masks), codings, code_rowids)
+    return Cells(_ints(seqs), _ints(masks), codings, code_rowids, starts, ends, lengths)
 
 
 def responses_by_seq(db: Database, seqs: Sequence[int]) -> dict[int, tuple[str, str, str]]:

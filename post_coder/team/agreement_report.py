@@ -6,8 +6,10 @@ coders marked done (:mod:`post_coder.coding.done`); a response a coder has not m
 is a missing rating for that coder, never a 0. A code's rating is its own codings: a
 parent code is not applied where only its sub-code was (``roll_up=True`` counts the
 sub-codes' codings for the parent too). Whole-response and span codings both count as
-"applied". The statistics are :func:`post_coder.coding.agreement.binary_report`'s (every
-code at once).
+"applied". The statistics are :func:`post_coder.coding.agreement.pattern_report`'s (every
+code at once, the units counted per pattern from the codings). With span codings the unit
+can also be a character of those responses, or a segment matched across coders by overlap
+(``unit="character"`` / ``"segment"``; see :mod:`post_coder.coding.agreement._spans`).
 
 Agreement needs everyone's codings: a blind read scope, or a coder package (where the
 others' codings are withheld or out of date), is refused with :class:`AgreementHidden` —
@@ -26,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from post_coder.coding.agreement import BINARY, binary_report, group_alpha
-from post_coder.coding.codebook import descendants, find_code, list_codes
+from post_coder.coding.agreement import (BINARY, NO_SEGMENTS, character_counts, group_alpha,
+                                         pattern_report, response_counts, segment_counts)
+from post_coder.coding.codebook import descendants, find_code, list_codes, tree_order
 from post_coder.coding.coders import find_coder
 from post_coder.team.package import package_info
 from post_coder.team.rounds import find_round
@@ -46,7 +49,8 @@ from post_coder.store.scope import ReadScope
 
 __all__ = ["COEFFICIENT_KEYS", "DEFAULT_THRESHOLDS", "AgreementHidden", "AgreementReport",
            "Disagreement", "Disagreements", "StoredReport", "agreement_by_attribute",
-           "agreement_report", "check_visible", "convergence", "disagreements", "stored_reports"]
+           "UNITS", "agreement_report", "check_visible", "convergence", "disagreements",
+           "stored_reports"]
 
 #: alpha below the first is flagged "low", below the second "tentative" (Krippendorff 2004:
 #: 0.667 the lowest conceivable limit, 0.80 for conclusions)
@@ -57,6 +61,8 @@ COEFFICIENT_KEYS = ("krippendorff_alpha", "percent_agreement", "cohen_kappa",
                     "conger_kappa", "scott_pi", "gwet_ac1", "brennan_prediger")
 _COHEN = ("cohen_kappa", "cohen_kappa_linear", "cohen_kappa_quadratic")
 _MAX_CODERS = 8
+#: what a unit of agreement can be
+UNITS = ("response", "character", "segment")
 
 
 class AgreementHidden(ConflictError):
@@ -77,6 +83,8 @@ class _Spec:
     roll_up: bool
     chosen_codes: bool = False
     chosen_coders: bool = False
+    unit: str = "response"
+    overlap: float | None = None
 
     def unit_filter(self) -> UnitFilter:
         attr = None
@@ -91,7 +99,7 @@ class _Spec:
                 "codes": [c.name for c in self.codes] if self.chosen_codes else None,
                 "coders": [c.name for c in self.coders] if self.chosen_coders else None,
                 "attribute": None if self.attribute is None else "=".join(self.attribute),
-                "roll_up": self.roll_up}
+                "roll_up": self.roll_up, "unit": self.unit, "overlap": self.overlap}
 
 
 def check_visible(project: Project, scope: ReadScope) -> None:
@@ -136,10 +144,14 @@ def _spec(project: Project, round: str | None, questions: Sequence[str] | None,
     if len(people) > _MAX_CODERS:
         raise InputError(f"agreement compares at most {_MAX_CODERS} coders at a time; choose "
                          "which coders to compare")
+    # codebook order: each code right after its parent, siblings by their sort order
+    rank = {c.id: i for i, (c, _) in enumerate(
+        tree_order(codes_store.list_(db, include_inactive=True)))}
     if codes is not None:
         chosen = list({c.id: c for c in (find_code(project, x) for x in codes)}.values())
     else:
         chosen = codes_store.list_(db)
+    chosen.sort(key=lambda c: rank.get(c.id, len(rank)))
     attr = _attribute(attribute)
     variable_ids = None
     if attr is not None:
@@ -175,12 +187,32 @@ def _questions(project: Project, questions: Sequence[str] | None) -> tuple[str, 
 class _Data:
     units: np.ndarray       # response seqs, sorted
     done: np.ndarray        # units x coders
-    ratings: np.ndarray     # codes x units x coders
+    n_codes: int
+    #: the codings as (report code, unit, coder) arrays — a coding counts once for each
+    #: report code it rates (roll-up); codings of a coder not done on the unit included
+    codings: tuple[np.ndarray, np.ndarray, np.ndarray]
+    #: with spans: each coding's (start, end) arrays (-1 for the whole response) and the
+    #: units' text lengths
+    spans: tuple[np.ndarray, np.ndarray] | None = None
+    lengths: np.ndarray | None = None
+    _ratings: np.ndarray | None = None
+
+    @property
+    def ratings(self) -> np.ndarray:
+        """codes x units x coders: did the coder apply the code (and mark the unit done);
+        built on first use (the per-code report works from the codings)."""
+        if self._ratings is None:
+            k, u, g = self.codings
+            ratings = np.zeros((self.n_codes, *self.done.shape), dtype=bool)
+            ratings[k, u, g] = True
+            ratings &= self.done[None, :, :]  # a coding where the coder is not done is missing
+            self._ratings = ratings
+        return self._ratings
 
 
-def _collect(project: Project, scope: ReadScope, spec: _Spec) -> _Data:
-    """The done mask and the codes x units x coders ratings (read as integers, spread into
-    arrays without a loop over codings)."""
+def _collect(project: Project, scope: ReadScope, spec: _Spec, spans: bool = False) -> _Data:
+    """The done mask and the codings as integer arrays (read as integers, spread without a
+    loop over codings); with ``spans`` also the codings' spans and the texts' lengths."""
     db = project.db
     n_coders, n_codes = len(spec.coders), len(spec.codes)
     targets: dict[str, list[int]] = {c.id: [k] for k, c in enumerate(spec.codes)}
@@ -190,11 +222,10 @@ def _collect(project: Project, scope: ReadScope, spec: _Spec) -> _Data:
             for d in sorted(descendants(codebook, c.id)):
                 targets.setdefault(d, []).append(k)
     wanted = sorted(targets) if (spec.roll_up or spec.chosen_codes) else None
-    cells = store.read_cells(db, scope, spec.unit_filter(), wanted)
-    n_units = len(cells.seqs)
+    cells = store.read_cells(db, scope, spec.unit_filter(), wanted, spans=spans)
     done = ((cells.done_masks[:, None] >> np.arange(n_coders)) & 1).astype(bool)
-    ratings = np.zeros((n_codes, n_units, n_coders), dtype=bool)
-    if n_codes and n_units:
+    found: list[tuple[np.ndarray, ...]] = []
+    if n_codes and len(cells.seqs):
         unit, coder, code = cells.split_codings(cells.codings)
         width = max(len(t) for t in targets.values())
         slots = np.full((width, max(cells.code_rowids.values(), default=0) + 1), -1,
@@ -206,9 +237,13 @@ def _collect(project: Project, scope: ReadScope, spec: _Spec) -> _Data:
         for slot in slots:
             k = slot[code]
             ok = k >= 0
-            ratings[k[ok], unit[ok], coder[ok]] = True
-        ratings &= done[None, :, :]  # a coding where the coder is not done is missing
-    return _Data(cells.seqs, done, ratings)
+            found.append((k[ok], unit[ok], coder[ok])
+                         + ((cells.starts[ok], cells.ends[ok]) if spans else ()))
+    columns = 5 if spans else 3
+    empty = np.zeros(0, dtype=np.int64)
+    arrays = [np.concatenate([f[j] for f in found] + [empty]) for j in range(columns)]
+    return _Data(cells.seqs, done, n_codes, (arrays[0], arrays[1], arrays[2]),
+                 (arrays[3], arrays[4]) if spans else None, cells.lengths if spans else None)
 
 
 # -- the report ----------------------------------------------------------------------------------
@@ -217,7 +252,8 @@ def _collect(project: Project, scope: ReadScope, spec: _Spec) -> _Data:
 class AgreementReport:
     """Per-code agreement of a round (or the project) and the overall figures.
 
-    ``codes``: one dict per code with ``code``, ``code_id``, ``units``, every coefficient
+    ``codes``: one dict per code (in codebook order) with ``code``, ``code_id``, ``units``
+    (responses, characters or segment units, as ``unit`` says), every coefficient
     in :data:`COEFFICIENT_KEYS` (None where not defined, the reason in ``notes``),
     ``alpha_ci`` ([low, high] or None), ``pairs`` ("Coder A / Coder B" → Cohen's kappa),
     ``prevalence`` (coder name → share of their done units where they applied the code),
@@ -240,6 +276,10 @@ class AgreementReport:
     seed: int
     computed_at: str
     id: str = field(default="")
+    #: what a unit is: "response" (a response x code), "character" or "segment" (see
+    #: :func:`agreement_report`); ``overlap``: the segment matching threshold
+    unit: str = "response"
+    overlap: float | None = None
 
     def code(self, name: str) -> dict[str, Any]:
         for c in self.codes:
@@ -270,8 +310,10 @@ def _flag(alpha: float | None, thresholds: tuple[float, float]) -> str | None:
 
 
 def _code_entry(report: Any, i: int, code: codes_store.Code, names: list[str],
-                thresholds: tuple[float, float]) -> dict[str, Any]:
+                thresholds: tuple[float, float], unit: str = "response") -> dict[str, Any]:
     res = report.result(i)
+    if unit == "segment" and res["units"] == 0:  # nobody marked a segment: say so
+        res["notes"] = {k: NO_SEGMENTS for k in res["notes"]}
     notes = {k: v for k, v in res["notes"].items() if k in BINARY}
     entry: dict[str, Any] = {"code": code.name, "code_id": code.id, "units": res["units"]}
     pairs: dict[str, float | None] = {}
@@ -318,8 +360,18 @@ def agreement_report(
     seed: int = 0,
     thresholds: tuple[float, float] = DEFAULT_THRESHOLDS,
     store_report: bool = True,
+    unit: str = "response",
+    overlap: float = 0.5,
 ) -> AgreementReport:
     """Agreement per code over the responses that two or more of the coders marked done.
+
+    ``unit``: what is rated — "response" (default: did the coder apply the code to the
+    response), "character" (each character of those responses: is it in one of the coder's
+    codings of the code; a whole-response coding covers every character) or "segment" (the
+    coders' segments of the code matched across coders when their overlap, intersection over
+    union in characters, is at least ``overlap``, default 0.5; see
+    :mod:`post_coder.coding.agreement._spans`). The coefficients, interval and flags are the
+    same for every unit; a code's ``units`` counts responses, characters or segment units.
 
     ``round``: a round's name or id (default: every response; the coders default to the
     round's, or to everyone with a done mark). ``questions``: question ids or column
@@ -338,26 +390,51 @@ def agreement_report(
     if not 0 <= low <= high <= 1:
         raise InputError("the thresholds must be two numbers between 0 and 1, the lower first "
                          "(for example 0.667 and 0.80)")
+    if unit not in UNITS:
+        raise InputError(f'the unit of agreement is "response", "character" or "segment", '
+                         f'not "{unit}"')
+    if (isinstance(overlap, bool) or not isinstance(overlap, (int, float))
+            or not 0 < overlap <= 1):
+        raise InputError(f"the overlap threshold must be a number above 0 and at most 1 (for "
+                         f"example 0.5), not {overlap!r}")
     spec = _spec(project, round, questions, codes, coders, attribute, roll_up)
+    spec.unit = unit
+    spec.overlap = float(overlap) if unit == "segment" else None
     if len(spec.coders) < 2:
         raise InputError("agreement needs at least two coders; "
                          + ("the round has fewer" if spec.round_id else
                             "fewer than two coders have marked responses done"))
-    data = _collect(project, scope, spec)
+    data = _collect(project, scope, spec, spans=unit != "response")
     names = [c.name for c in spec.coders]
     codes_out: list[dict[str, Any]] = []
     if spec.codes:
-        report = binary_report(data.ratings, data.done, resamples=resamples, seed=seed)
-        codes_out = [_code_entry(report, i, c, names, thresholds)
+        report = _unit_report(data, len(spec.codes), len(names), unit, float(overlap),
+                              resamples, seed)
+        codes_out = [_code_entry(report, i, c, names, thresholds, unit)
                      for i, c in enumerate(spec.codes)]
     overall = _overall(report if spec.codes else None, codes_out, len(data.units))
     groups = _groups(project, data, spec, exclusive_groups or {})
     result = AgreementReport(spec.round_id, spec.round_name, tuple(names), len(data.units),
                              tuple(codes_out), overall, groups, spec.filters(),
-                             (float(low), float(high)), int(resamples), int(seed), now())
+                             (float(low), float(high)), int(resamples), int(seed), now(),
+                             unit=unit, overlap=spec.overlap)
     if spec.round_id is not None and store_report and not project.readonly:
         result = _store(project, result)
     return result
+
+
+def _unit_report(data: _Data, n_codes: int, n_coders: int, unit: str, overlap: float,
+                 resamples: int, seed: int) -> Any:
+    """The per-code statistics for the unit: response x code from the ratings, characters
+    and segments from the spans as pattern counts (the same closed form)."""
+    if unit == "response":
+        counts = response_counts(n_codes, data.done, *data.codings)
+    else:
+        assert data.spans is not None and data.lengths is not None
+        where = (data.lengths, data.done, *data.codings, *data.spans)
+        counts = (character_counts(n_codes, *where) if unit == "character" else
+                  segment_counts(n_codes, *where, overlap=overlap))
+    return pattern_report(counts, n_coders, resamples=resamples, seed=seed)
 
 
 def _overall(report: Any, codes_out: list[dict[str, Any]], units: int) -> dict[str, Any]:
@@ -393,6 +470,8 @@ def _groups(project: Project, data: _Data, spec: _Spec,
         alpha, why = group_alpha(data.ratings[[index[c.id] for c in found]], data.done)
         entry = {"group": name, "codes": [c.name for c in found], "krippendorff_alpha": alpha,
                  "notes": {"krippendorff_alpha": why} if why else {}}
+        if spec.unit != "response":  # one value per response and coder: the response unit
+            entry["unit"] = "response"
         out.append(entry)
     return tuple(out)
 
@@ -466,11 +545,12 @@ def convergence(project: Project) -> list[dict[str, Any]]:
 
 
 def _whole_round(r: StoredReport) -> bool:
-    """Whether a stored report covers its whole round (no question, code, coder or
-    attribute chosen, sub-codes not rolled up)."""
+    """Whether a stored report covers its whole round with the default unit (no question,
+    code, coder or attribute chosen, sub-codes not rolled up, response x code units)."""
     f = r.filters
-    return not any(f.get(k) is not None and f.get(k) is not False
-                   for k in ("questions", "codes", "coders", "attribute", "roll_up"))
+    return f.get("unit", "response") == "response" and not any(
+        f.get(k) is not None and f.get(k) is not False
+        for k in ("questions", "codes", "coders", "attribute", "roll_up"))
 
 
 # -- disagreements ------------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ class RoundInfo:
 
     def as_dict(self) -> dict:
         return {**self.round.as_dict(), "responses": self.responses,
-                "coders": [{"id": i, "name": n, "coded": self.coded.get(i, 0)}
+                "coders": [{"id": i, "name": n, "done": self.coded.get(i, 0)}
                            for i, n in self.coders]}
 
 
@@ -127,7 +127,7 @@ class RoundContents:
         return {**self.info.as_dict(), "respondents": self.respondents,
                 "response_list": [{"id": r.id, "respondent": r.respondent,
                                    "question": r.question, "text": r.text,
-                                   "coded_by": [names.get(c, c) for c in r.coded_by]}
+                                   "done_by": [names.get(c, c) for c in r.coded_by]}
                                   for r in self.responses]}
 
 

@@ -179,8 +179,27 @@ def binary_report(ratings: Any, done: Any = None, *, resamples: int = 0, seed: i
     x, mask = _check_binary(ratings, done)
     if resamples:
         _check_boot(resamples, confidence)
-    n_codes, _, n_coders = x.shape
-    counts = _pattern_counts(x, mask).astype(np.float64)        # codes x P
+    return pattern_report(_pattern_counts(x, mask), x.shape[2], resamples=resamples, seed=seed,
+                          confidence=confidence)
+
+
+def pattern_report(counts: Any, n_coders: int, *, resamples: int = 0, seed: int = 0,
+                   confidence: float = 0.95) -> BinaryReport:
+    """:func:`binary_report` from the units counted per pattern: ``counts`` is codes x
+    ``4 ** n_coders``, how many units (or how much weight: a character unit counts each
+    stretch of text by its length) show each pattern. Pattern index: bit ``g`` set = coder
+    ``g`` rated (marked done) the unit, bit ``n_coders + g`` set = coder ``g`` applied the
+    code; a pattern where a coder applied without rating must be empty. The bootstrap
+    resamples ``round(total)`` units of each code from the same counts."""
+    counts = np.asarray(counts, dtype=np.float64)
+    if not 1 <= n_coders <= _MAX_BINARY_CODERS:
+        raise InputError(f"the binary report handles 1 to {_MAX_BINARY_CODERS} coders")
+    if counts.ndim != 2 or counts.shape[1] != 4 ** n_coders:
+        raise InputError(f"pattern counts must be codes x {4 ** n_coders} for {n_coders} "
+                         f"coders, not {counts.shape}")
+    if resamples:
+        _check_boot(resamples, confidence)
+    n_codes = counts.shape[0]
     applied, rated = _bits(n_coders)                             # P x coders
     valid = ~(applied & ~rated).any(axis=1)
     m = rated.sum(axis=1).astype(np.float64)

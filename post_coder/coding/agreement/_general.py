@@ -207,6 +207,19 @@ def _cohen(res: _Result, codes: np.ndarray, p_gk: np.ndarray, q: int) -> None:
 def _percentile_ci(samples: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile interval over axis 0, ignoring undefined (NaN) resamples."""
     tail = (1.0 - confidence) / 2.0
+    if samples.ndim != 2:
+        return _nan_ci(samples, tail)
+    # the columns without NaN in one vectorised call (nanquantile loops over columns)
+    gaps = np.isnan(samples).any(axis=0)
+    low = np.empty(samples.shape[1])
+    high = np.empty(samples.shape[1])
+    low[~gaps], high[~gaps] = np.quantile(samples[:, ~gaps], [tail, 1.0 - tail], axis=0)
+    if gaps.any():
+        low[gaps], high[gaps] = _nan_ci(samples[:, gaps], tail)
+    return low, high
+
+
+def _nan_ci(samples: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarray]:
     with warnings.catch_warnings():  # all-NaN columns (alpha never defined) give NaN quietly
         warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanquantile(samples, tail, axis=0)
