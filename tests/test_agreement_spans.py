@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from post_coder.coding import codebook
-from post_coder.coding.agreement import (NO_SEGMENTS, NO_VARIATION, character_counts,
+from post_coder.coding.agreement import (NO_VARIATION, character_counts,
                                          coefficients, pattern_report, segment_counts,
                                          segment_units)
 from post_coder.coding.coders import add_coder
@@ -215,32 +215,49 @@ def test_segment_unit_two_coders_by_hand(spans):
     t = rep.code("Time")
     # R1 fb: Ana 4-18 ~ Ben 4-20 (14/16) matched (1,1); Ana 50-60 alone (1,0).
     # R3 sg: Ana 10-14 vs Ben 0-14: 4/14 < 0.5, so (1,0) and (0,1). R5 sg: Ana (1,0).
-    assert t["units"] == 5
-    # n = 10, ones 6, zeros 4, cross 4: 1 - 9 * 4 / 24
-    _close(t["krippendorff_alpha"], F(-1, 2))
-    _close(t["percent_agreement"], F(1, 5))
+    # R5 fb: nobody marked a segment: one unit (0,0)
+    assert t["units"] == 6
+    # n = 12, ones 6, zeros 6, cross 4: 1 - 11 * 4 / 36
+    _close(t["krippendorff_alpha"], F(-2, 9))
+    _close(t["percent_agreement"], F(2, 6))
     loose = _report(spans, unit="segment", overlap=0.25, coders=["Ana", "Ben"])
     t = loose.code("Time")
-    # 4/14 >= 0.25: R3 sg matched too; units (1,1), (1,0), (1,1), (1,0): 1 - 7 * 2 / 12
-    assert loose.overlap == 0.25 and t["units"] == 4
-    _close(t["krippendorff_alpha"], F(-1, 6))
-    _close(t["percent_agreement"], F(1, 2))
+    # 4/14 >= 0.25: R3 sg matched too; units (1,1), (1,0), (1,1), (1,0), (0,0):
+    # n = 10, ones 6, zeros 4, cross 2: 1 - 9 * 2 / 24
+    assert loose.overlap == 0.25 and t["units"] == 5
+    _close(t["krippendorff_alpha"], F(1, 4))
+    _close(t["percent_agreement"], F(3, 5))
 
 
 def test_segment_unit_three_coders_and_a_code_with_no_segments(spans):
     rep = _report(spans, unit="segment")
     t = rep.code("Time")
     # R1 fb (1,1,-), (1,0,-); R3 sg no pair reaches 0.5 (4/14, 4/12, 4/22): (1,0,0),
-    # (0,1,0), (0,0,1); R5 sg (1,0,-) — Cleo's whole coding there is dropped (not done)
-    assert t["units"] == 6
-    # n = 15, ones 7, zeros 8, cross 2 * 1 + 3 * (1 * 2 / 2) = 5: 1 - 14 * 5 / 56
-    _close(t["krippendorff_alpha"], F(-1, 4))
-    _close(t["percent_agreement"], F(1 + 0 + 3 * F(1, 3) + 0, 6))
+    # (0,1,0), (0,0,1); R5 sg (1,0,-) — Cleo's whole coding there is dropped (not done);
+    # R5 fb: nobody, one unit (0,0,0)
+    assert t["units"] == 7
+    # n = 18, ones 7, zeros 11, cross 2 * 1 + 3 * (1 * 2 / 2) = 5: 1 - 17 * 5 / 77
+    _close(t["krippendorff_alpha"], F(-8, 77))
+    _close(t["percent_agreement"], F(1 + 0 + 3 * F(1, 3) + 0 + 1, 7))
+    # a code nobody used: every response of the report is one all-0 unit (no variation)
     none = rep.code("Privacy")
-    assert none["units"] == 0 and none["krippendorff_alpha"] is None
-    assert none["percent_agreement"] is None
-    assert none["notes"]["krippendorff_alpha"] == NO_SEGMENTS
-    assert none["notes"]["percent_agreement"] == NO_SEGMENTS and none["flag"] is None
+    assert none["units"] == 4 and none["krippendorff_alpha"] is None
+    assert none["percent_agreement"] == 1.0
+    assert none["notes"]["krippendorff_alpha"] == NO_VARIATION and none["flag"] is None
+
+
+def test_segment_unit_where_everyone_marked_the_same_segments_is_perfect(spans):
+    """Two coders who marked the same passages and left the same responses alone agree
+    perfectly: alpha 1, not "undefined" (the absent units carry the variation)."""
+    p = spans
+    time = codebook.find_code(p, "Privacy").id
+    r1 = response_id(p, "R1")
+    apply_code(p, r1, time, p.ana, start=4, end=18)
+    apply_code(p, r1, time, p.ben, start=5, end=18)          # 13/14 >= 0.5: the same unit
+    t = _report(p, unit="segment", coders=["Ana", "Ben"]).code("Privacy")
+    # units: R1 fb (1,1); R3 sg, R5 sg, R5 fb (0,0)
+    assert t["units"] == 4
+    assert t["krippendorff_alpha"] == 1.0 and t["percent_agreement"] == 1.0
 
 
 def _units(segments, length=20, done=(True, True, True), overlap=0.5):
@@ -315,6 +332,7 @@ def test_segment_units_two_coders_match_pairwise(seed):
     counts = segment_counts(1, [100], [[True, True]], np.zeros(len(rows), int),
                             np.zeros(len(rows), int), *(np.array(c) for c in zip(*rows)),
                             overlap=0.6)
+    # plus nothing for absence: the response has segments
     assert counts[0, 0b1111] == matched and counts.sum() == len(got)
 
 
@@ -386,6 +404,6 @@ def test_span_units_on_a_connection_that_may_not_write_temp_tables(spans, unit):
         got = _report(spans, unit=unit).as_dict()
     finally:
         spans.db.execute("PRAGMA query_only = OFF")
-    assert got["codes"][0]["units"] == (203 if unit == "character" else 6)
+    assert got["codes"][0]["units"] == (203 if unit == "character" else 7)
     assert {k: v for k, v in got.items() if k != "computed_at"} == {
         k: v for k, v in expected.items() if k != "computed_at"}

@@ -298,16 +298,17 @@ def test_agreement_units_character_and_segment(spans):
     assert chars["codes"][0]["percent_agreement"] == pytest.approx(164 / 203, **APPROX)
     seg = _json(*base, "--unit", "segment")
     assert seg["unit"] == "segment" and seg["overlap"] == 0.5
-    assert seg["codes"][0]["units"] == 5
-    assert seg["codes"][0]["krippendorff_alpha"] == pytest.approx(-0.5, **APPROX)
+    # hand-worked there too: 6 units (one where nobody marked a segment), alpha -2/9
+    assert seg["codes"][0]["units"] == 6
+    assert seg["codes"][0]["krippendorff_alpha"] == pytest.approx(-2 / 9, **APPROX)
     loose = _json(*base, "--unit", "segment", "--overlap", "0.25")
-    assert loose["overlap"] == 0.25 and loose["codes"][0]["units"] == 4
+    assert loose["overlap"] == 0.25 and loose["codes"][0]["units"] == 5
     text = cli(*base, "--unit", "segment", "--overlap", "0.25").output
     assert text.splitlines()[0].endswith(
         "4 responses marked done by two or more of them; a unit is a segment, matched across "
         "coders by overlap >= 0.25.")
     time = next(line.split() for line in text.splitlines() if line.startswith("Time "))
-    assert time[:4] == ["Time", "4", "-0.167", "50.0%"]
+    assert time[:4] == ["Time", "5", "0.250", "60.0%"]
 
 
 def test_agreement_overlap_is_checked_plainly(spans):

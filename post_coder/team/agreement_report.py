@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from post_coder.coding.agreement import (BINARY, NO_SEGMENTS, character_counts, group_alpha,
+from post_coder.coding.agreement import (BINARY, character_counts, group_alpha,
                                          pattern_report, response_counts, segment_counts)
 from post_coder.coding.codebook import descendants, find_code, list_codes, tree_order
 from post_coder.coding.coders import find_coder
@@ -312,8 +312,6 @@ def _flag(alpha: float | None, thresholds: tuple[float, float]) -> str | None:
 def _code_entry(report: Any, i: int, code: codes_store.Code, names: list[str],
                 thresholds: tuple[float, float], unit: str = "response") -> dict[str, Any]:
     res = report.result(i)
-    if unit == "segment" and res["units"] == 0:  # nobody marked a segment: say so
-        res["notes"] = {k: NO_SEGMENTS for k in res["notes"]}
     notes = {k: v for k, v in res["notes"].items() if k in BINARY}
     entry: dict[str, Any] = {"code": code.name, "code_id": code.id, "units": res["units"]}
     pairs: dict[str, float | None] = {}

@@ -91,14 +91,13 @@ from post_coder.coding.agreement._data import (
 )
 from post_coder.coding.agreement._general import alpha_ci, coefficients
 from post_coder.coding.agreement._spans import (
-    NO_SEGMENTS,
     character_counts,
     response_counts,
     segment_counts,
     segment_units,
 )
 
-__all__ = ["BINARY", "COEFFICIENTS", "LEVELS", "NO_OVERLAP", "NO_RATINGS", "NO_SEGMENTS",
+__all__ = ["BINARY", "COEFFICIENTS", "LEVELS", "NO_OVERLAP", "NO_RATINGS",
            "NO_VARIATION", "ONE_CATEGORY", "ONE_CODER", "SET_ONLY", "BinaryReport", "alpha_ci",
            "binary_alpha_ci", "binary_report", "character_counts", "coefficients",
            "group_alpha", "pattern_report", "response_counts", "segment_counts",

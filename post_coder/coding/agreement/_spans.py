@@ -30,7 +30,10 @@ Segment unit
     the text, then in coder order), and joins their two clusters when those have no coder in
     common and every segment of one overlaps every segment of the other by at least the
     threshold. So a unit holds at most one segment per coder, and all its segments overlap
-    each other enough. A response where no done coder applied the code gives no segment unit.
+    each other enough. A response where no done coder marked a segment of the code is one
+    unit where every done coder rates 0: agreeing that a code is absent is agreement, as in
+    the response unit (without these units a code everyone applied in the same places would
+    have no variation, and its alpha would be undefined).
 """
 
 from __future__ import annotations
@@ -40,10 +43,6 @@ from typing import Any
 import numpy as np
 
 from post_coder.errors import InputError
-
-NO_SEGMENTS = ("not defined: no coder who marked a response done marked a segment with this "
-               "code, so there are no segment units")
-
 
 def _inputs(lengths: Any, done: Any, code: Any, unit: Any, coder: Any, start: Any,
             end: Any) -> tuple[np.ndarray, ...]:
@@ -295,11 +294,19 @@ def segment_units(lengths: Any, done: Any, code: Any, unit: Any, coder: Any, sta
 def segment_counts(n_codes: int, lengths: Any, done: Any, code: Any, unit: Any, coder: Any,
                    start: Any, end: Any, overlap: float = 0.5) -> np.ndarray:
     """codes x ``4 ** coders``: the number of segment units under each rating pattern, for
-    :func:`pattern_report` (see the module for how the units are formed)."""
+    :func:`pattern_report` (see the module for how the units are formed: the segments'
+    units, and one all-0 unit per response where nobody marked a segment of the code). Only
+    responses two or more coders marked done should be passed."""
     done = np.asarray(done, dtype=bool)
     k, u, applied = segment_units(lengths, done, code, unit, coder, start, end, overlap)
-    n_coders = done.shape[1]
+    n_units, n_coders = done.shape
     width = 4 ** n_coders
-    pattern = _done_bits(done)[u] | (applied << n_coders)
-    return np.bincount(k * width + pattern, minlength=n_codes * width
-                       ).reshape(n_codes, width).astype(np.float64)
+    bits = _done_bits(done)
+    counts = np.bincount(k * width + (bits[u] | (applied << n_coders)),
+                         minlength=n_codes * width).astype(np.float64)
+    # every response is an all-0 unit of every code, except where the code has segments
+    absent = np.tile(np.bincount(bits, minlength=width).astype(np.float64), n_codes)
+    present = np.unique(k * n_units + u)
+    absent -= np.bincount((present // n_units) * width + bits[present % n_units],
+                          minlength=n_codes * width)
+    return (counts + absent).reshape(n_codes, width)
