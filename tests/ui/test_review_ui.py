@@ -10,6 +10,8 @@ codings. Its four disagreements, in order (worked out by hand from the fixture):
 ====  ===========  =========================================  ==================
 1     R1 Support   Ana (whole response)                       Ben, Cleo
 2     R1 Peer sup. Ben (whole response)                       Ana, Cleo
+
+(codes in codebook order: Support comes before Peer support, its sub-code)
 3     R2 Time      Cleo (span 0–7: "Our dep")                 Ana, Ben
 4     R4 Time      Ana (whole response)                       Cleo (Ben not done)
 ====  ===========  =========================================  ==================
@@ -127,26 +129,26 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert win.progress_text() == "0 of 4 resolved"
     assert "Ana, Ben, Cleo, Lee" in win.title_label.text()
 
-    # 1: R1 Peer support — Ben applied it to the whole response
-    assert showing(win) == ("R1", "Peer support")
-    assert panels(win) == [("Ana", False, False, (), []), ("Ben", True, True, (), []),
+    # 1: R1 Support — Ana applied it to the whole response
+    assert showing(win) == ("R1", "Support")
+    assert panels(win) == [("Ana", True, True, (), []), ("Ben", False, False, (), []),
                            ("Cleo", False, False, (), [])]
-    assert "Ben</b> — applied: whole response" in win.panels[1].header.text()
-    assert "Ana</b> — did not apply it" in win.panels[0].header.text()
-    assert "3px solid" in win.panels[1].styleSheet()
+    assert "Ana</b> — applied: whole response" in win.panels[0].header.text()
+    assert "Ben</b> — did not apply it" in win.panels[1].header.text()
+    assert "3px solid" in win.panels[0].styleSheet()
     # a note: typed letters (a, n, o, r among them) and Enter never decide
     win.note_edit.setFocus()
-    qtbot.keyClicks(win.note_edit, "Ben's reading holds; peers are named")
+    qtbot.keyClicks(win.note_edit, "Ana's reading holds; peers are named")
     qtbot.keyClick(win.note_edit, Qt.Key.Key_Return)
     session.wait()
-    assert win.progress_text() == "0 of 4 resolved" and showing(win) == ("R1", "Peer support")
-    assert win.note_edit.text() == "Ben's reading holds; peers are named"
+    assert win.progress_text() == "0 of 4 resolved" and showing(win) == ("R1", "Support")
+    assert win.note_edit.text() == "Ana's reading holds; peers are named"
     assert not win.note_edit.hasFocus()
     key(qtbot, win, Qt.Key.Key_A)                                    # A: applies
     assert win.progress_text() == "1 of 4 resolved" and win.note_edit.text() == ""
 
-    # 2: R1 Support; skip (→) to 3 and come back (←)
-    assert showing(win) == ("R1", "Support")
+    # 2: R1 Peer support; skip (→) to 3 and come back (←)
+    assert showing(win) == ("R1", "Peer support")
     key(qtbot, win, Qt.Key.Key_Right)
     assert showing(win) == ("R2", "Time")
     assert panels(win) == [("Ana", False, False, (), []), ("Ben", False, False, (), []),
@@ -156,17 +158,17 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert "Shifts, schedules, no time" in win.code_label.text()
     assert "Money" in win.code_label.text()
     key(qtbot, win, Qt.Key.Key_Left)
-    assert showing(win) == ("R1", "Support")
+    assert showing(win) == ("R1", "Peer support")
     assert win.progress_text() == "1 of 4 resolved"
     key(qtbot, win, Qt.Key.Key_O)                                    # O: another code
     picker = win.picker
     assert picker is not None and picker.isVisible()
-    qtbot.keyClicks(picker.filter_edit, "peer")
-    assert listed(picker) == ["Peer support"]
+    qtbot.keyClicks(picker.filter_edit, "supp")
+    assert listed(picker) == ["Support"]                             # not Peer support
     picker.choose("")
-    assert listed(picker) == ["Time", "Peer support", "Privacy", "Culture"]  # not Support
+    assert listed(picker) == ["Time", "Support", "Privacy", "Culture"]
     picker.choose("")
-    qtbot.keyClicks(picker.filter_edit, "peer")
+    qtbot.keyClicks(picker.filter_edit, "supp")
     qtbot.keyClick(picker.filter_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.progress_text() == "2 of 4 resolved")
     assert not picker.isVisible() if _alive(picker) else True
@@ -232,8 +234,8 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
 
     # the consensus layer is the decisions; nobody's codings changed
     assert consensus(p) == sorted([
-        ("R1", "Peer support", "Peer support", "applies", "Ben's reading holds; peers are named"),
-        ("R1", "Peer support", "Support", "other_code", ""),
+        ("R1", "Support", "Support", "applies", "Ana's reading holds; peers are named"),
+        ("R1", "Support", "Peer support", "other_code", ""),
         ("R4", "Time", "Time", "applies", "")])
     assert dump(p)["codings"] == codings_before
 
@@ -244,8 +246,8 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
         rows = list(csv.DictReader(f))
     assert [(r["respondent"], r["code"], r["decision"], r["instead"], r["note"])
             for r in rows] == [
-        ("R1", "Peer support", "applies", "", "Ben's reading holds; peers are named"),
-        ("R1", "Support", "another code applies instead", "Peer support", ""),
+        ("R1", "Support", "applies", "", "Ana's reading holds; peers are named"),
+        ("R1", "Peer support", "another code applies instead", "Support", ""),
         ("R2", "Time", "does not apply", "", "culture, not time"),
         ("R4", "Time", "applies", "", "")]
     assert rows[3]["rationale"] == "R4's worry is workload"
@@ -301,7 +303,7 @@ def test_ctrl_z_undoes_only_this_sessions_decisions(qtbot, lead):
     session.undo()
     session.wait()
     key(qtbot, win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert win.progress_text() == "0 of 4 resolved" and showing(win) == ("R1", "Peer support")
+    assert win.progress_text() == "0 of 4 resolved" and showing(win) == ("R1", "Support")
     assert review.list_sessions(p, "Round 1")[0].status == "open"   # the session stays
 
 
