@@ -4,7 +4,8 @@ Every command opens the project, calls one core service and prints the outcome. 
 print one plain line and exit non-zero. Listing commands take ``--json``. The commands live
 by group: :mod:`.survey` (new, info, import, search, demo), :mod:`.codes` (the codebook),
 :mod:`.codings` (code, codings), :mod:`.team` (coders, round, package, work, merge),
-:mod:`.agreement` (agreement, disagreements, done, log), :mod:`.review` (discrepancy review);
+:mod:`.agreement` (agreement, disagreements, done, log), :mod:`.review` (discrepancy review),
+:mod:`.labels` (label, levels: short labels and level order after the import);
 :mod:`.common` holds what they share.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 from post_coder import __version__
-from post_coder.cli import agreement, codes, codings, review, survey, team
+from post_coder.cli import agreement, codes, codings, labels, review, survey, team
 from post_coder.cli.common import PROJECT, SCREENSHOT, _Group, app_launcher, set_app_launcher
 from post_coder.project import Project
 
@@ -66,5 +67,6 @@ def open_(project: Path, screenshot: Path | None) -> None:
 for command in (survey.new, survey.info, survey.import_, survey.search, survey.demo,
                 codes.codes, codings.code, codings.codings_group, team.coders, team.round_,
                 team.package, team.work, team.merge_, agreement.agreement,
-                agreement.disagreements, agreement.done, agreement.log, review.review):
+                agreement.disagreements, agreement.done, agreement.log, review.review,
+                labels.label, labels.levels):
     main.add_command(command)

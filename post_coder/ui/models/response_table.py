@@ -54,6 +54,7 @@ class _Row:
     coded: bool
     attributes: tuple[str, ...]
     generation: int
+    question_text: str = ""
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -84,6 +85,7 @@ class ResponseTableModel(QAbstractTableModel):
         self._generation = 0
         self._attribute_ids: list[str] = []
         self._attribute_labels: list[str] = []
+        self._attribute_tips: dict[str, str] = {}
         #: how many pages were fetched, and which (tests and diagnostics)
         self.fetch_count = 0
         self.fetched_pages: list[int] = []
@@ -194,7 +196,10 @@ class ResponseTableModel(QAbstractTableModel):
 
     def set_attribute_columns(self, variable_ids: list[str]) -> None:
         """Show these respondent attributes as extra columns (after the fixed ones)."""
-        labels = {v.id: (v.label or v.name) for v in reads.variables(self._project)}
+        # an attribute's short label heads its column; its full text is the header's tooltip
+        found = reads.variables(self._project)
+        labels = {v.id: v.shown for v in found}
+        self._attribute_tips = {v.id: v.label or v.name for v in found}
         wanted = [v for v in dict.fromkeys(variable_ids) if v in labels]
         if wanted == self._attribute_ids:
             return
@@ -227,6 +232,8 @@ class ResponseTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._header(section)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if section >= len(HEADERS):
+                return self._attribute_tips.get(self._attribute_ids[section - len(HEADERS)])
             return _HEADER_TIPS.get(section, self._header(section))
         if role == Qt.ItemDataRole.InitialSortOrderRole and section == RESPONSE:
             return Qt.SortOrder.DescendingOrder  # longest first
@@ -297,7 +304,7 @@ class ResponseTableModel(QAbstractTableModel):
             self._cache[r.id] = _Row(
                 r.respondent, r.respondent_id, r.question, snippet(r.text), r.text,
                 ", ".join(r.codes), bool(r.codes), attributes.get(r.respondent_id, blank),
-                self._generation)
+                self._generation, question_text=r.question_text)
         self.fetch_count += 1
         self.fetched_pages.append(page)
 
@@ -326,6 +333,8 @@ def _display(row: _Row, column: int) -> str:
 
 
 def _tooltip(row: _Row, column: int) -> str:
+    if column == QUESTION:  # the short label is shown; its full text on hover
+        return row.question_text or row.question
     if column == RESPONSE:
         return row.text if len(row.text) <= 1500 else row.text[:1499] + "…"
     return _display(row, column)
