@@ -83,6 +83,10 @@ def test_clashing_suggestions_are_told_apart():
                                                  "Q15 What else would you like to…"]
     # a column called "Q14" keeps its name; the long Q14 question takes more words
     assert suggest([(Q14, ""), ("Q14", "")]) == ["Q14 Please share any comments…", "Q14"]
+    # a name the import numbered because the file repeats it keeps its number
+    assert suggest([("Mood Disorder (Depression, Bipolar Disorder, etc)", ""),
+                    ("Mood Disorder (Depression, Bipolar Disorder, etc) (2)", "")]) == [
+        "Mood Disorder (Depression…", "Mood Disorder (Depression… (2)"]
     # the same words: one takes them, the other keeps the token
     assert suggest([("Q5. Same text here for both of these columns", ""),
                     ("Q5. Same text here for both of these columns ", "")]) == [

@@ -12,7 +12,8 @@ labels, by migration ``0007_short_labels``) and editable afterwards
 - columns sharing a stem (a checkbox group exported one column per option) keep
   their distinctive tail: "Q13. Barriers [Privacy concerns]" → "Q13 [Privacy concerns]",
   "Which barriers? - Cost" → "Cost";
-- anything else is shortened at a word boundary ("Please share any comments…").
+- anything else is shortened at a word boundary ("Please share any comments…"); a repeated
+  column name keeps the number the import gave it ("Mood Disorder (Depression… (2)").
 
 Labels are unique within a dataset, ignoring case, among its questions and variables
 together, and never another column's name: a clash takes more words of the text ("Q5 Why
@@ -40,6 +41,8 @@ QUESTION_LABEL = "coalesce(nullif(q.short_label, ''), q.column_name)"
 _TOKEN = re.compile(r"^\s*(?P<token>(?:[Qq](?:uestion\s*)?)?\d+(?:[._]\d+)*[a-z]?)"
                     r"\s*(?:[.:)\]]\s*|\s+[-–—]?\s*|[-–—]\s*)(?P<rest>\S.*)$", re.DOTALL)
 _BRACKET_TAIL = re.compile(r"^(?P<stem>.*\S)\s*\[(?P<tail>[^\[\]]+)\]\s*$", re.DOTALL)
+#: the number a repeated column name was given (``build._name_columns``): "Name (2)"
+_REPEAT = re.compile(r"^(?P<base>.*\S) (?P<n>\(\d+\))$", re.DOTALL)
 _DASH_TAIL = re.compile(r"^(?P<stem>.*\S)\s+[-–—]\s+(?P<tail>[^-–—]+?)\s*$", re.DOTALL)
 
 
@@ -82,6 +85,10 @@ def shorten(text: str, limit: int = SHORTENED) -> str:
 def _first(name: str, wording: str, stems: dict[str, int]) -> tuple[str, str]:
     """The first suggestion for one column, and a longer one for a clash."""
     text = _one_line(name)
+    repeat = _REPEAT.match(text)
+    if repeat is not None and len(text) > SHORT:  # a repeat keeps its number
+        first, longer = _first(repeat["base"], wording, stems)
+        return f"{first} {repeat['n']}", f"{longer} {repeat['n']}"
     tail = _tail(text)
     if tail is not None and stems.get(tail[0].casefold(), 0) > 1:
         stem, option, bracketed = tail

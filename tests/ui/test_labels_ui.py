@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QWizard
 
-from post_coder.importing import find_variable, import_survey, inspect_file
+from post_coder.importing import find_variable
 from post_coder.queries import ResponseQuery, find_question, questions, variables
 from post_coder.store.scope import ReadScope
 from post_coder.ui.dialogs.import_mapping import LABEL, NAME, ROLE
@@ -17,7 +17,9 @@ from post_coder.ui.models.response_table import HEADERS, QUESTION, ResponseTable
 from post_coder.ui.navigator import ATTRIBUTE_ROLE, QuestionNavigator
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.filter_bar import FilterBar
-from tests.test_labels import LABELS_CSV, PRIVACY, Q14, Q15A, Q15B, SCHEDULING
+# the long-labelled survey and its fixtures are those of the core tests
+from tests.test_labels import (PRIVACY, Q14, Q15A, Q15B, SCHEDULING, labelled,  # noqa: F401
+                               labels_csv)
 
 pytestmark = pytest.mark.qt
 EVERYONE = ReadScope.everyone()
@@ -26,21 +28,6 @@ EVERYONE = ReadScope.everyone()
 @pytest.fixture
 def session(project):
     return Session(project)
-
-
-@pytest.fixture
-def labels_csv(tmp_path):
-    path = tmp_path / "long_labels.csv"
-    path.write_text(LABELS_CSV, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def labelled(project, labels_csv):
-    import_survey(project, inspect_file(labels_csv).with_mapping(
-        id_column="id", open_ended=[Q14, Q15A, Q15B],
-        attributes=[SCHEDULING, PRIVACY, "department"]))
-    return project
 
 
 def _navigator(qtbot, session: Session) -> QuestionNavigator:
