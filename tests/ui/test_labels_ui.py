@@ -168,3 +168,14 @@ def test_grid_and_filter_bar_show_short_labels(qtbot, session, labelled):
     assert items[0] == ("Q14", Q14)
     assert [bar.variable.itemText(i) for i in range(1, bar.variable.count())] == [
         "Q7 [Scheduling]", "Q7 [Privacy concerns]", "department"]
+
+
+def test_grid_headers_follow_a_rename(qtbot, session, labelled):
+    from post_coder.importing import rename_attribute
+
+    model = ResponseTableModel(labelled, EVERYONE, ResponseQuery())
+    privacy = find_variable(labelled, PRIVACY).id
+    model.set_attribute_columns([privacy])
+    with qtbot.waitSignal(model.headerDataChanged):
+        model.apply_changes(rename_attribute(labelled, privacy, "Privacy"))
+    assert model.headerData(len(HEADERS), Qt.Orientation.Horizontal) == "Privacy"

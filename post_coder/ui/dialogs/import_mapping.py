@@ -57,7 +57,7 @@ class MappingTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((NAME, 260), (LABEL, 150), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
+        for column, width in ((NAME, 200), (LABEL, 140), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
                               (BLANK, 60), (NONANSWER, 90), (SAMPLE, 220)):
             self.setColumnWidth(column, width)
         self._columns: list[ColumnPlan] = []

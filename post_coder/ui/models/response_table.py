@@ -153,6 +153,8 @@ class ResponseTableModel(QAbstractTableModel):
     def apply_changes(self, changes: Changes) -> None:
         """React to an action: new id list if responses changed, else stale rows."""
         if changes.responses or changes.datasets:
+            if changes.datasets and self._attribute_ids:
+                self.set_attribute_columns(list(self._attribute_ids))  # renamed labels
             self.reload()
         elif changes.codings or changes.codes or changes.coders:
             self.mark_stale()
@@ -201,7 +203,11 @@ class ResponseTableModel(QAbstractTableModel):
         labels = {v.id: v.shown for v in found}
         self._attribute_tips = {v.id: v.label or v.name for v in found}
         wanted = [v for v in dict.fromkeys(variable_ids) if v in labels]
-        if wanted == self._attribute_ids:
+        if wanted == self._attribute_ids:  # the same columns: their labels may be renamed
+            self._attribute_labels = [labels[v] for v in wanted]
+            if wanted:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, len(HEADERS),
+                                            len(HEADERS) + len(wanted) - 1)
             return
         first = len(HEADERS)
         if self._attribute_ids:
