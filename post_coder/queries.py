@@ -185,7 +185,9 @@ def codebook_table(project: Project, scope: ReadScope, *, include_inactive: bool
 
 
 def find_question(project: Project, name: str) -> str:
-    """The id of the open-ended question with this column name or wording."""
+    """The id of the open-ended question with this short label, column name or full text
+    (any case); a plain error naming the questions there are, or every candidate when
+    several match (the one lookup rule: ``--question``, the CSV files, the app)."""
     return store.find_question(project.db, name)
 
 
@@ -334,11 +336,13 @@ class ProjectSummary:
             lines.append(f"Dataset {d['name']} ({d['format']}, {d['platform'] or 'generic'}): "
                          f"{d['respondents']} respondents, imported {d['imported_at'][:16]}")
         for q in self.questions:
-            lines.append(f"  Question {q['column_name']}: {q['responses']} responses "
+            shown = q["short_label"] or q["column_name"]
+            lines.append(f"  Question {shown}: {q['responses']} responses "
                          f"({q['coded']} coded), {q['blank_count']} blank, "
                          f"{q['nonanswer_count']} non-answers")
-            if q["wording"] and q["wording"] != q["column_name"]:
-                lines.append(f"    “{q['wording']}”")
+            full = " ".join((q["wording"] or q["column_name"]).split())
+            if full != shown:
+                lines.append(f"    “{full}”")
         lines.append("")
         coders = ", ".join(f"{c['name']} ({c['initials']}, "
                            + ("codings hidden" if c["codings"] is None

@@ -157,7 +157,7 @@ def test_filters_question_attribute_coders_round(team):
         1 / 7, **APPROX)
     assert _report(p, questions=["feedback"], codes=["Time"]).as_dict()["codes"] == \
         fb.as_dict()["codes"]  # by column name
-    with pytest.raises(NotFoundError, match='no single open-ended question "nope"'):
+    with pytest.raises(NotFoundError, match='no open-ended question "nope"'):
         _report(p, questions=["nope"])
     em = _report(p, attribute="dept=EM", codes=["Time"])
     # R1 fb, R2 fb, R1 sg: n = 9, n1 = 7, n0 = 2, cross = 1: 1 - 8 / 14

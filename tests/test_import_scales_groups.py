@@ -150,7 +150,7 @@ def _imported(project):
     import_survey(project, inspect_file(FIXTURES / "ordered_scales.csv"))
 
 
-def test_set_levels_audited_and_not_undoable(project):
+def test_set_levels_audited_and_undoable(project):
     from post_coder.importing import set_levels
     from post_coder.queries import variables
     from post_coder.store import audit
@@ -170,9 +170,12 @@ def test_set_levels_audited_and_not_undoable(project):
     entry = [e for e in audit.entries(project.db, entity="variable") if e.action == "set_levels"]
     assert len(entry) == 1 and entry[0].rationale == "high first, as in the report"
     assert entry[0].before == ["Poor", "Fair", "Good", "Very good", "Excellent"]
-    # not an undo step (the variables table is not journaled): like an import, it clears
-    # the undo history rather than let an older step be undone over it
-    assert project.undo_label() is None
+    # one undo step (the variables table is journaled), on top of the earlier ones
+    assert project.undo_label() == "Set levels"
+    project.undo()
+    levels = {v.name: list(v.levels) for v in variables(project)}
+    assert levels["Quality of sessions"] == ["Poor", "Fair", "Good", "Very good", "Excellent"]
+    assert project.undo_label() == "Add code"
 
 
 @pytest.mark.parametrize("variable, levels, error, match", [

@@ -220,4 +220,7 @@ def test_find_question_names_the_questions_or_the_ambiguity(surveyed, survey_csv
     import_survey(surveyed, plan, allow_duplicate=True)
     with pytest.raises(NotFoundError) as err:
         find_question(surveyed, "FEEDBACK")
-    assert err.value.message == 'several imported datasets have a question "FEEDBACK"'
+    assert err.value.message == (
+        '2 questions match "FEEDBACK": "feedback" (column "feedback", dataset "survey"); '
+        '"feedback" (column "feedback", dataset "survey"). Rename the short label of one to '
+        "tell them apart")

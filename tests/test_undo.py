@@ -285,8 +285,8 @@ def test_guard_is_on_and_covers_every_table(surveyed):
     assert tables - triggers == {"audit_log"}
     assert set(journal.JOURNALED) < triggers and "responses" in triggers
     # the guard saw the import (the last action) write them: allowed, it is not undoable
-    assert journal.unjournaled_writes(db) == ["datasets", "questions", "respondents",
-                                              "responses", "variable_values", "variables"]
+    assert journal.unjournaled_writes(db) == ["datasets", "respondents", "responses",
+                                              "variable_values"]
     codebook.add_code(surveyed, "Time")
     assert journal.unjournaled_writes(db) == []  # reset for each action
 
@@ -451,7 +451,9 @@ def _setup_for_actions(p, tmp_path):
 
 
 def _actions():
+    from post_coder import importing
     from post_coder.coding import codebook_io, coders, codings, done, recheck, refine
+    from post_coder.queries import find_question
     from post_coder.team import review, rounds
 
     return [
@@ -500,8 +502,14 @@ def _actions():
                                                                         c["paused"])),
         ("Close review session", lambda p, c, d: review.close_session(p, EVERYONE, c["session"])),
         ("Confirm re-check", lambda p, c, d: recheck.confirm_recheck(p, [c["flag"]])),
-    ("Remove after re-check", lambda p, c, d: recheck.remove_recheck(p, [c["flag"]])),
-    ("Review decision", lambda p, c, d: review.decide(
+        ("Remove after re-check", lambda p, c, d: recheck.remove_recheck(p, [c["flag"]])),
+        ("Rename question", lambda p, c, d: importing.rename_question(
+            p, find_question(p, "feedback"), "Q1 Feedback")),
+        ("Rename attribute", lambda p, c, d: importing.rename_attribute(
+            p, importing.find_variable(p, "dept").id, "Department")),
+        ("Set levels", lambda p, c, d: importing.set_levels(
+            p, "role", ["Lead", "Attending"])),
+        ("Review decision", lambda p, c, d: review.decide(
             p, EVERYONE, c["session"], c["r1"], "Time", other_code="Privacy", note="n",
             redefine={"definition": "new"}, rationale="why")),
     ]

@@ -69,7 +69,8 @@ def _print_report(rep: dict[str, Any]) -> None:
               help="The round's responses and coders (default: every response, every coder "
                    "with done marks).")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (column name); repeat for several.")
+              help="Only this question (short label, column name or full text); repeat for "
+                   "several.")
 @click.option("--code", "code_names", multiple=True, metavar="CODE",
               help="Only this code; repeat for several (default: the active codebook).")
 @click.option("--coder", "coder_names", multiple=True, metavar="NAME",
@@ -162,7 +163,7 @@ def agreement(project: Path, round_name: str | None, question_names: tuple[str, 
 @PROJECT
 @click.option("--round", "round_name", metavar="ROUND", help="Only this round.")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (column name).")
+              help="Only this question (short label, column name or full text).")
 @click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
 @click.option("--coder-pair", metavar="A,B", help="Compare just these two coders.")
 @click.option("--where", metavar="ATTR=VALUE", help="Only respondents with this attribute value.")
@@ -211,7 +212,8 @@ def disagreements(project: Path, round_name: str | None, question_names: tuple[s
 @click.command()
 @PROJECT
 @click.option("--respondent", metavar="ID", help="The respondent's id in the survey.")
-@click.option("--question", metavar="QUESTION", help="The question (column name or wording).")
+@click.option("--question", metavar="QUESTION",
+              help="The question (short label, column name or full text).")
 @click.option("--coder", "whose", metavar="NAME",
               help="Whose done mark (default: the coder acting, --as or $POST_CODER_CODER).")
 @click.option("--undo", is_flag=True, help="Take the done mark back.")

@@ -59,21 +59,26 @@ def codings_group() -> None:
 @click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
 @click.option("--coder", "coder_names", multiple=True, metavar="CODER", help="Only this coder.")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (column name).")
+              help="Only this question (short label, column name or full text).")
 @click.option("--limit", type=int, help="At most this many rows.")
 @click.option("--layer", type=click.Choice(["coders", "consensus"]), default="coders",
               show_default=True,
               help="coders: each coder's codings; consensus: what review sessions decided.")
 @JSON
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the codings to this CSV file: respondent, question (short label), "
+                   "question_text (in full), code, coder, start, end, segment, id, "
+                   "created_at; `post-coder code` reads it back.")
 def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, ...],
             question_names: tuple[str, ...], limit: int | None, layer: str,
-            as_json: bool) -> None:
+            as_json: bool, csv_file: Path | None) -> None:
     """List codings, filtered by code, coder and question; or, with --layer consensus, the
     consensus layer (the codes review decisions say apply).
 
     \b
     Example:
       post-coder codings study.postcoder --code "Lack of time" --coder "Maya Chen"
+      post-coder codings study.postcoder --question Q14 --csv q14-codings.csv
       post-coder codings study.postcoder --layer consensus --json
     """
     from post_coder.coding.codebook import find_code
@@ -81,6 +86,9 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
     from post_coder.coding.codings import list_codings
     from post_coder.queries import find_question
 
+    if csv_file is not None and (as_json or layer == "consensus"):
+        raise click.UsageError("--csv writes the coders' codings: leave out --json and "
+                               "--layer consensus")
     if layer == "consensus":
         _consensus(project, code_names, coder_names, question_names, limit, as_json)
         return
@@ -91,6 +99,9 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
             coders=[find_coder(p, c).id for c in coder_names] or None,
             questions=[find_question(p, q) for q in question_names] or None,
             limit=limit)
+    if csv_file is not None:
+        _write_codings(csv_file, rows)
+        return
 
     def text() -> None:
         for r in rows:
@@ -117,6 +128,19 @@ def _consensus(project: Path, code_names: tuple[str, ...], coder_names: tuple[st
     _emit(rows, as_json, lambda: consensus_lines(rows))
 
 
+CSV_HEADER = ["respondent", "question", "question_text", "code", "coder", "start", "end",
+              "segment", "id", "created_at"]
+
+
+def _write_codings(path: Path, rows: list[Any]) -> None:
+    from post_coder.export.tables import write_table
+
+    write_table(path, CSV_HEADER, [
+        [r.respondent, r.question, r.question_text, r.code, r.coder, r.span_start, r.span_end,
+         r.segment, r.id, r.created_at] for r in rows], "csv")
+    click.echo(f"Wrote {len(rows)} codings to {path}.")
+
+
 def _coding_line(r: Any) -> str:
     span = f" [{r.span_start}:{r.span_end}]" if r.span_start is not None else ""
     return f"{r.respondent}\t{r.question}\t{r.code}\t{r.coder}{span}\t{_one_line(r.segment, 80)}"
@@ -129,7 +153,7 @@ def _coding_line(r: Any) -> str:
 @click.option("--respondent", "respondents", multiple=True, metavar="ID",
               help="Only codings of this respondent (their id in the survey).")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only codings of this question (column name).")
+              help="Only codings of this question (short label, column name or full text).")
 @click.option("--code", "code_names", multiple=True, metavar="CODE", help="Only this code.")
 @click.option("--coder", "coder_names", multiple=True, metavar="CODER",
               help="Only this coder's codings.")

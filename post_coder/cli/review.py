@@ -67,7 +67,7 @@ def review_open(project: Path, round_name: str, participants: tuple[str, ...],
 @click.option("--respondent", required=True, metavar="ID",
               help="The respondent's id in the survey.")
 @click.option("--question", required=True, metavar="QUESTION",
-              help="The question (column name or wording).")
+              help="The question (short label, column name or full text).")
 @click.option("--code", required=True, metavar="CODE", help="The code the decision is about.")
 @click.option("--applies", "verdict", flag_value="applies", help="The code applies.")
 @click.option("--not-applies", "verdict", flag_value="not_applies",

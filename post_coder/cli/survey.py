@@ -122,8 +122,10 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
         return
     click.echo(f"Imported {result.respondents} respondents and {result.responses} responses "
                f"to code from {file.name}.")
+    shown = {c.name: c.short_label or c.name for c in plan.columns}
     for q in result.questions:
-        click.echo(f"  {q[0]}: {q[1]} responses, {q[2]} blank, {q[3]} non-answers")
+        click.echo(f"  {shown.get(q[0], q[0])}: {q[1]} responses, {q[2]} blank, "
+                   f"{q[3]} non-answers")
 
 
 def _parse_types(items: tuple[str, ...]) -> dict[str, str]:
@@ -156,7 +158,7 @@ def _parse_levels(items: tuple[str, ...], plan: Any) -> dict[str, list[str]]:
 @PROJECT
 @click.argument("query")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (column name).")
+              help="Only this question (short label, column name or full text).")
 @click.option("--limit", type=int, default=50, show_default=True, help="At most this many hits.")
 @JSON
 def search(project: Path, query: str, question_names: tuple[str, ...], limit: int,

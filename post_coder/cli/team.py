@@ -112,7 +112,8 @@ def _fraction(value: str | None) -> float | None:
 @click.option("--coder", "coder_names", multiple=True, required=True, metavar="CODER",
               help="A coder taking part (repeat for each).")
 @click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (default: all open-ended questions).")
+              help="Only this question (short label, column name or full text; default: "
+                   "all open-ended questions).")
 @click.option("--fraction", help="Sample this share of respondents, e.g. 0.2 or 20%.")
 @click.option("--size", type=int, help="Sample this many respondents.")
 @click.option("--stratify-by", metavar="ATTRIBUTE",

@@ -153,11 +153,11 @@ def mark_done_csv(project: Project, path: str | Path) -> int:
                     raise InputError(f"the {col} is empty", file=path, row=i, column=col)
             q = values["question"]
             if q not in questions:
-                found = responses_store.find_questions(project.db, q)
-                if len(found) != 1:
-                    raise InputError(f'there is no single open-ended question "{q}"',
-                                     file=path, row=i, column="question")
-                questions[q] = responses_store.by_respondent(project.db, found[0][0])
+                try:
+                    found = responses_store.find_question(project.db, q)
+                except NotFoundError as exc:
+                    raise InputError(exc.message, file=path, row=i, column="question") from None
+                questions[q] = responses_store.by_respondent(project.db, found)
             response = questions[q].get(values["respondent"])
             if response is None:
                 raise InputError(f'respondent "{values["respondent"]}" has no answer to "{q}"',

@@ -11,14 +11,17 @@ Modules: :mod:`.readers` (bytes → rows of text; :mod:`.spss` for ``.sav``),
 :mod:`.platforms` (which survey tool, its header rows and system columns), :mod:`.build`
 (rows → checked columns), :mod:`.infer` / :mod:`.scales` / :mod:`.values` (types, levels,
 non-answers), :mod:`.plan` / :mod:`.mapping` (the plan), :mod:`.survey` (the import),
-:mod:`.variables` (a variable's level order afterwards: :func:`set_levels`).
+:mod:`.variables` (a variable's level order afterwards: :func:`set_levels`), :mod:`.labels`
+(short labels: suggested, chosen in the wizard, renamed afterwards).
 """
 
 from post_coder.importing.plan import ColumnPlan, ImportPlan, inspect_file
 from post_coder.importing.readers import sheet_names
 from post_coder.importing.survey import (ImportResult, earlier_import, import_problem,
                                          import_survey)
-from post_coder.importing.variables import set_levels
+from post_coder.importing.labels import find_labelled, rename_attribute, rename_question
+from post_coder.importing.variables import find_variable, set_levels
 
 __all__ = ["inspect_file", "import_survey", "ImportPlan", "ColumnPlan", "ImportResult",
-           "sheet_names", "import_problem", "earlier_import", "set_levels"]
+           "sheet_names", "import_problem", "earlier_import", "set_levels", "find_variable",
+           "rename_question", "rename_attribute", "find_labelled"]

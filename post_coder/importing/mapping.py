@@ -192,6 +192,8 @@ def _column_lines(c: "ColumnPlan") -> list[str]:
         label += f"  ({c.note})"
     lines = [f"  {_ROLE_WORDS[c.role]:<11} {c.type:<13} {c.n_answers:>7} {c.n_blank:>6} "
              f"{c.n_nonanswer:>7}  {label}"]
+    if c.short_label and c.short_label != c.name and c.role != "skip":
+        lines.append(f"{'':>50}short label: {c.short_label}")
     if c.levels and c.role != "skip":
         sep = " < " if c.type == "ordinal" else ", "
         lines.append(f"{'':>50}levels: {_short(sep.join(c.levels), 100)}")

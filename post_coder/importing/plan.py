@@ -17,6 +17,7 @@ from typing import Any
 from post_coder.errors import InputError
 from post_coder.importing import build, infer, readers
 from post_coder.importing.frame import Frame, Grid, Hint
+from post_coder.store.labels import suggest as suggest_labels
 
 ROLES = ("id", "open_ended", "attribute", "skip")
 #: ImportPlan.kind of a survey (answers to code) and of a data table (an interaction log, a
@@ -45,6 +46,8 @@ class ColumnPlan:
     sample: list[str]
     #: why the role was suggested, e.g. "personal data"
     note: str = ""
+    #: what views will show for it ("Q14"; see ``store/labels.py``): suggested, editable
+    short_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,13 @@ class ImportPlan:
 
         return apply_mapping(self, id_column=id_column, open_ended=open_ended,
                              attributes=attributes, types=types, levels=levels, keep=_KEEP)
+
+    def with_labels(self, labels: dict[str, str]) -> "ImportPlan":
+        """A copy with these short labels (column → label; a column may be given as for
+        :meth:`column`). Each must be unique in the file and not another column's name."""
+        from post_coder.importing.labels import apply_labels
+
+        return apply_labels(self, labels)
 
     @property
     def is_table(self) -> bool:
@@ -197,7 +207,9 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
         kind, levels = infer.infer_type(p, hint)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
-    return _suggest_roles(items, frame.id_column)
+    columns = _suggest_roles(items, frame.id_column)
+    suggested = suggest_labels([(c.name, c.wording) for c in columns])
+    return [replace(c, short_label=label) for c, label in zip(columns, suggested)]
 
 
 def _column(name: str, wording: str, kind: str, levels: list[str], sources: list[str],

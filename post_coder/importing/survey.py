@@ -21,6 +21,7 @@ from post_coder.errors import DuplicateImportError, InputError
 from post_coder.ids import new_id
 from post_coder.importing import infer
 from post_coder.importing.frame import Frame
+from post_coder.importing.labels import write_plan_labels
 from post_coder.importing.plan import ColumnPlan, ImportPlan, id_warnings, load_frame
 from post_coder.importing.values import (
     ANSWER, BLANK, clean_text, comma_options, date_format, kind, parse_dates, parse_number,
@@ -120,6 +121,7 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
                 "(--allow-duplicate)", file=plan.path)
         writer = _Writer(step.db, progress, frame, questions, variables)
         dataset_id = writer.write(project, plan, name, external)
+        write_plan_labels(step.db, dataset_id, plan)
         summary = _summary(plan, frame, name, writer)
         step.mark("datasets", "responses")
         step.created(dataset_id)

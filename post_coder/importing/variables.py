@@ -1,9 +1,8 @@
 """Changing an imported attribute variable after the import: its level order.
 
-:func:`set_levels` is one action (one transaction) with an audit entry holding the levels
-before and after. It is *not* an Edit ▸ Undo step: the ``variables`` table is not in the
-undo journal (``store/journal.py``), so the action is ``undoable=False`` (like an import,
-it clears the undo history); setting the old order again reverses it.
+:func:`set_levels` is one undoable action (one transaction, an Edit ▸ Undo step) with an
+audit entry holding the levels before and after. The ``variables`` table is in the undo
+journal (``store/journal.py``) since short labels (``importing/labels.py``) became editable.
 """
 
 from __future__ import annotations
@@ -22,36 +21,55 @@ ORDERED_TYPES = ("ordinal", "categorical", "multi_select")
 
 
 def find_variable(project: Any, variable: str) -> VariableInfo:
-    """The attribute variable with this id, or this name (in one dataset only)."""
+    """The attribute variable with this id, short label, name or full text (in one dataset
+    only)."""
     return _find(project.db, variable)
 
 
-def _find(db: Any, variable: str) -> VariableInfo:
+def variable_matches(db: Any, variable: str) -> list[VariableInfo]:
+    """The variables with this id, or this short label, name or full text (any case, spaces
+    as written or on one line)."""
     found = surveys.list_variables(db, counts=False)
     by_id = [v for v in found if v.id == variable]
     if by_id:
-        return by_id[0]
-    named = [v for v in found if v.name == variable] or \
-        [v for v in found if v.name.casefold() == variable.strip().casefold()]
+        return by_id
+    exact = [v for v in found if variable in (v.name, v.short_label)]
+    if exact:
+        return exact
+    wanted = " ".join(variable.split()).casefold()
+    return [v for v in found if wanted and wanted in {
+        " ".join(text.split()).casefold() for text in (v.name, v.short_label, v.label)}]
+
+
+def _find(db: Any, variable: str) -> VariableInfo:
+    named = variable_matches(db, variable)
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise InputError(f'{len(named)} datasets have an attribute "{variable}"; give the '
-                         "variable's id instead")
-    close = difflib.get_close_matches(variable, [v.name for v in found], n=3, cutoff=0.6)
+        shown = "; ".join(f'"{v.shown}" (column "{v.name}", dataset '
+                          f'"{_dataset_name(db, v.dataset_id)}")' for v in named[:6])
+        raise InputError(f'{len(named)} attributes match "{variable}": {shown}. Give the '
+                         "column name or full text of one, or the variable's id")
+    found = surveys.list_variables(db, counts=False)
+    close = difflib.get_close_matches(variable, [v.shown for v in found], n=3, cutoff=0.6)
     hint = (" Did you mean " + " or ".join(f'"{c}"' for c in close) + "?") if close else ""
     raise NotFoundError(f'there is no attribute variable "{variable}" in this project.{hint}')
+
+
+def _dataset_name(db: Any, dataset_id: str) -> str:
+    found = surveys.get_dataset(db, dataset_id)
+    return found.name if found else "?"
 
 
 def set_levels(project: Any, variable: str, levels: list[str], *,
                rationale: str | None = None) -> Changes:
     """Give an ordinal, categorical or multi-select variable its levels in this order
     (low → high for a scale). Every stored value must be among them; levels nobody chose
-    may be added. One action with an audit entry; not undoable (see the module doc)."""
+    may be added. One undoable action with an audit entry."""
     found, ordered = _checked(project.db, variable, levels)
     if ordered == list(found.levels):
-        return Changes(label="Set levels")  # nothing to do: the undo history stays
-    with project.transact("Set levels", undoable=False) as step:
+        return Changes(label="Set levels")  # nothing to do: no undo step
+    with project.transact("Set levels") as step:
         found, ordered = _checked(step.db, variable, levels)
         surveys.update_variable_levels(step.db, found.id, ordered)
         step.mark("datasets")

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from sqlite_utils import Database
 
+from post_coder.store.labels import QUESTION_LABEL
 from post_coder.store.scope import ReadScope, coders_clause
 
 
@@ -180,7 +181,7 @@ def read_cells(db: Database, scope: ReadScope, f: UnitFilter,
 def responses_by_seq(db: Database, seqs: Sequence[int]) -> dict[int, tuple[str, str, str]]:
     """seq → (response id, the respondent's id in the survey, question column name)."""
     rows = db.execute(
-        "SELECT r.seq, r.id, p.external_id, q.column_name FROM responses r"
+        f"SELECT r.seq, r.id, p.external_id, {QUESTION_LABEL} FROM responses r"
         " JOIN respondents p ON p.id = r.respondent_id JOIN questions q ON q.id = r.question_id"
         " WHERE r.seq IN (SELECT value FROM json_each(?))",
         [json.dumps([int(s) for s in seqs])]).fetchall()

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from post_coder.ids import new_id
 from post_coder.store.scope import ReadScope, coders_clause
 from post_coder.store.db import now
+from post_coder.store.labels import QUESTION_LABEL
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def named_entries(
         params.append(since)
     sql = f"""
 SELECT x.seq, x.at, x.actor, who.name, x.step_label, x.action, x.entity, x.entity_id,
-  k.name, rp.external_id, q.column_name, subj.name,
+  k.name, rp.external_id, {QUESTION_LABEL}, subj.name,
   CASE x.entity WHEN 'round' THEN (SELECT name FROM rounds WHERE id = x.entity_id)
     WHEN 'dataset' THEN (SELECT name FROM datasets WHERE id = x.entity_id) END,
   x.before, x.after, x.rationale

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlite_utils import Database
 
+from post_coder.store.labels import QUESTION_LABEL
 from post_coder.store.scope import ReadScope, coders_clause
 
 
@@ -38,6 +39,7 @@ class CodingRow:
     id: str
     response_id: str
     respondent: str
+    #: the question's short label (its full text: ``question_text``)
     question: str
     code_id: str
     code: str
@@ -47,6 +49,7 @@ class CodingRow:
     span_end: int | None
     segment: str
     created_at: str
+    question_text: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -153,11 +156,11 @@ def rows(
             where.append(f"{column} IN (SELECT value FROM json_each(?))")
             params.append(_json_list(values))
     sql = f"""
-        SELECT c.id, c.response_id, p.external_id, q.column_name, c.code_id, k.name,
+        SELECT c.id, c.response_id, p.external_id, {QUESTION_LABEL}, c.code_id, k.name,
                c.coder_id, d.name, c.span_start, c.span_end,
                CASE WHEN c.span_start IS NULL THEN r.text
                     ELSE substr(r.text, c.span_start + 1, c.span_end - c.span_start) END,
-               c.created_at
+               c.created_at, q.wording
         FROM codings c
         JOIN responses r ON r.id = c.response_id
         JOIN respondents p ON p.id = r.respondent_id

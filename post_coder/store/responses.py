@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, replace
 from sqlite_utils import Database
 
 from post_coder.errors import InputError, NotFoundError
+from post_coder.store.labels import QUESTION_LABEL
 from post_coder.store.scope import ReadScope, coders_clause
 
 
@@ -43,9 +44,11 @@ class ResponseRow:
     respondent_id: str
     respondent: str
     question_id: str
+    #: the question's short label; its full text is ``question_text``
     question: str
     text: str
     codes: tuple[str, ...] = field(default=())
+    question_text: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -55,8 +58,10 @@ class ResponseRow:
 class SearchHit:
     response_id: str
     respondent: str
+    #: the question's short label; its full text is ``question_text``
     question: str
     snippet: str
+    question_text: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -233,11 +238,11 @@ def rows(db: Database, scope: ReadScope, response_ids: list[str], *,
         coder_filter += " AND c.coder_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(coder_ids)))
     sql = f"""
-        SELECT r.id, r.respondent_id, p.external_id, r.question_id, q.column_name, r.text,
+        SELECT r.id, r.respondent_id, p.external_id, r.question_id, {QUESTION_LABEL}, r.text,
                (SELECT json_group_array(name) FROM (
                     SELECT DISTINCT k.name AS name FROM codings c JOIN codes k ON k.id = c.code_id
                     WHERE c.response_id = r.id AND c.deleted_at IS NULL{coder_filter}
-                    ORDER BY k.sort_order, k.name))
+                    ORDER BY k.sort_order, k.name)), q.wording
         FROM json_each(?) j
         JOIN responses r ON r.id = j.value
         JOIN respondents p ON p.id = r.respondent_id
@@ -248,7 +253,8 @@ def rows(db: Database, scope: ReadScope, response_ids: list[str], *,
     params = params[1:] + params[:1]
     out = []
     for r in db.execute(sql, params).fetchall():
-        out.append(ResponseRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6]))))
+        out.append(ResponseRow(r[0], r[1], r[2], r[3], r[4], r[5], tuple(json.loads(r[6])),
+                               r[7]))
     return out
 
 
@@ -282,8 +288,8 @@ def search(db: Database, text: str, *, limit: int = 100,
         params.append(json.dumps(list(question_ids)))
     params.append(limit)
     sql = f"""
-        SELECT r.id, p.external_id, q.column_name,
-               snippet(responses_fts, 0, '[', ']', '…', 16)
+        SELECT r.id, p.external_id, {QUESTION_LABEL},
+               snippet(responses_fts, 0, '[', ']', '…', 16), q.wording
         FROM responses_fts f
         JOIN responses r ON r.seq = f.rowid
         JOIN respondents p ON p.id = r.respondent_id
@@ -366,28 +372,55 @@ def respondents_answering(db: Database, question_ids: tuple[str, ...] | None = N
 
 
 def find_questions(db: Database, name: str) -> list[tuple[str, str]]:
-    """(id, column name) of questions whose column name or wording is ``name`` (any case)."""
+    """(id, column name) of questions whose short label, column name or wording (its full
+    text, spaces as written or on one line) is ``name`` (any case)."""
+    return [(r[0], r[1]) for r in _matching(db, name)]
+
+
+def _matching(db: Database, name: str) -> list[tuple[str, str, str, str]]:
+    """(id, column name, short label, dataset name) of the questions ``name`` names."""
+    wanted = " ".join(name.split()).casefold()
     rows = db.execute(
-        "SELECT id, column_name FROM questions WHERE column_name = ? COLLATE NOCASE"
-        " OR trim(wording) = ? COLLATE NOCASE ORDER BY position", [name.strip(), name.strip()]
-    ).fetchall()
-    return [(r[0], r[1]) for r in rows]
+        "SELECT q.id, q.column_name, q.short_label, q.wording, d.name FROM questions q"
+        " JOIN datasets d ON d.id = q.dataset_id"
+        " ORDER BY d.imported_at, d.rowid, q.position").fetchall()
+    return [(r[0], r[1], r[2], r[4]) for r in rows if wanted and wanted in {
+        " ".join(text.split()).casefold() for text in (r[1], r[2], r[3])}]
 
 
 def find_question(db: Database, name: str) -> str:
-    """The id of the one open-ended question with this column name or wording (any case);
-    ``NotFoundError`` naming the questions there are, or saying that several match."""
-    found = find_questions(db, name)
+    """The id of the one open-ended question ``name`` names: its short label, column name
+    or full text, in any case (the single lookup rule of ``--question`` and the CSV files).
+
+    ``NotFoundError`` naming the questions there are, or, when several match, each of them
+    with its column and dataset.
+    """
+    found = _matching(db, name)
     if not found:
         names = ", ".join(f'"{n}"' for n in question_names(db)) or "none yet"
         raise NotFoundError(f'there is no open-ended question "{name}" (questions: {names})')
     if len(found) > 1:
-        raise NotFoundError(f'several imported datasets have a question "{name}"')
+        shown = "; ".join(f'"{label or column}" (column "{_cut(column)}", dataset "{dataset}")'
+                          for _, column, label, dataset in found[:6])
+        more = f"; and {len(found) - 6} more" if len(found) > 6 else ""
+        columns = {column.casefold() for _, column, _, _ in found}
+        advice = ("Give the column name of one, or rename" if len(columns) == len(found)
+                  else "Rename")
+        raise NotFoundError(f'{len(found)} questions match "{name.strip()}": {shown}{more}. '
+                            f"{advice} the short label of one to tell them apart")
     return found[0][0]
 
 
+def _cut(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def question_names(db: Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT column_name FROM questions ORDER BY position")]
+    """What each question is called in views (its short label), in survey order."""
+    return [r[0] for r in db.execute(
+        "SELECT coalesce(nullif(q.short_label, ''), q.column_name) FROM questions q"
+        " JOIN datasets d ON d.id = q.dataset_id ORDER BY d.imported_at, d.rowid, q.position")]
 
 
 def by_respondent(db: Database, question_id: str) -> dict[str, str]:

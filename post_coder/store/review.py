@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from post_coder.store.labels import QUESTION_LABEL
+
 _SESSION = ("id, round_id, status, participants, opened_at, opened_by, paused_at, closed_at,"
             " closed_by")
 _DECISION = ("id, session_id, response_id, code_id, decision, other_code_id, note, redefined,"
@@ -137,7 +139,8 @@ def consensus_rows(db: Database, round_id: str | None = None,
     decided code name, decision, note, decider's name, decided_at, session id) in file
     order, then code name; only responses of a round's sessions when ``round_id`` is
     given."""
-    sql = ("SELECT k.response_id, p.external_id, q.column_name, c.name, dc.name, k.decision,"
+    sql = (f"SELECT k.response_id, p.external_id, {QUESTION_LABEL}, c.name, dc.name,"
+           " k.decision,"
            " k.note, w.name, k.decided_at, k.session_id FROM consensus k"
            " JOIN responses r ON r.id = k.response_id"
            " JOIN respondents p ON p.id = r.respondent_id"
@@ -164,7 +167,7 @@ def response_in_round(db: Database, round_id: str, response_id: str) -> bool:
 
 def describe_responses(db: Database, response_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
     """response id → (respondent's id in the survey, question column name)."""
-    rows = db.execute("SELECT r.id, p.external_id, q.column_name FROM responses r"
+    rows = db.execute(f"SELECT r.id, p.external_id, {QUESTION_LABEL} FROM responses r"
                       " JOIN respondents p ON p.id = r.respondent_id"
                       " JOIN questions q ON q.id = r.question_id"
                       " WHERE r.id IN (SELECT value FROM json_each(?))",

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from post_coder.store.labels import QUESTION_LABEL
+
 
 @dataclass(frozen=True)
 class Round:
@@ -82,7 +84,7 @@ def contents(db: Database, round_id: str) -> list[tuple[str, str, str, str, str,
     """The round's responses in file order: (response id, respondent id, the respondent's
     id in the survey, question, text, ids of the round's coders who marked it done)."""
     rows = db.execute(
-        "SELECT r.id, p.id, p.external_id, q.column_name, r.text,"
+        f"SELECT r.id, p.id, p.external_id, {QUESTION_LABEL}, r.text,"
         " (SELECT json_group_array(coder_id) FROM (SELECT d.coder_id FROM done_marks d"
         "   JOIN round_coders rc ON rc.coder_id = d.coder_id AND rc.round_id = x.round_id"
         "   WHERE d.response_id = r.id AND d.deleted_at IS NULL ORDER BY d.coder_id))"

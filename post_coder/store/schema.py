@@ -441,6 +441,23 @@ CREATE INDEX recheck_flags_code ON recheck_flags(code_id, status);
         [(new_id(), *row) for row in codes])
 
 
+@migrations(name="0007_short_labels")
+def _short_labels(db: Database) -> None:
+    """A short label for every question and attribute variable (``short_label``), shown in
+    every view instead of a long column heading; the full text stays in ``wording`` and
+    ``label``. Projects from before get the suggestions an import makes now
+    (``store/labels.py``)."""
+    from post_coder.store import labels
+
+    db.executescript(
+        """
+ALTER TABLE questions ADD COLUMN short_label TEXT NOT NULL DEFAULT '';
+ALTER TABLE variables ADD COLUMN short_label TEXT NOT NULL DEFAULT '';
+"""
+    )
+    labels.fill_missing(db)
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

@@ -49,6 +49,12 @@ class QuestionInfo:
     responses: int
     blank_count: int
     nonanswer_count: int
+    #: what views show (see ``store/labels.py``); the full text is ``wording``
+    short_label: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.short_label or self.column_name
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,12 @@ class VariableInfo:
     position: int
     #: respondents with at least one stored value
     respondents: int
+    #: what views show (see ``store/labels.py``); the full text is ``label``
+    short_label: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.short_label or self.name
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,28 @@ def update_variable_levels(db: Database, variable_id: str, levels: list[str]) ->
                [json.dumps(list(levels), ensure_ascii=False), variable_id])
 
 
+def set_short_labels(db: Database, dataset_id: str, labels: dict[str, str]) -> None:
+    """Give a dataset's questions and variables these short labels, by column name."""
+    for table, column in (("questions", "column_name"), ("variables", "name")):
+        db.conn.executemany(
+            f"UPDATE {table} SET short_label = ? WHERE dataset_id = ? AND {column} = ?",
+            [(label, dataset_id, name) for name, label in labels.items()])
+
+
+def update_short_label(db: Database, table: str, row_id: str, label: str) -> None:
+    """Rename one question's (``table`` "questions") or variable's short label."""
+    assert table in ("questions", "variables")
+    db.execute(f"UPDATE {table} SET short_label = ? WHERE id = ?", [label, row_id])
+
+
+def names_in_dataset(db: Database, dataset_id: str) -> list[tuple[str, str, str]]:
+    """(id, column name, short label) of a dataset's questions and variables."""
+    return db.execute(
+        "SELECT id, column_name, short_label FROM questions WHERE dataset_id = ? UNION ALL"
+        " SELECT id, name, short_label FROM variables WHERE dataset_id = ?",
+        [dataset_id, dataset_id]).fetchall()
+
+
 def insert_variable_values(db: Database, rows: Iterable[tuple[str, str, Any]]) -> None:
     """Rows of (variable_id, respondent_id, value); value is int, float or str."""
     db.conn.executemany(
@@ -186,7 +220,7 @@ def list_questions(db: Database, dataset_id: str | None = None) -> list[Question
     """Open-ended questions with their response, blank and non-answer counts."""
     sql = ("SELECT q.id, q.dataset_id, q.column_name, q.wording, q.position,"
            " (SELECT count(*) FROM responses r WHERE r.question_id = q.id),"
-           " q.blank_count, q.nonanswer_count"
+           " q.blank_count, q.nonanswer_count, q.short_label"
            " FROM questions q JOIN datasets d ON d.id = q.dataset_id")
     params: list[Any] = []
     if dataset_id is not None:
@@ -207,7 +241,7 @@ def list_variables(db: Database, dataset_id: str | None = None, *, counts: bool 
     count = ("(SELECT count(DISTINCT x.respondent_id) FROM variable_values x"
              "  WHERE x.variable_id = v.id)" if counts else "-1")
     sql = ("SELECT v.id, v.dataset_id, v.name, v.label, v.type, v.levels, v.position,"
-           f" {count} FROM variables v JOIN datasets d ON d.id = v.dataset_id")
+           f" {count}, v.short_label FROM variables v JOIN datasets d ON d.id = v.dataset_id")
     params: list[Any] = []
     where = []
     if dataset_id is not None:
@@ -218,7 +252,8 @@ def list_variables(db: Database, dataset_id: str | None = None, *, counts: bool 
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY d.imported_at, d.rowid, v.position"
-    return [VariableInfo(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6], r[7])
+    return [VariableInfo(r[0], r[1], r[2], r[3], r[4], tuple(json.loads(r[5] or "[]")), r[6], r[7],
+                         r[8])
             for r in db.execute(sql, params).fetchall()]
 
 

@@ -174,12 +174,7 @@ def _questions(project: Project, questions: Sequence[str] | None) -> tuple[str, 
         if q in known:
             out.append(q)
             continue
-        found = responses_store.find_questions(project.db, q)
-        if len(found) != 1:
-            names = ", ".join(f'"{n}"' for n in responses_store.question_names(project.db))
-            raise NotFoundError(f'there is no single open-ended question "{q}" '
-                                f"(questions: {names or 'none yet'})")
-        out.append(found[0][0])
+        out.append(responses_store.find_question(project.db, q))
     return tuple(dict.fromkeys(out))
 
 

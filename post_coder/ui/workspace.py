@@ -384,7 +384,8 @@ class CodingWorkspace(QWidget):
         menu = QMenu("Attribute columns", self, objectName="attributeColumnsMenu")
         shown = set(self.model.attribute_columns())
         for variable in reads.variables(self.session.project):
-            action = menu.addAction(variable.label or variable.name)
+            action = menu.addAction(variable.shown)
+            action.setToolTip(variable.label or variable.name)
             action.setCheckable(True)
             action.setChecked(variable.id in shown)
             action.toggled.connect(lambda on, v=variable.id: self._toggle_column(v, on))

@@ -113,7 +113,8 @@ def _navigator(qtbot, session: Session, t: BlindTeam) -> QuestionNavigator:
 def _coded(navigator: QuestionNavigator, t: BlindTeam) -> dict[str, str]:
     dataset = navigator.tree.topLevelItem(1)
     return {dataset.child(i).text(0): dataset.child(i).text(2)
-            for i in range(dataset.childCount())}
+            for i in range(dataset.childCount())
+            if not dataset.child(i).childCount()}  # not the "Attributes" row
 
 
 def _compare(qtbot, session: Session, t: BlindTeam) -> CompareView:

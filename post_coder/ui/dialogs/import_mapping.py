@@ -4,7 +4,8 @@ Only one column can be the respondent id: choosing a new one turns the old one i
 "Skip". A multi-select question (several columns of the file) can only be an attribute or
 skipped, and keeps its type. The type can be changed for attributes only, and the levels
 of an ordinal, categorical or multi-select attribute put in another order (the Levels
-cell: double-click or F2, levels separated by ``|``, low to high).
+cell: double-click or F2, levels separated by ``|``, low to high). The short label every
+view will show for a column is suggested and can be edited (the Short label cell).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ ROLES = {"id": "Respondent id", "open_ended": "Open-ended question", "attribute"
          "skip": "Skip"}
 TYPES = {"categorical": "categorical", "ordinal": "ordinal", "numeric": "numeric",
          "date": "date", "multi_select": "multi-select", "text": "text"}
-HEADERS = ("Column", "Role", "Type", "Answers", "Blank", "Non-answers", "Sample", "Levels")
-NAME, ROLE, TYPE, ANSWERS, BLANK, NONANSWER, SAMPLE, LEVELS = range(len(HEADERS))
+HEADERS = ("Column", "Short label", "Role", "Type", "Answers", "Blank", "Non-answers", "Sample",
+           "Levels")
+NAME, LABEL, ROLE, TYPE, ANSWERS, BLANK, NONANSWER, SAMPLE, LEVELS = range(len(HEADERS))
 #: types whose levels have an order the person may change
 ORDERED = ("ordinal", "categorical", "multi_select")
 LEVEL_SEP = " | "
@@ -55,7 +57,7 @@ class MappingTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((NAME, 260), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
+        for column, width in ((NAME, 200), (LABEL, 140), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
                               (BLANK, 60), (NONANSWER, 90), (SAMPLE, 220)):
             self.setColumnWidth(column, width)
         self._columns: list[ColumnPlan] = []
@@ -117,6 +119,11 @@ class MappingTable(QTableWidget):
         levels.setToolTip("The levels in order (low to high for a scale), separated by |. "
                           "Double-click or press F2 to change the order.")
         self.setItem(row, LEVELS, levels)
+        label = QTableWidgetItem(column.short_label)
+        label.setToolTip("What every view, the command line and exports will show for this "
+                         "column (the full text stays on hover). Double-click or press F2 to "
+                         "change it.")
+        self.setItem(row, LABEL, label)
         self._update_type(row)
         role.currentIndexChanged.connect(lambda _index, r=row: self._role_changed(r))
         kind.currentIndexChanged.connect(lambda _index, r=row: self._kind_changed(r))
@@ -168,6 +175,17 @@ class MappingTable(QTableWidget):
                 out[c.name] = given
         return out
 
+    def label_overrides(self, columns: list[ColumnPlan]) -> dict[str, str]:
+        """Short labels the person changed (of the columns to import)."""
+        planned = {c.name: c.short_label for c in columns}
+        out = {}
+        for i, c in enumerate(self._columns):
+            item = self.item(i, LABEL)
+            if item is not None and self.role(i) != "skip" \
+                    and item.text() != planned.get(c.name):
+                out[c.name] = item.text()
+        return out
+
     def choices(self) -> dict[str, tuple[str, str]]:
         return {c.name: (self.role(i), self.kind(i)) for i, c in enumerate(self._columns)}
 
@@ -217,7 +235,7 @@ class MappingTable(QTableWidget):
             self._filling = filling
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
-        if not self._filling and item.column() == LEVELS:
+        if not self._filling and item.column() in (LEVELS, LABEL):
             self.mapping_changed.emit()
 
     @staticmethod

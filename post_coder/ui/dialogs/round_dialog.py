@@ -57,7 +57,7 @@ class RoundDialog(QDialog):
         self.question_combo = QComboBox(self, objectName="roundQuestionCombo")
         self.question_combo.addItem("All questions", None)
         for q in reads.questions(project):
-            self.question_combo.addItem(q.column_name, q.id)
+            self.question_combo.addItem(q.shown, q.id)
             self.question_combo.setItemData(self.question_combo.count() - 1, q.wording,
                                             Qt.ItemDataRole.ToolTipRole)
         self._build_sample_controls()
@@ -141,7 +141,9 @@ class RoundDialog(QDialog):
                                      "to the chosen questions come along)")
         self.stratify_combo = QComboBox(self, objectName="roundStratifyCombo")
         for v in team_reads.stratifiable_variables(self.session.project):
-            self.stratify_combo.addItem(v.label or v.name, v.name)
+            self.stratify_combo.addItem(v.shown, v.name)
+            self.stratify_combo.setItemData(self.stratify_combo.count() - 1, v.label or v.name,
+                                            Qt.ItemDataRole.ToolTipRole)
         self.stratified_radio.setEnabled(self.stratify_combo.count() > 0)
         self._sample_box = QWidget(self)
         box = QVBoxLayout(self._sample_box)

@@ -77,6 +77,7 @@ class _Row:
     #: per coder column (COLUMNS mode): (cell text, tooltip)
     by_coder: tuple[tuple[str, str], ...] = ()
     agreement: ResponseAgreement | None = None
+    question_text: str = ""
 
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -114,6 +115,7 @@ class ResponseTableModel(QAbstractTableModel):
         #: the coders with a column of their own (COLUMNS mode)
         self._coder_columns: list[Coder] = []
         self._agreement_visible = self._check_agreement()
+        self._attribute_tips: dict[str, str] = {}
         #: how many pages were fetched, and which (tests and diagnostics)
         self.fetch_count = 0
         self.fetched_pages: list[int] = []
@@ -188,6 +190,8 @@ class ResponseTableModel(QAbstractTableModel):
             # coders and project — counting every coding after each one would stall)
             self._update_coder_columns()
         if changes.responses or changes.datasets:
+            if changes.datasets and self._attribute_ids:
+                self.set_attribute_columns(list(self._attribute_ids))  # renamed labels
             self.reload()
         elif changes.codings or changes.codes or changes.coders:
             self.mark_stale()
@@ -302,9 +306,16 @@ class ResponseTableModel(QAbstractTableModel):
 
     def set_attribute_columns(self, variable_ids: list[str]) -> None:
         """Show these respondent attributes as extra columns (after the fixed ones)."""
-        labels = {v.id: (v.label or v.name) for v in reads.variables(self._project)}
+        # an attribute's short label heads its column; its full text is the header's tooltip
+        found = reads.variables(self._project)
+        labels = {v.id: v.shown for v in found}
+        self._attribute_tips = {v.id: v.label or v.name for v in found}
         wanted = [v for v in dict.fromkeys(variable_ids) if v in labels]
-        if wanted == self._attribute_ids:
+        if wanted == self._attribute_ids:  # the same columns: their labels may be renamed
+            self._attribute_labels = [labels[v] for v in wanted]
+            if wanted:
+                self.headerDataChanged.emit(Qt.Orientation.Horizontal, len(HEADERS),
+                                            len(HEADERS) + len(wanted) - 1)
             return
         first = self._attributes_first()
         if self._attribute_ids:
@@ -341,6 +352,9 @@ class ResponseTableModel(QAbstractTableModel):
             coder = self._column_coder(section)
             if coder is not None:
                 return f"Codes applied by {coder.name}"
+            if section >= self._attributes_first():
+                return self._attribute_tips.get(
+                    self._attribute_ids[section - self._attributes_first()])
             return _HEADER_TIPS.get(section, self._header(section))
         if role == Qt.ItemDataRole.InitialSortOrderRole and section == RESPONSE:
             return Qt.SortOrder.DescendingOrder  # longest first
@@ -443,7 +457,7 @@ class ResponseTableModel(QAbstractTableModel):
                 codes, bool(r.codes), attributes.get(r.respondent_id, blank),
                 self._generation, self._done_text(mark),
                 tuple(_coder_cell(mark, c) for c in self._coder_columns),
-                agreement.get(r.id))
+                agreement.get(r.id), question_text=r.question_text)
         self.fetch_count += 1
         self.fetched_pages.append(page)
 
@@ -504,6 +518,8 @@ def _display(row: _Row, column: int) -> str:
 
 
 def _tooltip(row: _Row, column: int) -> str:
+    if column == QUESTION:  # the short label is shown; its full text on hover
+        return row.question_text or row.question
     if column == RESPONSE:
         return row.text if len(row.text) <= 1500 else row.text[:1499] + "…"
     if column == DONE:

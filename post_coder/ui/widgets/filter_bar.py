@@ -147,9 +147,9 @@ class FilterBar(QWidget):
         """Refill the lists from the project, keeping what is chosen where it still exists."""
         project = self.session.project
         _fill(self.question, "All questions",
-              [(q.column_name, q.id, q.wording) for q in reads.questions(project)])
+              [(q.shown, q.id, q.wording) for q in reads.questions(project)])
         _fill(self.variable, "(none)",
-              [(v.label or v.name, v.id, v.name) for v in reads.variables(project)])
+              [(v.shown, v.id, v.label or v.name) for v in reads.variables(project)])
         self._fill_codes()
         _fill(self.coder, "Anyone",
               [(f"{c.name} ({c.initials})", c.id, c.name) for c in reads.coders(project)])

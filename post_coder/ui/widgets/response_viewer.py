@@ -132,8 +132,7 @@ class ResponseViewer(QWidget):
         self._response_id = row.id if row else None
         self._text = row.text if row else ""
         self.text_edit.setPlainText(self._text)
-        self.header.setText(f"<b>{escape(row.respondent, quote=False)}</b> · "
-                            f"{escape(row.question, quote=False)}" if row else "")
+        self.header.setText(_header_html(row) if row else "")
         self._show_codings(codings_for_response(project, scope, row.id) if row else [])
         self._show_done(row.id if row else None)
         self._show_attributes(reads.respondent_attributes(self.session.project,
@@ -273,3 +272,11 @@ class ResponseViewer(QWidget):
         if changes.codings or changes.codes or changes.coders or changes.responses:
             self._reload()
 
+
+def _header_html(row: reads.ResponseRow) -> str:
+    """The respondent and the question: its short label, then its full text when longer."""
+    text = f"<b>{escape(row.respondent, quote=False)}</b> · {escape(row.question, quote=False)}"
+    full = " ".join(row.question_text.split())
+    if full and full != row.question:
+        text += f" — <i>{escape(full, quote=False)}</i>"
+    return text

@@ -100,7 +100,8 @@ class MappingPage(QWizardPage):
             mapped = plan.with_mapping(id_column=id_column, open_ended=self.table.names("open_ended"),
                                        attributes=self.table.names("attribute"),
                                        types=self.table.type_overrides(plan.columns),
-                                       levels=self.table.level_overrides(plan.columns))
+                                       levels=self.table.level_overrides(plan.columns)
+                                       ).with_labels(self.table.label_overrides(plan.columns))
         except PostCoderError as exc:
             problem = exc
         if mapped is not None:

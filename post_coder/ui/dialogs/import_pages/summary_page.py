@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QCheckBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWizardPage,
 )
 
-from post_coder.importing import ImportPlan
+from post_coder.importing import ColumnPlan, ImportPlan
 from post_coder.ui.dialogs.import_pages.common import error_label, set_message, sentence, plural
 
 if TYPE_CHECKING:
@@ -24,23 +24,25 @@ def summary_text(plan: ImportPlan) -> str:
              "Open-ended questions to code:"]
     for c in plan.columns:
         if c.role == "open_ended":
-            lines.append(f"  • {_title(c.name, c.wording)}")
+            lines.append(f"  • {_title(c)}")
             lines.append(f"      {plural(c.n_answers, 'answer')} to code, {c.n_blank:,} blank, "
                          f"{plural(c.n_nonanswer, 'non-answer')}")
     attributes = [c for c in plan.columns if c.role == "attribute"]
     lines += ["", "Attributes:" if attributes else "Attributes: none"]
-    lines += [f"  • {_title(c.name, c.wording)} ({c.type.replace('_', '-')})" for c in attributes]
+    lines += [f"  • {_title(c)} ({c.type.replace('_', '-')})" for c in attributes]
     skipped = [c.name for c in plan.columns if c.role == "skip"]
     if skipped:
         lines += ["", f"Not imported: {plural(len(skipped), 'column')} ({', '.join(skipped)})"]
     return "\n".join(lines)
 
 
-def _title(name: str, wording: str) -> str:
-    if not wording or wording == name:
-        return name
-    wording = " ".join(wording.split())
-    return f"{name} “{wording[:79] + '…' if len(wording) > 80 else wording}”"
+def _title(column: ColumnPlan) -> str:
+    """The short label, then the full text when it says more."""
+    shown = column.short_label or column.name
+    full = " ".join((column.wording or column.name).split())
+    if full == shown:
+        return shown
+    return f"{shown} “{full[:79] + '…' if len(full) > 80 else full}”"
 
 
 class SummaryPage(QWizardPage):
