@@ -40,6 +40,10 @@ HEADERS = ("Respondent", "Question", "Response", "Codes", "Coded")
 SORT_KEYS = {RESPONDENT: "respondent", QUESTION: "question", RESPONSE: "length"}
 #: role that returns a row's response id without fetching anything
 ResponseIdRole = Qt.ItemDataRole.UserRole + 1
+#: role that returns the answer for wrapped rows (whitespace runs as one space, bounded)
+ResponseTextRole = Qt.ItemDataRole.UserRole + 16
+#: characters of an answer a wrapped row can show (a few lines of the widest column)
+WRAPPED_CHARS = 2000
 
 
 
@@ -244,6 +248,9 @@ class ResponseTableModel(QAbstractTableModel):
             return self._ids[index.row()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return Qt.AlignmentFlag.AlignCenter if index.column() == CODED else None
+        if role == ResponseTextRole and index.column() == RESPONSE:
+            row = self._row(index.row())
+            return snippet(row.text, WRAPPED_CHARS) if row is not None else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())
