@@ -32,7 +32,7 @@ from post_coder.ui.reading import LINES_KEY, SIZE_KEY
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.response_viewer import READABLE_POINTS, default_text_size
 from post_coder.ui.widgets.search_hits import HIT_BACKGROUND
-from tests.ui.laptop_helpers import Q14, build_survey_project, write_survey_csv
+from tests.ui.laptop_helpers import Q14, build_survey_project
 
 pytestmark = pytest.mark.qt
 
@@ -115,6 +115,9 @@ def key_widgets(w: MainWindow) -> dict[str, QWidget]:
 def test_the_window_fits_and_shows_every_control_at_laptop_sizes(make_window, request, which):
     w = make_window(request.getfixturevalue(which))
     hint = w.minimumSizeHint()
+    for dock in ("dockQuestions", "dockCodebook", "dockMemos", "dockRounds"):
+        assert w.findChild(QWidget, dock).minimumSizeHint().width() <= 200, dock  # can shrink
+    assert w.findChild(QWidget, "dockMemos").minimumSizeHint().height() <= 160
     assert hint.width() <= 1280 - 100 and hint.height() <= 720 - 100, hint
     for width, height in LAPTOPS:
         w.resize(width, height)
@@ -140,6 +143,18 @@ def test_a_narrow_window_wraps_the_filters_instead_of_growing(make_window, demo)
     assert uncoded.mapTo(w, QPoint(0, 0)).y() > search.mapTo(w, QPoint(0, 0)).y() + \
         2 * search.height()  # on a third line
     assert inside(uncoded, w) and inside(w.workspace.findChild(QComboBox, "codedByCombo"), w)
+    # narrower still: the status counts are shortened with "…", the window is not widened
+    assert w.status.minimumSizeHint().width() < w.status.sizeHint().width() / 2
+    for dock in ("dockQuestions", "dockCodebook", "dockMemos"):
+        w.findChild(QWidget, dock).hide()
+    QTest.qWait(20)
+    w.resize(500, 700)
+    QTest.qWait(20)
+    assert w.width() == 500 and inside(w.status, w)
+    assert w.status.text() == ("75 respondents · 78 responses · 16 codes · 248 codings · "
+                               "coding as Maya Chen")
+    shown = w.status.shown_text()
+    assert shown.endswith("…") and w.status.text().startswith(shown[:-1])
 
 
 def test_round_progress_and_the_close_round_prompt_fit(qtbot, make_window, survey):
