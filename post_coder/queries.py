@@ -8,11 +8,13 @@ may see: :func:`post_coder.team.rounds.read_scope`, or ``ReadScope.everyone()``)
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 from dataclasses import dataclass
 
-from post_coder.errors import NotFoundError
+from post_coder.errors import InputError, NotFoundError
 from post_coder.project import Project
 from post_coder.store import coders as coders_store
 from post_coder.store import codes as codes_store
@@ -23,7 +25,8 @@ from post_coder.store import responses as store
 from post_coder.store.codes import Code
 from post_coder.store.coders import Coder
 from post_coder.store.codings import Coding, CodingRow
-from post_coder.store.responses import CodeCount, ResponseQuery, ResponseRow, SearchHit, to_match
+from post_coder.store.responses import (CodeCount, ParsedSearch, ResponseQuery, ResponseRow,
+                                        SearchHit, SearchTerm, parse_search, to_match)
 from post_coder.store.scope import ReadScope
 from post_coder.store.surveys import DatasetInfo, QuestionInfo, VariableInfo, format_value
 
@@ -32,7 +35,8 @@ from post_coder.store.surveys import DatasetInfo, QuestionInfo, VariableInfo, fo
 __all__ = [
     "Code", "CodeCount", "CodeFrequency", "Coder", "CoderMarks", "Coding", "CodingRow",
     "DatasetInfo", "code_counts_by_coder", "coder_marks", "coders_at_work",
-    "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit", "VariableInfo",
+    "ParsedSearch", "QuestionInfo", "ReadScope", "ResponseQuery", "ResponseRow", "SearchHit",
+    "SearchTerm", "VariableInfo", "parse_search", "search_spans",
     "attribute_values", "code_frequencies", "count_responses", "datasets_with_sha256",
     "find_response", "format_value", "has_survey", "next_uncoded", "questions", "respondent_attributes", "response_ids",
     "response_rows", "search", "to_match", "variable_choices", "variables",
@@ -128,6 +132,64 @@ def code_counts_by_coder(project: Project, scope: ReadScope,
                                                                 coder_ids=(coder,))}
                       if scope.sees(coder) else None)
     return out
+
+
+def search_spans(text: str, search: str | ParsedSearch | None) -> list[tuple[int, int]]:
+    """Where a search's words and phrases occur in ``text``: sorted, non-overlapping
+    (start, end) code-point spans, end exclusive, for highlighting hits. Reads the search
+    with :func:`parse_search` (the grid's filter runs the same parse) and matches words as
+    the full-text index does: case and accents ignored, punctuation separates words,
+    ``prefix*`` matches word starts. An excluded term is never highlighted; a search with
+    nothing to look for highlights nothing."""
+    if not search or not text:
+        return []
+    if isinstance(search, str):
+        try:
+            search = parse_search(search)
+        except InputError:
+            return []
+    words = _words(text)
+    found: list[tuple[int, int]] = []
+    for term in search.looked_for():
+        wanted = [w for _, _, w in _words(term.text)]
+        if not wanted:
+            continue
+        last = len(wanted) - 1
+        for i in range(len(words) - last):
+            if all(words[i + k][2] == wanted[k] for k in range(last)) and (
+                    words[i + last][2].startswith(wanted[last]) if term.prefix
+                    else words[i + last][2] == wanted[last]):
+                found.append((words[i][0], words[i + last][1]))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, folded word) of each word, split and folded as the index's unicode61
+    tokenizer does (letters, digits and private-use characters make words; case and
+    diacritics are dropped)."""
+    out = []
+    start = None
+    for i, ch in enumerate(text + " "):
+        category = unicodedata.category(ch)
+        inside = category[0] in "LN" or category in ("Co", "Mn")
+        if inside and start is None:
+            start = i
+        elif not inside and start is not None:
+            out.append((start, i, _fold(text[start:i])))
+            start = None
+    return tuple(out)
+
+
+def _fold(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word)
+                   if unicodedata.category(c) != "Mn").casefold()
 
 
 def search(project: Project, text: str, *, limit: int = 100,

@@ -5,8 +5,9 @@ from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code
 from post_coder.errors import InputError
 from post_coder.queries import (ResponseQuery, code_frequencies, codebook_table, count_responses,
-                                find_question, next_uncoded, response_ids, response_rows, search,
-                                to_match)
+                                find_question, next_uncoded, parse_search, response_ids,
+                                response_rows, search, search_spans, to_match)
+from post_coder.store.responses import ParsedSearch, SearchTerm
 from post_coder.store import surveys
 from tests.conftest import response_id
 from post_coder.store.scope import ReadScope
@@ -224,3 +225,59 @@ def test_find_question_names_the_questions_or_the_ambiguity(surveyed, survey_csv
         '2 questions match "FEEDBACK": "feedback" (column "feedback", dataset "survey"); '
         '"feedback" (column "feedback", dataset "survey"). Rename the short label of one to '
         "tell them apart")
+
+
+# -- the terms a search looks for, and where they are in a text (highlighting hits) ------------
+
+def test_parse_search_reads_groups_prefixes_and_exclusions():
+    assert parse_search('late OR "night shift" priv* -"free time" -x') == ParsedSearch(
+        groups=((SearchTerm("late"), SearchTerm("night shift")), (SearchTerm("priv", True),)),
+        excluded=(SearchTerm("free time"), SearchTerm("x")))
+    with pytest.raises(InputError):
+        parse_search("-only -excluded")
+
+
+TEXT = "Peer-support calls at night; the PEER support line. Café time, timing! e-mail 🙂 privacy"
+
+
+@pytest.mark.parametrize("search_text,hits", [
+    ("peer", ["Peer", "PEER"]),                          # case folded, punctuation splits
+    ('"peer support"', ["Peer-support", "PEER support"]),  # a phrase across punctuation
+    ("tim*", ["time", "timing"]),                          # word starts
+    ("cafe", ["Café"]),                                    # accents folded
+    ("night OR nothing", ["night"]),
+    ("time -timing", ["time"]),                            # excluded words never marked
+    ("email", []),                                         # "e-mail" is two words
+    ("e-mail", ["e-mail"]),
+    ("privacy", ["privacy"]),                              # after an emoji: code points
+    ("supp* line", ["support", "support", "line"]),
+    ("", []),
+    ("-night", []),                                        # nothing to look for
+])
+def test_search_spans_mark_what_the_search_looks_for(search_text, hits):
+    assert [TEXT[s:e] for s, e in search_spans(TEXT, search_text)] == hits
+
+
+def test_search_spans_are_sorted_and_merged():
+    assert search_spans("a peer support b", '"peer support" support peer') == [(2, 14)]
+    assert search_spans("night nights", "night*") == [(0, 5), (6, 12)]
+
+
+@pytest.mark.parametrize("text", ["time", '"peer support"', "priva*", "privacy OR sleep",
+                                  "cafe", "peer-support", "protected OR schedule", "sleep*"])
+def test_a_response_has_hits_exactly_when_the_search_finds_it(coded, text):
+    """The highlighting reads the search as the index runs it: the same responses (for a
+    search of one term or one OR group)."""
+    p = coded
+    found = set(response_ids(p, EVERYONE, ResponseQuery(text=text)))
+    every = response_rows(p, EVERYONE, response_ids(p, EVERYONE))
+    assert found  # each search finds something, so the comparison means something
+    assert {r.id for r in every if search_spans(r.text, text)} == found
+
+
+def test_every_word_of_an_all_words_search_is_marked_in_what_it_finds(coded):
+    p = coded
+    [found] = response_rows(p, EVERYONE, response_ids(p, EVERYONE, ResponseQuery(
+        text="protected time")))
+    assert [found.text[s:e].lower() for s, e in search_spans(found.text, "protected time")] \
+        == ["protected", "time"]

@@ -85,42 +85,74 @@ class CodeCount:
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 
 
-def to_match(text: str) -> str:
-    """Translate what a person types into an FTS5 MATCH expression.
+@dataclass(frozen=True)
+class SearchTerm:
+    """One word or phrase of a search, as typed (no quotes, ``*`` or ``-``)."""
 
-    Words must all appear (any order); ``"exact phrase"``; ``prefix*``; ``OR`` between two
-    terms; ``-word`` or ``-"a phrase"`` excludes. Punctuation never causes a syntax error.
-    """
-    positives: list[str] = []
-    negatives: list[str] = []
+    text: str
+    #: ``word*``: the last word matches the start of words
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedSearch:
+    """What a person typed, read once: every group must match (a group is one term, or
+    terms joined by ``OR``); no excluded term may."""
+
+    groups: tuple[tuple[SearchTerm, ...], ...]
+    excluded: tuple[SearchTerm, ...]
+
+    def looked_for(self) -> tuple[SearchTerm, ...]:
+        """The terms a hit is found by (the excluded ones are never in a hit)."""
+        return tuple(term for group in self.groups for term in group)
+
+
+def parse_search(text: str) -> ParsedSearch:
+    """Read a search the way :func:`to_match` runs it: words must all appear (any order);
+    ``"exact phrase"``; ``prefix*``; ``OR`` between two terms; ``-word`` or ``-"a phrase"``
+    excludes. Raises :class:`InputError` when nothing is left to look for."""
+    groups: list[list[SearchTerm]] = []
+    excluded: list[SearchTerm] = []
     pending_or = False
     for m in _TOKEN.finditer(text):
         negate, phrase, word = m.group(1), m.group(2), m.group(3)
-        if word == "OR" and positives:
+        if word == "OR" and groups:
             pending_or = True
             continue
         if phrase is not None:
-            term = _quote(phrase)
+            term = SearchTerm(phrase)
         else:
             negate = "-" if word.startswith("-") and len(word) > 1 else ""
             word = word[1:] if negate else word
             prefix = word.endswith("*") and len(word.rstrip("*")) > 0
-            term = _quote(word.rstrip("*")) + ("*" if prefix else "")
-        if term in ('""', '""*'):
+            term = SearchTerm(word.rstrip("*"), prefix)
+        if not term.text:
             continue
         if negate:
-            negatives.append(term)
+            excluded.append(term)
         elif pending_or:
-            positives[-1] = f"{positives[-1]} OR {term}"
+            groups[-1].append(term)
             pending_or = False
         else:
-            positives.append(term)
-    if not positives:
+            groups.append([term])
+    if not groups:
         raise InputError("a search needs at least one word or phrase to look for")
+    return ParsedSearch(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def to_match(text: str) -> str:
+    """Translate what a person types (see :func:`parse_search`) into an FTS5 MATCH
+    expression. Punctuation never causes a syntax error."""
+    parsed = parse_search(text)
+    positives = [" OR ".join(_term(t) for t in group) for group in parsed.groups]
     expr = " AND ".join(f"({p})" if " OR " in p else p for p in positives)
-    for n in negatives:
-        expr = f"({expr}) NOT {n}"
+    for n in parsed.excluded:
+        expr = f"({expr}) NOT {_term(n)}"
     return expr
+
+
+def _term(term: SearchTerm) -> str:
+    return _quote(term.text) + ("*" if term.prefix else "")
 
 
 def _quote(s: str) -> str:

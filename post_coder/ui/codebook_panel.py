@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QMenu,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu,
                                QStackedWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from post_coder.coding import codebook
@@ -23,6 +23,7 @@ from post_coder.ui.dialogs.recheck_dialog import RecheckDialog
 from post_coder.ui.dialogs.split_dialog import SplitDialog
 from post_coder.ui.models.codebook_model import RESPONDENTS, CodebookModel
 from post_coder.ui.session import Session
+from post_coder.ui.widgets.flow_layout import FlowLayout
 
 EMPTY_TEXT = "No codes yet — add one with +"
 
@@ -96,9 +97,7 @@ class CodebookPanel(QWidget):
         self.stack.addWidget(self.empty_label)
 
         self._make_actions()
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.setSpacing(2)
+        buttons = FlowLayout(spacing=2)  # wraps in a narrow dock
         self.buttons: dict[str, QToolButton] = {}
         for attr, name, _text, _keys, _needs, label in _ACTIONS:
             if label is None:
@@ -110,7 +109,6 @@ class CodebookPanel(QWidget):
             button.setDefaultAction(action)
             buttons.addWidget(button)
             self.buttons[name] = button
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QLabel, QMainWindow,
+from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QMainWindow,
                                QMenu, QMessageBox, QTabWidget, QWidget)
 
 from post_coder import __version__
@@ -24,10 +24,12 @@ from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
 from post_coder.ui.navigator import QuestionNavigator
+from post_coder.ui.reading import ReadingControls
 from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.start_page import StartPage
 from post_coder.ui.team import TeamControls
+from post_coder.ui.widgets.elided_label import ElidedLabel
 from post_coder.ui.widgets.memo_editor import MemoEditor
 from post_coder.ui.workspace import CodingWorkspace
 
@@ -49,7 +51,7 @@ class MainWindow(QMainWindow):
         self._status_reader: BackgroundReader | None = None
         self._integrity_reader: BackgroundReader | None = None
         self._docks: list[QDockWidget] = []
-        self.status = QLabel()
+        self.status = ElidedLabel()  # shortened with "…" on a narrow screen
         self.status.setObjectName("statusCounts")
         self.statusBar().addPermanentWidget(self.status)
         # counts refresh once after a burst of actions, not on every keystroke's coding
@@ -114,10 +116,13 @@ class MainWindow(QMainWindow):
         self.team_menu = bar.addMenu("&Team")  # filled by TeamControls while a project is open
         self.team_menu.setObjectName("menuTeam")
         self.view_menu = bar.addMenu("&View")
+        self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
             "&History…", "actionHistory", self.show_history, "Ctrl+Shift+H", self.view_menu,
             "Every change made to the project, with the reason given for it")
         self.view_menu.addSeparator()
+        self.reading = ReadingControls(self, self.settings)  # row height, text size
+        self.reading.fill_menu(self.view_menu)
         self._build_coder_views()
         help_menu = bar.addMenu("&Help")
         self._action("&Keyboard Shortcuts", "actionShortcuts", self.show_shortcuts,
@@ -251,6 +256,7 @@ class MainWindow(QMainWindow):
         self.session.undo_state_did_change.connect(self._update_enabled)
         self.workspace = CodingWorkspace(self.session)
         self.setCentralWidget(self.workspace)
+        self.reading.attach(self.workspace)
         self.navigator = QuestionNavigator(self.session)
         self.navigator.question_selected.connect(self.workspace.set_question)
         self.codebook = CodebookPanel(self.session)
@@ -332,7 +338,11 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         questions, codes, notes = self._default_sizes
-        self.resizeDocks([questions, notes], [360, 280], Qt.Orientation.Horizontal)
+        # side panels share the width with the grid: narrower on a laptop screen
+        width = self.width()
+        self.resizeDocks([questions, notes], [min(360, max(220, width * 20 // 100)),
+                                              min(280, max(200, width * 16 // 100))],
+                         Qt.Orientation.Horizontal)
         self.resizeDocks([questions, codes], [170, 600], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, name: str, widget: QWidget,
@@ -393,6 +403,7 @@ class MainWindow(QMainWindow):
         session.close()  # finishes the queued actions first
         session.deleteLater()
         self.workspace = self.codebook = self.team = None
+        self.reading.attach(None)
         self._show_start_page()
         self._update_enabled()
         return True
@@ -415,6 +426,7 @@ class MainWindow(QMainWindow):
     def import_survey(self) -> None:
         if self.session is not None:
             wizard = ImportWizard(self.session, self)
+            wizard.import_did_finish.connect(lambda _result: self._update_status())
             wizard.open()
 
     def save_copy(self) -> None:

@@ -10,7 +10,7 @@ Show contents… (or a double-click on a round) lists its responses and each cod
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel,
                                QPushButton, QStackedWidget, QTableView, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
@@ -20,8 +20,9 @@ from post_coder.ui.dialogs.rationale_dialog import RationaleDialog
 from post_coder.ui.dialogs.round_contents_dialog import RoundContentsDialog
 from post_coder.ui.dialogs.round_dialog import RoundDialog
 from post_coder.ui.models import team_reads
-from post_coder.ui.models.rounds_model import NAME, RESPONSES, RoundsModel
+from post_coder.ui.models.rounds_model import NAME, PROGRESS, RESPONSES, RoundsModel
 from post_coder.ui.session import Session
+from post_coder.ui.widgets.flow_layout import FlowLayout
 
 EMPTY_TEXT = (
     "No coding rounds yet.\n\nA round is a batch of coding done by several coders "
@@ -62,6 +63,8 @@ class RoundsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # each coder's progress right after the round's name: seen in a narrow dock too
+        header.moveSection(header.visualIndex(PROGRESS), NAME + 1)
         self.empty_label = QLabel(EMPTY_TEXT, self, objectName="roundsEmptyLabel", wordWrap=True,
                                   alignment=Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget(self, objectName="roundsStack")
@@ -85,11 +88,10 @@ class RoundsPanel(QWidget):
         self.new_button.clicked.connect(self.new_round)
         self.close_button.clicked.connect(self.close_selected)
         self.package_button.clicked.connect(lambda: self.export_package())
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps in a narrow dock
         for button in (self.new_button, self.show_button, self.close_button,
                        self.package_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
         layout.addLayout(buttons)

@@ -25,10 +25,12 @@ from post_coder.queries import ResponseQuery, coder_marks, next_uncoded
 from post_coder.ui.errors import show_error
 from post_coder.ui.models import reads
 from post_coder.ui.models.response_table import (AGREEMENT, CODED, CODES, COLUMNS, DONE, QUESTION,
-                                                 RESPONDENT, RESPONSE, ResponseTableModel)
+                                                 RESPONDENT, RESPONSE, ResponseTableModel,
+                                                 ResponseTextRole)
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.code_palette import CodePalette
 from post_coder.ui.widgets.filter_bar import FilterBar
+from post_coder.ui.widgets.response_delegate import ResponseDelegate
 from post_coder.ui.widgets.response_viewer import ResponseViewer
 
 NO_SURVEY = "Import a survey to start coding: File ▸ Import Survey… (Ctrl+I)"
@@ -36,8 +38,9 @@ NO_MATCHES = "No responses match these filters."
 NO_CODER = ("no coder is chosen yet; choose who is coding with Edit ▸ Change Coder… "
             "(each coder's codes are kept apart)")
 PINS = 9
-COLUMN_WIDTHS = {RESPONDENT: 100, QUESTION: 170, CODES: 230, CODED: 56, DONE: 56,
-                 AGREEMENT: 76}
+# narrow enough that the answer keeps >= 240 px on a 1280 x 720 laptop (tests/ui/test_laptop)
+COLUMN_WIDTHS = {RESPONDENT: 72, QUESTION: 120, CODES: 140, CODED: 48, DONE: 46,
+                 AGREEMENT: 70}
 
 
 class CodingWorkspace(QWidget):
@@ -117,6 +120,9 @@ class CodingWorkspace(QWidget):
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(table.fontMetrics().height() + 8)
+        # the answer: search hits highlighted, wrapped over taller rows (set_row_lines)
+        self.delegate = ResponseDelegate(ResponseTextRole, table)
+        table.setItemDelegateForColumn(RESPONSE, self.delegate)
         header = table.horizontalHeader()
         header.setDefaultSectionSize(120)
         for column, width in COLUMN_WIDTHS.items():
@@ -393,6 +399,22 @@ class CodingWorkspace(QWidget):
             menu.addAction("No attributes imported").setEnabled(False)
         return menu
 
+    def row_lines(self) -> int:
+        """Lines of text each row of the grid shows (1: one line per answer)."""
+        return self.delegate.lines
+
+    def set_row_lines(self, lines: int) -> None:
+        """Show each answer on one line, or wrapped over ``lines`` lines (taller rows)."""
+        lines = max(1, int(lines))
+        self.delegate.lines = lines
+        self.table.setWordWrap(lines > 1)  # the other columns (a long question) wrap too
+        metrics = self.table.fontMetrics()
+        self.table.verticalHeader().setDefaultSectionSize(
+            metrics.height() + 8 if lines == 1 else metrics.lineSpacing() * lines + 8)
+        self.table.viewport().update()
+        if self._current is not None:
+            self.table.scrollTo(self.model.index(self._current_row(), 0))
+
     def say(self, text: str) -> None:
         """A short note beside the response count (cleared by the next selection)."""
         self.status.setText(text)
@@ -459,6 +481,10 @@ class CodingWorkspace(QWidget):
                                          descending=current.descending))
         except PostCoderError as exc:
             self.filter_bar.show_hint(str(exc))
+            return
+        self.delegate.set_search(query.text)  # hits highlighted where the search found them
+        self.viewer.set_search(query.text)
+        self.table.viewport().update()
 
     def _on_sort_clicked(self, column: int, order: Qt.SortOrder) -> None:
         before = self.model.query

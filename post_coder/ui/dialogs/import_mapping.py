@@ -10,7 +10,7 @@ view will show for a column is suggested and can be edited (the Short label cell
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableWidget, \
     QTableWidgetItem, QWidget
@@ -57,9 +57,12 @@ class MappingTable(QTableWidget):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((NAME, 200), (LABEL, 140), (ROLE, 170), (TYPE, 120), (ANSWERS, 70),
-                              (BLANK, 60), (NONANSWER, 90), (SAMPLE, 220)):
+        # name, sample, short label and role fit the wizard's smallest width (tests/ui/test_laptop)
+        for column, width in ((NAME, 200), (LABEL, 120), (ROLE, 160), (TYPE, 120), (ANSWERS, 70),
+                              (BLANK, 60), (NONANSWER, 90), (SAMPLE, 180)):
             self.setColumnWidth(column, width)
+        # what a column holds, beside its name: in view without scrolling on a laptop
+        header.moveSection(header.visualIndex(SAMPLE), NAME + 1)
         self._columns: list[ColumnPlan] = []
         self._filling = False
         self.itemChanged.connect(self._item_changed)
@@ -75,6 +78,14 @@ class MappingTable(QTableWidget):
         for row, column in enumerate(columns):
             self._fill_row(row, column)
         self._filling = False
+        QTimer.singleShot(0, self, self.show_questions)  # once the page has its size
+
+    def show_questions(self) -> None:
+        """Scroll the open-ended rows into view (a survey with many system columns)."""
+        questions = [n for n, c in enumerate(self._columns) if c.role == "open_ended"]
+        for row in questions[-1:] + questions[:1]:  # the last, then the first, if room
+            self.scrollTo(self.model().index(row, NAME),
+                          QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _fill_row(self, row: int, column: ColumnPlan) -> None:
         text = column.name

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QWidget, QWizard
 
 from post_coder.errors import DuplicateImportError, PostCoderError
@@ -32,6 +33,13 @@ def result_message(result: ImportResult, name: str) -> str:
     """``Imported 75 respondents and 120 responses to code into "post_survey".``"""
     return (f'Imported {plural(result.respondents, "respondent")} and '
             f'{plural(result.responses, "response")} to code into "{name}".')
+
+
+def _default_size(parent: QWidget | None) -> QSize:
+    """Roomy, but never larger than the screen it opens on (a 1280×720 laptop too)."""
+    screen = parent.screen() if parent is not None else QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(1280, 720)
+    return QSize(max(760, min(1000, room.width() - 40)), max(520, min(680, room.height() - 60)))
 
 
 class ImportWizard(QWizard):
@@ -54,7 +62,8 @@ class ImportWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveHelpButton, False)
-        self.setMinimumSize(820, 560)
+        self.setMinimumSize(760, 520)
+        self.resize(_default_size(parent))
         self.session = session
         #: what the file holds, as inspected (page 1), and with the person's choices (page 3)
         self.plan: ImportPlan | None = None

@@ -58,6 +58,10 @@ AGREEMENT_TEXT = {"agree": "agree", DISAGREE: "disagree", TOO_FEW: "<2 done"}
 SORT_KEYS = {RESPONDENT: "respondent", QUESTION: "question", RESPONSE: "length"}
 #: role that returns a row's response id without fetching anything
 ResponseIdRole = Qt.ItemDataRole.UserRole + 1
+#: role that returns the answer for wrapped rows (whitespace runs as one space, bounded)
+ResponseTextRole = Qt.ItemDataRole.UserRole + 16
+#: characters of an answer a wrapped row can show (a few lines of the widest column)
+WRAPPED_CHARS = 2000
 
 
 
@@ -385,6 +389,9 @@ class ResponseTableModel(QAbstractTableModel):
             disagree = row is not None and row.agreement is not None and \
                 row.agreement.state == DISAGREE
             return QColor("#b3261e") if disagree else None
+        if role == ResponseTextRole and index.column() == RESPONSE:
+            row = self._row(index.row())
+            return snippet(row.text, WRAPPED_CHARS) if row is not None else None
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         row = self._row(index.row())

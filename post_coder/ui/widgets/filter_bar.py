@@ -19,6 +19,7 @@ from post_coder.errors import InputError
 from post_coder.queries import ResponseQuery, to_match
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
+from post_coder.ui.widgets.flow_layout import FlowLayout
 
 DEBOUNCE_MS = 250
 SEARCH_TIP = ('Search the responses: words (all must appear), "an exact phrase", prefix* '
@@ -66,23 +67,29 @@ class FilterBar(QWidget):
         self._connect()
 
     def _lay_out(self) -> None:
+        """Search and question on top; the other filters wrap onto more lines when the
+        window is narrow (a laptop screen), each label kept beside its control."""
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.question, 1)
         top.addWidget(self.clear_button)
-        bottom = QHBoxLayout()
-        for label, widget in (("Attribute", self.variable), (None, self.values),
-                              ("Coded with", self.code), ("Coded by", self.coder)):
+        self.more = FlowLayout()
+        for label, widgets in (("Attribute", (self.variable, self.values)),
+                               ("Coded with", (self.code,)), ("Coded by", (self.coder,)),
+                               (None, (self.uncoded,))):
+            group = QWidget(objectName="filterGroup")
+            row = QHBoxLayout(group)
+            row.setContentsMargins(0, 0, 0, 0)
             if label:
-                bottom.addWidget(QLabel(label))
-            bottom.addWidget(widget)
-        bottom.addWidget(self.uncoded)
-        bottom.addStretch(1)
+                row.addWidget(QLabel(label))
+            for widget in widgets:
+                row.addWidget(widget)
+            self.more.addWidget(group)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addWidget(self.hint)
-        layout.addLayout(bottom)
+        layout.addLayout(self.more)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(lambda _: self._timer.start())
@@ -233,7 +240,7 @@ class FilterBar(QWidget):
 def _combo(name: str, tip: str) -> QComboBox:
     combo = QComboBox(objectName=name, toolTip=tip)
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(14)
+    combo.setMinimumContentsLength(12)
     return combo
 
 

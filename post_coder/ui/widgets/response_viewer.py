@@ -13,18 +13,21 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter,
-                               QTextEdit, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QScrollArea,
+                               QSplitter, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
-from post_coder.queries import Coding, coder_marks
+from post_coder.queries import Coding, ParsedSearch, coder_marks, search_spans
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
+from post_coder.ui.widgets.search_hits import hit_format, parsed_search
 
 TINT_ALPHA = 70
 PLACEHOLDER = "Select a response to read and code it."
+#: the answer's text size in points: smallest, largest, and at least this by default
+MIN_POINTS, MAX_POINTS, READABLE_POINTS = 8, 32, 12
 
 
 @lru_cache(maxsize=16)
@@ -54,6 +57,11 @@ def to_code_points(text: str, position: int) -> int:
     return max(0, bisect_right(offsets, position) - 1)
 
 
+def default_text_size() -> int:
+    """A comfortable size for reading answers all day: the system's, at least 12 points."""
+    return max(READABLE_POINTS, QApplication.font().pointSize() + 2)
+
+
 def tint(color: str, alpha: int = TINT_ALPHA) -> QColor:
     c = QColor(color)
     c.setAlpha(alpha)
@@ -72,6 +80,8 @@ class ResponseViewer(QWidget):
         self.session = session
         self._response_id: str | None = None
         self._text = ""
+        self._coded: list[QTextEdit.ExtraSelection] = []
+        self._search: ParsedSearch | None = None
         self._build()
         self.show_response(None)
         session.project_did_change.connect(self._on_project_changed)
@@ -85,6 +95,7 @@ class ResponseViewer(QWidget):
                                    placeholderText=PLACEHOLDER)
         self.text_edit.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                                | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.set_text_size(default_text_size())
         self.chips = QWidget(objectName="codingChips")
         self._chips_layout = QVBoxLayout(self.chips)
         self._chips_layout.setContentsMargins(0, 0, 0, 0)
@@ -99,7 +110,7 @@ class ResponseViewer(QWidget):
         side_layout.addWidget(self.attributes)
         side_layout.addStretch(1)
         scroll = QScrollArea(objectName="viewerSidePanel", widgetResizable=True)
-        scroll.setMinimumWidth(260)
+        scroll.setMinimumWidth(160)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(side)
         left = QWidget()
@@ -175,6 +186,35 @@ class ResponseViewer(QWidget):
         self.done_label.setText(mine + also)
         self.done_label.setProperty("done", me is not None and me in mark.done)
 
+    def text_size(self) -> int:
+        """The answer's text size in points."""
+        return self.text_edit.font().pointSize()
+
+    def set_text_size(self, points: int) -> int:
+        """Show the answer at this size (kept within 8–32 points); returns the size used."""
+        font = self.text_edit.font()
+        font.setPointSize(max(MIN_POINTS, min(MAX_POINTS, int(points))))
+        self.text_edit.setFont(font)
+        return font.pointSize()
+
+    def set_search(self, text: str | None) -> None:
+        """Highlight this search's hits in the answer (None or "": none)."""
+        self._search = parsed_search(text)
+        self._apply_selections()
+
+    def search_hits(self) -> list[tuple[int, int]]:
+        """The highlighted hits, as code-point spans of the answer."""
+        return search_spans(self._text, self._search) if self._search else []
+
+    def _apply_selections(self) -> None:
+        """Coded spans tinted, then search hits on top."""
+        hits = []
+        for start, end in self.search_hits():
+            selection = self._selection(start, end)
+            selection.format = hit_format()
+            hits.append(selection)
+        self.text_edit.setExtraSelections(self._coded + hits)
+
     # -- codings -----------------------------------------------------------------------------
     def _show_codings(self, codings: list[Coding]) -> None:
         project = self.session.project
@@ -200,16 +240,22 @@ class ResponseViewer(QWidget):
                 selections.append(self._highlight(coding.span_start, coding.span_end, color))
         if not codings:
             self._chips_layout.addWidget(QLabel("No codes yet", objectName="noCodesLabel"))
-        self.text_edit.setExtraSelections(selections)
+        self._coded = selections
+        self._apply_selections()
 
     def _highlight(self, start: int, end: int, color: str) -> QTextEdit.ExtraSelection:
+        selection = self._selection(start, end)
+        fmt = QTextCharFormat()
+        fmt.setBackground(tint(color))
+        selection.format = fmt
+        return selection
+
+    def _selection(self, start: int, end: int) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.text_edit.document())
         cursor.setPosition(to_document(self._text, start))
         cursor.setPosition(to_document(self._text, end), QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat()
-        fmt.setBackground(tint(color))
-        selection.cursor, selection.format = cursor, fmt
+        selection.cursor = cursor
         return selection
 
     def _chip(self, coding: Coding, name: str, initials: str, coder: str,
