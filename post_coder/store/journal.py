@@ -30,7 +30,8 @@ from sqlite_utils import Database
 JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos": "memos",
              "rounds": "project", "round_coders": "project", "round_responses": "project",
              "done_marks": "codings", "review_sessions": "project",
-             "review_decisions": "codings"}
+             "review_decisions": "codings",
+             "key_pins": "codes"}
 #: tables whose rows travel between laptops with tombstones: undoing the creation of such a
 #: row removes it with a tombstone (stamped at undo time), so the removal travels too
 TOMBSTONED = {"codings", "memos", "done_marks"}
@@ -43,7 +44,8 @@ NOUNS = {"coders": ("coder", "name"), "codes": ("code", "name"), "rounds": ("rou
          "round_responses": ("the responses of a round", None),
          "done_marks": ("a done mark", None),
          "review_sessions": ("a review session", None),
-         "review_decisions": ("a review decision", None)}
+         "review_decisions": ("a review decision", None),
+         "key_pins": ("a key pin", None)}
 #: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
 _NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 _OPS = ("insert", "update", "delete")
