@@ -1,4 +1,5 @@
-"""One response in full: coded spans tinted in their code colors, codings as chips, attributes.
+"""One response in full: coded spans tinted in their code colors (in their coders' colors
+when several coders coded it: see :mod:`.span_marks`), codings as chips, attributes.
 
 Spans in the core count Unicode code points; a Qt text document counts UTF-16 code units
 (an emoji or 𝒳 takes two) and turns a "\\r\\n" pair into one paragraph break. The two
@@ -12,7 +13,7 @@ from functools import lru_cache
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QScrollArea, QSplitter,
                                QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
@@ -22,8 +23,9 @@ from post_coder.queries import Coding
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
+from post_coder.ui.widgets.span_marks import TINT_ALPHA, SpanMarks, tint
 
-TINT_ALPHA = 70
+__all__ = ["TINT_ALPHA", "ResponseViewer", "tint", "to_code_points", "to_document"]
 PLACEHOLDER = "Select a response to read and code it."
 
 
@@ -52,12 +54,6 @@ def to_code_points(text: str, position: int) -> int:
     if offsets is None:
         return max(0, min(position, len(text)))
     return max(0, bisect_right(offsets, position) - 1)
-
-
-def tint(color: str, alpha: int = TINT_ALPHA) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
 
 
 class ResponseViewer(QWidget):
@@ -105,6 +101,8 @@ class ResponseViewer(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.header)
+        self.span_marks = SpanMarks(self.text_edit, to_code_points, self)
+        left_layout.addWidget(self.span_marks.legend)
         left_layout.addWidget(self.text_edit, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="viewerSplitter")
         splitter.addWidget(left)
@@ -167,7 +165,6 @@ class ResponseViewer(QWidget):
         ordered = sorted(codings, key=lambda c: (c.span_start is not None, c.span_start or 0,
                                                  codes[c.code_id].name if c.code_id in codes
                                                  else ""))
-        selections = []
         for coding in ordered:
             code = codes.get(coding.code_id)
             coder = coders.get(coding.coder_id)
@@ -175,19 +172,18 @@ class ResponseViewer(QWidget):
             self._chips_layout.addWidget(self._chip(coding, code.name if code else "?",
                                                     coder.initials if coder else "?",
                                                     coder.name if coder else "", color))
-            if coding.span_start is not None and coding.span_end is not None:
-                selections.append(self._highlight(coding.span_start, coding.span_end, color))
+        selections = [self._highlight(m.start, m.end, self.span_marks.text_format(m))
+                      for m in self.span_marks.show(self._text, ordered, codes, coders)]
         if not codings:
             self._chips_layout.addWidget(QLabel("No codes yet", objectName="noCodesLabel"))
         self.text_edit.setExtraSelections(selections)
 
-    def _highlight(self, start: int, end: int, color: str) -> QTextEdit.ExtraSelection:
+    def _highlight(self, start: int, end: int,
+                   fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.text_edit.document())
         cursor.setPosition(to_document(self._text, start))
         cursor.setPosition(to_document(self._text, end), QTextCursor.MoveMode.KeepAnchor)
-        fmt = QTextCharFormat()
-        fmt.setBackground(tint(color))
         selection.cursor, selection.format = cursor, fmt
         return selection
 
