@@ -169,3 +169,40 @@ def test_codes_redefine_is_the_apps_edit_under_its_own_name(tmp_path):
         ("redefine", "Redefine code", "narrower"), ("recolor", "Redefine code", "narrower")]
     assert (entries[1].before["exclusion"], entries[1].after["exclusion"]) == ("", "staffing")
     assert tuple(code) == ("staffing", "#123456")
+
+
+def test_codes_pin_unpin_and_keys_per_coder(tmp_path):
+    proj = tmp_path / "k.postcoder"
+    run("new", proj)
+    for name in ("Time", "Privacy", "Sleep"):
+        run("codes", "add", proj, name)
+    out = run("codes", "pin", proj, "sleep", "1", "--coder", "Maya Chen").output
+    assert 'Pinned "Sleep" to key 1.' in out
+    keys = run("codes", "keys", proj, "--coder", "Maya Chen").output.splitlines()
+    assert keys[:4] == ["1  Sleep  (pinned)", "2  Privacy  (default)", "3  -", "4  -"]
+    other = json.loads(run("codes", "keys", proj, "--json").output)  # nobody: the defaults
+    assert [k["code"] for k in other[:3]] == ["Time", "Privacy", "Sleep"]
+    assert other[0] == {"key": 1, "code_id": other[0]["code_id"], "code": "Time",
+                        "pinned": False}
+    log = json.loads(run("log", proj, "--code", "Sleep", "--json").output)
+    assert [e["action"] for e in log][-1] == "pin"
+    assert 'Unpinned "Sleep".' in run("codes", "unpin", proj, "Sleep",
+                                      "--coder", "Maya Chen").output
+    keys = run("codes", "keys", proj, "--coder", "Maya Chen").output.splitlines()
+    assert keys[:3] == ["1  Time  (default)", "2  Privacy  (default)", "3  Sleep  (default)"]
+
+
+def test_codes_pin_refuses_bad_input_plainly(tmp_path, monkeypatch):
+    monkeypatch.delenv("POST_CODER_CODER", raising=False)
+    proj = tmp_path / "k.postcoder"
+    run("new", proj)
+    run("codes", "add", proj, "Time")
+    bad = run("codes", "pin", proj, "Time", "10", "--coder", "Maya", ok=False)
+    assert bad.exit_code == 2 and "10 is not in the range 1<=x<=9" in bad.output
+    nobody = run("codes", "pin", proj, "Time", "1", ok=False)
+    assert nobody.exit_code == 2 and "say whose keys with --coder NAME" in nobody.output
+    missing = run("codes", "unpin", proj, "Time", "--coder", "Maya", ok=False)
+    assert missing.exit_code == 1
+    assert 'Error: "Time" is not pinned to a key for Maya' in missing.stderr
+    unknown = run("codes", "keys", proj, "--coder", "Nobody", ok=False)
+    assert unknown.exit_code == 1 and 'there is no coder called "Nobody"' in unknown.stderr

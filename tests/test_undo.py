@@ -416,7 +416,7 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
 # -- every undoable action: one step that takes back everything it wrote ----------------------
 
 def _setup_for_actions(p, tmp_path):
-    from post_coder.coding import recheck
+    from post_coder.coding import keys, recheck
     from post_coder.team import review, rounds
 
     ctx = {"maya": add_coder(p, "Maya").new_id}
@@ -439,6 +439,7 @@ def _setup_for_actions(p, tmp_path):
     ctx["paused"] = review.open_session(p, EVERYONE, "Round P").new_id
     review.pause_session(p, EVERYONE, ctx["paused"])
     rounds.create_round(p, "Round Q", [ctx["maya"]], blind=False)
+    keys.pin_key(p, ctx["privacy"], 3, ctx["maya"])
     (tmp_path / "codebook.csv").write_text("name,parent\nFatigue,\nNight shifts,Fatigue\n",
                                            encoding="utf-8")
     (tmp_path / "codings.csv").write_text(
@@ -452,7 +453,7 @@ def _setup_for_actions(p, tmp_path):
 
 def _actions():
     from post_coder import importing
-    from post_coder.coding import codebook_io, coders, codings, done, recheck, refine
+    from post_coder.coding import codebook_io, coders, codings, done, keys, recheck, refine
     from post_coder.queries import find_question
     from post_coder.team import review, rounds
 
@@ -512,6 +513,8 @@ def _actions():
         ("Review decision", lambda p, c, d: review.decide(
             p, EVERYONE, c["session"], c["r1"], "Time", other_code="Privacy", note="n",
             redefine={"definition": "new"}, rationale="why")),
+        ("Pin code to key", lambda p, c, d: keys.pin_key(p, c["time"], 3, c["maya"])),
+        ("Unpin code", lambda p, c, d: keys.unpin_key(p, c["privacy"], c["maya"])),
     ]
 
 

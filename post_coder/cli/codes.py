@@ -1,9 +1,10 @@
 """The codebook commands: codes list, add, import, rename, redefine, move, merge, split,
-retire ("merge codes" here is codebook refinement, not merging a coder's work), and its
-history: codes history, as-of, diff."""
+retire ("merge codes" here is codebook refinement, not merging a coder's work), its
+history (codes history, as-of, diff) and a coder's number keys (codes keys, pin, unpin)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -14,8 +15,9 @@ from post_coder.cli.common import CODER, JSON, PROJECT, _emit, _open, _scope
 # -- codebook -----------------------------------------------------------------------------
 @click.group()
 def codes() -> None:
-    """List and refine the codebook (add, rename, redefine, move, merge, split, retire) and
-    read its history (history, as-of, diff)."""
+    """List and refine the codebook (add, rename, redefine, move, merge, split, retire),
+    read its history (history, as-of, diff) and pin codes to a coder's keys 1–9 (keys, pin,
+    unpin)."""
 
 
 def _print_codes(rows: list, show_status: bool) -> None:
@@ -407,3 +409,91 @@ def _print_codebook_diff(d) -> None:  # noqa: ANN001 - a CodebookDiff
         _print_fields(fields)
     if not (d.added or d.removed or d.changed):
         click.echo("  no changes")
+
+
+# -- keys 1–9 ---------------------------------------------------------------------------------
+KEY_CODER = click.option("--coder", metavar="NAME",
+                         help="Whose keys (each coder has their own). Default: "
+                              "$POST_CODER_CODER.")
+
+
+def _key_coder(coder: str | None) -> str:
+    name = coder or os.environ.get("POST_CODER_CODER")
+    if not name:
+        raise click.UsageError("say whose keys with --coder NAME (each coder has their own)")
+    return name
+
+
+@codes.command(name="keys")
+@PROJECT
+@KEY_CODER
+@JSON
+def codes_keys(project: Path, coder: str | None, as_json: bool) -> None:
+    """Show which code each number key 1–9 applies in the app, for a coder.
+
+    Keys the coder has not pinned hold the first nine codes without sub-codes, in
+    codebook order.
+
+    \b
+    Example:
+      post-coder codes keys study.postcoder --coder "Maya Chen"
+    """
+    from post_coder.cli.common import _coder_id
+    from post_coder.coding.keys import key_table
+
+    with _open(project) as p:
+        name = coder or os.environ.get("POST_CODER_CODER")
+        table = key_table(p, _coder_id(p, project, name) if name else None)
+
+    def text() -> None:
+        for k in table:
+            where = "pinned" if k.pinned else "default"
+            click.echo(f"{k.key}  {k.code_name}  ({where})" if k.code_name else f"{k.key}  -")
+
+    _emit(table, as_json, text)
+
+
+@codes.command(name="pin")
+@PROJECT
+@click.argument("code")
+@click.argument("key", type=click.IntRange(1, 9))
+@KEY_CODER
+@click.option("--rationale", help="Why (kept in the audit log).")
+def codes_pin(project: Path, code: str, key: int, coder: str | None,
+              rationale: str | None) -> None:
+    """Put CODE on number key KEY (1–9) for a coder: pressing KEY in the app applies it.
+
+    A code already on that key makes way; the code leaves any other key.
+
+    \b
+    Example:
+      post-coder codes pin study.postcoder "Lack of time" 1 --coder "Maya Chen"
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.keys import pin_key
+
+    with _open(project, _key_coder(coder)) as p:
+        found = find_code(p, code)
+        pin_key(p, found.id, key, p.actor, rationale=rationale)
+    click.echo(f'Pinned "{found.name}" to key {key}.')
+
+
+@codes.command(name="unpin")
+@PROJECT
+@click.argument("code")
+@KEY_CODER
+@click.option("--rationale", help="Why (kept in the audit log).")
+def codes_unpin(project: Path, code: str, coder: str | None, rationale: str | None) -> None:
+    """Take CODE off the key it was pinned to for a coder (the key gets its default back).
+
+    \b
+    Example:
+      post-coder codes unpin study.postcoder "Lack of time" --coder "Maya Chen"
+    """
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.keys import unpin_key
+
+    with _open(project, _key_coder(coder)) as p:
+        found = find_code(p, code)
+        unpin_key(p, found.id, p.actor, rationale=rationale)
+    click.echo(f'Unpinned "{found.name}".')

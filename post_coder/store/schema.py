@@ -458,6 +458,24 @@ ALTER TABLE variables ADD COLUMN short_label TEXT NOT NULL DEFAULT '';
     labels.fill_missing(db)
 
 
+@migrations(name="0010_key_pins")
+def _key_pins(db: Database) -> None:
+    """Keys 1–9 a coder chose for codes (Pin to key). One code per key and one key per code,
+    per coder; keys nobody pinned keep their default code (see ``coding.keys``)."""
+    db.executescript(
+        """
+CREATE TABLE key_pins (
+    coder_id TEXT NOT NULL REFERENCES coders(id),
+    key INTEGER NOT NULL CHECK (key BETWEEN 1 AND 9),
+    code_id TEXT NOT NULL REFERENCES codes(id),
+    pinned_at TEXT NOT NULL,
+    PRIMARY KEY (coder_id, key)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX key_pins_code ON key_pins(coder_id, code_id);
+"""
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

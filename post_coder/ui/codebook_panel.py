@@ -21,6 +21,7 @@ from post_coder.ui.dialogs.merge_dialog import MergeDialog
 from post_coder.ui.dialogs.rationale_dialog import RationaleDialog
 from post_coder.ui.dialogs.recheck_dialog import RecheckDialog
 from post_coder.ui.dialogs.split_dialog import SplitDialog
+from post_coder.ui.key_pins import pin_menu
 from post_coder.ui.models.codebook_model import RESPONDENTS, CodebookModel
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.flow_layout import FlowLayout
@@ -268,6 +269,7 @@ class CodebookPanel(QWidget):
         on_code = self.current_code_id() is not None
         if on_code:
             menu.addActions([self.apply_action, self.filter_action])
+            menu.addMenu(pin_menu(self.session, self.current_code_id(), menu, self))
             menu.addSeparator()
         menu.addActions([self.new_action, self.new_subcode_action] if on_code
                         else [self.new_action])

@@ -61,6 +61,8 @@ class Session(QObject):
     visibility_did_change = Signal()
     #: the label of the action the window waits for, or None when the writer is idle again
     busy_did_change = Signal(object)
+    #: another coder is coding now (``coder_id``): their own settings, such as keys 1–9
+    coder_did_change = Signal()
 
     def __init__(self, project: Project, coder_id: str | None = None,
                  parent: QObject | None = None) -> None:
@@ -109,6 +111,7 @@ class Session(QObject):
         self.coder_id = coder_id
         self.run(None, _set_actor, coder_id)  # in queue order: later actions are theirs
         self.refresh_scope()
+        self.coder_did_change.emit()
 
     # -- actions ------------------------------------------------------------------------------
     def submit(self, parent: QWidget | None, action: Callable[..., Any], /, *args: Any,

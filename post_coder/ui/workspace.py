@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QWidget)
 
 from post_coder.changes import Changes
-from post_coder.coding import codings, done
+from post_coder.coding import codings, done, keys
 from post_coder.errors import InputError, PostCoderError
 from post_coder.queries import ResponseQuery, coder_marks, next_uncoded
 from post_coder.ui.errors import show_error
@@ -57,7 +57,8 @@ class CodingWorkspace(QWidget):
         self.session = session
         self.palette: CodePalette | None = None
         self._current: str | None = None
-        self._pinned: list[str] | None = None  # None: the default (first leaf codes)
+        self._pinned: list[str | None] = []  # the code on each key 1–9 (coding.keys)
+        self._pin_names: dict[str, str | None] = {}
         self._resetting = False
         self.filter_bar = FilterBar(session, self)
         self.model = ResponseTableModel(session.project, session.scope,
@@ -147,7 +148,7 @@ class CodingWorkspace(QWidget):
         ]
         actions = [self._action(*spec) for spec in specs]
         self._pin_actions = [
-            self._action(f"applyPinnedCode{n}", f"Apply pinned code {n}", str(n),
+            self._action(f"applyPinnedCode{n}", f"Apply or remove code {n}", str(n),
                          lambda n=n: self.apply_pinned(n), area) for n in range(1, PINS + 1)]
         return actions + self._pin_actions + self._make_done_actions(area)
 
@@ -207,6 +208,7 @@ class CodingWorkspace(QWidget):
             lambda pos: self.attribute_columns_menu().popup(header.mapToGlobal(pos)))
         self.session.project_did_change.connect(self._on_project_changed)
         self.session.visibility_did_change.connect(self._on_scope_changed)
+        self.session.coder_did_change.connect(self._refresh_pins)
 
     # -- public API --------------------------------------------------------------------------
     def actions(self) -> list[QAction]:  # type: ignore[override]
@@ -262,23 +264,38 @@ class CodingWorkspace(QWidget):
         start, end = span if span else (None, None)
         return response, coder, start, end
 
-    def pinned_codes(self) -> list[str]:
-        """The codes on keys 1–9 (default: the first nine active leaf codes)."""
-        if self._pinned is not None:
-            return list(self._pinned)
-        return [t.code.id for t in reads.code_tree(self.session.project) if t.is_leaf][:PINS]
-
-    def set_pinned_codes(self, code_ids: list[str] | None) -> None:
-        """Put these codes on keys 1–9 (None: back to the default)."""
-        self._pinned = None if code_ids is None else list(dict.fromkeys(code_ids))[:PINS]
-        self._refresh_pins()
+    def pinned_codes(self) -> list[str | None]:
+        """The code on each key 1–9 for the coder (item 0 is key 1; None: no code there;
+        trailing empty keys left off). See :mod:`post_coder.coding.keys`."""
+        pins = list(self._pinned)
+        while pins and pins[-1] is None:
+            pins.pop()
+        return pins
 
     def apply_pinned(self, number: int) -> None:
-        pins = self.pinned_codes()
-        if number > len(pins):
-            self.say(f"No code is pinned to key {number}.")
+        """Key ``number``: apply its code to the current response (or the selected span),
+        or take it off when you have already applied it there (one undo step either way);
+        the note beside the count says which."""
+        pins = self._pinned
+        code = pins[number - 1] if number <= len(pins) else None
+        if code is None:
+            self.say(f"No code is on key {number}; right-click a code in the codebook ▸ "
+                     "Pin to key.")
             return
-        self.apply_code(pins[number - 1])
+        target = self._coding_target()
+        if target is None:
+            return
+        response, coder, start, end = target
+        press = self.session.run(self, keys.toggle_code, response, code, coder,
+                                 start=start, end=end, initiator=self)
+        if press is None:
+            return
+        name = self._pin_names.get(code, "the code")
+        if press.applied:
+            self.say(f"Applied “{name}” (key {number}).")
+        else:
+            what = "" if press.removed == 1 else f" ({press.removed} codings)"
+            self.say(f"Removed “{name}”{what}: key {number} again or Ctrl+Z puts it back.")
 
     def open_palette(self) -> CodePalette | None:
         """Ctrl+K: the type-ahead code palette for the current response."""
@@ -512,15 +529,14 @@ class CodingWorkspace(QWidget):
             self._update_empty_state()
 
     def _refresh_pins(self) -> None:
-        tree = {t.code.id: t.code.name for t in reads.code_tree(self.session.project)}
-        if self._pinned is not None:
-            self._pinned = [c for c in self._pinned if c in tree]
-        pins = self.pinned_codes()
-        for n, action in enumerate(self._pin_actions, start=1):
-            name = tree.get(pins[n - 1]) if n <= len(pins) else None
-            action.setText(f"Apply pinned code {n}: {name}" if name else
-                           f"Apply pinned code {n} (none)")
-        self.pinned_codes_changed.emit(pins)
+        """Re-read the coder's keys 1–9 (codes, pins or the coder changed)."""
+        table = keys.key_table(self.session.project, self.session.coder_id)
+        self._pinned = [k.code_id for k in table]
+        self._pin_names = {k.code_id: k.code_name for k in table if k.code_id}
+        for k, action in zip(table, self._pin_actions):
+            action.setText(f"Apply or remove code {k.key}: {k.code_name}" if k.code_name else
+                           f"Apply or remove code {k.key} (none)")
+        self.pinned_codes_changed.emit(self.pinned_codes())
 
 
 def _order(descending: bool) -> Qt.SortOrder:

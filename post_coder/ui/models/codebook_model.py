@@ -26,6 +26,7 @@ from post_coder.queries import (Coder, ReadScope, code_counts_by_coder, codebook
                                 coders_at_work, project_totals)
 from post_coder.coding import refine
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
+from post_coder.ui.key_pins import key_tooltip, keys_by_code, swatch
 from post_coder.ui.session import Session
 
 #: the count fields of a codebook_table row
@@ -33,6 +34,8 @@ COUNT_KEYS = ("respondents", "codings", "respondents_with_children")
 
 MIME_TYPE = "application/x-postcoder-code-ids"
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the number key (1–9) that applies the code for the current coder, or None
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Name", "Respondents")
 NAME, RESPONDENTS = 0, 1
 #: what a per-coder column shows for a coder whose codings the read scope hides
@@ -98,7 +101,9 @@ class CodebookModel(QAbstractItemModel):
         self._counts_later.setSingleShot(True)
         self._counts_later.setInterval(200)
         self._counts_later.timeout.connect(self._request_counts)
+        self._code_keys = keys_by_code(session)
         self._load()
+        session.coder_did_change.connect(self._keys_changed)
         session.project_did_change.connect(self._on_project_did_change)
         session.visibility_did_change.connect(self._on_scope_changed)
 
@@ -166,6 +171,7 @@ class CodebookModel(QAbstractItemModel):
         self._changed(self._roots, QModelIndex())
 
     def _build(self) -> tuple[list[_Node], dict[int, _Node]]:
+        self._code_keys = keys_by_code(self.session)
         table = self._table()
         nodes = {row["id"]: _Node(self._key(row["id"]), row["id"], row) for row in table}
         roots: list[_Node] = []
@@ -211,6 +217,11 @@ class CodebookModel(QAbstractItemModel):
                               self.index(len(siblings) - 1, self.columnCount() - 1, parent))
         for node in siblings:
             self._changed(node.children, self.index(node.row, 0, parent))
+
+    def _keys_changed(self) -> None:
+        """Another coder: their keys 1–9 on the swatches."""
+        self._code_keys = keys_by_code(self.session)
+        self._changed(self._roots, QModelIndex())
 
     def _on_scope_changed(self) -> None:
         self._counts = {}  # counted through the old scope: "…" until the new ones arrive
@@ -315,10 +326,13 @@ class CodebookModel(QAbstractItemModel):
             if node.children:  # own count, then with sub-codes: "0 (38)"
                 return f"{info['respondents']} ({info['respondents_with_children']})"
             return str(info["respondents"])
+        key = self._code_keys.get(node.code_id)
         if role == Qt.ItemDataRole.DecorationRole and column == NAME:
-            return QColor(info["color"])
+            return swatch(info["color"], key.key) if key else QColor(info["color"])
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _tooltip(info, bool(node.children), self._coders)
+            return _tooltip(info, bool(node.children), self._coders) + "<br>" + key_tooltip(key)
+        if role == KEY_ROLE:
+            return key.key if key else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= RESPONDENTS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == CODE_ID_ROLE:

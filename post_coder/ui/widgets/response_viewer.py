@@ -1,4 +1,5 @@
-"""One response in full: coded spans tinted in their code colors, codings as chips, attributes.
+"""One response in full: coded spans tinted in their code colors (in their coders' colors
+when several coders coded it: see :mod:`.span_marks`), codings as chips, attributes.
 
 Spans in the core count Unicode code points; a Qt text document counts UTF-16 code units
 (an emoji or 𝒳 takes two) and turns a "\\r\\n" pair into one paragraph break. The two
@@ -12,7 +13,7 @@ from functools import lru_cache
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QScrollArea,
                                QSplitter, QTextEdit, QToolButton, QVBoxLayout, QWidget)
 
@@ -23,8 +24,9 @@ from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.search_hits import hit_format, parsed_search
+from post_coder.ui.widgets.span_marks import TINT_ALPHA, SpanMarks, tint
 
-TINT_ALPHA = 70
+__all__ = ["TINT_ALPHA", "ResponseViewer", "tint", "to_code_points", "to_document"]
 PLACEHOLDER = "Select a response to read and code it."
 #: the answer's text size in points: smallest, largest, and at least this by default
 MIN_POINTS, MAX_POINTS, READABLE_POINTS = 8, 32, 12
@@ -60,12 +62,6 @@ def to_code_points(text: str, position: int) -> int:
 def default_text_size() -> int:
     """A comfortable size for reading answers all day: the system's, at least 12 points."""
     return max(READABLE_POINTS, QApplication.font().pointSize() + 2)
-
-
-def tint(color: str, alpha: int = TINT_ALPHA) -> QColor:
-    c = QColor(color)
-    c.setAlpha(alpha)
-    return c
 
 
 class ResponseViewer(QWidget):
@@ -118,6 +114,8 @@ class ResponseViewer(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.header)
         left_layout.addWidget(self.done_label)
+        self.span_marks = SpanMarks(self.text_edit, to_code_points, self)
+        left_layout.addWidget(self.span_marks.legend)
         left_layout.addWidget(self.text_edit, 1)
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="viewerSplitter")
         splitter.addWidget(left)
@@ -228,7 +226,6 @@ class ResponseViewer(QWidget):
         ordered = sorted(codings, key=lambda c: (c.span_start is not None, c.span_start or 0,
                                                  codes[c.code_id].name if c.code_id in codes
                                                  else ""))
-        selections = []
         for coding in ordered:
             code = codes.get(coding.code_id)
             coder = coders.get(coding.coder_id)
@@ -236,17 +233,16 @@ class ResponseViewer(QWidget):
             self._chips_layout.addWidget(self._chip(coding, code.name if code else "?",
                                                     coder.initials if coder else "?",
                                                     coder.name if coder else "", color))
-            if coding.span_start is not None and coding.span_end is not None:
-                selections.append(self._highlight(coding.span_start, coding.span_end, color))
+        selections = [self._highlight(m.start, m.end, self.span_marks.text_format(m))
+                      for m in self.span_marks.show(self._text, ordered, codes, coders)]
         if not codings:
             self._chips_layout.addWidget(QLabel("No codes yet", objectName="noCodesLabel"))
         self._coded = selections
         self._apply_selections()
 
-    def _highlight(self, start: int, end: int, color: str) -> QTextEdit.ExtraSelection:
+    def _highlight(self, start: int, end: int,
+                   fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         selection = self._selection(start, end)
-        fmt = QTextCharFormat()
-        fmt.setBackground(tint(color))
         selection.format = fmt
         return selection
 
