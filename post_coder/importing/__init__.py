@@ -11,7 +11,8 @@ Modules: :mod:`.readers` (bytes → rows of text; :mod:`.spss` for ``.sav``),
 :mod:`.platforms` (which survey tool, its header rows and system columns), :mod:`.build`
 (rows → checked columns), :mod:`.infer` / :mod:`.scales` / :mod:`.values` (types, levels,
 non-answers), :mod:`.plan` / :mod:`.mapping` (the plan), :mod:`.survey` (the import),
-:mod:`.variables` (a variable's level order afterwards: :func:`set_levels`).
+:mod:`.variables` (a variable's level order afterwards: :func:`set_levels`), :mod:`.redcap`
+(a REDCap data dictionary's labels, choices and field types).
 """
 
 from post_coder.importing.plan import ColumnPlan, ImportPlan, inspect_file

@@ -31,9 +31,12 @@ def kind(value: str) -> int:
 
 
 def is_nonanswer(text: str) -> bool:
-    folded = text.strip().casefold()
+    text = text.strip()
+    if len(text) > 16 and text[0] not in _FILLER:
+        return False  # longer than any non-answer word (checked before folding a long answer)
+    folded = text.casefold()
     if len(folded) > 16 and folded[0] not in _FILLER:
-        return False  # longer than any non-answer word
+        return False
     if folded in NONANSWERS:
         return True
     trimmed = folded.rstrip(_TRAILING_PUNCT).strip()

@@ -13,6 +13,7 @@ a multi-select answer is one row per selected option; blanks are not stored.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -114,15 +115,19 @@ def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int,
 def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) -> None:
     """Rows of (id, respondent_id, question_id, text), inserted in order.
 
-    The rows go in as one JSON array in a single statement: with one statement per row the
-    FTS5 trigger flushes the full-text index on every row, which is about five times slower.
+    The rows go in as few multi-row ``INSERT … VALUES`` statements as SQLite's limit on
+    bound values allows (one for an import's batch): with one statement per row the FTS5
+    trigger flushes the full-text index on every row, which is about five times slower. The
+    texts are bound as they are (no JSON copy of a batch holding a 50 MB answer).
     """
-    payload = json.dumps([list(r) for r in rows], ensure_ascii=False)
-    db.execute(
-        "INSERT INTO responses (id, respondent_id, question_id, text)"
-        " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-        " json_extract(value, '$[2]'), json_extract(value, '$[3]')"
-        " FROM json_each(?) ORDER BY key", [payload])
+    rows = list(rows)
+    per_statement = max(1, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4)
+    for start in range(0, len(rows), per_statement):
+        chunk = rows[start:start + per_statement]
+        db.conn.execute(
+            "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
+            + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
+            [value for row in chunk for value in row])
 
 
 def insert_variables(

@@ -1,0 +1,112 @@
+"""The import's fast paths give the same results as the plain ones: ids made in bulk, lines
+split without a StringIO, the inspected frame passed on instead of the file parsed again.
+(The timings are in benchmarks/bench_import.py; no large data here.)"""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from post_coder.errors import Cancelled
+from post_coder.ids import new_ids
+from post_coder.importing import import_survey, inspect_file, readers
+from post_coder.progress import Progress
+from post_coder.project import Project
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_bulk_ids_are_unique_sorted_version_4_uuids():
+    batches = [new_ids(3000) for _ in range(3)]
+    every = [i for batch in batches for i in batch]
+    assert len(set(every)) == 9000
+    for batch in batches:
+        assert batch == sorted(batch)
+    for text in every:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+    assert new_ids(0) == [] and len(new_ids(1)) == 1
+
+
+@pytest.mark.parametrize("pieces", [
+    ["a", ",", '"', "\n", "\r\n", "é", "\u2028", "\x0b"],           # no lone CR
+    ["a", ",", '"', "\n", "\r\n", "\r", "é", "\u2028", "\x0c"],     # lone CRs too
+])
+def test_physical_lines_split_as_stringio_does(pieces):
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        assert list(readers.physical_lines(text)) == list(io.StringIO(text, newline="")), text
+
+
+def content(project: Project) -> dict:
+    """What an import stored, without the random ids."""
+    q = lambda sql: project.db.execute(sql).fetchall()  # noqa: E731
+    return {
+        "respondents": q("SELECT external_id, row_number FROM respondents ORDER BY rowid"),
+        "questions": q("SELECT column_name, wording, position, blank_count, nonanswer_count"
+                       " FROM questions ORDER BY position"),
+        "responses": q("SELECT p.external_id, q.column_name, r.text FROM responses r"
+                       " JOIN respondents p ON p.id = r.respondent_id"
+                       " JOIN questions q ON q.id = r.question_id ORDER BY r.seq"),
+        "variables": q("SELECT name, label, type, levels, position FROM variables"
+                       " ORDER BY position"),
+        "values": sorted(q("SELECT v.name, p.external_id, x.value FROM variable_values x"
+                           " JOIN variables v ON v.id = x.variable_id"
+                           " JOIN respondents p ON p.id = x.respondent_id"), key=repr),
+        "search": q("SELECT r.text FROM responses_fts f JOIN responses r ON r.seq = f.rowid"
+                    " WHERE responses_fts MATCH 'the' ORDER BY r.seq"),
+    }
+
+
+@pytest.mark.parametrize("name", ["qualtrics_new.csv", "redcap_data.csv", "google_forms.csv",
+                                  "surveymonkey_2hdr.csv", "typeform_repeated.csv",
+                                  "mixed_utf8_cp1252.csv", "excel_utf8_bom_crlf.csv",
+                                  "limesurvey_fulltext_de.csv"])
+def test_passing_the_inspected_frame_on_imports_the_same(tmp_path, name):
+    plan = inspect_file(FIXTURES / name)
+    if not plan.open_ended:
+        plan = plan.as_table()
+    stored = []
+    for n, given in enumerate((plan, replace(plan, _frame=None))):  # reused, then read again
+        project = Project.create(tmp_path / f"{n}.postcoder")
+        try:
+            result = import_survey(project, given)
+            stored.append(content(project))
+            ids = [r[0] for r in project.db.execute("SELECT id FROM respondents UNION ALL "
+                                                    "SELECT id FROM responses")]
+            assert len(set(ids)) == len(ids) == result.respondents + result.responses
+            assert all(uuid.UUID(i).version == 4 for i in ids)
+        finally:
+            project.close()
+    assert stored[0] == stored[1]
+    assert stored[0]["respondents"]  # something was imported
+
+
+def test_cancel_at_the_last_batch_leaves_the_project_unchanged(project, snapshot):
+    plan = inspect_file(FIXTURES / "redcap_data.csv")
+    seen: list[str] = []
+    total_updates = []
+    counting = Project.create(project.path.with_name("count.postcoder"))
+    try:
+        import_survey(counting, plan,
+                      progress=Progress(lambda d, t, label: total_updates.append(label)))
+    finally:
+        counting.close()
+
+    def listener(done, total, label):
+        seen.append(label)
+        if len(seen) == len(total_updates):  # the last update before the commit
+            progress.cancel()
+
+    progress = Progress(listener)
+    before = snapshot(project)
+    with pytest.raises(Cancelled):
+        import_survey(project, plan, progress=progress)
+    assert snapshot(project) == before
+    assert seen == total_updates and seen[-1].startswith("Saving")
