@@ -110,3 +110,51 @@ def test_cancel_at_the_last_batch_leaves_the_project_unchanged(project, snapshot
         import_survey(project, plan, progress=progress)
     assert snapshot(project) == before
     assert seen == total_updates and seen[-1].startswith("Saving")
+
+
+PIECES = ["a", "é", "很", ",", ";", "\t", '"', '""', "\n", "\r\n", "\r", " "]
+
+
+@pytest.mark.parametrize("seed, longest", [(1, 12), (2, 40)])
+def test_plain_records_read_as_the_csv_module_does(seed, longest):
+    """Wherever the reader without the csv module gives an answer, it is the csv module's
+    (strict) answer, line positions included; elsewhere it leaves the text to the module."""
+    rng = random.Random(seed)
+    used = 0
+    for _ in range(6000):
+        delimiter = rng.choice([",", ";", "\t"])
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, longest)))
+        first = rng.choice([1, 1, 2])  # 2: after Excel's "sep=" line
+        plain = readers.plain_records(text, delimiter, first)
+        if plain is None:
+            continue
+        used += 1
+        assert plain == readers._records(text, delimiter, first, strict=True), text
+    assert used > 1000  # the comparison ran on many texts
+
+
+def test_parse_csv_hands_irregular_quotes_to_the_csv_module(tmp_path):
+    text = 'id,comment\n1,a "quoted" word\n2,"closed" then more\n'
+    assert readers.plain_records(text, ",") is None
+    rows, lines = readers.parse_csv(tmp_path / "x.csv", text, ",")
+    assert rows == [["id", "comment"], ["1", 'a "quoted" word'], ["2", "closed then more"]]
+    assert lines is None
+    spanning = 'id,comment\n1,"two\r\nlines"\n2,"three\n\nlines"\n3,one\n'
+    assert readers.parse_csv(tmp_path / "x.csv", spanning, ",") == (
+        [["id", "comment"], ["1", "two\r\nlines"], ["2", "three\n\nlines"], ["3", "one"]],
+        [1, 2, 4, 7])
+
+
+def test_kind_of_long_answers_without_trimming_matches_the_rule():
+    from post_coder.importing.values import ANSWER, BLANK, NONANSWER, is_nonanswer, kind
+
+    def rule(value: str) -> int:
+        text = value.strip()
+        return BLANK if not text else NONANSWER if is_nonanswer(text) else ANSWER
+
+    rng = random.Random(3)
+    pieces = ["a", " ", "\n", "\u3000", ".", "-", "n/a", "none", "x" * 30, "\t"]
+    for _ in range(5000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        assert kind(value) == rule(value), repr(value)
+    assert kind("." * 100) == NONANSWER and kind(" " * 90 + "x" * 20 + " " * 70) == ANSWER

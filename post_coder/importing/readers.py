@@ -264,6 +264,9 @@ def parse_csv(path: Path, text: str, delimiter: str, *,
     """All records as lists of cells, and the physical line where each starts (None when
     every record is one line); an unclosed quote is an error naming its line."""
     _raise_field_limit()
+    plain = plain_records(text, delimiter, first_line)
+    if plain is not None:
+        return plain
     try:
         return _records(text, delimiter, first_line, strict=True)
     except _Broken as broken:
@@ -277,6 +280,76 @@ def parse_csv(path: Path, text: str, delimiter: str, *,
     except _Broken as broken:
         raise InputError(f"the file cannot be read as CSV ({broken.error})", file=path,
                          line=broken.line) from broken.error
+
+
+#: a quoted cell: quotes inside it doubled; line breaks and delimiters kept
+_QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')
+_UNQUOTED: dict[str, re.Pattern[str]] = {}
+
+
+def plain_records(text: str, delimiter: str,
+                  first_line: int = 1) -> tuple[list[list[str]], list[int] | None] | None:
+    """What :func:`parse_csv` returns, read without the csv module, for a text whose every
+    cell is unquoted (holding no quote) or quoted whole; None for anything else (a quote
+    inside an unquoted cell, text after a closing quote, a quote never closed), which the
+    csv module then reads with its own rules and messages.
+
+    Lines without a quote are split at the delimiter; a quoted cell is cut out of the text
+    as it is. The csv module would copy every cell through a buffer of four bytes per
+    character: a 50 MB answer pasted into one cell took 200 MB there.
+    """
+    unquoted = _UNQUOTED.get(delimiter)
+    if unquoted is None:
+        unquoted = _UNQUOTED[delimiter] = re.compile(f'[^"{re.escape(delimiter)}\r\n]*')
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    add_row, add_start = rows.append, starts.append
+    find, size = text.find, len(text)
+    pos, line, spans = 0, first_line, False
+    while pos < size:
+        newline = find("\n", pos)
+        end = size if newline < 0 else newline
+        body_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        if find('"', pos, end) < 0 and find("\r", pos, body_end) < 0:
+            add_row(text[pos:body_end].split(delimiter) if body_end > pos else [])
+            add_start(line)
+            pos, line = end + 1, line + 1
+            continue
+        row: list[str] = []
+        start_line, quoted = line, False
+        while True:  # one record, cell by cell
+            if text.startswith('"', pos):
+                found = _QUOTED.match(text, pos)
+                if found is None:
+                    return None
+                cell = found.group(1)
+                if '"' in cell:
+                    cell = cell.replace('""', '"')
+                if "\n" in cell or "\r" in cell:
+                    line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+                    spans = True
+                quoted = True
+            else:
+                found = unquoted.match(text, pos)
+                cell = found.group()
+            row.append(cell)
+            pos = found.end()
+            if pos >= size:
+                break
+            char = text[pos]
+            if char == delimiter:
+                pos, quoted = pos + 1, False
+                continue
+            if char == "\n" or char == "\r":
+                pos += 2 if text.startswith("\r\n", pos) else 1
+                line += 1
+                break
+            return None
+        add_row([] if row == [""] and not quoted else row)
+        add_start(start_line)
+    if not spans and first_line == 1:
+        return rows, None
+    return rows, starts
 
 
 class _Broken(Exception):

@@ -24,6 +24,9 @@ _FILLER = frozenset(".-–—_/\\?*… ")
 
 def kind(value: str) -> int:
     """BLANK (empty or whitespace), NONANSWER ("N/A", "none", "-"…) or ANSWER."""
+    if len(value) > 80 and value[0] not in _FILLER and not value[0].isspace() \
+            and not value[-64:].isspace():
+        return ANSWER  # a long answer: more than 16 characters once trimmed (no copy made)
     text = value.strip()
     if not text:
         return BLANK
