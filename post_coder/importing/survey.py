@@ -296,11 +296,12 @@ class _Writer:
         surveys.insert_variables(self.db, [
             (vid, dataset_id, v.column.name, v.column.wording or v.column.name, v.column.type,
              _levels(v), self._position(v.column)) for vid, v in zip(ids, self.variables)])
-        for vid, v in zip(ids, self.variables):
-            rows = _value_rows(vid, people, v.values)
-            self.values += len(rows)
-            self._batches(f"Saving {v.column.name}", surveys.insert_variable_values, iter(rows),
-                          per_row=len(people) / max(1, len(rows)))
+        # respondent by respondent (their ids are sorted): the table's index by respondent
+        # grows at its end, and its key (variable, respondent) at one place per variable
+        rows = _value_rows(ids, people, [v.values for v in self.variables])
+        self.values += len(rows)
+        self._batches("Saving attributes", surveys.insert_variable_values, iter(rows),
+                      per_row=len(people) * len(self.variables) / max(1, len(rows)))
 
     def _position(self, column: ColumnPlan) -> int:
         return self.frame.names.index(column.source_columns[0])
@@ -316,15 +317,20 @@ class _Writer:
             self.done = min(self.total, self.done + round(len(chunk) * per_row))
 
 
-def _value_rows(variable_id: str, people: list[str], values: list[Any]) -> list[tuple]:
+def _value_rows(variable_ids: list[str], people: list[str],
+                columns: list[list[Any]]) -> list[tuple]:
+    """(variable id, respondent id, value) rows, respondent by respondent."""
     rows: list[tuple] = []
-    for person, value in zip(people, values):
-        if value is None:
-            continue
-        if isinstance(value, list):
-            rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
-        else:
-            rows.append((variable_id, person, value))
+    add = rows.append
+    for n, person in enumerate(people):
+        for variable_id, values in zip(variable_ids, columns):
+            value = values[n]
+            if value is None:
+                continue
+            if isinstance(value, list):
+                rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
+            else:
+                add((variable_id, person, value))
     return rows
 
 
