@@ -158,3 +158,37 @@ def test_kind_of_long_answers_without_trimming_matches_the_rule():
         value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
         assert kind(value) == rule(value), repr(value)
     assert kind("." * 100) == NONANSWER and kind(" " * 90 + "x" * 20 + " " * 70) == ANSWER
+
+
+def test_long_texts_go_in_their_own_statements_in_order(project, monkeypatch):
+    """Responses are written in as few statements as the limits allow, a text longer than
+    STATEMENT_TEXT alone; the table's order is the order given either way."""
+    from post_coder.store import surveys
+
+    monkeypatch.setattr(surveys, "STATEMENT_TEXT", 50)
+    statements: list[int] = []
+    real = surveys._insert_responses
+    monkeypatch.setattr(surveys, "_insert_responses",
+                        lambda db, chunk: (statements.append(len(chunk)), real(db, chunk)))
+    texts = ["short one", "x" * 120, "short two", "short three", "y" * 49, "z"]
+    with project.transact("test", undoable=False) as step:
+        surveys.insert_dataset(step.db, id="d", name="d", original_name="d.csv", sha256="s",
+                               format="csv", platform=None, options={}, row_count=1,
+                               imported_at="2026-01-01T00:00:00", imported_by=None)
+        step.db.execute("INSERT INTO respondents VALUES ('p', 'd', '1', 2)")
+        step.db.execute("INSERT INTO questions (id, dataset_id, column_name, wording, position)"
+                        " VALUES ('q', 'd', 'Q', 'Q', 0)")
+        surveys.insert_responses(step.db, [(f"r{i}", "p" if i == 0 else f"p{i}", "q", t)
+                                           for i, t in enumerate(texts[:1])])
+        for i in range(1, len(texts)):
+            step.db.execute("INSERT INTO respondents VALUES (?, 'd', ?, 2)", [f"p{i}", str(i + 1)])
+        statements.clear()
+        surveys.insert_responses(step.db, [(f"r{i}", f"p{i}", "q", t)
+                                           for i, t in enumerate(texts) if i])
+    # "x"*120 alone; the two shorts (20 characters; 69 with the next); "y"*49 and "z" (50)
+    assert statements == [1, 2, 2]
+    stored = project.db.execute("SELECT text FROM responses ORDER BY seq").fetchall()
+    assert [t for (t,) in stored] == texts
+    hits = project.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts MATCH"
+                              " 'short'").fetchone()
+    assert hits == (3,)

@@ -112,22 +112,39 @@ def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int,
         " nonanswer_count) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+#: characters of response text per ``INSERT`` statement at most (a longer text goes alone):
+#: SQLite holds a statement's bound values together, and a 50 MB answer among 5,000 others
+#: cost 100 MB more than on its own
+STATEMENT_TEXT = 4_000_000
+
+
 def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) -> None:
     """Rows of (id, respondent_id, question_id, text), inserted in order.
 
     The rows go in as few multi-row ``INSERT … VALUES`` statements as SQLite's limit on
-    bound values allows (one for an import's batch): with one statement per row the FTS5
-    trigger flushes the full-text index on every row, which is about five times slower. The
-    texts are bound as they are (no JSON copy of a batch holding a 50 MB answer).
+    bound values (and :data:`STATEMENT_TEXT`) allows — one for an import's batch of short
+    answers: with one statement per row the FTS5 trigger flushes the full-text index on
+    every row, which is about five times slower. The texts are bound as they are (no JSON
+    copy of a batch holding a 50 MB answer).
     """
-    rows = list(rows)
     per_statement = max(1, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4)
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
-        db.conn.execute(
-            "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
-            + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
-            [value for row in chunk for value in row])
+    chunk: list[tuple[str, str, str, str]] = []
+    size = 0
+    for row in rows:
+        if chunk and (len(chunk) == per_statement or size + len(row[3]) > STATEMENT_TEXT):
+            _insert_responses(db, chunk)
+            chunk, size = [], 0
+        chunk.append(row)
+        size += len(row[3])
+    if chunk:
+        _insert_responses(db, chunk)
+
+
+def _insert_responses(db: Database, chunk: list[tuple[str, str, str, str]]) -> None:
+    db.conn.execute(
+        "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
+        + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
+        [value for row in chunk for value in row])
 
 
 def insert_variables(
