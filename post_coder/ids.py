@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from typing import NewType
 
@@ -20,3 +21,35 @@ MemoId = NewType("MemoId", str)
 def new_id() -> str:
     """A fresh random UUID (version 4) as a 36-character string."""
     return str(uuid.uuid4())
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh random UUIDs (version 4, as :func:`new_id`), made in bulk and handed
+    out in sorted order (so the indexes an import fills grow at their end).
+
+    One call to the system's random source for all of them, formatted with numpy: an import
+    of 100,000 rows needs several hundred thousand ids, and ``uuid.uuid4()`` one by one plus
+    a sort in Python takes seconds.
+    """
+    if count <= 0:
+        return []
+    import numpy as np  # local: only imports need ids by the hundred thousand
+
+    raw = np.frombuffer(os.urandom(16 * count), dtype=np.uint8).reshape(count, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # variant RFC 4122
+    high = raw[:, :8].copy().view(">u8").ravel()
+    low = raw[:, 8:].copy().view(">u8").ravel()
+    raw = raw[np.lexsort((low, high))]  # numeric order of the bytes = order of the text
+    digits = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+    hexed = np.empty((count, 32), dtype=np.uint8)
+    hexed[:, 0::2] = digits[raw >> 4]
+    hexed[:, 1::2] = digits[raw & 0x0F]
+    text = np.full((count, 36), ord("-"), dtype=np.uint8)
+    text[:, _HEX_COLUMNS] = hexed
+    joined = text.tobytes().decode("ascii")
+    return [joined[i:i + 36] for i in range(0, 36 * count, 36)]
+
+
+#: where the 32 hex digits go in ``xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx``
+_HEX_COLUMNS = [i for i in range(36) if i not in (8, 13, 18, 23)]

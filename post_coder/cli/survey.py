@@ -67,13 +67,18 @@ def info(project: Path, as_json: bool) -> None:
               help="Import the file as a data table with no answers to code (an interaction "
                    "log, a program table): every column kept is an attribute.")
 @click.option("--sheet", help="Sheet of a workbook: .xlsx, .xls or .ods (default: the first).")
+@click.option("--dictionary", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="REDCap data dictionary (CSV) of the export: field labels, choices and "
+                   "field types (default: a PROJECT_DataDictionary_….csv beside a "
+                   "PROJECT_DATA_….csv export, when there is one).")
 @click.option("--name", help="Name of the dataset in the project (default: the file name).")
 @click.option("--dry-run", is_flag=True, help="Show the detected format and mapping; change nothing.")
 @click.option("--allow-duplicate", is_flag=True, help="Import a file already imported before.")
 @CODER
 def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
             open_ended: tuple[str, ...], attributes: tuple[str, ...], types: tuple[str, ...],
-            level_orders: tuple[str, ...], as_table: bool, sheet: str | None, name: str | None, dry_run: bool, allow_duplicate: bool,
+            level_orders: tuple[str, ...], as_table: bool, sheet: str | None,
+            dictionary: Path | None, name: str | None, dry_run: bool, allow_duplicate: bool,
             coder: str | None) -> None:
     """Import a survey export (CSV, TSV, Excel, OpenDocument, SPSS) into the project.
 
@@ -89,10 +94,12 @@ def import_(project: Path, file: Path, id_column: str | None, no_id: bool,
           --open-ended Q5 --open-ended Q6 --attributes Department --type Q2=ordinal \\
           --levels "Q3=Never|Monthly|Weekly|Daily"
       post-coder import study.postcoder interactions.csv --table --no-id
+      post-coder import study.postcoder redcap_export.csv \\
+          --dictionary MyStudy_DataDictionary_2025-01-20.csv
     """
     from post_coder.importing import import_survey, inspect_file
 
-    plan = inspect_file(file, sheet=sheet)
+    plan = inspect_file(file, sheet=sheet, dictionary=dictionary)
     if as_table:
         plan = plan.as_table()
     mapping: dict[str, Any] = {}

@@ -12,7 +12,8 @@ Modules: :mod:`.readers` (bytes → rows of text; :mod:`.spss` for ``.sav``),
 (rows → checked columns), :mod:`.infer` / :mod:`.scales` / :mod:`.values` (types, levels,
 non-answers), :mod:`.plan` / :mod:`.mapping` (the plan), :mod:`.survey` (the import),
 :mod:`.variables` (a variable's level order afterwards: :func:`set_levels`), :mod:`.labels`
-(short labels: suggested, chosen in the wizard, renamed afterwards).
+(short labels: suggested, chosen in the wizard, renamed afterwards), :mod:`.redcap` (a
+REDCap data dictionary's labels, choices and field types).
 """
 
 from post_coder.importing.plan import ColumnPlan, ImportPlan, inspect_file

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from post_coder.errors import InputError
-from post_coder.importing import build, infer, readers
+from post_coder.importing import build, infer, readers, redcap
 from post_coder.importing.frame import Frame, Grid, Hint
 from post_coder.store.labels import suggest as suggest_labels
 
@@ -75,6 +75,8 @@ class ImportPlan:
     aliases: dict[str, str] = field(default_factory=dict)
     #: SURVEY, or TABLE for a data table imported without open-ended questions
     kind: str = SURVEY
+    #: the REDCap data dictionary applied (given, or found beside the export), or None
+    dictionary: Path | None = None
     _frame: Frame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -163,17 +165,39 @@ def _listing(names: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def load_frame(path: str | Path, *, sheet: str | None = None) -> Frame:
-    """Read a survey file into a :class:`Frame` (header rows handled, checked)."""
+def load_frame(path: str | Path, *, sheet: str | None = None,
+               dictionary: str | Path | None = None) -> Frame:
+    """Read a survey file into a :class:`Frame` (header rows handled, checked), with the
+    labels, choices and field types of a REDCap data ``dictionary`` when one is given."""
     read = readers.read(path, sheet=sheet)
-    if isinstance(read, Grid):
-        return build.to_frame(read)
-    return build.finish_sav(read)
+    frame = build.to_frame(read) if isinstance(read, Grid) else build.finish_sav(read)
+    if dictionary is not None:
+        frame.notes.append(redcap.apply_dictionary(frame, dictionary))
+    return frame
 
 
-def inspect_file(path: str | Path, *, sheet: str | None = None) -> ImportPlan:
-    """Read a survey file and suggest how to import it (nothing is written anywhere)."""
-    frame = load_frame(path, sheet=sheet)
+def inspect_file(path: str | Path, *, sheet: str | None = None,
+                 dictionary: str | Path | None = None) -> ImportPlan:
+    """Read a survey file and suggest how to import it (nothing is written anywhere).
+
+    ``dictionary``: a REDCap data dictionary to apply; without one, a dictionary downloaded
+    beside a REDCap export named the REDCap way is found and applied (when it cannot be
+    read, a note says why and the export is read without it)."""
+    found = None
+    if dictionary is None:
+        found = redcap.find_dictionary(path)
+    try:
+        frame = load_frame(path, sheet=sheet, dictionary=dictionary or found)
+    except InputError as exc:
+        if found is None or exc.file != found.name:
+            raise
+        frame = load_frame(path, sheet=sheet)
+        frame.notes.append(f'the REDCap data dictionary "{found.name}" found beside the export '
+                           f"was not used: {exc}")
+        found = None
+    else:
+        if found is not None:
+            frame.notes[-1] += " (found beside the export)"
     columns = plan_columns(frame)
     preview = [{n: frame.columns[n][i] for n in frame.names}
                for i in range(min(PREVIEW_ROWS, frame.row_count))]
@@ -183,7 +207,8 @@ def inspect_file(path: str | Path, *, sheet: str | None = None) -> ImportPlan:
         header_rows=frame.header_rows, row_count=frame.row_count, columns=columns,
         id_column=frame.id_column, preview=preview, sha256=frame.sha256,
         warnings=id_warnings(frame, frame.id_column), notes=list(frame.notes),
-        aliases=dict(frame.aliases), _frame=frame)
+        aliases=dict(frame.aliases),
+        dictionary=Path(dictionary or found) if (dictionary or found) else None, _frame=frame)
 
 
 def plan_columns(frame: Frame) -> list[ColumnPlan]:

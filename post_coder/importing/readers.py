@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from post_coder.errors import InputError
@@ -34,6 +35,8 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _SAV_SUFFIXES = {".sav", ".zsav"}
 DELIMITERS = (",", "\t", ";", "|")
 _UNSUPPORTED = "CSV, TSV, Excel .xlsx or .xls, OpenDocument .ods or SPSS .sav"
+#: a byte that is not blank (searched for, so a large file is not copied to strip it)
+_SOMETHING = re.compile(rb"[^ \t\r\n\x00]")
 _SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
 
 
@@ -43,8 +46,8 @@ def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
     path = Path(path)
     data = _read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip(b" \t\r\n\x00") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
-                                                   codecs.BOM_UTF16_BE):
+    if not _SOMETHING.search(data) or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
+                                                codecs.BOM_UTF16_BE):
         raise InputError("the file is empty", file=path)
     suffix = path.suffix.lower()
     if data.startswith(_ZIP):
@@ -67,7 +70,20 @@ def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
     if suffix in _SAV_SUFFIXES:
         raise InputError("this is not an SPSS .sav file: it may be damaged or another kind of "
                          "file renamed", file=path)
-    return _read_text(path, data, sha, suffix)
+    text, encoding, odd = decode_lines(path, data)
+    del data  # a large file is not held twice (as bytes and as text) while it is parsed
+    return _read_text(path, text, encoding, odd, sha, suffix)
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, read in chunks (to check a file did not change since it
+    was read, without holding it twice)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError as exc:
+        raise InputError(f"the file cannot be read ({exc.strerror or exc})", file=path) from exc
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -83,8 +99,8 @@ def _read_bytes(path: Path) -> bytes:
 
 # -- text files --------------------------------------------------------------------------------
 
-def _read_text(path: Path, data: bytes, sha: str, suffix: str) -> Grid:
-    text, encoding, odd = decode_lines(path, data)
+def _read_text(path: Path, text: str, encoding: str, odd: list[int], sha: str,
+               suffix: str) -> Grid:
     nul = text.find("\x00")
     if nul >= 0:
         raise InputError("the file contains a NUL byte, which a text survey export never has; "
@@ -248,6 +264,9 @@ def parse_csv(path: Path, text: str, delimiter: str, *,
     """All records as lists of cells, and the physical line where each starts (None when
     every record is one line); an unclosed quote is an error naming its line."""
     _raise_field_limit()
+    plain = plain_records(text, delimiter, first_line)
+    if plain is not None:
+        return plain
     try:
         return _records(text, delimiter, first_line, strict=True)
     except _Broken as broken:
@@ -263,6 +282,76 @@ def parse_csv(path: Path, text: str, delimiter: str, *,
                          line=broken.line) from broken.error
 
 
+#: a quoted cell: quotes inside it doubled; line breaks and delimiters kept
+_QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')
+_UNQUOTED: dict[str, re.Pattern[str]] = {}
+
+
+def plain_records(text: str, delimiter: str,
+                  first_line: int = 1) -> tuple[list[list[str]], list[int] | None] | None:
+    """What :func:`parse_csv` returns, read without the csv module, for a text whose every
+    cell is unquoted (holding no quote) or quoted whole; None for anything else (a quote
+    inside an unquoted cell, text after a closing quote, a quote never closed), which the
+    csv module then reads with its own rules and messages.
+
+    Lines without a quote are split at the delimiter; a quoted cell is cut out of the text
+    as it is. The csv module would copy every cell through a buffer of four bytes per
+    character: a 50 MB answer pasted into one cell took 200 MB there.
+    """
+    unquoted = _UNQUOTED.get(delimiter)
+    if unquoted is None:
+        unquoted = _UNQUOTED[delimiter] = re.compile(f'[^"{re.escape(delimiter)}\r\n]*')
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    add_row, add_start = rows.append, starts.append
+    find, size = text.find, len(text)
+    pos, line, spans = 0, first_line, False
+    while pos < size:
+        newline = find("\n", pos)
+        end = size if newline < 0 else newline
+        body_end = end - 1 if end > pos and text[end - 1] == "\r" else end
+        if find('"', pos, end) < 0 and find("\r", pos, body_end) < 0:
+            add_row(text[pos:body_end].split(delimiter) if body_end > pos else [])
+            add_start(line)
+            pos, line = end + 1, line + 1
+            continue
+        row: list[str] = []
+        start_line, quoted = line, False
+        while True:  # one record, cell by cell
+            if text.startswith('"', pos):
+                found = _QUOTED.match(text, pos)
+                if found is None:
+                    return None
+                cell = found.group(1)
+                if '"' in cell:
+                    cell = cell.replace('""', '"')
+                if "\n" in cell or "\r" in cell:
+                    line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+                    spans = True
+                quoted = True
+            else:
+                found = unquoted.match(text, pos)
+                cell = found.group()
+            row.append(cell)
+            pos = found.end()
+            if pos >= size:
+                break
+            char = text[pos]
+            if char == delimiter:
+                pos, quoted = pos + 1, False
+                continue
+            if char == "\n" or char == "\r":
+                pos += 2 if text.startswith("\r\n", pos) else 1
+                line += 1
+                break
+            return None
+        add_row([] if row == [""] and not quoted else row)
+        add_start(start_line)
+    if not spans and first_line == 1:
+        return rows, None
+    return rows, starts
+
+
 class _Broken(Exception):
     def __init__(self, error: csv.Error, line: int) -> None:
         super().__init__(str(error))
@@ -271,7 +360,7 @@ class _Broken(Exception):
 
 def _records(text: str, delimiter: str, first_line: int,
              *, strict: bool) -> tuple[list[list[str]], list[int] | None]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    reader = csv.reader(physical_lines(text), delimiter=delimiter, strict=strict)
     rows: list[list[str]] = []
     starts: list[int] = []
     add_row, add_start = rows.append, starts.append
@@ -286,6 +375,29 @@ def _records(text: str, delimiter: str, first_line: int,
     if done == len(rows) and first_line == 1:
         return rows, None  # no line break inside a cell: record i is line i + 1
     return rows, starts
+
+
+#: one physical line with its ending (CRLF, LF or CR, as ``newline=""`` splits them), or the
+#: last line without one
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def physical_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` as ``io.StringIO(text, newline="")`` yields them, one at a time
+    (a StringIO would copy the whole text into a buffer of its own first)."""
+    if text.count("\r") != text.count("\r\n"):  # some line ends with a lone CR
+        for found in _LINE.finditer(text):
+            yield found.group()
+        return
+    start, find = 0, text.find
+    while True:
+        end = find("\n", start) + 1
+        if not end:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end]
+        start = end
 
 
 def _raise_field_limit() -> None:

@@ -1,8 +1,8 @@
 """Import a survey file into a project, following an :class:`ImportPlan`.
 
-The file is read again (a plan is only a proposal: if the file changed since it was
-inspected, the import is refused), every value is checked and converted *before* anything
-is written, then one ``project.transact("Import survey")`` writes the dataset, its
+The file is not parsed again: the import uses the table the plan was inspected from, after
+hashing the file to check it did not change since (a plan is only a proposal: a changed
+file is refused); every value is checked and converted *before* anything is written, then one ``project.transact("Import survey")`` writes the dataset, its
 respondents, questions, responses and attribute variables, with one audit entry. A failure
 or a cancel rolls the whole import back.
 
@@ -18,8 +18,8 @@ from typing import Any
 
 from post_coder.changes import Changes
 from post_coder.errors import DuplicateImportError, InputError
-from post_coder.ids import new_id
-from post_coder.importing import infer
+from post_coder.ids import new_id, new_ids
+from post_coder.importing import infer, readers
 from post_coder.importing.frame import Frame
 from post_coder.importing.labels import write_plan_labels
 from post_coder.importing.plan import ColumnPlan, ImportPlan, id_warnings, load_frame
@@ -98,10 +98,7 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
     roles = [c.role for c in plan.columns]
     total = plan.row_count * (1 + roles.count("open_ended") + roles.count("attribute"))
     progress.update(0, total, f"Reading {plan.path.name}")
-    frame = load_frame(plan.path, sheet=plan.sheet)
-    if frame.sha256 != plan.sha256:
-        raise InputError("the file changed since it was inspected; inspect it again",
-                         file=plan.path)
+    frame = _frame(plan)
     if plan.is_table:
         if not plan.attributes:
             raise InputError("no column is chosen to keep: choose the data table's columns "
@@ -131,6 +128,22 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
         questions=[(q.column.name, sum(t is not None for t in q.texts), q.blank, q.nonanswer)
                    for q in questions],
         changes=step.changes)
+
+
+def _frame(plan: ImportPlan) -> Frame:
+    """The file as the plan read it: the frame ``inspect_file`` parsed (the file is hashed
+    again, not parsed again), or the file read afresh for a plan without one; either way
+    refused when the file's contents are not those inspected."""
+    frame = plan._frame
+    if frame is not None and frame.path == plan.path:
+        sha = readers.file_sha256(plan.path)
+    else:
+        frame = load_frame(plan.path, sheet=plan.sheet, dictionary=plan.dictionary)
+        sha = frame.sha256
+    if sha != plan.sha256:
+        raise InputError("the file changed since it was inspected; inspect it again",
+                         file=plan.path)
+    return frame
 
 
 def _external_ids(frame: Frame, plan: ImportPlan) -> list[str]:
@@ -256,7 +269,7 @@ class _Writer:
             options=_options(plan), row_count=self.frame.row_count,
             imported_at=store_db.now(), imported_by=project.actor, kind=plan.kind)
         # ids are fresh UUIDs handed out in sorted order, so every index grows at its end
-        people = _sorted_ids(self.frame.row_count)
+        people = new_ids(self.frame.row_count)
         self._batches("Saving respondents", surveys.insert_respondents,
                       ((p, dataset_id, e, r) for p, e, r in
                        zip(people, external, self.frame.row_numbers)))
@@ -265,7 +278,7 @@ class _Writer:
         return dataset_id
 
     def _write_questions(self, dataset_id: str, people: list[str]) -> None:
-        ids = _sorted_ids(len(self.questions))
+        ids = new_ids(len(self.questions))
         surveys.insert_questions(self.db, [
             (qid, dataset_id, q.column.name, q.column.wording or q.column.name,
              self._position(q.column), q.blank, q.nonanswer)
@@ -274,22 +287,23 @@ class _Writer:
         # table's rowid order, so listing responses "in file order" needs no sorting
         answered = [(p, qid, q.texts[n]) for n, p in enumerate(people)
                     for qid, q in zip(ids, self.questions) if q.texts[n] is not None]
-        response_ids = _sorted_ids(len(answered))
+        response_ids = new_ids(len(answered))
         self.responses += len(answered)
         self._batches("Saving answers", surveys.insert_responses,
                       ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
                       per_row=len(people) * len(self.questions) / max(1, len(answered)))
 
     def _write_variables(self, dataset_id: str, people: list[str]) -> None:
-        ids = _sorted_ids(len(self.variables))
+        ids = new_ids(len(self.variables))
         surveys.insert_variables(self.db, [
             (vid, dataset_id, v.column.name, v.column.wording or v.column.name, v.column.type,
              _levels(v), self._position(v.column)) for vid, v in zip(ids, self.variables)])
-        for vid, v in zip(ids, self.variables):
-            rows = _value_rows(vid, people, v.values)
-            self.values += len(rows)
-            self._batches(f"Saving {v.column.name}", surveys.insert_variable_values, iter(rows),
-                          per_row=len(people) / max(1, len(rows)))
+        # respondent by respondent (their ids are sorted): the table's index by respondent
+        # grows at its end, and its key (variable, respondent) at one place per variable
+        rows = _value_rows(ids, people, [v.values for v in self.variables])
+        self.values += len(rows)
+        self._batches("Saving attributes", surveys.insert_variable_values, iter(rows),
+                      per_row=len(people) * len(self.variables) / max(1, len(rows)))
 
     def _position(self, column: ColumnPlan) -> int:
         return self.frame.names.index(column.source_columns[0])
@@ -305,15 +319,20 @@ class _Writer:
             self.done = min(self.total, self.done + round(len(chunk) * per_row))
 
 
-def _value_rows(variable_id: str, people: list[str], values: list[Any]) -> list[tuple]:
+def _value_rows(variable_ids: list[str], people: list[str],
+                columns: list[list[Any]]) -> list[tuple]:
+    """(variable id, respondent id, value) rows, respondent by respondent."""
     rows: list[tuple] = []
-    for person, value in zip(people, values):
-        if value is None:
-            continue
-        if isinstance(value, list):
-            rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
-        else:
-            rows.append((variable_id, person, value))
+    add = rows.append
+    for n, person in enumerate(people):
+        for variable_id, values in zip(variable_ids, columns):
+            value = values[n]
+            if value is None:
+                continue
+            if isinstance(value, list):
+                rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
+            else:
+                add((variable_id, person, value))
     return rows
 
 
@@ -327,13 +346,10 @@ def _levels(v: _Variable) -> list[str]:
     return list(seen)
 
 
-def _sorted_ids(n: int) -> list[str]:
-    return sorted(new_id() for _ in range(n))
-
-
 def _options(plan: ImportPlan) -> dict[str, Any]:
     return {"encoding": plan.encoding, "delimiter": plan.delimiter, "sheet": plan.sheet,
             "header_rows": plan.header_rows, "id_column": plan.id_column,
+            "dictionary": plan.dictionary.name if plan.dictionary else None,
             "open_ended": plan.open_ended, "attributes": plan.attributes,
             "types": {c.name: c.type for c in plan.columns if c.role == "attribute"}}
 

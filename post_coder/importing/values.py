@@ -24,6 +24,9 @@ _FILLER = frozenset(".-–—_/\\?*… ")
 
 def kind(value: str) -> int:
     """BLANK (empty or whitespace), NONANSWER ("N/A", "none", "-"…) or ANSWER."""
+    if len(value) > 80 and value[0] not in _FILLER and not value[0].isspace() \
+            and not value[-64:].isspace():
+        return ANSWER  # a long answer: more than 16 characters once trimmed (no copy made)
     text = value.strip()
     if not text:
         return BLANK
@@ -31,9 +34,12 @@ def kind(value: str) -> int:
 
 
 def is_nonanswer(text: str) -> bool:
-    folded = text.strip().casefold()
+    text = text.strip()
+    if len(text) > 16 and text[0] not in _FILLER:
+        return False  # longer than any non-answer word (checked before folding a long answer)
+    folded = text.casefold()
     if len(folded) > 16 and folded[0] not in _FILLER:
-        return False  # longer than any non-answer word
+        return False
     if folded in NONANSWERS:
         return True
     trimmed = folded.rstrip(_TRAILING_PUNCT).strip()

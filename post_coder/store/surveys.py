@@ -13,6 +13,7 @@ a multi-select answer is one row per selected option; blanks are not stored.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -123,18 +124,39 @@ def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int,
         " nonanswer_count) VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+#: characters of response text per ``INSERT`` statement at most (a longer text goes alone):
+#: SQLite holds a statement's bound values together, and a 50 MB answer among 5,000 others
+#: cost 100 MB more than on its own
+STATEMENT_TEXT = 4_000_000
+
+
 def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) -> None:
     """Rows of (id, respondent_id, question_id, text), inserted in order.
 
-    The rows go in as one JSON array in a single statement: with one statement per row the
-    FTS5 trigger flushes the full-text index on every row, which is about five times slower.
+    The rows go in as few multi-row ``INSERT … VALUES`` statements as SQLite's limit on
+    bound values (and :data:`STATEMENT_TEXT`) allows — one for an import's batch of short
+    answers: with one statement per row the FTS5 trigger flushes the full-text index on
+    every row, which is about five times slower. The texts are bound as they are (no JSON
+    copy of a batch holding a 50 MB answer).
     """
-    payload = json.dumps([list(r) for r in rows], ensure_ascii=False)
-    db.execute(
-        "INSERT INTO responses (id, respondent_id, question_id, text)"
-        " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),"
-        " json_extract(value, '$[2]'), json_extract(value, '$[3]')"
-        " FROM json_each(?) ORDER BY key", [payload])
+    per_statement = max(1, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4)
+    chunk: list[tuple[str, str, str, str]] = []
+    size = 0
+    for row in rows:
+        if chunk and (len(chunk) == per_statement or size + len(row[3]) > STATEMENT_TEXT):
+            _insert_responses(db, chunk)
+            chunk, size = [], 0
+        chunk.append(row)
+        size += len(row[3])
+    if chunk:
+        _insert_responses(db, chunk)
+
+
+def _insert_responses(db: Database, chunk: list[tuple[str, str, str, str]]) -> None:
+    db.conn.execute(
+        "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
+        + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
+        [value for row in chunk for value in row])
 
 
 def insert_variables(

@@ -609,3 +609,34 @@ def test_navigator_leaves_out_data_tables(qtbot, session, project, demo_csv):
     tops = [navigator.tree.topLevelItem(i).text(0)
             for i in range(navigator.tree.topLevelItemCount())]
     assert tops == ["All questions", "POST pilot"]
+
+
+def test_redcap_dictionary_field(qtbot, make_wizard, tmp_path, session):
+    """The optional dictionary field: a bad one is named on page one; a good one labels the
+    codes; left empty, one beside a REDCap-named export is found and said so."""
+    export = tmp_path / "PeerSupport_DATA_2025-01-20_1012.csv"
+    shutil.copy(FIXTURES / "redcap_data.csv", export)
+    bad = tmp_path / "bad.csv"
+    bad.write_text('"Variable / Field Name","Form Name"\nrecord_id,f\n', encoding="utf-8")
+    wizard = make_wizard(export)
+    field = wizard.findChild(QLineEdit, "importDictionary")
+    qtbot.keyClicks(field, str(bad))
+    wizard.next()
+    assert wizard.currentId() == FILE
+    assert 'bad.csv, line 1, column "Field Type"' in wizard.file_page.error.text()
+    field.clear()
+    qtbot.keyClicks(field, str(FIXTURES / "redcap_dictionary.csv"))
+    wizard.next()
+    assert wizard.currentId() == PREVIEW
+    support = next(c for c in wizard.plan.columns if c.name == "support")
+    assert support.levels[:2] == ["Phone call", "Coffee chat"]
+    assert wizard.file_page.dictionary_found.text() == ""
+    wizard.back()
+    field.clear()
+    shutil.copy(FIXTURES / "redcap_dictionary.csv",
+                tmp_path / "PeerSupport_DataDictionary_2025-01-20.csv")
+    wizard.next()
+    assert wizard.currentId() == PREVIEW
+    assert wizard.plan.dictionary == tmp_path / "PeerSupport_DataDictionary_2025-01-20.csv"
+    assert "PeerSupport_DataDictionary_2025-01-20.csv, found beside the export" in \
+        wizard.file_page.dictionary_found.text()

@@ -44,6 +44,20 @@ class FilePage(QWizardPage):
         self.sheet_label = QLabel("Sheet:")
         self.sheet_combo = QComboBox()
         self.sheet_combo.setObjectName("importSheet")
+        self.dictionary_label = QLabel("REDCap data dictionary (optional):")
+        self.dictionary_edit = QLineEdit()
+        self.dictionary_edit.setObjectName("importDictionary")
+        self.dictionary_edit.setPlaceholderText(
+            "Found automatically beside a PROJECT_DATA_….csv export")
+        self.dictionary_edit.setToolTip(
+            "The data dictionary (CSV) of a REDCap export: field labels, choice labels in "
+            "order, checkbox options and field types")
+        self.dictionary_label.setBuddy(self.dictionary_edit)
+        self.dictionary_browse = QPushButton("Browse…")
+        self.dictionary_browse.setObjectName("importDictionaryBrowse")
+        self.dictionary_found = QLabel("")
+        self.dictionary_found.setObjectName("importDictionaryFound")
+        self.dictionary_found.setWordWrap(True)
         self.error = error_label("importError")
         self._sheets_for: str | None = None  # the path whose sheets the combo lists
 
@@ -56,11 +70,19 @@ class FilePage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addLayout(sheet_row)
+        dictionary_row = QHBoxLayout()
+        dictionary_row.addWidget(self.dictionary_label)
+        dictionary_row.addWidget(self.dictionary_edit, 1)
+        dictionary_row.addWidget(self.dictionary_browse)
+        layout.addLayout(dictionary_row)
+        layout.addWidget(self.dictionary_found)
         layout.addWidget(self.error)
         layout.addStretch(1)
         self._show_sheets([])
 
         self.browse.clicked.connect(self._browse)
+        self.dictionary_browse.clicked.connect(self._browse_dictionary)
+        self.dictionary_edit.textChanged.connect(lambda: set_message(self.error, ""))
         self.path_edit.textChanged.connect(self._path_edited)
         self.path_edit.editingFinished.connect(self._load_sheets)
 
@@ -77,8 +99,10 @@ class FilePage(QWizardPage):
             set_message(self.error, "type the path of the survey file, or choose it with Browse")
             return False
         sheet = self.sheet_combo.currentText() if self._sheets_for == path else None
+        dictionary = self.dictionary_edit.text().strip().strip('"')
         try:
-            plan = inspect_file(Path(path), sheet=sheet or None)
+            plan = inspect_file(Path(path), sheet=sheet or None,
+                                dictionary=Path(dictionary) if dictionary else None)
         except PostCoderError as exc:
             set_error(self.error, exc)
             return False
@@ -88,6 +112,9 @@ class FilePage(QWizardPage):
                         capitalize=False)
             return False
         set_message(self.error, "")
+        self.dictionary_found.setText(
+            f"Using the data dictionary {plan.dictionary.name}, found beside the export."
+            if plan.dictionary is not None and not dictionary else "")
         if self._sheets_for != path:
             self._sheets_for = path
             self._show_sheets(plan.sheets, plan.sheet)
@@ -100,6 +127,13 @@ class FilePage(QWizardPage):
         if chosen:
             self.path_edit.setText(chosen)
             self._load_sheets()
+
+    def _browse_dictionary(self) -> None:
+        start = str(Path(self.path()).parent) if self.path() else ""
+        chosen, _ = QFileDialog.getOpenFileName(self, "REDCap data dictionary", start,
+                                                "CSV files (*.csv);;All files (*)")
+        if chosen:
+            self.dictionary_edit.setText(chosen)
 
     def _path_edited(self) -> None:
         set_message(self.error, "")
