@@ -16,8 +16,10 @@ disagreeing levels in oranges (ColorBrewer PuOr), agreeing levels in blues (Colo
 RdBu), a neutral level in mid grey. Orange against blue stays distinct under deuteranopia,
 protanopia and tritanopia, and on each side lightness falls steadily from the middle of the
 scale to its ends, so the order of the levels reads from lightness alone (in greyscale
-too). Counts use one blue of the same scheme. Percent labels are written on segments of
-5 % or more, in white on dark segments and black on light ones.
+too). Counts use one blue of the same scheme. Percentages (whole, rounded half away from
+zero, without the % sign: the axis says "%") are written on segments of 5 % or more, in
+white on dark segments and black on light ones; a label wider than its segment (a thin
+segment on a wide diverging axis) is left out rather than spill over its neighbours.
 """
 
 from __future__ import annotations
@@ -225,7 +227,8 @@ def _wrap(label: Any, width: int) -> str:
 
 
 def _percent_label(value: float) -> str:
-    return f"{round_half_away(value, 0):.0f}%"
+    # a bare number: the axis says "%", and "5" fits a 5 % segment where "5%" would not
+    return f"{round_half_away(value, 0):.0f}"
 
 
 def _new_figure(height: float) -> Figure:
