@@ -207,6 +207,8 @@ def test_counts_per_quarter_and_year_labels_and_a_line():
     # labels given as they are, in the order given
     ax = period_counts({"Year 2": 109, "Year 1": 73}).axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Year 2", "Year 1"]
+    ax = period_counts({pd.Timestamp("2020-03-01"): 2}).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020-03-01"]
 
 
 def test_counts_by_group_in_declared_order_zero_groups_shown():
@@ -263,6 +265,8 @@ def test_bad_data_is_a_plain_error_naming_where():
         diverging_likert_bars(DATA, LEVELS, neutral="Meh")
     with pytest.raises(InputError, match='"bar" or "line", not "pie"'):
         period_counts({"2019": 1}, kind="pie")
+    with pytest.raises(InputError, match='two columns are named "Q1"'):
+        likert_bars(pd.DataFrame([[A, SA]], columns=["Q1", "Q1"]), LEVELS)
     with pytest.raises(InputError, match="the scale lists a level twice"):
         likert_bars(DATA, [A, A])
 

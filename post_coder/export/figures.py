@@ -118,6 +118,10 @@ def likert_counts(data: pd.DataFrame | Mapping[str, Mapping[Any, Any] | pd.Serie
     place = {level: i for i, level in enumerate(levels)}
     result: dict[str, list[int]] = {}
     if isinstance(data, pd.DataFrame):
+        twice = data.columns[data.columns.duplicated()]
+        if len(twice):
+            raise InputError(f'two columns are named "{twice[0]}": each item needs its own '
+                             "column")
         for column in data.columns:
             counts = [0] * len(levels)
             for row, value in enumerate(data[column].tolist(), start=1):
@@ -376,6 +380,8 @@ def _period_label(period: Any) -> str:
             return f"{period.year} Q{period.quarter}"
         if code in ("Y", "A"):
             return str(period.year)
+    if isinstance(period, pd.Timestamp):
+        return period.strftime("%Y-%m-%d")
     return str(period)
 
 
