@@ -31,7 +31,8 @@ JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos"
              "rounds": "project", "round_coders": "project", "round_responses": "project",
              "done_marks": "codings", "review_sessions": "project",
              "review_decisions": "codings", "code_versions": "codes",
-             "recheck_flags": "codings"}
+             "recheck_flags": "codings", "exemplars": "codings",
+             "code_dimensions": "codes"}
 #: tables whose rows travel between laptops with tombstones: undoing the creation of such a
 #: row removes it with a tombstone (stamped at undo time), so the removal travels too
 TOMBSTONED = {"codings", "memos", "done_marks"}
@@ -46,7 +47,9 @@ NOUNS = {"coders": ("coder", "name"), "codes": ("code", "name"), "rounds": ("rou
          "review_sessions": ("a review session", None),
          "review_decisions": ("a review decision", None),
          "code_versions": ("a version of a code", None),
-         "recheck_flags": ("a re-check flag", None)}
+         "recheck_flags": ("a re-check flag", None),
+         "exemplars": ("an exemplar mark", None),
+         "code_dimensions": ("the RE-AIM dimension of a code", None)}
 #: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
 _NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 _OPS = ("insert", "update", "delete")

@@ -441,6 +441,34 @@ CREATE INDEX recheck_flags_code ON recheck_flags(code_id, status);
         [(new_id(), *row) for row in codes])
 
 
+@migrations(name="0009_exemplars")
+def _exemplars(db: Database) -> None:
+    """What theme tables need from the team: exemplar quotes and RE-AIM dimensions.
+
+    ``exemplars``: a coding an investigator marked as an exemplar quote of its code (who,
+    when); unmarking deletes the row. ``code_dimensions``: the RE-AIM dimension a theme
+    (a top-level code) belongs to, one row per code that has one; its sub-codes go with it.
+    Both are journaled (undoable); the number 0009 is kept free of other branches' 0007-8.
+    """
+    db.executescript(
+        """
+CREATE TABLE exemplars (
+    coding_id TEXT PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+    marked_by TEXT REFERENCES coders(id),
+    marked_at TEXT NOT NULL
+);
+
+CREATE TABLE code_dimensions (
+    code_id TEXT PRIMARY KEY REFERENCES codes(id),
+    dimension TEXT NOT NULL CHECK (dimension IN
+        ('Reach', 'Effectiveness', 'Adoption', 'Implementation', 'Maintenance')),
+    set_at TEXT NOT NULL,
+    set_by TEXT REFERENCES coders(id)
+);
+"""
+    )
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 
