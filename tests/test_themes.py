@@ -251,9 +251,13 @@ def test_quotes_suggest_central_segments_until_an_exemplar_is_marked(t):
     assert quotes["Barriers"][0].exemplar
     table = theme_table(p, EVERYONE, spec, themes=themes)
     assert table.columns[-1].heading == "Representative quotes"
-    assert table.notes[-1].startswith("Quotes: exemplar quotes marked by the team; suggested "
-                                      "(the segments most central")
-    assert "Privacy" not in table.notes[-1] and "Culture" in table.notes[-1]
+    assert table.notes[-1] == (
+        "Quotes: exemplar quotes marked by the team; suggested: the segments most central to "
+        "the theme by text similarity (TF-IDF, cosine to the centroid), where none is marked: "
+        "Support, Listening, Connection, Time, Culture.")
+    # Barriers quotes its sub-code Privacy's mark; Time (R3's segment, unmarked) is suggested
+    assert [r.name for r in themes.rows if r.quotes and r.quotes[0].exemplar] == [
+        "Barriers", "Privacy"]
 
 
 def test_a_spanned_coding_quotes_its_span(t):
@@ -418,3 +422,21 @@ def test_the_question_must_exist(t):
     with pytest.raises(NotFoundError, match='no open-ended question "wishes"'):
         count_themes(t.p, EVERYONE, ThemeSpec(questions=["wishes"]))
     assert find_question(t.p, "feedback")
+
+
+def test_a_blind_coder_package_carries_no_mark_of_the_codings_it_withholds(t, tmp_path):
+    from post_coder.project import Project
+    from post_coder.team.package import export_package
+
+    p = t.p
+    ana_coding = t.coding[(t.ana, "R1", "Listening", "feedback")]
+    ben_coding = t.coding[(t.ben, "R5", "Listening", "feedback")]
+    mark_exemplar(p, EVERYONE, ana_coding)
+    mark_exemplar(p, EVERYONE, ben_coding)
+    set_dimension(p, t.code["Support"], "Effectiveness")
+    create_round(p, "Blind", [t.ana, t.ben], blind=True)
+    path = export_package(p, t.ana, tmp_path / "ana").path
+    with Project.open(path) as package:
+        assert is_exemplar(package, ana_coding) and not is_exemplar(package, ben_coding)
+        assert package.db.execute("SELECT count(*) FROM exemplars").fetchone() == (1,)
+        assert dimensions(package) == {t.code["Support"]: "Effectiveness"}

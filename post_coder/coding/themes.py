@@ -1,6 +1,6 @@
 """What investigators decide for theme tables: exemplar quotes and RE-AIM dimensions.
 
-- :func:`mark_exemplar` marks a coding as an exemplar quote of its code (``on=False``
+- :func:`mark_exemplar` (:func:`mark_exemplars`: several at once) marks a coding as an exemplar quote of its code (``on=False``
   takes the mark away). A theme table quotes the marked codings first; where a code has
   none, it suggests the segments most central to the code (:mod:`.similarity`).
 - :func:`set_dimension` puts a theme (a top-level code) in a RE-AIM dimension (Reach,
@@ -12,6 +12,8 @@ Each is one action (one transaction, one undo step) with an audit-log entry.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from post_coder.changes import Changes
 from post_coder.coding.codebook import get_code
@@ -25,7 +27,7 @@ from post_coder.store.scope import ReadScope
 from post_coder.store.themes import DIMENSIONS
 
 __all__ = ["DIMENSIONS", "dimension_of", "dimensions", "find_dimension", "is_exemplar",
-           "mark_exemplar", "set_dimension"]
+           "mark_exemplar", "mark_exemplars", "set_dimension"]
 
 
 def is_exemplar(project: Project, coding: CodingId) -> bool:
@@ -38,12 +40,21 @@ def mark_exemplar(project: Project, scope: ReadScope, coding: CodingId, *,
     ``on=False`` take the mark away. Marking a marked coding (or unmarking an unmarked one)
     changes nothing. Only a live coding ``scope`` sees can be marked: a coder in a blind
     round cannot reach others' codings this way."""
+    return mark_exemplars(project, scope, [coding], on=on)
+
+
+def mark_exemplars(project: Project, scope: ReadScope, codings: Sequence[CodingId], *,
+                   on: bool = True) -> Changes:
+    """:func:`mark_exemplar` for several codings as one action: all of them or none (an
+    unknown or removed coding changes nothing)."""
     if on:
         with project.transact("Mark exemplar quote") as step:
-            _mark(step, scope, coding, True)
+            for coding in dict.fromkeys(codings):
+                _mark(step, scope, coding, True)
     else:
         with project.transact("Unmark exemplar quote") as step:
-            _mark(step, scope, coding, False)
+            for coding in dict.fromkeys(codings):
+                _mark(step, scope, coding, False)
     return step.changes
 
 

@@ -361,11 +361,17 @@ def _notes(themes: Themes, rows: Sequence[ThemeRow]) -> tuple[str, ...]:
                      + (f"; \"{NOT_RECORDED}\": no value recorded" if any(
                          g == NOT_RECORDED for g, _ in themes.groups) else "") + ".")
     if themes.spec.quotes:
-        suggested = [r.name for r in rows if r.quotes and not r.quotes[0].exemplar]
-        notes.append("Quotes: exemplar quotes marked by the team"
-                     + (("; suggested (the segments most central to the theme by text "
-                         "similarity; no exemplar marked) for: " + ", ".join(suggested))
-                        if suggested else "") + ".")
+        quoted = [r for r in rows if r.quotes]
+        suggested = [r.name for r in quoted if not r.quotes[0].exemplar]
+        central = ("suggested: the segments most central to the theme by text similarity "
+                   "(TF-IDF, cosine to the centroid)")
+        if suggested and len(suggested) == len(quoted):
+            notes.append(f"Quotes: {central}; no exemplar quote has been marked.")
+        elif suggested:
+            notes.append(f"Quotes: exemplar quotes marked by the team; {central}, where none "
+                         f"is marked: {', '.join(suggested)}.")
+        elif quoted:
+            notes.append("Quotes: exemplar quotes marked by the team.")
     return tuple(notes)
 
 
