@@ -356,6 +356,8 @@ def test_themes_grouped_by_dimension(t):
         "Implementation themes in responses to “feedback”",
         "Other themes in responses to “feedback”"]
     assert [r.cells[0] for r in tables[2].rows] == ["Culture"]
+    with pytest.raises(InputError, match="no theme is in the RE-AIM dimension Reach yet"):
+        count_themes(p, EVERYONE, ThemeSpec(dimension="reach"))
 
 
 def test_setting_a_dimension_is_undoable_and_checked(t):

@@ -154,6 +154,10 @@ def count_themes(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec
     if spec.dimension is not None:
         wanted = find_dimension(spec.dimension)
         rows = [r for r in rows if r.dimension == wanted]
+        if not rows:
+            raise InputError(f"no theme is in the RE-AIM dimension {wanted} yet; put one there "
+                             "with `post-coder codes dimension` or, in the app, the codebook's "
+                             "RE-AIM dimension menu")
     return Themes(tuple(rows), denominator, tuple(groups), spec, tuple(question_names),
                   source_note, base_note, by_label)
 

@@ -1,4 +1,5 @@
-"""Right-click a coding chip ▸ Mark as exemplar quote: one undoable action, shown on the chip."""
+"""Marks for theme tables in the app: a coding chip ▸ Mark as exemplar quote; a theme ▸ RE-AIM
+dimension in the codebook menu. Each one undoable action."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ def test_mark_a_coding_as_exemplar_quote_from_its_chip(qtbot, session):
     session.undo()
     qtbot.waitUntil(lambda: is_exemplar(session.project, coding_id))
     qtbot.waitUntil(lambda: _action(_chip(qtbot, workspace, coding_id)).isChecked())
+
+
+def test_a_themes_re_aim_dimension_from_the_codebook_menu(qtbot, session):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.coding.themes import dimensions
+    from post_coder.ui.codebook_panel import CodebookPanel
+
+    panel = CodebookPanel(session)
+    qtbot.addWidget(panel)
+    codes = {c.name: c for c in list_codes(session.project)}
+    theme = codes["Perceived effectiveness"]
+    panel.select_code(theme.id)
+    menu = panel.context_menu()
+    submenu = menu.findChild(type(menu), "dimensionMenu")
+    assert [a.text() for a in submenu.actions()] == [
+        "Reach", "Effectiveness", "Adoption", "Implementation", "Maintenance", "None"]
+    assert [a.isChecked() for a in submenu.actions()] == [False] * 5 + [True]
+    submenu.actions()[1].trigger()
+    assert dimensions(session.project) == {theme.id: "Effectiveness"}
+    assert session.undo_label() == "Set RE-AIM dimension"
+    again = panel.context_menu().findChild(type(menu), "dimensionMenu")
+    assert [a.isChecked() for a in again.actions()] == [False, True] + [False] * 4
+    # a sub-code has no dimension of its own
+    panel.select_code(codes["Stigma"].id)
+    assert panel.context_menu().findChild(type(menu), "dimensionMenu") is None
