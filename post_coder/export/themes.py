@@ -30,7 +30,7 @@ is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from post_coder.coding.codebook import descendants, list_codes, tree_order
@@ -131,9 +131,9 @@ def count_themes(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec
     active = {c.id for c in codes}
     segments, source_note = _segments(project, scope, spec.source, question_ids, active)
     people, base_note, denominator = _base(project, spec.base, question_ids)
-    coded: dict[str, set[str]] = {}
+    by_code: dict[str, list[_Segment]] = {}
     for s in segments:
-        coded.setdefault(s.code_id, set()).add(s.respondent)
+        by_code.setdefault(s.code_id, []).append(s)
 
     groups, group_of, by_label = _groups(project, spec.by, spec.base, people)
     tags = _tags(project, spec.attribution, {s.respondent for s in segments})
@@ -144,11 +144,12 @@ def count_themes(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec
         if depth == 0:
             theme_dimension = dims.get(code.id)
         below = {code.id} | descendants(codes, code.id)
-        who = set().union(*(coded.get(c, set()) for c in below))
+        pool = [s for c in below for s in by_code.get(c, ())]
+        who = {s.respondent for s in pool}
         if people is not None:
             who &= people
         by_group = {g: sum(1 for r in who if g in group_of.get(r, ())) for g, _ in groups}
-        pool = [s for s in segments if s.code_id in below]
+        pool.sort(key=lambda s: s.order)  # file order, whatever the codes' order
         rows.append(ThemeRow(code.id, code.name, code.definition, depth, theme_dimension,
                              len(who), by_group, _quotes(pool, spec.quotes, tags)))
     if spec.dimension is not None:
@@ -176,8 +177,7 @@ def _questions(project: Project, names: Sequence[str]) -> tuple[list[str], list[
 
 @dataclass(frozen=True)
 class _Segment:
-    key: str             # a coding id, or response id + code for the consensus layer
-    response_id: str
+    order: int           # position in file order
     respondent: str
     code_id: str
     text: str
@@ -199,11 +199,12 @@ def _segments(project: Project, scope: ReadScope, source: str, question_ids: lis
         marked = store.exemplar_responses(db, scope)
         resolve = _merged_into(project)
         out = []
-        for response_id, respondent, code_id, text in store.consensus_segments(db, question_ids):
+        for i, (response_id, respondent, code_id, text) in enumerate(
+                store.consensus_segments(db, question_ids)):
             code_id = resolve(code_id)
             if code_id in active:
-                out.append(_Segment(f"{response_id}:{code_id}", response_id, respondent,
-                                    code_id, text, (response_id, code_id) in marked))
+                out.append(_Segment(i, respondent, code_id, text,
+                                    (response_id, code_id) in marked))
         return out, ("Source: the consensus layer (the codes the team's review decisions say "
                      "apply).")
     if kind == "union" and not name:
@@ -224,11 +225,11 @@ def _segments(project: Project, scope: ReadScope, source: str, question_ids: lis
         raise InputError(f'the source is "consensus", "union" or "coder:NAME", not "{source}"')
     marked = store.exemplar_codings(db, scope)
     rows = store.coded_segments(db, scope, question_ids, coder_ids)
-    return [_Segment(cid, rid, who, code, text, cid in marked)
-            for cid, rid, who, code, text in rows if code in active], note
+    return [_Segment(i, who, code, text, cid in marked)
+            for i, (cid, _, who, code, text) in enumerate(rows) if code in active], note
 
 
-def _merged_into(project: Project):  # type: ignore[no-untyped-def]
+def _merged_into(project: Project) -> Callable[[str], str]:
     """code id → the active code it ended up in (a review decision about a code merged
     since counts for the code it was merged into)."""
     everything = {c.id: c for c in list_codes(project, include_inactive=True)}
