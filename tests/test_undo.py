@@ -416,7 +416,7 @@ def test_undo_refuses_to_revert_a_work_file_merged_by_another_process(tmp_path, 
 # -- every undoable action: one step that takes back everything it wrote ----------------------
 
 def _setup_for_actions(p, tmp_path):
-    from post_coder.coding import keys, recheck
+    from post_coder.coding import keys, recheck, themes
     from post_coder.team import review, rounds
 
     ctx = {"maya": add_coder(p, "Maya").new_id}
@@ -433,6 +433,7 @@ def _setup_for_actions(p, tmp_path):
     ctx["c5"] = apply_code(p, response_id(p, "R5"), ctx["privacy"], ctx["maya"]).new_id
     codebook.redefine_code(p, ctx["privacy"], definition="Who may find out")  # flags c5
     [ctx["flag"]] = [i.id for i in recheck.recheck_queue(p, EVERYONE)]
+    themes.mark_exemplar(p, EVERYONE, ctx["c3"])
     ctx["round"] = rounds.create_round(p, "Round 1", [ctx["maya"]]).new_id
     ctx["session"] = review.open_session(p, EVERYONE, "Round 1", ["Maya"]).new_id
     rounds.create_round(p, "Round P", [ctx["maya"]], blind=False)
@@ -453,7 +454,8 @@ def _setup_for_actions(p, tmp_path):
 
 def _actions():
     from post_coder import importing
-    from post_coder.coding import codebook_io, coders, codings, done, keys, recheck, refine
+    from post_coder.coding import (codebook_io, coders, codings, done, keys, recheck, refine,
+                                   themes)
     from post_coder.queries import find_question
     from post_coder.team import review, rounds
 
@@ -515,6 +517,11 @@ def _actions():
             redefine={"definition": "new"}, rationale="why")),
         ("Pin code to key", lambda p, c, d: keys.pin_key(p, c["time"], 3, c["maya"])),
         ("Unpin code", lambda p, c, d: keys.unpin_key(p, c["privacy"], c["maya"])),
+        ("Mark exemplar quote", lambda p, c, d: themes.mark_exemplar(p, EVERYONE, c["c1"])),
+        ("Unmark exemplar quote", lambda p, c, d: themes.mark_exemplar(p, EVERYONE, c["c3"],
+                                                                       on=False)),
+        ("Set RE-AIM dimension", lambda p, c, d: themes.set_dimension(p, c["time"],
+                                                                      "Effectiveness")),
     ]
 
 

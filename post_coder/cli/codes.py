@@ -1,6 +1,7 @@
 """The codebook commands: codes list, add, import, rename, redefine, move, merge, split,
-retire ("merge codes" here is codebook refinement, not merging a coder's work), its
-history (codes history, as-of, diff) and a coder's number keys (codes keys, pin, unpin)."""
+retire, dimension (a theme's RE-AIM dimension) ("merge codes" here is codebook refinement,
+not merging a coder's work), its history (codes history, as-of, diff) and a coder's number
+keys (codes keys, pin, unpin)."""
 
 from __future__ import annotations
 
@@ -252,6 +253,49 @@ def codes_retire(project: Path, code: str, rationale: str | None, coder: str | N
     with _open(project, coder) as p:
         retire_code(p, find_code(p, code).id, rationale=rationale)
     click.echo(f'Retired "{code}".')
+
+
+@codes.command(name="dimension")
+@PROJECT
+@click.argument("code", required=False)
+@click.argument("dimension", required=False)
+@click.option("--clear", is_flag=True, help="Take the theme out of its dimension.")
+@click.option("--rationale", help="Why (kept in the audit log).")
+@CODER
+@JSON
+def codes_dimension(project: Path, code: str | None, dimension: str | None, clear: bool,
+                    rationale: str | None, coder: str | None, as_json: bool) -> None:
+    """Put a theme (a top-level code) in a RE-AIM dimension: Reach, Effectiveness,
+    Adoption, Implementation or Maintenance (or its first letter). Its sub-codes go with
+    it. Theme tables group themes by dimension. Without CODE, lists the themes and their
+    dimensions.
+
+    \b
+    Example:
+      post-coder codes dimension study.postcoder "Peer support" Effectiveness
+      post-coder codes dimension study.postcoder "Barriers" --clear
+      post-coder codes dimension study.postcoder
+    """
+    from post_coder.coding.codebook import find_code, list_codes
+    from post_coder.coding.themes import dimensions, set_dimension
+
+    if code is None:
+        if dimension is not None or clear:
+            raise click.UsageError("name the theme (CODE) whose dimension to set or clear")
+        with _open(project) as p:
+            dims = dimensions(p)
+            themes = [(c.name, dims.get(c.id)) for c in list_codes(p) if c.parent_id is None]
+        _emit([{"theme": n, "dimension": d} for n, d in themes], as_json,
+              lambda: [click.echo(f"{n}\t{d or '(none)'}") for n, d in themes])
+        return
+    if (dimension is None) == (not clear):
+        raise click.UsageError("give the DIMENSION, or --clear (one of them)")
+    with _open(project, coder) as p:
+        found = find_code(p, code)
+        set_dimension(p, found.id, None if clear else dimension, rationale=rationale)
+        now_in = dimensions(p).get(found.id)
+    click.echo(f'"{found.name}" is now in {now_in}.' if now_in
+               else f'"{found.name}" is in no RE-AIM dimension now.')
 
 
 # -- the codebook's history ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The coding commands: code (apply codings from a CSV), codings (list, remove)."""
+"""The coding commands: code (apply codings from a CSV), codings (list, remove, exemplar)."""
 
 from __future__ import annotations
 
@@ -45,12 +45,14 @@ class _ListByDefault(click.Group):
 
 @click.group(name="codings", cls=_ListByDefault)
 def codings_group() -> None:
-    """List codings (`codings PROJECT` is `codings list PROJECT`) or remove them.
+    """List codings (`codings PROJECT` is `codings list PROJECT`), remove them, or mark
+    them as exemplar quotes.
 
     \b
     Example:
       post-coder codings study.postcoder --code "Lack of time"
       post-coder codings remove study.postcoder --respondent R012 --code "Lack of time"
+      post-coder codings exemplar study.postcoder --id 0b5f…
     """
 
 
@@ -199,3 +201,34 @@ def codings_remove(project: Path, coding_ids: tuple[str, ...], respondents: tupl
         click.echo(f"Removed {len(rows)} coding{'' if len(rows) == 1 else 's'}.")
     else:
         click.echo("No codings match; nothing was removed.")
+
+
+@codings_group.command(name="exemplar")
+@PROJECT
+@click.option("--id", "coding_ids", multiple=True, required=True, metavar="ID",
+              help="A coding's id (see `post-coder codings PROJECT --json`); repeat for several.")
+@click.option("--off", is_flag=True, help="Take the exemplar mark away.")
+@CODER
+def codings_exemplar(project: Path, coding_ids: tuple[str, ...], off: bool,
+                     coder: str | None) -> None:
+    """Mark codings as exemplar quotes of their codes (--off: unmark them). Theme tables
+    quote the marked codings; where a code has none, they suggest its most central
+    segments. All the codings given as one action, or none if one is unknown.
+
+    \b
+    Example:
+      post-coder codings exemplar study.postcoder --id 0b5f…
+      post-coder codings exemplar study.postcoder --id 0b5f… --off
+    """
+    from post_coder.coding.themes import is_exemplar, mark_exemplars
+
+    wanted = list(dict.fromkeys(coding_ids))
+    with _open(project, coder) as p:
+        already = sum(is_exemplar(p, c) != off for c in wanted)
+        mark_exemplars(p, _scope(p), wanted, on=not off)
+    changed = len(wanted) - already
+    plural = "" if changed == 1 else "s"
+    click.echo((f"Unmarked {changed} exemplar quote{plural}" if off else
+                f"Marked {changed} coding{plural} as exemplar quote{plural}")
+               + (f" ({already} already {'unmarked' if off else 'marked'})." if already
+                  else "."))

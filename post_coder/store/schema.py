@@ -458,6 +458,34 @@ ALTER TABLE variables ADD COLUMN short_label TEXT NOT NULL DEFAULT '';
     labels.fill_missing(db)
 
 
+@migrations(name="0009_exemplars")
+def _exemplars(db: Database) -> None:
+    """What theme tables need from the team: exemplar quotes and RE-AIM dimensions.
+
+    ``exemplars``: a coding an investigator marked as an exemplar quote of its code (who,
+    when); unmarking deletes the row. ``code_dimensions``: the RE-AIM dimension a theme
+    (a top-level code) belongs to, one row per code that has one; its sub-codes go with it.
+    Both are journaled (undoable); the number 0009 is kept free of other branches' 0007-8.
+    """
+    db.executescript(
+        """
+CREATE TABLE exemplars (
+    coding_id TEXT PRIMARY KEY REFERENCES codings(id) ON DELETE CASCADE,
+    marked_by TEXT REFERENCES coders(id),
+    marked_at TEXT NOT NULL
+);
+
+CREATE TABLE code_dimensions (
+    code_id TEXT PRIMARY KEY REFERENCES codes(id),
+    dimension TEXT NOT NULL CHECK (dimension IN
+        ('Reach', 'Effectiveness', 'Adoption', 'Implementation', 'Maintenance')),
+    set_at TEXT NOT NULL,
+    set_by TEXT REFERENCES coders(id)
+);
+"""
+    )
+
+
 @migrations(name="0010_key_pins")
 def _key_pins(db: Database) -> None:
     """Keys 1–9 a coder chose for codes (Pin to key). One code per key and one key per code,

@@ -8,11 +8,12 @@ it to the current response). Every change goes through a dialog or a drop that c
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QMenu,
                                QStackedWidget, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
 from post_coder.coding import codebook
+from post_coder.coding.themes import DIMENSIONS, dimension_of, set_dimension
 from post_coder.ids import CodeId
 from post_coder.ui.compare_view import CompareView
 from post_coder.ui.dialogs.code_editor import CodeEditorDialog
@@ -276,8 +277,29 @@ class CodebookPanel(QWidget):
         if on_code:
             menu.addActions([self.edit_action, self.merge_action, self.split_action,
                              self.retire_action])
+            dimensions = self.dimension_menu(menu)
+            if dimensions is not None:
+                menu.addMenu(dimensions)
         menu.addSeparator()
         menu.addAction(self.compare_action)
+        return menu
+
+    def dimension_menu(self, parent: QWidget) -> QMenu | None:
+        """"RE-AIM dimension ▸" for a theme (a top-level code): theme tables group themes by
+        it; sub-codes go with their theme, so they have none."""
+        code_id = self.current_code_id()
+        project = self.session.project
+        if code_id is None or codebook.get_code(project, code_id).parent_id is not None:
+            return None
+        menu = QMenu("RE-AIM &dimension", parent, objectName="dimensionMenu")
+        group = QActionGroup(menu)
+        current = dimension_of(project, code_id)
+        for dimension in (*DIMENSIONS, None):
+            action = QAction(dimension or "None", group, checkable=True,
+                             checked=dimension == current)
+            action.triggered.connect(lambda _=False, d=dimension: self.session.run(
+                self, set_dimension, code_id, d, initiator=self))
+            menu.addAction(action)
         return menu
 
     def _show_menu(self, pos: QPoint) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QScrol
 
 from post_coder.changes import Changes
 from post_coder.coding.codings import codings_for_response, remove_coding
+from post_coder.coding.themes import is_exemplar, mark_exemplar
 from post_coder.queries import Coding, ParsedSearch, coder_marks, search_spans
 from post_coder.ui.dialogs.coding_memo_dialog import CodingMemoDialog
 from post_coder.ui.models import reads
@@ -284,7 +285,21 @@ class ResponseViewer(QWidget):
         memo.setObjectName("codingMemoAction")
         memo.triggered.connect(lambda: self.open_coding_memo(coding.id, name, coder))
         chip.addAction(memo)
+        exemplar = QAction("Mark as exemplar quote", chip, checkable=True,
+                           objectName="exemplarAction",
+                           toolTip="Theme tables quote this passage for its code")
+        exemplar.setChecked(is_exemplar(self.session.project, coding.id))
+        if exemplar.isChecked():
+            label.setText("★ " + label.text())
+            label.setToolTip(label.toolTip() + "; an exemplar quote")
+        exemplar.toggled.connect(lambda on: self._mark_exemplar(coding.id, on))
+        chip.addAction(exemplar)
         return chip
+
+    def _mark_exemplar(self, coding_id: str, on: bool) -> None:
+        """Right-click a chip ▸ Mark as exemplar quote (again: unmark). One undo step."""
+        self.session.run(self, mark_exemplar, self.session.scope, coding_id, on=on,
+                         initiator=self)
 
     def open_coding_memo(self, coding_id: str, name: str, coder: str) -> QWidget:
         """Right-click a chip: write why this code fits this passage."""
