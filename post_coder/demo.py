@@ -22,6 +22,8 @@ DEMO_DIR = Path(__file__).resolve().parents[1] / "resources" / "demo"
 SURVEY = "post_survey.csv"
 OPEN_ENDED = ("How has POST affected you or your department? Please describe.",
               "What would make POST more useful, or what has kept you from using it?")
+#: the open-ended questions' short labels, shown in every view (the full text on hover)
+SHORT_LABELS = ("Q1 Effects of POST", "Q2 Make POST more useful")
 ID_COLUMN = "respondent_id"
 MULTI_SELECT = "What barriers might keep you from using POST? (select all that apply)"
 YEARS = "Years in practice"
@@ -60,6 +62,7 @@ def build_demo(path: str | Path, *, overwrite: bool = False,
         plan = plan.with_mapping(id_column=ID_COLUMN, open_ended=list(OPEN_ENDED),
                                  attributes=attributes,
                                  types={MULTI_SELECT: "multi_select", YEARS: "ordinal"})
+        plan = plan.with_labels(dict(zip(OPEN_ENDED, SHORT_LABELS)))
         import_survey(project, plan, name="Department-wide physician survey", progress=progress)
         import_codebook_csv(project, folder / "codebook.csv")
         apply_codings_csv(project, folder / "codings.csv", progress=progress)

@@ -111,7 +111,7 @@ def test_search(demo):
     hits = json.loads(run("search", demo, "time", "--question", affected, "--json").output)
     assert [h["respondent"] for h in hits] == ["R067", "R005", "R015", "R028", "R044"]
     assert {(h["question"], h["question_text"]) for h in hits} == {
-        ("How has POST affected you or…", affected)}  # the short label and the full text
+        ("Q1 Effects of POST", affected)}  # the short label and the full text
     text = run("search", demo, '"nothing at all in here xyz"').output
     assert "0 responses match" in text
 

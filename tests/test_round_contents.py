@@ -100,7 +100,7 @@ def test_round_show_prints_progress_and_responses(demo):
                          f"({coded['Maya Chen'] * 50}%)"]
     assert text[4] == "Responses:"
     # the question's short label (the demo's headings are whole questions)
-    assert text[5].startswith("    R003 · How has POST affected you or… · done by ")
+    assert text[5].startswith("    R003 · Q1 Effects of POST · done by ")
     assert text[6].startswith("        I was the one who got called after a difficult airway")
     missing = run("round", "show", demo, "Round 2", ok=False)
     assert missing.exit_code == 1 and "Traceback" not in missing.stderr

@@ -39,8 +39,8 @@ NO_CODER = ("no coder is chosen yet; choose who is coding with Edit ▸ Change C
             "(each coder's codes are kept apart)")
 PINS = 9
 # narrow enough that the answer keeps >= 240 px on a 1280 x 720 laptop (tests/ui/test_laptop)
-COLUMN_WIDTHS = {RESPONDENT: 72, QUESTION: 120, CODES: 140, CODED: 48, DONE: 46,
-                 AGREEMENT: 70}
+COLUMN_WIDTHS = {RESPONDENT: 90, QUESTION: 108, CODES: 126, CODED: 48, DONE: 46,
+                 AGREEMENT: 78}
 
 
 class CodingWorkspace(QWidget):

@@ -236,7 +236,7 @@ def test_codebook_counts_per_coder_beside_the_pooled_count(qtbot, trio):
     panel.set_counts_by_coder(True)
     model = panel.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
-        "Name", "Respondents", "AB", "CD", "EF"]
+        "Name", "n", "AB", "CD", "EF"]
     assert _codebook_rows(panel) == {"Burnout": ["2", "2", "2", "1"],
                                      "Workload": ["2", "0", "2", "0"],
                                      "Support": ["2", "2", "1", "0"]}

@@ -36,7 +36,7 @@ MIME_TYPE = "application/x-postcoder-code-ids"
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: the number key (1–9) that applies the code for the current coder, or None
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
-COLUMNS = ("Name", "Respondents")
+COLUMNS = ("Name", "n")
 NAME, RESPONDENTS = 0, 1
 #: what a per-coder column shows for a coder whose codings the read scope hides
 HIDDEN = "hidden"
