@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from post_coder.cli.agreement import bootstrap, what_to_compare
 from post_coder.cli.common import PROJECT, _open, _scope
 
 FORMATS = ("docx", "xlsx", "csv", "md", "tex", "html")
@@ -76,18 +77,8 @@ def export_codebook(project: Path, out: Path, fmt: str | None, counts: bool,
 @PROJECT
 @OUT
 @FORMAT
-@click.option("--round", "round_name", metavar="ROUND",
-              help="The round's responses and coders (default: every response, every coder "
-                   "with done marks).")
-@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (column name); repeat for several.")
-@click.option("--code", "code_names", multiple=True, metavar="CODE",
-              help="Only this code; repeat for several.")
-@click.option("--coder", "coder_names", multiple=True, metavar="NAME",
-              help="Compare these coders (repeat for each).")
-@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap resamples for alpha's 95% interval (0: none).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@what_to_compare
+@bootstrap
 @click.option("--full", is_flag=True,
               help="Every coefficient and each pair's kappa (default: the short table).")
 def export_agreement(project: Path, out: Path, fmt: str | None, round_name: str | None,
@@ -161,9 +152,7 @@ def export_matrix(project: Path, out: Path, fmt: str | None, source: str,
 @click.option("--formats", default="docx,xlsx", show_default=True, metavar="LIST",
               help="The formats of each part's own files, comma-separated (docx, xlsx, csv, "
                    "md, tex, html).")
-@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap resamples for agreement's 95% intervals (0: none).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@bootstrap
 def report(project: Path, out: Path, source: str, round_name: str | None, formats: str,
            resamples: int, seed: int) -> None:
     """Write every publication output into one folder — the codebook, the agreement

@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from post_coder.coding.codebook import descendants, list_codes
+from post_coder.coding.codebook import descendants, list_codes, tree_order
 from post_coder.coding.coders import find_coder
 from post_coder.coding.codings import list_codings
 from post_coder.errors import ConflictError, InputError
@@ -117,8 +117,8 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
     respondent. Columns: ``respondent`` (their id in the survey), ``question`` (its column
     name), ``text`` (the answer, with ``text=True``), then the respondent's attributes
     (typed as in :func:`post_coder.queries.dataset_frame`: numbers, dates, ordered levels,
-    multi-select lists), then one column per active code in codebook order, named after
-    the code: 1 when the code applies to the response, else 0. A code named like an
+    multi-select lists), then one column per active code in codebook order (each sub-code after its
+    code), named after the code: 1 when the code applies to the response, else 0. A code named like an
     attribute gets " (code)" after its name.
 
     ``source``: "consensus" (default), "union" or "coder:NAME" (see the module).
@@ -136,7 +136,7 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
         question_ids=tuple(question_ids) if question_ids else None))
     rows = response_rows(project, scope, ids)
     applied = applied_codes(project, scope, chosen, question_ids)
-    codes = list_codes(project)
+    codes = [c for c, _ in tree_order(list_codes(project))]
     dataset_of = {q.id: q.dataset_id for q in questions(project)}
     base = pd.DataFrame({"respondent": [r.respondent for r in rows],
                          "question": [r.question for r in rows]})
