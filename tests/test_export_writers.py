@@ -293,3 +293,20 @@ def test_a_failed_write_leaves_nothing(doc, tmp_path, monkeypatch):
     with pytest.raises(PostCoderError, match="could not be written"):
         write_document(doc, tmp_path / "r.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bars.png", "out.docx"]
+
+
+def test_column_widths_follow_the_text_and_long_words_ask_for_landscape():
+    from post_coder.export.writers.cells import column_shares, is_wide
+
+    # everything fits: each column as wide as its longest text plus two for the margins
+    small = Table.plain("t", ["ab", "cdef"], [["x", "y"]])
+    assert column_shares(small) == pytest.approx([4 / 10, 6 / 10])
+    # too long for the line: each keeps its longest word (5 + 2 and 3 + 2 characters), the
+    # rest of the 20 characters goes to the column with more text
+    long = Table.plain("t", ["a", "b"], [["words " * 20, "abc"]])
+    shares = column_shares(long, line=20)
+    assert shares[1] == pytest.approx(5 / 20) and shares[0] == pytest.approx(15 / 20)
+    assert not is_wide(small) and not is_wide(long)
+    # six columns of long words cannot share a portrait line; eight columns never do
+    assert is_wide(Table.plain("t", list("abcdef"), [["confidentiality"] * 6]))
+    assert is_wide(Table.plain("t", list("abcdefgh"), [["x"] * 8]))

@@ -18,7 +18,7 @@ from typing import Any
 from post_coder.export.document import Column, Document, Figure, Table
 from post_coder.export.numbers import round_half_away
 
-__all__ = ["FORMULA_START", "PORTRAIT_LINE", "WIDE_TABLE", "column_shares", "display",
+__all__ = ["CHARS_PER_INCH", "FORMULA_START", "PORTRAIT_LINE", "WIDE_TABLE", "column_shares", "display",
            "is_number", "is_wide", "neutralize", "numbered",
            "number_format"]
 
@@ -78,8 +78,10 @@ def number_format(column: Column) -> str:
 
 #: a table with more columns than this is set on a landscape page
 WIDE_TABLE = 7
-#: about how many characters of 10-point table text a portrait line holds (6.5 inches)
-PORTRAIT_LINE = 78
+#: about how many characters of 10-point table text fit in an inch, and in a portrait
+#: line (6.5 inches)
+CHARS_PER_INCH = 14
+PORTRAIT_LINE = 91
 
 
 def _measure(table: Table) -> tuple[list[int], list[int], list[float]]:
@@ -92,18 +94,19 @@ def _measure(table: Table) -> tuple[list[int], list[int], list[float]]:
                                          if r.kind != "heading"]
         word = max((len(w) for t in texts for w in t.split()), default=1)
         longest = max((len(t) for t in texts), default=1)
-        need.append(min(word, 24) + 3)
+        need.append(min(word, 24) + 2)  # two characters for the cell's margins
         if column.format != "text":
-            need[-1] = max(need[-1], min(longest, 16) + 3)
-        want.append(max(min(longest, 80) + 3, need[-1]))
+            need[-1] = max(need[-1], min(longest, 16) + 2)
+        want.append(max(min(longest, 80) + 2, need[-1]))
         weight.append(sum(len(t) for t in texts) ** 0.5)
     return need, want, weight
 
 
 def is_wide(table: Table) -> bool:
     """Whether a table wants a landscape page: more than :data:`WIDE_TABLE` columns, or
-    more than a portrait line can hold without breaking its words."""
-    return len(table.columns) > WIDE_TABLE or sum(_measure(table)[0]) > PORTRAIT_LINE
+    words that take more than four fifths of a portrait line (leaving too little room for
+    its longer texts)."""
+    return len(table.columns) > WIDE_TABLE or sum(_measure(table)[0]) > 0.8 * PORTRAIT_LINE
 
 
 def column_shares(table: Table, line: int = PORTRAIT_LINE) -> list[float]:
@@ -112,14 +115,13 @@ def column_shares(table: Table, line: int = PORTRAIT_LINE) -> list[float]:
     broken mid-word); when everything fits on one line each column is as wide as its
     longest text; otherwise the room left over goes to the columns with more text (by the
     square root of how much), none wider than its longest text. When even the longest
-    words do not fit, half the line goes by the words and half by how much text each
-    column has."""
+    words do not fit, the line is shared by the words (each breaks a little)."""
     need, want, weight = _measure(table)
     if sum(want) <= line:
         return [w / sum(want) for w in want]
     room = line - sum(need)
     if room <= 0:
-        return [(n / sum(need) + w / sum(weight)) / 2 for n, w in zip(need, weight)]
+        return [n / sum(need) for n in need]
     widths = [float(n) for n in need]
     open_ = {i for i in range(len(need)) if want[i] > need[i]}
     while room > 1e-9 and open_:  # share the room; a column that is full drops out

@@ -4,7 +4,8 @@ Tables are real Word tables in the three-rule style journals print (a rule above
 the table and under the header row), their header row marked to repeat on every page, a
 numbered caption above ("Table 1. …", a Word SEQ field, so Word's list of tables sees it)
 and the notes under it in smaller type. A heading row spans the table in bold; an indented
-row's first cell is indented. Columns are as wide as their text asks
+row's first cell is indented; a table of more than nine columns is set in 8.5-point type.
+Columns are as wide as their text asks
 (:func:`~post_coder.export.writers.cells.column_shares`). A table with more than seven
 columns, or whose words do not fit across a portrait page, gets a landscape section of its
 own. Figures are placed at the text width or less with "Fig 1. …" below them.
@@ -17,9 +18,13 @@ from typing import Any
 
 from post_coder.errors import InputError
 from post_coder.export.document import Block, Document, Figure, Heading, Paragraph, Table
-from post_coder.export.writers.cells import column_shares, display, is_number, is_wide, numbered
+from post_coder.export.writers.cells import (CHARS_PER_INCH, column_shares, display,
+                                             is_number, is_wide, numbered)
 
-__all__ = ["write_docx"]
+__all__ = ["SMALL_TYPE", "write_docx"]
+
+#: a table with more columns than this is set in 8.5-point type (10-point otherwise)
+SMALL_TYPE = 9
 
 
 def write_docx(document: Document, path: Path) -> None:
@@ -89,6 +94,9 @@ def _styles(word: Any) -> None:
     text.font.size = Pt(10)
     text.paragraph_format.space_before = Pt(1)
     text.paragraph_format.space_after = Pt(1)
+    small = styles.add_style("Table Text Small", WD_STYLE_TYPE.PARAGRAPH)
+    small.base_style = text
+    small.font.size = Pt(8.5)
     note = styles.add_style("Table Note", WD_STYLE_TYPE.PARAGRAPH)
     note.base_style = styles["Normal"]
     note.font.size = Pt(9)
@@ -145,8 +153,11 @@ def _table(word: Any, table: Table, label: str) -> None:
     out.autofit = False
     section = word.sections[-1]
     room = section.page_width - section.left_margin - section.right_margin
-    # about 12 characters of 10-point text to the inch (914,400 EMU), with cell margins
-    widths = [int(room * share) for share in column_shares(table, int(room / 914400 * 12))]
+    # a table of many columns is set smaller (its widths still measured at 10 points), to
+    # keep more of its words whole
+    style = "Table Text Small" if len(columns) > SMALL_TYPE else "Table Text"
+    line = int(room / 914400 * CHARS_PER_INCH)  # 914,400 EMU to the inch
+    widths = [int(room * share) for share in column_shares(table, line)]
     for column, cell, width in zip(out.columns, out.rows[0].cells, widths):
         column.width = width  # new rows take their cells' widths from here
         cell.width = width
@@ -154,7 +165,7 @@ def _table(word: Any, table: Table, label: str) -> None:
     numeric = [c.format != "text" for c in columns]
     header = out.rows[0]
     for cell, column, right in zip(header.cells, columns, numeric):
-        _fill(cell, column.heading, bold=True, right=right)
+        _fill(cell, column.heading, style, bold=True, right=right)
         _rule_below(cell)
     _repeat_as_header(header)
     for row in table.rows:
@@ -162,10 +173,10 @@ def _table(word: Any, table: Table, label: str) -> None:
         if row.kind == "heading":
             merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
             first = row.cells[0] if row.cells else ""
-            _fill(merged, display(first, columns[0]), bold=True)
+            _fill(merged, display(first, columns[0]), style, bold=True)
             continue
         for i, (cell, value, column) in enumerate(zip(cells, row.cells, columns)):
-            _fill(cell, display(value, column), right=numeric[i] and is_number(value))
+            _fill(cell, display(value, column), style, right=numeric[i] and is_number(value))
             if i == 0 and row.kind == "indented":
                 cell.paragraphs[0].paragraph_format.left_indent = Cm(0.5)
     if table.notes:
@@ -175,11 +186,12 @@ def _table(word: Any, table: Table, label: str) -> None:
         word.add_paragraph(style="Table Note")  # keeps the next table apart
 
 
-def _fill(cell: Any, text: str, *, bold: bool = False, right: bool = False) -> None:
+def _fill(cell: Any, text: str, style: str, *, bold: bool = False,
+          right: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
-    paragraph.style = "Table Text"
+    paragraph.style = style
     run = paragraph.add_run(text)
     if bold:
         run.bold = True
