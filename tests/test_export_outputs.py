@@ -332,3 +332,19 @@ def test_export_and_report_commands(team, tmp_path):
     wrong = CliRunner().invoke(main, ["report", str(p), "--out", str(tmp_path / "r2"),
                                       "--formats", "docx,pdf"])
     assert wrong.exit_code == 2 and "pdf is not one of docx" in wrong.output
+
+
+def test_matrix_cells_for_spreadsheets():
+    """Typed DataFrame cells as spreadsheet cells (the matrix files)."""
+    import math
+    from datetime import datetime
+
+    import pandas as pd
+
+    from post_coder.export.matrix import _plain
+
+    assert [_plain(v) for v in (None, math.nan, pd.NaT, pd.NA, 12.0, 12.5, 3,
+                                ["Phone call", "Coffee chat"], datetime(2020, 11, 3),
+                                pd.Timestamp("2021-06-01 14:30"), "EM")] == [
+        None, None, None, None, 12, 12.5, 3, "Phone call; Coffee chat", "2020-11-03",
+        "2021-06-01T14:30:00", "EM"]

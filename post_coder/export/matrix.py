@@ -22,7 +22,6 @@ consensus layer, which needs everyone's codings, is refused too.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -170,21 +169,19 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
 def _plain(value: Any) -> Any:
     """A DataFrame cell as a spreadsheet cell: numbers (whole ones as integers), dates as
     ISO text, multi-select lists joined with "; ", missing as empty."""
-    if value is None:
-        return None
+    import pandas as pd
+
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value)
+    if value is None or pd.isna(value):  # None, NaN, NaT, pandas' NA
+        return None
     if isinstance(value, (datetime, date)):
         return value.date().isoformat() if isinstance(value, datetime) and not (
             value.hour or value.minute or value.second) else value.isoformat()
     if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
         value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return int(value) if value.is_integer() else value
-    if value != value:  # NaT, pandas NA
-        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 

@@ -75,7 +75,8 @@ def _figure(figure: Figure, label: str) -> list[str]:
     if not image.is_file():
         raise InputError("the figure's image is missing", file=image)
     data = base64.b64encode(image.read_bytes()).decode("ascii")
-    out = ["<figure>", f'<img src="data:image/png;base64,{data}" alt="{_e(figure.caption)}">',
+    alt = html.escape(" ".join(figure.caption.split()), quote=True)
+    out = ["<figure>", f'<img src="data:image/png;base64,{data}" alt="{alt}">',
            f"<figcaption><strong>{_e(label)}.</strong> {_e(figure.caption)}</figcaption>"]
     out += [f'<p class="note">{_e(note)}</p>' for note in figure.notes]
     return out + ["</figure>"]
