@@ -229,7 +229,8 @@ def test_latex_booktabs_escaped(doc, tmp_path):
             "56.3\\% & 0.812 \\\\") in table
     assert "\\hspace{1em}Normalizing & =SUM(A1) is text & 5 & 15.6\\% & -0.429 \\\\" in table
     assert re.match(r"\\begin\{longtable\}\{@\{\}(>\{\\raggedright\\arraybackslash\}"
-                    r"p\{0\.\d+\\linewidth\}){2}rrr@\{\}\}", table)
+                    r"p\{\\dimexpr 0\.\d+\\linewidth-2\\tabcolsep\\relax\}){2}rrr@\{\}\}",
+                    table)
     assert "{\\footnotesize\nNote. Percentages of the 32 respondents who answered.\\par" in tex
     assert "\\includegraphics[width=\\linewidth,height=0.8\\textheight,keepaspectratio]" \
            "{bars.png}" in tex

@@ -45,11 +45,13 @@ def escape(text: str) -> str:
 
 def _spec(table: Table) -> str:
     """Column types: ``r`` for numbers, paragraph columns (ragged right) for text, each
-    text column as wide as its share of the line (:func:`column_shares`)."""
+    text column as wide as its share of the line (:func:`column_shares`) less the space
+    between columns, so the table keeps within the line."""
     parts = []
     for column, share in zip(table.columns, column_shares(table)):
         if column.format == "text":
-            parts.append(rf">{{\raggedright\arraybackslash}}p{{{0.9 * share:.3f}\linewidth}}")
+            width = rf"\dimexpr {0.95 * share:.3f}\linewidth-2\tabcolsep\relax"
+            parts.append(rf">{{\raggedright\arraybackslash}}p{{{width}}}")
         else:
             parts.append("r")
     return "@{}" + "".join(parts) + "@{}"
