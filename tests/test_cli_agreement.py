@@ -151,7 +151,8 @@ def test_agreement_files_csv_md_xlsx_with_neutralized_cells(team, tmp_path):
     cli(*base, "--out", tmp_path / "a.md")
     md = (tmp_path / "a.md").read_text(encoding="utf-8").splitlines()
     assert md[0].startswith("| Code | Units | Krippendorff's alpha |")
-    assert md[2].startswith("| Time | 5 | 0.200 | 0.667 |") and md[2].endswith(" |")
+    # the proportion in the "% agreement" column reads as a percentage
+    assert md[2].startswith("| Time | 5 | 0.200 | 66.7% |") and md[2].endswith(" |")
     assert len(md) == 5
     assert sorted(f.name for f in tmp_path.iterdir() if "partial" in f.name) == []
 

@@ -38,3 +38,22 @@ def test_a_disk_error_is_a_plain_message_naming_the_file(tmp_path):
     assert str(caught.value) == ("codebook.csv: the codebook could not be written "
                                  "(No space left on device)")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_written_file_has_ordinary_permissions_not_the_temporary_files(tmp_path):
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    new = tmp_path / "report.docx"
+    with written_whole(new, "report") as tmp:
+        assert stat.S_IMODE(tmp.stat().st_mode) == 0o600  # private while being written
+        tmp.write_bytes(b"x")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~mask
+    kept = tmp_path / "shared.csv"
+    kept.write_bytes(b"old")
+    kept.chmod(0o640)
+    with written_whole(kept, "table") as tmp:
+        tmp.write_bytes(b"new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640  # a replaced file keeps its own

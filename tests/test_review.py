@@ -12,6 +12,7 @@ import pytest
 
 from post_coder.coding import codebook
 from post_coder.errors import ConflictError, InputError, NotFoundError
+from post_coder.export.minutes import write_minutes
 from post_coder.project import Project
 from post_coder.store import audit
 from post_coder.store.scope import ReadScope
@@ -235,32 +236,36 @@ def test_minutes_csv_and_docx_read_back(team, tmp_path):
          "Ana, Ben, Cleo"]]
     assert [r.values() for r in rows] == expected
     assert rows[0].decided_at.endswith(" UTC") and len(rows[0].decided_at) == 20
-    header = ["session", "decided_at", "respondent", "question", "code", "decision",
-              "instead", "note", "rationale", "definition_change", "decided_by",
-              "participants"]
+    header = ["Session", "Decided at", "Respondent", "Question", "Code", "Decision",
+              "Instead", "Note", "Rationale", "Definition change", "Decided by",
+              "Participants"]
     out = tmp_path / "minutes.csv"
-    assert review.write_minutes(p, "Round 1", out) == 2
+    assert write_minutes(p, EVERYONE, "Round 1", out) == 2
     with open(out, encoding="utf-8-sig", newline="") as fh:
         assert list(csv.reader(fh)) == [header, *expected]
-    assert not (tmp_path / "minutes.csv.partial").exists()
+    assert [f.name for f in tmp_path.iterdir() if "partial" in f.name] == []
 
     import docx
     path = tmp_path / "minutes.docx"
-    assert review.write_minutes(p, "Round 1", path) == 2
+    assert write_minutes(p, EVERYONE, "Round 1", path) == 2
     doc = docx.Document(str(path))
     [table] = doc.tables
     got = [[c.text for c in row.cells] for row in table.rows]
-    assert got[0] == ["Session", "Decided at", "Respondent", "Question", "Code", "Decision",
-                      "Instead", "Note", "Rationale", "Definition change", "Decided by",
-                      "Participants"]
+    assert got[0] == header
     assert got[1:] == expected
     assert table.rows[0].cells[0].paragraphs[0].runs[0].bold
     assert 'w:tblHeader' in table.rows[0]._tr.xml
     captions = [x.text for x in doc.paragraphs if x.style.name == "Caption"]
     assert captions == ["Table 1. Decisions of the discrepancy-review sessions of Round 1 "
                         "(2 decisions)."]
-    with pytest.raises(InputError, match='.csv or .docx file, not "m.txt"'):
-        review.write_minutes(p, "Round 1", tmp_path / "m.txt")
+    # twelve columns: the table has a landscape page
+    assert doc.sections[-1].page_width > doc.sections[-1].page_height
+    with pytest.raises(InputError, match='m.txt: write docx, xlsx, csv, md, tex or html, not ".txt"'):
+        write_minutes(p, EVERYONE, "Round 1", tmp_path / "m.txt")
+    # review needs everyone's codings, and so do its minutes
+    with pytest.raises(AgreementHidden):
+        write_minutes(p, ReadScope(p.ben, (p.ben,)), "Round 1", tmp_path / "m.csv")
+    assert not (tmp_path / "m.csv").exists()
 
 
 # -- the command line -------------------------------------------------------------------------
@@ -326,8 +331,8 @@ def test_review_commands(team, tmp_path):
     assert out.strip() == "Wrote 2 decisions to m.csv."
     with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["respondent"], r["code"], r["decision"], r["instead"], r["note"],
-             r["participants"]) for r in rows] == [
+    assert [(r["Respondent"], r["Code"], r["Decision"], r["Instead"], r["Note"],
+             r["Participants"]) for r in rows] == [
         ("R4", "Time", "applies", "", "clearly about time", "Ana, Ben"),
         ("R1", "Support", "another code applies instead", "Peer support", "", "Ana, Ben")]
     run("review", "minutes", path, *base, "--out", tmp_path / "m.docx")
@@ -335,6 +340,9 @@ def test_review_commands(team, tmp_path):
     cells = [[c.text for c in row.cells] for row in docx.Document(str(tmp_path / "m.docx"))
              .tables[0].rows]
     assert [r[2] for r in cells] == ["Respondent", "R4", "R1"]
+    run("review", "minutes", path, *base, "--out", tmp_path / "m.out", "--format", "md")
+    assert (tmp_path / "m.out").read_text(encoding="utf-8").startswith(
+        "# Discrepancy review minutes: Round 1\n\n**Table 1.** Decisions of the")
     assert run("review", "close", path, *base).stdout.strip() == \
         'Closed the review session of round "Round 1".'
 

@@ -7,7 +7,7 @@ by group: :mod:`.survey` (new, info, import, search, demo), :mod:`.codes` (the c
 :mod:`.agreement` (agreement, disagreements, done, log), :mod:`.review` (discrepancy review),
 :mod:`.recheck` (the re-check queue);
 :mod:`.labels` (label, levels: short labels and level order after the import);
-:mod:`.export` (publication outputs; `export themes` in :mod:`.themes`);
+:mod:`.export` (export, report: publication outputs; `export themes` in :mod:`.themes`);
 :mod:`.common` holds what they share.
 """
 
@@ -71,5 +71,5 @@ for command in (survey.new, survey.info, survey.import_, survey.search, survey.d
                 codes.codes, codings.code, codings.codings_group, team.coders, team.round_,
                 team.package, team.work, team.merge_, agreement.agreement,
                 agreement.disagreements, agreement.done, agreement.log, review.review,
-                recheck.recheck, labels.label, labels.levels, export.export):
+                recheck.recheck, labels.label, labels.levels, export.export, export.report):
     main.add_command(command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,26 +64,43 @@ def _print_report(rep: dict[str, Any]) -> None:
                "for the reason).")
 
 
+def what_to_compare(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options choosing what an agreement report compares: --round, --question, --code,
+    --coder (``agreement`` and ``export agreement``)."""
+    for option in reversed((
+            click.option("--round", "round_name", metavar="ROUND",
+                         help="The round's responses and coders (default: every response, "
+                              "every coder with done marks)."),
+            click.option("--question", "question_names", multiple=True, metavar="QUESTION",
+                         help="Only this question (short label, column name or full text); "
+                              "repeat for several."),
+            click.option("--code", "code_names", multiple=True, metavar="CODE",
+                         help="Only this code; repeat for several (default: the active "
+                              "codebook)."),
+            click.option("--coder", "coder_names", multiple=True, metavar="NAME",
+                         help="Compare these coders (2 to 8; repeat for each)."))):
+        command = option(command)
+    return command
+
+
+def bootstrap(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--resamples and --seed of alpha's bootstrap interval."""
+    command = click.option("--seed", type=int, default=0, show_default=True,
+                           help="Seed of the bootstrap (the same seed gives the same "
+                                "intervals).")(command)
+    return click.option("--resamples", type=click.IntRange(min=0), default=1000,
+                        show_default=True,
+                        help="Bootstrap resamples for alpha's 95% interval (0: none).")(command)
+
+
 @click.command()
 @PROJECT
-@click.option("--round", "round_name", metavar="ROUND",
-              help="The round's responses and coders (default: every response, every coder "
-                   "with done marks).")
-@click.option("--question", "question_names", multiple=True, metavar="QUESTION",
-              help="Only this question (short label, column name or full text); repeat for "
-                   "several.")
-@click.option("--code", "code_names", multiple=True, metavar="CODE",
-              help="Only this code; repeat for several (default: the active codebook).")
-@click.option("--coder", "coder_names", multiple=True, metavar="NAME",
-              help="Compare these coders (2 to 8; repeat for each).")
+@what_to_compare
 @click.option("--by", "by", metavar="ATTRIBUTE",
               help="One report per value of this attribute.")
 @click.option("--where", "where", metavar="ATTR=VALUE",
               help="Only respondents with this attribute value, e.g. dept=ICU.")
-@click.option("--resamples", type=click.IntRange(min=0), default=1000, show_default=True,
-              help="Bootstrap resamples for alpha's 95% interval (0: none).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seed of the bootstrap (the same seed gives the same intervals).")
+@bootstrap
 @click.option("--unit", type=click.Choice(["response", "character", "segment"]),
               default="response", show_default=True,
               help="What a unit is: a response x code, each character of the responses "

@@ -169,19 +169,23 @@ for _name, _verb, _doc in (
 @PROJECT
 @ROUND
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              metavar="FILE", help="A .csv or .docx (Word) file to write.")
-def review_minutes(project: Path, round_name: str, out: Path) -> None:
+              metavar="FILE",
+              help="The file to write: .docx (Word), .xlsx, .csv, .md, .tex or .html.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "xlsx", "csv", "md", "tex", "html"]),
+              help="The format (default: the suffix of --out).")
+def review_minutes(project: Path, round_name: str, out: Path, fmt: str | None) -> None:
     """Write the minutes of a round's review sessions — each decision with its note or
-    rationale, participants and time — as CSV or as a Word table (for a methods section).
+    rationale, participants and time — as a Word table (for a methods section), a
+    spreadsheet, CSV, Markdown, LaTeX or HTML.
 
     \b
     Example:
       post-coder review minutes study.postcoder --round "Round 1" --out minutes.docx
     """
-    from post_coder.team.review import write_minutes
+    from post_coder.export.minutes import write_minutes
 
     with _open(project) as p:
-        n = write_minutes(p, round_name, out)
+        n = write_minutes(p, _scope(p), round_name, out, fmt)
     click.echo(f"Wrote {n} decision{'' if n == 1 else 's'} to {out.name}.")
 
 

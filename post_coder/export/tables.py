@@ -1,27 +1,29 @@
 """Flat tables written as CSV, Markdown or XLSX: the agreement report and the audit log.
 
-Files are written whole or not at all (a temporary file beside the target, then a rename).
-Text cells a spreadsheet would read as a formula (starting with = + - @, a tab or a
-carriage return) are written with a leading apostrophe, so a code name or a rationale
-can never run as a formula in Excel or LibreOffice.
+They are written by the document writers (:mod:`post_coder.export.writers`): whole or not
+at all, and text cells a spreadsheet would read as a formula (starting with = + - @, or a
+tab or carriage return) get a leading apostrophe
+(:func:`~post_coder.export.writers.cells.neutralize`, re-exported here), so a code name
+or a rationale can never run as a formula in Excel or LibreOffice.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from post_coder.files import written_whole
 from post_coder.errors import InputError
+from post_coder.export.document import Column, Document, Row, Table
+from post_coder.export.writers import write_document
+from post_coder.export.writers.cells import neutralize
 from post_coder.team.agreement_report import COEFFICIENT_KEYS
 
-__all__ = ["FORMATS", "agreement_table", "audit_table", "neutralize", "write_table"]
+__all__ = ["FORMATS", "agreement_table", "audit_table", "flat_columns", "neutralize",
+           "write_table"]
 
 FORMATS = ("csv", "md", "xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: column headings of the coefficients, in :data:`COEFFICIENT_KEYS` order
 COEFFICIENT_HEADINGS = {
@@ -30,13 +32,6 @@ COEFFICIENT_HEADINGS = {
     "cohen_kappa_quadratic": "Cohen's kappa (quadratic)", "fleiss_kappa": "Fleiss' kappa",
     "conger_kappa": "Conger's kappa", "scott_pi": "Scott's pi", "gwet_ac1": "Gwet's AC1",
     "brennan_prediger": "Brennan-Prediger"}
-
-
-def neutralize(value: Any) -> Any:
-    """A text cell that would start a formula, with a leading apostrophe; else unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def agreement_table(report: dict[str, Any], *, by: str | None = None
@@ -84,7 +79,10 @@ def _compact(value: Any) -> str:
 def write_table(path: str | Path, header: Sequence[str], rows: Sequence[Sequence[Any]],
                 fmt: str | None = None, *, title: str = "Table") -> Path:
     """Write the table to ``path`` as ``fmt`` (csv, md or xlsx; default: the file's suffix),
-    whole or not at all. Numbers stay numbers; an empty cell is None."""
+    whole or not at all, through the document writers (:mod:`post_coder.export.writers`).
+    Numbers stay numbers (a column headed "%…" holds proportions, shown as percentages;
+    other fractional numbers with three decimals); an empty cell is None. ``title``: the
+    XLSX sheet's name."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
@@ -92,53 +90,22 @@ def write_table(path: str | Path, header: Sequence[str], rows: Sequence[Sequence
                          file=path)
     if not path.parent.is_dir():
         raise InputError("the folder does not exist", file=path)
-    with written_whole(path, "table") as tmp:
-        if fmt == "csv":
-            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                writer = csv.writer(fh)
-                writer.writerow([neutralize(h) for h in header])
-                for row in rows:
-                    writer.writerow(["" if v is None else neutralize(v) for v in row])
-        elif fmt == "md":
-            tmp.write_text(_markdown(header, rows), encoding="utf-8")
-        else:
-            _xlsx(tmp, header, rows, title)
+    table = Table("", tuple(flat_columns(header, rows)), tuple(Row(tuple(r)) for r in rows),
+                  name=title)
+    write_document(Document("", [table]), path, fmt)
     return path
 
 
-def _md_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return " ".join(str(value).split()).replace("|", "\\|")
-
-
-def _markdown(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    lines = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
-             "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def _xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]], title: str) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    sheet.append([neutralize(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([neutralize(v) for v in row])
-    percent = {i for i, h in enumerate(header) if str(h).startswith("%")}
-    for row in sheet.iter_rows(min_row=2):
-        for i, cell in enumerate(row):
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
-            elif isinstance(cell.value, float):  # shown as a reader expects, stored in full
-                cell.number_format = "0.0%" if i in percent else "0.000"
-    sheet.freeze_panes = "A2"
-    book.save(path)
+def flat_columns(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[Column]:
+    """How a flat table's columns are shown: a heading starting with "%" holds proportions
+    shown as percentages; a column with fractional numbers shows three decimals; anything
+    else as it is."""
+    out = []
+    for i, heading in enumerate(header):
+        if str(heading).startswith("%"):
+            out.append(Column(heading, "percent", 1))
+        elif any(isinstance(r[i], float) for r in rows):
+            out.append(Column(heading, "decimal", 3))
+        else:
+            out.append(Column(heading))
+    return out

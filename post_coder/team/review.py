@@ -10,7 +10,8 @@ form the consensus layer.
 - :func:`next_open` and :func:`progress` drive the one-at-a-time walk ("14 of 57
   resolved"); skipping and going back are the front's business.
 - :func:`consensus_codings` lists the consensus layer; :func:`review_minutes` the
-  decisions for the methods section, and :func:`write_minutes` writes them as CSV or DOCX.
+  decisions for the methods section (written as a file by
+  :func:`post_coder.export.minutes.write_minutes`).
 
 The consensus layer is derived from the decisions (the latest decision about each
 response × code wins) and kept apart from the coders' codings: nobody's codings are
@@ -22,16 +23,12 @@ refused with :class:`AgreementHidden`. Each action is one transaction and one un
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 from post_coder.changes import Changes
 from post_coder.coding.codebook import TEXT_FIELDS, find_code, get_code, redefine_code
-from post_coder.files import written_whole
 from post_coder.errors import ConflictError, InputError, NotFoundError
 from post_coder.ids import new_id
 from post_coder.project import Project
@@ -49,7 +46,7 @@ __all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCod
            "Decision", "MinutesRow", "ReviewProgress", "Session", "close_session",
            "consensus_codings", "current_session", "decide", "find_response", "list_sessions",
            "next_open", "open_session", "pause_session", "progress", "resume_session",
-           "review_minutes", "write_minutes"]
+           "review_minutes"]
 
 #: how each decision reads in minutes and listings
 DECISION_WORDS = {"applies": "applies", "not_applies": "does not apply",
@@ -311,7 +308,7 @@ def consensus_codings(project: Project, round: str | None = None, *,
 
 # -- minutes ----------------------------------------------------------------------------------
 
-#: the minutes' columns, in order (CSV header and DOCX table header)
+#: the minutes' columns, in order
 MINUTES_COLUMNS = ("session", "decided_at", "respondent", "question", "code", "decision",
                    "instead", "note", "rationale", "definition_change", "decided_by",
                    "participants")
@@ -363,68 +360,3 @@ def review_minutes(project: Project, round: str) -> list[MinutesRow]:
 def _minute(at: str) -> str:
     """'2026-12-07T06:10:33.123+00:00' → '2026-12-07 06:10 UTC'."""
     return f"{at[:10]} {at[11:16]} UTC"
-
-
-def write_minutes(project: Project, round: str, path: str | Path) -> int:
-    """Write the round's minutes to ``path``: ``.csv`` (UTF-8 with a BOM, a header row) or
-    ``.docx`` (a Word table with a header row and a caption). Written to a ``.partial`` file
-    beside it and moved into place, so a failure leaves no half-written file. Returns the number of
-    decisions."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".docx"):
-        raise InputError(f'write the minutes to a .csv or .docx file, not "{path.name}"')
-    r = find_round(project, round)
-    rows = review_minutes(project, r.id)
-    if suffix == ".csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(MINUTES_COLUMNS)
-        writer.writerows(row.values() for row in rows)
-        data = buffer.getvalue().encode("utf-8-sig")  # with a BOM, so Excel reads it
-    else:
-        data = _docx(r.name, rows)
-    _write_atomically(path, data)
-    return len(rows)
-
-
-def _docx(round_name: str, rows: list[MinutesRow]) -> bytes:
-    from docx import Document  # python-docx: only needed for Word minutes
-
-    doc = Document()
-    doc.add_heading(f"Discrepancy review minutes: {round_name}", level=1)
-    caption = doc.add_paragraph(
-        f"Table 1. Decisions of the discrepancy-review sessions of {round_name} "
-        f"({len(rows)} decision{'s' if len(rows) != 1 else ''}).", style="Caption")
-    caption.paragraph_format.keep_with_next = True
-    headers = [c.replace("_", " ").capitalize() for c in MINUTES_COLUMNS]
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-    _repeat_header(table.rows[0])
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row.values()):
-            cell.text = text
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
-
-
-def _repeat_header(row: Any) -> None:
-    """Mark a table row as the header row (repeated on each page)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    props = row._tr.get_or_add_trPr()  # noqa: SLF001 - python-docx has no API for it
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    props.append(header)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Never half a file under the name (see :func:`post_coder.files.written_whole`)."""
-    with written_whole(path, "minutes") as partial:
-        partial.write_bytes(data)

@@ -21,7 +21,7 @@ The note field is for the minutes; Enter in it keeps the note and gives the keys
 Pause records the pause and closes the window; the session resumes another day at the
 first disagreement still open. Closing the window without Pause leaves the session open
 (Review Discrepancies… carries on in it). Close session asks first when disagreements are
-still open. Export minutes writes CSV or Word.
+still open. Export minutes writes Word, Excel or CSV (:mod:`post_coder.export.minutes`).
 
 Every write is one action on the session's writer (``Session.run``), so one Undo each.
 During an open blind round, or in a coder package, review is refused with the core's
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel
 
 from post_coder.changes import Changes
 from post_coder.errors import InputError, PostCoderError
+from post_coder.export.minutes import write_minutes
 from post_coder.team import review
 from post_coder.team.agreement_report import Disagreement, check_visible, disagreements
 from post_coder.team.rounds import list_rounds
@@ -687,22 +688,24 @@ class ReviewWindow(QWidget):
         return True
 
     def export_minutes(self, path: str | Path | None = None) -> Path | None:
-        """Write the round's minutes (``.csv`` or ``.docx``); asks where when not given."""
+        """Write the round's minutes (``.docx``, ``.xlsx``, ``.csv``, ``.md``, ``.tex`` or
+        ``.html``); asks where when not given."""
         if path is None:
             stem = self.session.project.path.stem
             suggested = self.session.project.path.with_name(
                 f"{stem} - {self.round_name} review minutes.docx")
             chosen, selected = QFileDialog.getSaveFileName(
                 self, "Export review minutes", str(suggested),
-                "Word document (*.docx);;CSV, UTF-8 (*.csv)")
+                "Word document (*.docx);;Excel workbook (*.xlsx);;CSV, UTF-8 (*.csv)")
             if not chosen:
                 return None
             path = chosen
-            if Path(chosen).suffix.lower() not in (".csv", ".docx"):
-                path = chosen + (".csv" if "csv" in selected.lower() else ".docx")
+            if Path(chosen).suffix.lower() not in (".csv", ".docx", ".xlsx"):
+                path = chosen + next((s for s in (".csv", ".xlsx") if s[1:] in selected.lower()),
+                                     ".docx")
         path = Path(path)
         try:
-            n = review.write_minutes(self.session.project, self.round_id, path)
+            n = write_minutes(self.session.project, self.session.scope, self.round_id, path)
         except PostCoderError as exc:
             show_error(self, exc, "Export minutes")
             return None

@@ -244,16 +244,16 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert written == tmp_path / "minutes.csv"
     with open(written, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert [(r["respondent"], r["code"], r["decision"], r["instead"], r["note"])
+    assert [(r["Respondent"], r["Code"], r["Decision"], r["Instead"], r["Note"])
             for r in rows] == [
         ("R1", "Support", "applies", "", "Ana's reading holds; peers are named"),
         ("R1", "Peer support", "another code applies instead", "Support", ""),
         ("R2", "Time", "does not apply", "", "culture, not time"),
         ("R4", "Time", "applies", "", "")]
-    assert rows[3]["rationale"] == "R4's worry is workload"
-    assert rows[3]["definition_change"] == f"definition: {TIME_DEFINITION}"
-    assert {r["participants"] for r in rows} == {"Ana, Ben, Cleo, Lee"}
-    assert {r["decided_by"] for r in rows} == {"Lee Lead"}
+    assert rows[3]["Rationale"] == "R4's worry is workload"
+    assert rows[3]["Definition change"] == f"definition: {TIME_DEFINITION}"
+    assert {r["Participants"] for r in rows} == {"Ana, Ben, Cleo, Lee"}
+    assert {r["Decided by"] for r in rows} == {"Lee Lead"}
     assert "4 decisions" in win2.message_label.text()
     word = win2.export_minutes(tmp_path / "minutes.docx")
     table = docx.Document(str(word)).tables[0]
