@@ -31,7 +31,8 @@ JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos"
              "rounds": "project", "round_coders": "project", "round_responses": "project",
              "done_marks": "codings", "review_sessions": "project",
              "review_decisions": "codings", "code_versions": "codes",
-             "recheck_flags": "codings", "questions": "datasets", "variables": "datasets"}
+             "recheck_flags": "codings", "questions": "datasets", "variables": "datasets",
+             "summary_specs": "project"}
 #: tables whose rows travel between laptops with tombstones: undoing the creation of such a
 #: row removes it with a tombstone (stamped at undo time), so the removal travels too
 TOMBSTONED = {"codings", "memos", "done_marks"}
@@ -47,7 +48,8 @@ NOUNS = {"coders": ("coder", "name"), "codes": ("code", "name"), "rounds": ("rou
          "review_decisions": ("a review decision", None),
          "code_versions": ("a version of a code", None),
          "recheck_flags": ("a re-check flag", None),
-         "questions": ("question", "short_label"), "variables": ("attribute", "name")}
+         "questions": ("question", "short_label"), "variables": ("attribute", "name"),
+         "summary_specs": ("the RE-AIM summary spec", None)}
 #: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
 _NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 _OPS = ("insert", "update", "delete")
