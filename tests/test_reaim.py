@@ -583,3 +583,32 @@ def test_cli_without_a_stored_spec_says_how_to_give_one(data, tmp_path):
     assert result.exit_code == 1
     assert "this project has no RE-AIM spec yet: give one with --spec" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_proportion_of_two_numbers_from_a_program_table(data):
+    r = _one(data, 'kind = "proportion"\n'
+                   'numerator_from = { dataset = "program", column = "still_active" }\n'
+                   'denominator_from = { dataset = "program", column = "trained" }')
+    assert (r["n"], r["denominator"], r["percent"]) == (15, 20, 75.0)  # 7+3+2+3 of 8+4+5+3
+    assert _problems('[[reach]]\nid = "p"\nlabel = "P"\nkind = "proportion"\n'
+                     'numerator = [{ column = "a", op = "=", value = "Yes" }]') == [
+        'measure "p": field "dataset": the rows to count come from a dataset; name it (only a '
+        "proportion of two numbers, numerator_from over denominator_value or "
+        "denominator_from, needs none)"]
+
+
+def test_a_table_value_with_blank_cells_is_refused_not_summed(data):
+    with pytest.raises(SpecError) as caught:
+        _one(data, 'kind = "proportion"\ndataset = "survey"\n'
+                   'denominator_from = { dataset = "log", column = "minutes" }')
+    assert caught.value.problems == [
+        'measure "m": field "denominator_from": 2 of the rows it keeps have no value in '
+        '"minutes"']
+
+
+def test_data_table_rows_are_not_counted_as_respondents(data):
+    from post_coder.queries import project_totals
+
+    totals = project_totals(data, EVERYONE)
+    # 6 survey respondents; the log's 9 rows and the program's 4 are not people who answered
+    assert (totals["datasets"], totals["respondents"]) == (3, 6)

@@ -6,16 +6,14 @@ from pathlib import Path
 
 import click
 
-from post_coder.cli.common import CODER, JSON, PROJECT, _emit, _open, _scope
+from post_coder.cli.common import (CODER, JSON, PROJECT, _DefaultCommandGroup, _emit, _open,
+                                   _scope)
 
 
-class _SummaryByDefault(click.Group):
+class _SummaryByDefault(_DefaultCommandGroup):
     """``reaim PROJECT …`` is ``reaim summary PROJECT …``."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["summary", *args]
-        return super().parse_args(ctx, args)
+    default_command = "summary"
 
 
 @click.group(name="reaim", cls=_SummaryByDefault)
@@ -80,9 +78,9 @@ def summary(project: Path, spec_file: Path | None, check: bool, save: bool, out:
             click.echo(f"{where} is ready: {len(spec.measures)} measures ("
                        + ", ".join(f"{d} {n}" for d, n in counts.items()) + ").")
             return
-        if save:
-            save_spec(p, spec.text)
         results = summarize(p, spec, _scope(p))
+        if save:  # only a spec that computed is kept
+            save_spec(p, spec.text)
     written = write_summary(results, out, spec, formats=formats or ("csv", "md"))
 
     def text() -> None:

@@ -15,7 +15,7 @@ from post_coder.store.db import now
 __all__ = ["SPEC_NAME", "save_spec", "stored_spec", "stored_spec_text"]
 
 #: the name the project's RE-AIM spec is kept under
-SPEC_NAME = "reaim"
+SPEC_NAME = store.REAIM
 
 
 def stored_spec_text(project: Project) -> str | None:
@@ -43,14 +43,9 @@ def save_spec(project: Project, text: str) -> Changes:
     if problems:
         raise SpecError(problems)
     with project.transact("Save RE-AIM spec") as step:
-        before = store.get(step.db, SPEC_NAME)
-        saved = store.StoredSpec(before.id if before else new_id(), SPEC_NAME, text, now(),
-                                 project.actor)
+        before, saved = store.put(step.db, SPEC_NAME, text, now(), project.actor, new_id())
         if before is None:
-            store.insert(step.db, saved)
             step.created(saved.id)
-        else:
-            store.update(step.db, saved)
         step.audit("save", "summary_spec", saved.id,
                    before={"toml": before.toml} if before else None, after={"toml": text})
         step.mark("project")
