@@ -218,6 +218,12 @@ def test_distribution_in_level_order_with_top_two_box(data):
         ("Excellent", 2, 50.0)]
     assert (r["top_box"]["levels"], r["top_box"]["n"], r["top_box"]["percent"]) == (
         ["Very good", "Excellent"], 2, 50.0)
+    [table] = reaim_tables([r])
+    assert [row.cells for row in table.rows] == [
+        ("M", "n = 4; top-2-box 2 (50.0%)", 4, "1 missing"), ("Poor", "0 (0.0%)", 4, ""),
+        ("Fair", "1 (25.0%)", 4, ""), ("Good", "1 (25.0%)", 4, ""),
+        ("Very good", "0 (0.0%)", 4, ""), ("Excellent", "2 (50.0%)", 4, ""),
+        ("Top-2-box (Very good, Excellent)", "2 (50.0%)", 4, "")]
     r3 = _one(data, 'kind = "distribution"\ndataset = "survey"\ncolumn = "rating"\ntop = 3')
     assert (r3["top_box"]["n"], r3["top_box"]["denominator"], r3["top_box"]["percent"]) == (
         3, 4, 75.0)
@@ -231,6 +237,8 @@ def test_multi_select_per_option_with_its_base(data):
     assert (everyone["n"], everyone["missing"]) == (5, 2)
     assert sorted((e["label"], e["n"], e["denominator"], e["percent"])
                   for e in everyone["levels"]) == [("Privacy", 2, 5, 40.0), ("Time", 2, 5, 40.0)]
+    assert reaim_tables([everyone])[0].rows[0].cells == (
+        "M", "base 5", 5, "2 missing; base: every row the filter keeps")
     answered = _one(data, body)
     assert sorted((e["label"], e["n"], e["denominator"], e["percent"])
                   for e in answered["levels"]) == [("Privacy", 2, 3, 66.7), ("Time", 2, 3, 66.7)]
@@ -564,6 +572,8 @@ def test_cli_checks_computes_saves_and_moves_the_spec(data, tmp_path):
     changed = tmp_path / "changed.toml"
     changed.write_text(SPEC.replace("Small study", "Other"), encoding="utf-8")
     run("reaim", "spec", "import", path, changed)
+    assert run("reaim", path, "--check").output == (
+        "The stored spec is ready: 3 measures (Reach 2, Maintenance 1).\n")
     assert run("reaim", "spec", "export", path, "-").output == SPEC.replace("Small study",
                                                                              "Other")
     with Project.open(path) as p:
@@ -612,3 +622,16 @@ def test_data_table_rows_are_not_counted_as_respondents(data):
     totals = project_totals(data, EVERYONE)
     # 6 survey respondents; the log's 9 rows and the program's 4 are not people who answered
     assert (totals["datasets"], totals["respondents"]) == (3, 6)
+
+
+def test_summary_json_says_which_conditions_each_number_rests_on(data):
+    r = _one(data, 'kind = "proportion"\ndataset = "survey"\n'
+                   'denominator = [{ column = "aware", op = "=", value = "Yes" }]\n'
+                   'numerator = [{ column = "rating", op = "in", value = ["Good", "Excellent"] },'
+                   ' { column = "barriers", op = "missing" }]')
+    assert r["conditions"] == {"numerator": ["rating in Good, Excellent", "barriers is missing"],
+                               "denominator": ["aware = Yes"]}
+    # aware R1 R2 R3 R5 R6; rating Good or Excellent and no barrier ticked: R6
+    assert (r["n"], r["denominator"]) == (1, 5)
+    dated = _log(data, 'kind = "count"\nfilter = [{ column = "date", op = "<", value = 2020-01-01 }]')
+    assert dated["conditions"] == {"filter": ["date < 2020-01-01"]}

@@ -67,7 +67,7 @@ def summary(project: Path, spec_file: Path | None, check: bool, save: bool, out:
         raise click.UsageError("--save keeps the spec given with --spec; give one")
     with (_open(project, coder) if save else _open(project)) as p:
         spec = read_spec(spec_file) if spec_file else stored_spec(p)
-        where = spec_file.name if spec_file else "the stored spec"
+        where = spec_file.name if spec_file else "The stored spec"
         problems = check_spec(p, spec)
         if problems:
             raise SpecError(problems, file=spec_file)

@@ -42,7 +42,7 @@ NUMBER_KEYS = ("n", "denominator", "percent", "mean", "sd", "median", "min", "ma
 
 # -- checking a spec against a project -----------------------------------------------------
 
-def check_spec(project: Project, spec: Spec, scope: ReadScope | None = None) -> list[str]:
+def check_spec(project: Project, spec: Spec) -> list[str]:
     """Every problem of ``spec`` against the project: datasets, columns and their kinds,
     filter values, levels, questions, codes and coders. Empty when it can be computed."""
     data = Datasets(project)
@@ -177,7 +177,7 @@ def summarize(project: Project, spec: Spec, scope: ReadScope) -> list[dict[str, 
     the project."""
     if not isinstance(scope, ReadScope):
         raise TypeError(f"reads of codings need a ReadScope, not {scope!r}")
-    problems = check_spec(project, spec, scope)
+    problems = check_spec(project, spec)
     if problems:
         raise SpecError(problems)
     data = Datasets(project)
@@ -193,6 +193,10 @@ def _base(m: Measure) -> dict[str, Any]:
                            "kind": m.kind, "note": m.note, "decimals": m.decimals}
     out.update({k: None for k in NUMBER_KEYS})
     out.update({"missing": 0, "filter_missing": 0, "levels": [], "groups": [], "periods": []})
+    #: the conditions the numbers rest on, as text ("date >= 2020-11-01"), by field
+    out["conditions"] = {f: [c.describe() for c in m.get(f)]
+                         for f in ("filter", "numerator", "denominator", "active")
+                         if m.get(f)}
     return out
 
 

@@ -47,7 +47,9 @@ def value_text(r: dict[str, Any]) -> str:
         return str(r["n"]) if not r["filter_missing"] and r["n"] == r["denominator"] \
             else _n_pct(r, d)
     if kind == "distribution":
-        return f"n = {r['n']}"
+        top = r.get("top_box")
+        return (f"n = {r['n']}; top-{len(top['levels'])}-box {_n_pct(top, d)}" if top
+                else f"n = {r['n']}")
     if kind == "multi_select":
         return f"base {r['n']}"
     if kind == "numeric":
