@@ -3,6 +3,7 @@ import pytest
 from post_coder.coding import codebook, memos
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_code, codings_for_response, remove_coding
+from post_coder.export.reaim.stored import save_spec
 from post_coder.errors import ConflictError, InputError, NothingToUndoError, UndoConflictError
 from post_coder.project import UNDO_LIMIT
 from post_coder.store import audit
@@ -522,7 +523,18 @@ def _actions():
                                                                        on=False)),
         ("Set RE-AIM dimension", lambda p, c, d: themes.set_dimension(p, c["time"],
                                                                       "Effectiveness")),
+        ("Save RE-AIM spec", lambda p, c, d: save_spec(p, REAIM_SPEC)),
     ]
+
+
+REAIM_SPEC = """[[effectiveness]]
+id = "time"
+label = "Mentioned time"
+kind = "coded"
+question = "feedback"
+code = "Time"
+source = "union"
+"""
 
 
 @pytest.mark.parametrize("label,action", _actions(), ids=[a[0] for a in _actions()])

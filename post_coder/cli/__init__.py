@@ -5,7 +5,7 @@ print one plain line and exit non-zero. Listing commands take ``--json``. The co
 by group: :mod:`.survey` (new, info, import, search, demo), :mod:`.codes` (the codebook),
 :mod:`.codings` (code, codings), :mod:`.team` (coders, round, package, work, merge),
 :mod:`.agreement` (agreement, disagreements, done, log), :mod:`.review` (discrepancy review),
-:mod:`.recheck` (the re-check queue);
+:mod:`.recheck` (the re-check queue), :mod:`.reaim` (RE-AIM summaries);
 :mod:`.labels` (label, levels: short labels and level order after the import);
 :mod:`.export` (export, report: publication outputs; `export themes` in :mod:`.themes`);
 :mod:`.common` holds what they share.
@@ -18,8 +18,8 @@ from pathlib import Path
 import click
 
 from post_coder import __version__
-from post_coder.cli import (agreement, codes, codings, export, labels, recheck, review, survey,
-                            team)
+from post_coder.cli import (agreement, codes, codings, export, labels, reaim, recheck, review,
+                            survey, team)
 from post_coder.cli.common import PROJECT, SCREENSHOT, _Group, app_launcher, set_app_launcher
 from post_coder.project import Project
 
@@ -71,5 +71,6 @@ for command in (survey.new, survey.info, survey.import_, survey.search, survey.d
                 codes.codes, codings.code, codings.codings_group, team.coders, team.round_,
                 team.package, team.work, team.merge_, agreement.agreement,
                 agreement.disagreements, agreement.done, agreement.log, review.review,
-                recheck.recheck, labels.label, labels.levels, export.export, export.report):
+                recheck.recheck, labels.label, labels.levels, export.export, export.report,
+                reaim.reaim):
     main.add_command(command)

@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from post_coder.cli.common import (_READING, CODER, JSON, PROJECT, _emit, _one_line, _open,
-                                   _scope)
+from post_coder.cli.common import (_READING, CODER, JSON, PROJECT, _DefaultCommandGroup, _emit,
+                                   _one_line, _open, _scope)
 
 
 # -- coding -------------------------------------------------------------------------------
@@ -34,16 +34,7 @@ def code(project: Path, file: Path, create_codes: bool, coder: str | None) -> No
                   else "."))
 
 
-class _ListByDefault(click.Group):
-    """A group whose ``list`` command is the default: ``codings PROJECT …`` lists."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
-            args = ["list", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group(name="codings", cls=_ListByDefault)
+@click.group(name="codings", cls=_DefaultCommandGroup)
 def codings_group() -> None:
     """List codings (`codings PROJECT` is `codings list PROJECT`), remove them, or mark
     them as exemplar quotes.

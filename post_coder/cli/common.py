@@ -55,6 +55,18 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+class _DefaultCommandGroup(click.Group):
+    """A group with a default command: ``codings PROJECT …`` is ``codings list PROJECT …``
+    (a subclass names it in ``default_command``)."""
+
+    default_command = "list"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
 def _flushed(value: Any) -> Any:
     sys.stdout.flush()  # a reader that went away shows here, not at exit
     return value

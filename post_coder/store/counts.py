@@ -8,12 +8,14 @@ from post_coder.store.scope import ReadScope, coders_clause
 
 
 def totals(db: Database, scope: ReadScope) -> dict[str, int]:
-    """Headline counts; codings and memos only those ``scope`` sees."""
+    """Headline counts; codings and memos only those ``scope`` sees. Respondents are those
+    of surveys: a data table's rows (an interaction log) are not people who answered."""
     codings, codings_params = coders_clause(scope, "coder_id")
     memos, memos_params = coders_clause(scope, "author_id")
     row = db.execute(f"""
         SELECT (SELECT count(*) FROM datasets),
-               (SELECT count(*) FROM respondents),
+               (SELECT count(*) FROM respondents WHERE dataset_id IN
+                   (SELECT id FROM datasets WHERE kind = 'survey')),
                (SELECT count(*) FROM responses),
                (SELECT count(*) FROM coders),
                (SELECT count(*) FROM codes WHERE status = 'active'),

@@ -32,7 +32,8 @@ JOURNALED = {"coders": "coders", "codes": "codes", "codings": "codings", "memos"
              "done_marks": "codings", "review_sessions": "project",
              "review_decisions": "codings", "code_versions": "codes",
              "recheck_flags": "codings", "questions": "datasets", "variables": "datasets",
-             "key_pins": "codes", "exemplars": "codings", "code_dimensions": "codes"}
+             "key_pins": "codes", "exemplars": "codings", "code_dimensions": "codes",
+             "summary_specs": "project"}
 #: tables whose rows travel between laptops with tombstones: undoing the creation of such a
 #: row removes it with a tombstone (stamped at undo time), so the removal travels too
 TOMBSTONED = {"codings", "memos", "done_marks"}
@@ -50,7 +51,8 @@ NOUNS = {"coders": ("coder", "name"), "codes": ("code", "name"), "rounds": ("rou
          "recheck_flags": ("a re-check flag", None),
          "questions": ("question", "short_label"), "variables": ("attribute", "name"),
          "key_pins": ("a key pin", None), "exemplars": ("an exemplar mark", None),
-         "code_dimensions": ("the RE-AIM dimension of a code", None)}
+         "code_dimensions": ("the RE-AIM dimension of a code", None),
+         "summary_specs": ("the RE-AIM summary spec", None)}
 #: SQL text that evaluates, when the undo runs, to the time in the format of ``db.now()``
 _NOW = "'(strftime(''%Y-%m-%dT%H:%M:%f'', ''now'') || ''+00:00'')'"
 _OPS = ("insert", "update", "delete")

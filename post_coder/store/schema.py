@@ -458,6 +458,27 @@ ALTER TABLE variables ADD COLUMN short_label TEXT NOT NULL DEFAULT '';
     labels.fill_missing(db)
 
 
+@migrations(name="0008_summary_spec")
+def _summary_spec(db: Database) -> None:
+    """The RE-AIM summary spec: its TOML text as a person wrote it, stored in the project.
+
+    One row per spec ``name`` (``reaim``: the project's summary); ``saved_at`` and
+    ``saved_by`` say who last saved it. Saving is an undoable action (the table is
+    journaled).
+    """
+    db.executescript(
+        """
+CREATE TABLE summary_specs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    toml TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT
+);
+"""
+    )
+
+
 @migrations(name="0009_exemplars")
 def _exemplars(db: Database) -> None:
     """What theme tables need from the team: exemplar quotes and RE-AIM dimensions.
