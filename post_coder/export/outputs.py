@@ -63,41 +63,56 @@ OUTPUTS: dict[str, Output] = {o.key: o for o in (
 
 # -- the documents ---------------------------------------------------------------------------
 
-def _themes(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _themes(project: Project, scope: ReadScope, options: Mapping[str, Any],
+            figures: Path | None) -> Document:
     from post_coder.export.themes import ThemeSpec, theme_table
 
     table = theme_table(project, scope, ThemeSpec(**options))
     return Document(f"Themes: {project.name}", [table])
 
 
-def _codebook(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _codebook(project: Project, scope: ReadScope, options: Mapping[str, Any],
+              figures: Path | None) -> Document:
     from post_coder.export.codebook import codebook_document
 
     return codebook_document(project, scope, **options)
 
 
-def _agreement(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _agreement(project: Project, scope: ReadScope, options: Mapping[str, Any],
+               figures: Path | None) -> Document:
     from post_coder.export.agreement import agreement_document
 
     return agreement_document(project, scope, **options)
 
 
-def _minutes(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _minutes(project: Project, scope: ReadScope, options: Mapping[str, Any],
+             figures: Path | None) -> Document:
     from post_coder.export.minutes import minutes_document
 
     return minutes_document(project, scope, **options)
 
 
-def _reaim(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _reaim(project: Project, scope: ReadScope, options: Mapping[str, Any],
+           figures: Path | None, figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
+           ) -> Document:
+    """The stored spec's tables; with ``options["figures"]`` (default) and a folder for
+    them, its figures after the tables (:func:`~post_coder.export.reaim.charts.reaim_figures`).
+    """
     from post_coder.export.reaim import summarize
+    from post_coder.export.reaim.charts import reaim_figures
     from post_coder.export.reaim.stored import stored_spec
     from post_coder.export.reaim.tables import reaim_tables
 
     spec = stored_spec(project)
-    return Document(spec.title, list(reaim_tables(summarize(project, spec, scope), spec)))
+    results = summarize(project, spec, scope)
+    document = Document(spec.title, list(reaim_tables(results, spec)))
+    if figures is not None and options.get("figures", True):
+        document.add(*reaim_figures(results, figures, figure_formats))
+    return document
 
 
-def _matrix(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> Document:
+def _matrix(project: Project, scope: ReadScope, options: Mapping[str, Any],
+            figures: Path | None) -> Document:
     """The matrix's first rows as a table (the file holds every row)."""
     from post_coder.export.matrix import _plain, code_matrix
 
@@ -114,18 +129,20 @@ def _matrix(project: Project, scope: ReadScope, options: Mapping[str, Any]) -> D
     return Document(f"Response × code matrix: {project.name}", [table])
 
 
-_BUILDERS: dict[str, Callable[[Project, ReadScope, Mapping[str, Any]], Document]] = {
+_BUILDERS: dict[str, Callable[[Project, ReadScope, Mapping[str, Any], Path | None],
+                               Document]] = {
     "themes": _themes, "codebook": _codebook, "agreement": _agreement, "matrix": _matrix,
     "reaim": _reaim, "minutes": _minutes}
 
 
 def output_document(key: str, project: Project, scope: ReadScope,
-                    options: Mapping[str, Any]) -> Document:
-    """The document output ``key`` writes with ``options`` (the full report: its parts
-    under their headings, then the parts it would leave out)."""
+                    options: Mapping[str, Any], figures: Path | None = None) -> Document:
+    """The document output ``key`` writes with ``options``; its figures (RE-AIM) are saved
+    in the folder ``figures`` (None: no figures). Not the full report (see
+    :func:`preview_html`, :func:`write_output`)."""
     if key == "report":
-        raise InputError("the full report is previewed with preview_html")
-    return _BUILDERS[key](project, scope, options)
+        raise InputError("the full report is a folder: see preview_html and write_output")
+    return _BUILDERS[key](project, scope, options, figures)
 
 
 def _report_options(options: Mapping[str, Any]) -> Any:
@@ -160,7 +177,10 @@ def preview_html(key: str, project: Project, scope: ReadScope,
     """What output ``key`` would write, as one HTML page (tables, notes, figures)."""
     if key == "report":
         return _report_preview(project, scope, options)
-    return html_page(output_document(key, project, scope, options))
+    with tempfile.TemporaryDirectory(prefix="post-coder-preview-") as scratch:
+        if key == "reaim":  # the page embeds the PNGs only
+            return html_page(_reaim(project, scope, options, Path(scratch), ("png",)))
+        return html_page(output_document(key, project, scope, options, Path(scratch)))
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -181,7 +201,8 @@ def write_output(key: str, project: Project, scope: ReadScope, path: str | Path,
     report: its parts in ``options["formats"]``, plus report.docx). Returns the files
     written and the parts left out (with the reason; the full report only).
 
-    ``progress`` can cancel (:class:`~post_coder.errors.Cancelled`) before the file is
+    The RE-AIM figures go beside the file as ``reaim-NAME.png/.svg/.pdf`` (not for XLSX
+    and CSV, which hold tables only). ``progress`` can cancel (:class:`~post_coder.errors.Cancelled`) before the file is
     written, and between the full report's parts; a file once begun is written whole.
     """
     progress = ensure(progress)
@@ -196,7 +217,11 @@ def write_output(key: str, project: Project, scope: ReadScope, path: str | Path,
             progress.update(1, 2, "Writing…")  # a refusal (blind round) comes before the file
             written, _ = write_matrix(project, scope, path, fmt, **options)
             return [written], []
-        document = output_document(key, project, scope, options)
+        # figures are files beside the document (embedded in DOCX and HTML as well)
+        figures = None if fmt in ("xlsx", "csv") else path.parent
+        if figures is not None and not figures.is_dir():
+            raise InputError(f'the folder "{figures}" does not exist', file=path)
+        document = output_document(key, project, scope, options, figures)
         progress.update(1, 2, "Writing…")
         return write_document(document, path, fmt), []
     except OSError as exc:

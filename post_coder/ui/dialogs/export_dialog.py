@@ -154,6 +154,7 @@ class ExportDialog(QDialog):
         self.task: Task | None = None
         self.last_written: list[Path] = []
         self._ready = False  # the option widgets are being built
+        self._shown: str | None = None  # the output the preview shows
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
         self.resize(1200, 700)
@@ -310,6 +311,9 @@ class ExportDialog(QDialog):
     def _reaim_page(self, page: _Page) -> None:
         page.note("The RE-AIM measures of the spec stored in the project, one table per "
                   "dimension.")
+        page.check("figures", "Add the &figures (PNG, SVG and PDF beside the file)",
+                   "Likert bars of the scales, counts per period and counts by group"
+                   ).setChecked(True)
 
     def _minutes_page(self, page: _Page) -> None:
         page.combo("round", "&Round:", self._round_items(self._reviewed, None))
@@ -396,13 +400,13 @@ class ExportDialog(QDialog):
         self.status.setText(READY)
         self.export_button.setEnabled(True)
         bar = self.preview.verticalScrollBar()
-        position = bar.value()
+        position = bar.value() if self._shown == self.key() else 0
+        self._shown = self.key()
         # the matrix is wide data: its columns keep their width (scroll sideways)
         self.preview.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap if self.key() == "matrix"
                                      else QTextBrowser.LineWrapMode.WidgetWidth)
-        # Qt's rich text ignores a cell's left padding: indent sub-themes with spaces
-        self.preview.setHtml(page.replace('<td class="indent">',
-                                          '<td class="indent">&emsp;&emsp;'))
+        width = max(self.preview.viewport().width() - 40, 200)
+        self.preview.setHtml(_for_qt(page, width))
         bar.setValue(position)
 
     def _preview_failed(self, exc: BaseException) -> None:
@@ -506,3 +510,14 @@ class ExportDialog(QDialog):
         self.reader.cancel()
         super().done(result)
 
+
+
+def _for_qt(page: str, image_width: int) -> str:
+    """The export's HTML page as Qt's rich text shows it best: Qt reads no ``rem`` (so the
+    cells get their padding in pixels) and no ``max-width`` (so the 300 dpi figures get the
+    pane's width), and folds a cell's leading spaces (so an indented cell starts with
+    no-break spaces)."""
+    indent = "&nbsp;" * 6
+    return (page.replace("</style>", "th, td { padding: 3px 8px; }\n</style>")
+            .replace('<td class="indent">', f'<td class="indent">{indent}')
+            .replace("<img ", f'<img width="{image_width}" '))
