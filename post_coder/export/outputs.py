@@ -226,6 +226,10 @@ def write_output(key: str, project: Project, scope: ReadScope, path: str | Path,
         return write_document(document, path, fmt), []
     except OSError as exc:
         raise _plain_os_error(exc, path) from exc
+    except PostCoderError as exc:  # a writer's "could not be written": say what to do
+        if isinstance(exc.__cause__, OSError):
+            raise _plain_os_error(exc.__cause__, Path(exc.file or path)) from exc
+        raise
 
 
 def _write_report(project: Project, scope: ReadScope, folder: Path,

@@ -514,10 +514,12 @@ class ExportDialog(QDialog):
 
 def _for_qt(page: str, image_width: int) -> str:
     """The export's HTML page as Qt's rich text shows it best: Qt reads no ``rem`` (so the
-    cells get their padding in pixels) and no ``max-width`` (so the 300 dpi figures get the
-    pane's width), and folds a cell's leading spaces (so an indented cell starts with
-    no-break spaces)."""
+    cells get their padding in pixels), no ``max-width`` (so the 300 dpi figures get the
+    pane's width) and no ``<figure>`` (so a figure is a block and its caption a paragraph),
+    and folds a cell's leading spaces (so an indented cell starts with no-break spaces)."""
     indent = "&nbsp;" * 6
     return (page.replace("</style>", "th, td { padding: 3px 8px; }\n</style>")
+            .replace("<figure>", "<div>").replace("</figure>", "</div>")
+            .replace("<figcaption>", "<p>").replace("</figcaption>", "</p>")
             .replace('<td class="indent">', f'<td class="indent">{indent}')
             .replace("<img ", f'<img width="{image_width}" '))
