@@ -255,6 +255,27 @@ def test_export_themes_xlsx_read_back(dialog, tmp_path):
     assert found and "14 (30.4%)" in found[0]
 
 
+def test_export_reaim_docx_with_its_figures(dialog, tmp_path):
+    dialog.choose("reaim")
+    _pick(dialog.format_combo, "docx")
+    target = tmp_path / "reaim.docx"
+    assert dialog.export_to(target).wait()
+    pngs = sorted(p.name for p in tmp_path.glob("reaim-*.png"))
+    assert len(pngs) >= 3 and all((tmp_path / p).with_suffix(".pdf").is_file() for p in pngs)
+    written = docx.Document(str(target))
+    assert len(written.inline_shapes) == len(pngs)
+    reach = written.tables[0]
+    cells = [c.text for row in reach.rows for c in row.cells]
+    assert "75 (29.4%)" in cells and "255" in cells
+    # without figures: tables only, no image beside the file
+    _option(dialog, "figures", QCheckBox).setChecked(False)
+    other = tmp_path / "tables-only"
+    other.mkdir()
+    assert dialog.export_to(other / "reaim.docx").wait()
+    assert [p.name for p in other.iterdir()] == ["reaim.docx"]
+    assert len(docx.Document(str(other / "reaim.docx")).inline_shapes) == 0
+
+
 def test_export_report_folder_and_open_folder(dialog, tmp_path, monkeypatch):
     opened = []
     monkeypatch.setattr(export_dialog.QDesktopServices, "openUrl",
