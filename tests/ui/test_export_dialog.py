@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import shutil
 import threading
-from pathlib import Path
 
 import docx
 import openpyxl
