@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QListWidget, Q
 
 from post_coder.coding.coders import list_coders
 from post_coder.coding.codings import list_codings
-from post_coder.queries import ResponseQuery, response_ids, response_rows
+from post_coder.queries import (ResponseQuery, dataset_frame, questions, response_ids,
+                                response_rows)
 from post_coder.store.scope import ReadScope
 from post_coder.team.rounds import create_round
 from post_coder.ui import settings as app_settings
@@ -139,6 +140,32 @@ def test_theme_options_reach_the_table(dialog):
     dialog.wait_for_preview()
     assert dialog.status.text().endswith("Tick at least one question.")
     assert not dialog.export_button.isEnabled()
+
+
+def test_breakdown_and_quote_attribution(dialog, session):
+    project = session.project
+    ids = response_ids(project, EVERYONE, ResponseQuery())
+    answered = {r.respondent for r in response_rows(project, EVERYONE, ids)}
+    frame = dataset_frame(project, questions(project)[0].dataset_id)
+    em = sum(1 for r in answered if frame.loc[r, "Department"] == "Emergency Medicine")
+    assert em == 16
+    dialog.choose("themes")
+    _pick(_option(dialog, "source"), "union")
+    by = _option(dialog, "by")
+    # only the surveyed respondents' attributes: the training survey's "Department" is not
+    # offered a second time (the demo's two datasets both have one)
+    assert [by.itemText(i) for i in range(by.count())].count("Department") == 1
+    by.setCurrentIndex(by.findText("Department"))
+    tags = _option(dialog, "attribution", QListWidget)
+    for i in range(tags.count()):
+        if tags.item(i).text() in ("Department", "Role"):
+            tags.item(i).setCheckState(Qt.CheckState.Checked)
+    assert dialog.wait_for_preview()
+    assert dialog.status.text() == READY
+    text = " ".join(_lines(dialog.preview.toPlainText()))
+    # of the demo's 46 respondents who answered, 16 work in Emergency Medicine
+    assert f"Emergency Medicine, n (%) (N = {em})" in text
+    assert "” — Emergency Medicine, " in text   # a quote tagged "— department, role"
 
 
 def test_agreement_matrix_reaim_and_report_previews(dialog):

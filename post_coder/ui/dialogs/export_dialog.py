@@ -77,8 +77,12 @@ class _Page(QWidget):
     def __init__(self, changed: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._changed = changed
-        self.form = QFormLayout(self)
+        self.form = QFormLayout()
         self.form.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.form)
+        outer.addStretch(1)  # rows keep their height when the page is taller
         self._getters: dict[str, Callable[[], Any]] = {}
         self.problem: Callable[[], str | None] = lambda: None
 
@@ -257,7 +261,11 @@ class ExportDialog(QDialog):
         return [(q.short_label or q.wording or q.column_name, value(q)) for q in self._questions]
 
     def _attribute_items(self) -> list[tuple[str, str]]:
-        return [(v.short_label or v.label or v.name, v.name) for v in self._attributes]
+        """The attributes of the respondents who answer the questions (by id: two datasets
+        may both have a "Department")."""
+        surveyed = {q.dataset_id for q in self._questions}
+        return [(v.short_label or v.label or v.name, v.id) for v in self._attributes
+                if v.dataset_id in surveyed]
 
     def _round_items(self, rounds: list[Any], every: str | None) -> list[tuple[str, Any]]:
         return ([(every, None)] if every else []) + [(r.name, r.id) for r in rounds]
