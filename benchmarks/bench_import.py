@@ -20,8 +20,8 @@ Every ratio comes from one run (the machine these were measured on has 2 cores s
 other work: timings vary by ±30% between runs, the ratios less). ``--profile`` runs the CSV
 import under cProfile and prints the costliest functions.
 
-Latest figures (one run quoted, the range of three in brackets), before → after the
-full-text index was filled in one pass and text files were read from their bytes:
+Latest figures (one run quoted; in brackets the range of three runs, two for csv), before
+→ after the full-text index was filled in one pass and text files were read from their bytes:
 
 * csv: 1.54 [1.54-1.99] → 1.22 [1.09-1.22] × the plain pipeline — met.
 * xlsx: 7.41 [7.25-9.92] → 4.87 [4.12-5.96] × calamine — not met; the plain pipeline is
