@@ -25,7 +25,7 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
 
 * csv: 1.54 [1.54-1.99] → 1.22 [1.09-1.22] × the plain pipeline — met.
 * xlsx: 7.41 [7.25-9.92] → 4.87 [4.12-5.96] × calamine — not met; the plain pipeline is
-  itself 2.9-4.2× calamine, and the project 1.3-1.6× the plain pipeline. SQLite's writes
+  itself 2.9-4.7× calamine, and the project 1.3-1.6× the plain pipeline. SQLite's writes
   (attribute values with their key, index and foreign-key checks; answers; full-text
   index; the commit's WAL checkpoint) are most of the import.
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
