@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import math
+
 from decimal import Decimal
 from typing import Any
 
@@ -92,7 +94,10 @@ def _measure(table: Table) -> tuple[list[int], list[int], list[float]]:
     for i, column in enumerate(table.columns):
         texts = [str(column.heading)] + [display(r.cells[i], column) for r in table.rows
                                          if r.kind != "heading"]
-        word = max((len(w) for t in texts for w in t.split()), default=1)
+        word = max((len(w) for t in texts[1:] for w in t.split()), default=1)
+        # the heading is set in bold: its letters are wider (two fifths, to be safe in the fonts
+        # a word processor may put in place of the default one)
+        word = max(word, math.ceil(max((len(w) for w in texts[0].split()), default=1) * 1.4))
         longest = max((len(t) for t in texts), default=1)
         need.append(min(word, 24) + 2)  # two characters for the cell's margins
         if column.format != "text":
