@@ -29,7 +29,7 @@ from post_coder.export.document import Block, Document, Heading, Paragraph
 from post_coder.export.matrix import write_matrix
 from post_coder.export.minutes import minutes_block
 from post_coder.export.reaim import SpecError, check_spec, summarize
-from post_coder.export.reaim.stored import stored_spec
+from post_coder.export.reaim.stored import stored_spec, stored_spec_text
 from post_coder.export.reaim.tables import SUMMARY_JSON, reaim_blocks, write_summary_json
 from post_coder.export.themes import ThemeSpec, count_themes, theme_tables
 from post_coder.export.writers import format_of, write_document
@@ -133,6 +133,9 @@ def themes_part(ctx: ReportContext) -> Part:
 def reaim_part(ctx: ReportContext) -> Part:
     """The RE-AIM summary of the spec stored in the project: a table per dimension with its
     figures after it, the PRISM context notes, and summary.json (every number)."""
+    if stored_spec_text(ctx.project) is None:
+        raise InputError("the project has no RE-AIM spec yet; import one with: post-coder "
+                         "reaim spec import PROJECT SPEC.toml")
     spec = stored_spec(ctx.project)
     problems = check_spec(ctx.project, spec)
     if problems:
