@@ -30,7 +30,7 @@ from post_coder.export import document
 from post_coder.export.figures import figure_block, group_counts, likert_bars, period_counts
 from post_coder.export.reaim.spec import DIMENSIONS, Spec, SpecError
 
-__all__ = ["FigurePlan", "figure_plans", "reaim_figures"]
+__all__ = ["FigurePlan", "draw", "figure_plans", "reaim_figures"]
 
 
 @dataclass(frozen=True)
@@ -178,6 +178,11 @@ def _groups(plan: FigurePlan) -> tuple[Any, list[str]]:
 _DRAW = {"likert": _likert, "events": _events, "groups": _groups}
 
 
+def draw(plan: FigurePlan) -> tuple[Any, list[str]]:
+    """The matplotlib figure of ``plan`` and the notes printed under it."""
+    return _DRAW[plan.kind](plan)
+
+
 def reaim_figures(results: Sequence[dict[str, Any]], spec: Spec, folder: str | Path
                   ) -> dict[str, list[document.Figure]]:
     """Draw every figure of :func:`figure_plans` into ``folder`` (PNG, SVG, PDF) and return
@@ -187,7 +192,7 @@ def reaim_figures(results: Sequence[dict[str, Any]], spec: Spec, folder: str | P
     for plan in figure_plans(results, spec):
         if not any(r["n"] for r in plan.measures):
             continue
-        fig, notes = _DRAW[plan.kind](plan)
+        fig, notes = draw(plan)
         out.setdefault(plan.dimension, []).append(
             figure_block(fig, folder, plan.name, plan.caption, notes))
     return out
