@@ -15,6 +15,8 @@ from pathlib import Path
 from post_coder.coding.codebook_io import import_codebook_csv
 from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import apply_codings_csv
+from post_coder.coding.codebook import list_codes
+from post_coder.coding.themes import set_dimension
 from post_coder.errors import ProjectFileError
 from post_coder.ids import new_id
 from post_coder.importing import import_survey, inspect_file
@@ -46,6 +48,9 @@ TABLES = {
     "program.csv": ("Program", None, {}),
 }
 REAIM_SPEC = "reaim.toml"
+#: the RE-AIM dimension of the demo's themes (Barriers has none: "Other themes" in reports)
+THEME_DIMENSIONS = {"Perceived effectiveness": "Effectiveness",
+                    "Implementation": "Implementation"}
 
 
 def default_demo_path() -> Path:
@@ -84,6 +89,9 @@ def build_demo(path: str | Path, *, overwrite: bool = False,
         plan = plan.with_labels(dict(zip(OPEN_ENDED, SHORT_LABELS)))
         import_survey(project, plan, name="Department-wide physician survey", progress=progress)
         import_codebook_csv(project, folder / "codebook.csv")
+        for code in list_codes(project):
+            if code.name in THEME_DIMENSIONS and code.parent_id is None:
+                set_dimension(project, code.id, THEME_DIMENSIONS[code.name])
         apply_codings_csv(project, folder / "codings.csv", progress=progress)
         for file, (name, id_column, levels) in TABLES.items():
             table = inspect_file(folder / file).as_table().with_mapping(

@@ -117,3 +117,14 @@ def response_id(project: Project, respondent: str, question: str = "feedback") -
     from post_coder.store import responses
 
     return responses.by_respondent(project.db, find_question(project, question))[respondent]
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project file, built once per run (75 respondents, 2 questions, 16 codes,
+    2 coders, the data tables and the RE-AIM spec); copy it before changing it."""
+    from post_coder.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.postcoder"
+    build_demo(path).close()
+    return path

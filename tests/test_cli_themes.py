@@ -81,7 +81,8 @@ def test_export_themes_as_markdown_by_dimension(t, path, tmp_path):
 
 def test_export_themes_plain_errors(t, path, tmp_path):
     bad = run("export", "themes", path, "--out", tmp_path / "t.txt", ok=False)
-    assert bad.exit_code == 1 and 'as csv or md (--format), not "txt"' in bad.stderr
+    assert bad.exit_code == 1 and 'as docx, xlsx, csv, md, tex or html (--format), not "txt"' \
+        in bad.stderr
     missing = run("export", "themes", path, "--out", tmp_path / "no" / "t.csv", "--source",
                   "union", ok=False)
     assert missing.exit_code == 1 and "the folder does not exist" in missing.stderr

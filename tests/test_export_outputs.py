@@ -234,7 +234,8 @@ def test_report_folder_with_every_part_in_one_docx(team, tmp_path, monkeypatch):
 
     out = tmp_path / "report"
     result = write_report(p, EVERYONE, out, ReportOptions(resamples=0, formats=("docx", "csv")),
-                          sections=[("themes", themes), ("nothing", nothing), *SECTIONS])
+                          sections=[("themes", themes), ("nothing", nothing),
+                                    *[s for s in SECTIONS if s[0] not in ("themes", "reaim")]])
     names = sorted(f.name for f in result.files)
     assert names == sorted([
         "themes.docx", "codebook.docx", "codebook.csv", "agreement.docx", "agreement.csv",
@@ -265,7 +266,10 @@ def test_report_blind_reader_gets_what_they_may_see_and_is_told_what_was_left_ou
     assert sorted(f.name for f in result.files) == [
         "codebook.docx", "codebook.xlsx", "report.docx"]
     reasons = {s.name: s.reason for s in result.skipped}
-    assert set(reasons) == {"agreement", "minutes", "matrix"}
+    assert set(reasons) == {"themes", "reaim", "agreement", "minutes", "matrix"}
+    assert reasons["reaim"] == ("the project has no RE-AIM spec yet; import one with: "
+                                "post-coder reaim spec import PROJECT SPEC.toml")
+    assert reasons["themes"].startswith("the consensus layer is made from everyone's codings")
     assert reasons["agreement"].startswith("agreement needs everyone's codings")
     assert "consensus layer is hidden" in reasons["matrix"]
     # with the union source he gets his own matrix
@@ -327,8 +331,14 @@ def test_export_and_report_commands(team, tmp_path):
 
     res = cli("report", p, "--out", tmp_path / "rep", "--resamples", "0")
     assert res.stdout.startswith(f"Wrote 7 files to {tmp_path / 'rep'}:")
-    assert "  report.docx" in res.stdout.splitlines()
-    assert res.stderr.strip() == "Left out minutes: no review sessions yet"
+    assert "  Everything in order: report.docx (2 tables, 0 figures)" in res.stdout.splitlines()
+    assert res.stderr.splitlines() == [
+        'Left out themes: no respondent has a code from the source "consensus" yet (the '
+        "consensus layer holds what review decisions say applies; --source union counts the "
+        "coders' codings)",
+        "Left out reaim: the project has no RE-AIM spec yet; import one with: post-coder reaim "
+        "spec import PROJECT SPEC.toml",
+        "Left out minutes: no review sessions yet"]
     wrong = CliRunner().invoke(main, ["report", str(p), "--out", str(tmp_path / "r2"),
                                       "--formats", "docx,pdf"])
     assert wrong.exit_code == 2 and "pdf is not one of docx" in wrong.output

@@ -299,9 +299,12 @@ def test_a_failed_write_leaves_nothing(doc, tmp_path, monkeypatch):
 def test_column_widths_follow_the_text_and_long_words_ask_for_landscape():
     from post_coder.export.writers.cells import column_shares, is_wide
 
-    # everything fits: each column as wide as its longest text plus two for the margins
+    # everything fits: each column as wide as its longest text plus two for the margins; a
+    # heading is bold, so its letters count 1.4 times (2 → 3, 4 → 6)
     small = Table.plain("t", ["ab", "cdef"], [["x", "y"]])
-    assert column_shares(small) == pytest.approx([4 / 10, 6 / 10])
+    assert column_shares(small) == pytest.approx([5 / 13, 8 / 13])
+    assert column_shares(Table.plain("t", ["a", "b"], [["xyzw", "y"]])) == pytest.approx(
+        [6 / 10, 4 / 10])
     # too long for the line: each keeps its longest word (5 + 2 and 3 + 2 characters), the
     # rest of the 20 characters goes to the column with more text
     long = Table.plain("t", ["a", "b"], [["words " * 20, "abc"]])

@@ -490,9 +490,16 @@ def test_summary_json_and_tables_are_written(data, tmp_path):
     assert [r["id"] for r in results] == ["interactions", "minutes", "per_month"]
     out = tmp_path / "out"
     written = write_summary(results, out, spec)
+    # the figures (a count by group, events per month) come before the tables
     assert [p.name for p in written] == [
-        "summary.json", "reaim-reach.csv", "reaim-reach.md", "reaim-maintenance.csv",
+        "summary.json", "fig-reach-interactions.png", "fig-reach-interactions.svg",
+        "fig-reach-interactions.pdf", "fig-maintenance-per-month.png",
+        "fig-maintenance-per-month.svg", "fig-maintenance-per-month.pdf",
+        "reaim-reach.csv", "reaim-reach.md", "reaim-maintenance.csv",
         "reaim-maintenance.md", "reaim-context.csv", "reaim-context.md"]
+    assert [p.name for p in write_summary(results, tmp_path / "plain", spec,
+                                          figures=False)][:2] == [
+        "summary.json", "reaim-reach.csv"]
     body = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert body["title"] == "Small study"
     for m in body["measures"]:
@@ -557,12 +564,16 @@ def test_cli_checks_computes_saves_and_moves_the_spec(data, tmp_path):
     assert "Reach           Interactions: 9\n" in result.output
     assert "Maintenance     Interactions per month: 8 in 24 months; mean 0.3 per month" \
         in result.output
-    assert sorted(p.name for p in out.iterdir()) == [
+    figures = [f"fig-{name}.{fmt}" for name in ("maintenance-per-month", "reach-interactions")
+               for fmt in ("pdf", "png", "svg")]
+    assert sorted(p.name for p in out.iterdir()) == figures + [
         "reaim-context.csv", "reaim-context.md", "reaim-maintenance.csv",
         "reaim-maintenance.md", "reaim-reach.csv", "reaim-reach.md", "summary.json"]
+    assert "Wrote 13 files to" in result.output and "(2 figures as PNG, SVG and PDF)" \
+        in result.output
     # the stored spec, used when --spec is not given, exported exactly as written
     again = tmp_path / "again"
-    run("reaim", path, "--out", again, "--format", "csv")
+    run("reaim", path, "--out", again, "--format", "csv", "--no-figures")
     assert sorted(p.name for p in again.iterdir()) == [
         "reaim-context.csv", "reaim-maintenance.csv", "reaim-reach.csv", "summary.json"]
     assert (again / "summary.json").read_text() == (out / "summary.json").read_text()

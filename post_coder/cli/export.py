@@ -154,20 +154,29 @@ def export_matrix(project: Path, out: Path, fmt: str | None, source: str,
 @click.option("--formats", default="docx,xlsx", show_default=True, metavar="LIST",
               help="The formats of each part's own files, comma-separated (docx, xlsx, csv, "
                    "md, tex, html).")
+@click.option("--by", "by", metavar="ATTRIBUTE",
+              help="Theme tables: add an n (%) column per value of this attribute.")
+@click.option("--attribution", "attribution", multiple=True, metavar="ATTRIBUTE",
+              help="Theme tables: tag each quote with the respondent's value of this "
+                   "attribute; repeat for several.")
 @bootstrap
 def report(project: Path, out: Path, source: str, round_name: str | None, formats: str,
-           resamples: int, seed: int) -> None:
-    """Write every publication output into one folder — the codebook, the agreement
-    report of each round, the review minutes, the response × code matrix — each as its own
-    files, plus report.docx holding all of them in order. A part that cannot be made (for
-    example agreement during an open blind round) is left out and said why.
+           by: str | None, attribution: tuple[str, ...], resamples: int, seed: int) -> None:
+    """Write every publication output into one folder: the theme tables (one per RE-AIM
+    dimension), the RE-AIM summary of the stored spec (a table per dimension, its figures
+    as PNG, SVG and PDF, summary.json), the codebook, the agreement report of each round,
+    the review minutes and the response × code matrix, each as its own files, plus
+    report.docx holding all of them in order with numbered tables and figures. A part that
+    cannot be made (for example agreement during an open blind round, or RE-AIM without a
+    stored spec) is left out and said why.
 
     \b
     Example:
       post-coder report study.postcoder --out report
       post-coder report study.postcoder --out report --formats docx,xlsx,md,html
+      post-coder report study.postcoder --out report --source union --attribution Role
     """
-    from post_coder.export.report import ReportOptions, write_report
+    from post_coder.export.report import COMBINED, ReportOptions, write_report
 
     wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in FORMATS]
@@ -177,10 +186,21 @@ def report(project: Path, out: Path, source: str, round_name: str | None, format
     with _open(project) as p:
         result = write_report(p, _scope(p), out, ReportOptions(
             source=source, round=round_name, resamples=resamples, seed=seed,
-            formats=wanted))
+            formats=wanted, by=by, attribution=attribution))
     click.echo(f"Wrote {len(result.files)} files to {out}:")
-    for f in result.files:
-        click.echo(f"  {f.name}")
+    for part in result.parts:
+        names = [f.name for f in part.files]
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6
+                                         else "")
+        counts = []
+        if part.tables:
+            counts.append(f"{part.tables} table{'' if part.tables == 1 else 's'}")
+        if part.figures:
+            counts.append(f"{part.figures} figure{'' if part.figures == 1 else 's'}")
+        what = f" ({', '.join(counts)})" if counts else ""
+        click.echo(f"  {part.title}{what}: {shown}")
+    click.echo(f"  Everything in order: {COMBINED} ({result.tables} tables, "
+               f"{result.figures} figures)")
     for s in result.skipped:
         click.echo(f"Left out {s.name}: {s.reason}", err=True)
 

@@ -38,14 +38,23 @@ def reaim() -> None:
 @click.option("--save", is_flag=True, help="Also keep --spec in the project (one undo step).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for summary.json and the tables (made if missing).")
-@click.option("--format", "formats", multiple=True, type=click.Choice(["csv", "md"]),
-              help="Table formats to write (repeat; default: csv and md).")
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["docx", "xlsx", "csv", "md", "tex", "html"]),
+              help="Table formats to write (repeat; default: csv and md). DOCX, LaTeX and "
+                   "HTML also hold the dimension's figures.")
+@click.option("--no-figures", is_flag=True,
+              help="Leave out the figures (PNG, SVG and PDF of each).")
 @CODER
 @JSON
 def summary(project: Path, spec_file: Path | None, check: bool, save: bool, out: Path | None,
-            formats: tuple[str, ...], coder: str | None, as_json: bool) -> None:
-    """Compute the RE-AIM measures of a spec: writes summary.json (every number, by measure)
-    and one table per dimension (reaim-reach.csv, reaim-reach.md, …) into --out.
+            formats: tuple[str, ...], no_figures: bool, coder: str | None,
+            as_json: bool) -> None:
+    """Compute the RE-AIM measures of a spec: writes summary.json (every number, by measure),
+    one table per dimension (reaim-reach.csv, reaim-reach.md, …) and the figures into --out.
+
+    Figures (PNG at 300 dpi, SVG and PDF): Likert bars for the distribution measures of a
+    dimension that share a scale (or a `figure` caption), counts per period for events
+    measures, counts per group for count measures with a group_by.
 
     Without --spec the spec stored in the project is used. With --check nothing is written:
     the spec is checked against the project's datasets, columns, levels, questions and codes,
@@ -55,6 +64,7 @@ def summary(project: Path, spec_file: Path | None, check: bool, save: bool, out:
     Example:
       post-coder reaim study.postcoder --spec reaim.toml --check
       post-coder reaim study.postcoder --spec reaim.toml --out results --format csv
+      post-coder reaim study.postcoder --out results --format docx --format xlsx
     """
     from post_coder.export.reaim import SpecError, check_spec, read_spec, summarize
     from post_coder.export.reaim.stored import save_spec, stored_spec
@@ -81,12 +91,15 @@ def summary(project: Path, spec_file: Path | None, check: bool, save: bool, out:
         results = summarize(p, spec, _scope(p))
         if save:  # only a spec that computed is kept
             save_spec(p, spec.text)
-    written = write_summary(results, out, spec, formats=formats or ("csv", "md"))
+    written = write_summary(results, out, spec, formats=formats or ("csv", "md"),
+                            figures=not no_figures)
 
     def text() -> None:
         for r in results:
             click.echo(f"{r['dimension']:<15} {r['label']}: {value_text(r)}")
-        click.echo(f"Wrote {len(written)} files to {out}"
+        drawn = sum(1 for f in written if f.suffix == ".png")
+        click.echo(f"Wrote {len(written)} files to {out} ({drawn} figure"
+                   f"{'' if drawn == 1 else 's'} as PNG, SVG and PDF)"
                    + (" and saved the spec in the project." if save else "."))
 
     _emit(results, as_json, text)

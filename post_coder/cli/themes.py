@@ -1,4 +1,4 @@
-"""``export themes``: a theme table written as CSV or Markdown (see
+"""``export themes``: a theme table written as DOCX, XLSX, CSV, Markdown, LaTeX or HTML (see
 :mod:`post_coder.export.themes`)."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ import click
 
 from post_coder.cli.common import PROJECT, _open, _scope
 
-#: formats `export themes` writes (the document writers add DOCX, XLSX, LaTeX and HTML)
-THEME_FORMATS = ("csv", "md")
+#: formats `export themes` writes: CSV and Markdown as a flat table (heading rows as rows,
+#: sub-themes marked "– ", the notes under it); the others through the document writers
+THEME_FORMATS = ("docx", "xlsx", "csv", "md", "tex", "html")
 
 
 @click.command(name="themes")
@@ -18,7 +19,8 @@ THEME_FORMATS = ("csv", "md")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
               help="The file to write.")
 @click.option("--format", "fmt", type=click.Choice(THEME_FORMATS),
-              help="csv or md (default: from the file's extension).")
+              help="docx (Word), xlsx (Excel), csv, md (Markdown), tex (LaTeX) or html "
+                   "(default: from the file's extension).")
 @click.option("--question", "question_names", multiple=True, metavar="Q",
               help="Only this question (column name or wording); repeat for several. "
                    "Default: every open-ended question.")
@@ -52,26 +54,32 @@ def themes(project: Path, out: Path, fmt: str | None, question_names: tuple[str,
 
     \b
     Example:
-      post-coder export themes study.postcoder --out themes.csv
+      post-coder export themes study.postcoder --out themes.docx
       post-coder export themes study.postcoder --out themes.md --question feedback \\
           --by dept --attribution dept --attribution role --dimension Effectiveness
       post-coder export themes study.postcoder --out ana.csv --source "coder:Ana" --base all
     """
     from post_coder.errors import InputError
+    from post_coder.export.document import Document
     from post_coder.export.tables import write_table
     from post_coder.export.themes import ThemeSpec, count_themes, flat, theme_table
+    from post_coder.export.writers import write_document
 
-    chosen = fmt or out.suffix.lstrip(".").lower()
+    chosen = (fmt or out.suffix.lstrip(".")).lower()
     if chosen not in THEME_FORMATS:
-        raise InputError("write the theme table as csv or md (--format), not "
-                         f'"{chosen or out.name}"', file=out)
+        raise InputError("write the theme table as " + ", ".join(THEME_FORMATS[:-1])
+                         + f' or {THEME_FORMATS[-1]} (--format), not "{chosen or out.name}"',
+                         file=out)
     spec = ThemeSpec(questions=question_names, source=source, base=base, by=by,
                      quotes=quotes, attribution=attribution, dimension=dimension)
     with _open(project) as p:
         counted = count_themes(p, _scope(p), spec)
         table = theme_table(p, _scope(p), spec, themes=counted)
-    header, rows = flat(table)
-    write_table(out, header, rows, chosen, title="Themes")
+    if chosen in ("csv", "md"):
+        header, rows = flat(table)
+        write_table(out, header, rows, chosen, title="Themes")
+    else:
+        write_document(Document("Themes", [table]), out, chosen)
     themes_n = sum(1 for r in counted.rows if r.depth == 0)
     click.echo(f"Wrote {table.caption} ({themes_n} theme{'' if themes_n == 1 else 's'}, "
                f"{len(counted.rows) - themes_n} sub-codes; N = {counted.denominator}) to "

@@ -68,7 +68,7 @@ def _themes(project: Project, scope: ReadScope, options: Mapping[str, Any],
     from post_coder.export.themes import ThemeSpec, theme_table
 
     table = theme_table(project, scope, ThemeSpec(**options))
-    return Document(f"Themes: {project.name}", [table])
+    return Document("Themes", [table])  # as `post-coder export themes` writes it
 
 
 def _codebook(project: Project, scope: ReadScope, options: Mapping[str, Any],
@@ -93,22 +93,20 @@ def _minutes(project: Project, scope: ReadScope, options: Mapping[str, Any],
 
 
 def _reaim(project: Project, scope: ReadScope, options: Mapping[str, Any],
-           figures: Path | None, figure_formats: tuple[str, ...] = ("png", "svg", "pdf")
-           ) -> Document:
-    """The stored spec's tables; with ``options["figures"]`` (default) and a folder for
-    them, its figures after the tables (:func:`~post_coder.export.reaim.charts.reaim_figures`).
-    """
+           figures: Path | None) -> Document:
+    """The stored spec's tables, each dimension's figures after its table (drawn into the
+    folder ``figures``; none without one or with ``options["figures"]`` false), then the
+    PRISM context notes: :func:`~post_coder.export.reaim.tables.reaim_blocks`, as in the
+    report."""
     from post_coder.export.reaim import summarize
-    from post_coder.export.reaim.charts import reaim_figures
     from post_coder.export.reaim.stored import stored_spec
-    from post_coder.export.reaim.tables import reaim_tables
+    from post_coder.export.reaim.tables import reaim_blocks
 
     spec = stored_spec(project)
     results = summarize(project, spec, scope)
-    document = Document(spec.title, list(reaim_tables(results, spec)))
-    if figures is not None and options.get("figures", True):
-        document.add(*reaim_figures(results, figures, figure_formats))
-    return document
+    draw = figures is not None and bool(options.get("figures", True))
+    blocks, _files = reaim_blocks(results, spec, figures or Path("."), figures=draw)
+    return Document(spec.title, list(blocks))
 
 
 def _matrix(project: Project, scope: ReadScope, options: Mapping[str, Any],
@@ -178,8 +176,6 @@ def preview_html(key: str, project: Project, scope: ReadScope,
     if key == "report":
         return _report_preview(project, scope, options)
     with tempfile.TemporaryDirectory(prefix="post-coder-preview-") as scratch:
-        if key == "reaim":  # the page embeds the PNGs only
-            return html_page(_reaim(project, scope, options, Path(scratch), ("png",)))
         return html_page(output_document(key, project, scope, options, Path(scratch)))
 
 
@@ -201,8 +197,8 @@ def write_output(key: str, project: Project, scope: ReadScope, path: str | Path,
     report: its parts in ``options["formats"]``, plus report.docx). Returns the files
     written and the parts left out (with the reason; the full report only).
 
-    The RE-AIM figures go beside the file as ``reaim-NAME.png/.svg/.pdf`` (not for XLSX
-    and CSV, which hold tables only). ``progress`` can cancel (:class:`~post_coder.errors.Cancelled`) before the file is
+    The RE-AIM figures go beside the file as ``fig-DIMENSION-NAME.png/.svg/.pdf`` (not for
+    XLSX and CSV, which hold tables only). ``progress`` can cancel (:class:`~post_coder.errors.Cancelled`) before the file is
     written, and between the full report's parts; a file once begun is written whole.
     """
     progress = ensure(progress)
@@ -223,6 +219,12 @@ def write_output(key: str, project: Project, scope: ReadScope, path: str | Path,
             raise InputError(f'the folder "{figures}" does not exist', file=path)
         document = output_document(key, project, scope, options, figures)
         progress.update(1, 2, "Writing…")
+        if key == "themes" and fmt in ("csv", "md"):  # as `export themes` writes them
+            from post_coder.export.tables import write_table
+            from post_coder.export.themes import flat
+
+            header, rows = flat(document.tables()[0])
+            return [write_table(path, header, rows, fmt, title=document.title)], []
         return write_document(document, path, fmt), []
     except OSError as exc:
         raise _plain_os_error(exc, path) from exc

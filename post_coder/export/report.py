@@ -28,6 +28,10 @@ from post_coder.export.codebook import codebook_table_block
 from post_coder.export.document import Block, Document, Heading, Paragraph
 from post_coder.export.matrix import write_matrix
 from post_coder.export.minutes import minutes_block
+from post_coder.export.reaim import SpecError, check_spec, summarize
+from post_coder.export.reaim.stored import stored_spec, stored_spec_text
+from post_coder.export.reaim.tables import SUMMARY_JSON, reaim_blocks, write_summary_json
+from post_coder.export.themes import ThemeSpec, count_themes, theme_tables
 from post_coder.export.writers import format_of, write_document
 from post_coder.project import Project
 from post_coder.queries import ReadScope
@@ -35,8 +39,8 @@ from post_coder.team.agreement_report import agreement_report, check_visible
 from post_coder.team.review import list_sessions, review_minutes
 from post_coder.team.rounds import list_rounds
 
-__all__ = ["SECTIONS", "Part", "ReportContext", "ReportOptions", "ReportResult", "Skipped",
-           "write_report"]
+__all__ = ["COMBINED", "SECTIONS", "Part", "ReportContext", "ReportOptions", "ReportResult",
+           "Skipped", "Written", "write_report"]
 
 #: the name of the document holding every part
 COMBINED = "report.docx"
@@ -53,6 +57,9 @@ class ReportOptions:
     seed: int = 0
     #: the formats each part is written in (besides the combined DOCX)
     formats: tuple[str, ...] = ("docx", "xlsx")
+    #: theme tables: an attribute to break the counts down by, attributes tagging quotes
+    by: str | None = None
+    attribution: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,13 +87,64 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Written:
+    """What one part put in the folder: its files, and its tables and figures."""
+
+    name: str
+    title: str
+    files: tuple[Path, ...]
+    tables: int
+    figures: int
+
+
 @dataclass
 class ReportResult:
     files: list[Path]
     skipped: list[Skipped]
+    #: each part written, in report order (the combined document is in ``files`` last)
+    parts: list[Written] = field(default_factory=list)
+    #: tables and figures in the combined document
+    tables: int = 0
+    figures: int = 0
 
 
 SectionBuilder = Callable[[ReportContext], "Part | None"]
+
+
+def themes_part(ctx: ReportContext) -> Part:
+    """One theme table per RE-AIM dimension that has themes (in RE-AIM order), then the
+    themes without a dimension; one table when no theme has a dimension."""
+    spec = ThemeSpec(source=ctx.options.source, by=ctx.options.by,
+                     attribution=ctx.options.attribution)
+    themes = count_themes(ctx.project, ctx.scope, spec)
+    if not themes.rows:
+        raise InputError("the codebook has no themes yet")
+    if not any(r.n for r in themes.rows):
+        hint = (" (the consensus layer holds what review decisions say applies; --source "
+                "union counts the coders' codings)" if ctx.options.source.strip() ==
+                "consensus" else "")
+        raise InputError(f"no respondent has a code from the source "
+                         f'"{ctx.options.source}" yet{hint}')
+    tables = theme_tables(ctx.project, ctx.scope, spec, themes=themes)
+    return Part("themes", "Theme tables", list(tables))
+
+
+def reaim_part(ctx: ReportContext) -> Part:
+    """The RE-AIM summary of the spec stored in the project: a table per dimension with its
+    figures after it, the PRISM context notes, and summary.json (every number)."""
+    if stored_spec_text(ctx.project) is None:
+        raise InputError("the project has no RE-AIM spec yet; import one with: post-coder "
+                         "reaim spec import PROJECT SPEC.toml")
+    spec = stored_spec(ctx.project)
+    problems = check_spec(ctx.project, spec)
+    if problems:
+        raise SpecError(problems)
+    results = summarize(ctx.project, spec, ctx.scope)
+    files = [write_summary_json(results, ctx.folder / SUMMARY_JSON, spec)]
+    blocks, figure_files = reaim_blocks(results, spec, ctx.folder)
+    return Part("reaim", "RE-AIM summary", [Paragraph(spec.title), *blocks],
+                files + figure_files)
 
 
 def codebook_part(ctx: ReportContext) -> Part:
@@ -150,10 +208,11 @@ def matrix_part(ctx: ReportContext) -> Part:
     return Part("matrix", "Response × code matrix", [Paragraph(text)], files)
 
 
-#: the report's sections in order. The theme tables, the RE-AIM summaries and their
-#: figures go first (the issue's order: theme tables, RE-AIM tables and figures, codebook,
-#: agreement report); their builders are added here as they arrive.
+#: the report's sections in order: theme tables, RE-AIM tables and figures, codebook,
+#: agreement report, review minutes, matrix
 SECTIONS: list[tuple[str, SectionBuilder]] = [
+    ("themes", themes_part),
+    ("reaim", reaim_part),
     ("codebook", codebook_part),
     ("agreement", agreement_part),
     ("minutes", minutes_part),
@@ -186,18 +245,21 @@ def write_report(project: Project, scope: ReadScope, folder: str | Path,
             continue
         if part is not None:
             parts.append(part)
-    files: list[Path] = [f for part in parts for f in part.files]
+    written: list[Written] = []
     for part in parts:
+        own = list(part.files)
         document = Document(f"{part.title}: {project.name}", list(part.blocks))
-        if not (document.tables() or document.figures()):
-            continue  # only text: its data files are the part
-        for fmt in formats:
-            if fmt in ("xlsx", "csv") and not document.tables():
-                continue
-            files += write_document(document, folder / f"{part.name}.{fmt}", fmt)
+        if document.tables() or document.figures():  # else only text: its files are the part
+            for fmt in formats:
+                if fmt in ("xlsx", "csv") and not document.tables():
+                    continue
+                own += write_document(document, folder / f"{part.name}.{fmt}", fmt)
+        written.append(Written(part.name, part.title, tuple(own), len(document.tables()),
+                               len(document.figures())))
     combined = Document(f"{project.name}: report", [])
     for part in parts:
         combined.add(Heading(part.title, 1), *part.blocks)
+    files = [f for w in written for f in w.files]
     files += write_document(combined, folder / COMBINED, "docx")
-    return ReportResult(files, skipped)
-
+    return ReportResult(files, skipped, written, len(combined.tables()),
+                        len(combined.figures()))

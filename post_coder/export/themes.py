@@ -412,11 +412,11 @@ def theme_table(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec(
                  _notes(themes, themes.rows), name="themes")
 
 
-def theme_tables(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec()
-                 ) -> list[Table]:
+def theme_tables(project: Project, scope: ReadScope, spec: ThemeSpec = ThemeSpec(),
+                 *, themes: Themes | None = None) -> list[Table]:
     """One table per RE-AIM dimension that has themes (in RE-AIM order, themes without a
     dimension last), or one table when no theme has a dimension (for a report)."""
-    themes = count_themes(project, scope, spec)
+    themes = themes or count_themes(project, scope, spec)
     out = []
     for dimension, members in _by_dimension(themes):
         label = None if dimension in (None, NO_DIMENSION) else dimension

@@ -21,7 +21,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 def to_frame(grid: Grid) -> Frame:
-    start = next((i for i, row in enumerate(grid.rows) if "".join(row).strip()), None)
+    start = next((i for i, row in enumerate(grid.rows) if not blank_row(row)), None)
     if start is None:
         raise _no_data(grid, "the file is empty" if not grid.sheet else "the sheet is empty")
     top = grid.rows[start:start + 3]
@@ -96,6 +96,13 @@ def finish_sav(frame: Frame) -> Frame:
     return frame
 
 
+def blank_row(row: list[str]) -> bool:
+    """Whether every cell is empty or only spaces (tested cell by cell: joining a row that
+    holds a 50 MB answer copied it, at twice its size when another cell held a character
+    beyond Latin-1)."""
+    return all(map(str.isspace, filter(None, row)))
+
+
 def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[int]]:
     kept: list[list[str]] = []
     numbers: list[int] = []
@@ -108,7 +115,7 @@ def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[
                 row = row[:width]
             else:
                 row = row + [""] * (width - len(row))
-        if not "".join(row).strip():
+        if blank_row(row):
             continue
         kept.append(row)
         numbers.append(lines[index])

@@ -70,6 +70,9 @@ def read(path: str | Path, *, sheet: str | None = None) -> Grid | Frame:
     if suffix in _SAV_SUFFIXES:
         raise InputError("this is not an SPSS .sav file: it may be damaged or another kind of "
                          "file renamed", file=path)
+    grid = _read_utf8(path, data, sha, suffix)
+    if grid is not None:
+        return grid
     text, encoding, odd = decode_lines(path, data)
     del data  # a large file is not held twice (as bytes and as text) while it is parsed
     return _read_text(path, text, encoding, odd, sha, suffix)
@@ -116,6 +119,38 @@ def _read_text(path: Path, text: str, encoding: str, odd: list[int], sha: str,
     notes = [odd_lines_note(odd, encoding)] if odd else []
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, encoding=encoding,
                 delimiter=delimiter, lines=lines, notes=notes)
+
+
+def _read_utf8(path: Path, data: bytes, sha: str, suffix: str) -> Grid | None:
+    """The text file read straight from its bytes (:func:`plain_records_utf8`) when it is
+    UTF-8, with or without a byte-order mark, and every cell is plain; the same
+    :class:`Grid` :func:`_read_text` gives, without the whole file ever being one text.
+    None for anything else (another encoding, a NUL byte, irregular quotes), which the
+    long way then reads or explains."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if not start and (data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                      or _utf16_without_bom(data) or _looks_binary(data)):
+        return None
+    if data.find(b"\x00") >= 0:
+        return None
+    try:  # the start, for the "sep=" line and sniffing (which reads 65,536 characters)
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[start:start + 4 * 65_600])
+    except UnicodeDecodeError:
+        return None
+    hinted = _SEP_LINE.match(head)
+    skipped = 0
+    if hinted:  # "sep=;" first line, written for Excel: it names the delimiter
+        delimiter, skipped, start = hinted.group(1), 1, start + hinted.end()  # ASCII
+    else:
+        delimiter = sniff_delimiter(head, prefer_tab=suffix in {".tsv", ".tab"})
+    del head
+    parsed = plain_records_utf8(data, delimiter, 1 + skipped, start=start)
+    if parsed is None:
+        return None
+    return Grid(path=path, sha256=sha, format="tsv" if delimiter == "\t" else "csv",
+                rows=parsed[0],
+                encoding="utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8",
+                delimiter=delimiter, lines=parsed[1], notes=[])
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -284,7 +319,10 @@ def parse_csv(path: Path, text: str, delimiter: str, *,
 
 #: a quoted cell: quotes inside it doubled; line breaks and delimiters kept
 _QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')
-_UNQUOTED: dict[str, re.Pattern[str]] = {}
+_QUOTED_BYTES = re.compile(rb'"([^"]*+(?:""[^"]*+)*+)"')
+_UNQUOTED: dict[str | bytes, re.Pattern] = {}
+#: bytes of a line without quotes above which its cells are decoded one by one
+_LONG_LINE = 1 << 16
 
 
 def plain_records(text: str, delimiter: str,
@@ -298,31 +336,68 @@ def plain_records(text: str, delimiter: str,
     as it is. The csv module would copy every cell through a buffer of four bytes per
     character: a 50 MB answer pasted into one cell took 200 MB there.
     """
-    unquoted = _UNQUOTED.get(delimiter)
+    return _plain(text, delimiter, first_line, None)
+
+
+def plain_records_utf8(data: bytes, delimiter: str, first_line: int = 1, *,
+                       start: int = 0) -> tuple[list[list[str]], list[int] | None] | None:
+    """:func:`plain_records` of ``data[start:]`` decoded as UTF-8, reading the bytes as they
+    are: each line or quoted cell is decoded on its own, so the file is never one text.
+    (Python stores a text at the width of its widest character: one Chinese character or
+    emoji made a 54 MB file a 108 or 216 MB text.) None also when a line is not valid UTF-8."""
+    try:
+        return _plain(data, delimiter, first_line, memoryview(data), start)
+    except UnicodeDecodeError:
+        return None
+
+
+def _plain(text, delimiter: str, first_line: int, view: memoryview | None, pos: int = 0):
+    """The reader of :func:`plain_records` for a ``str``, or for ``bytes`` (with ``view``,
+    a memoryview of them, to decode pieces from without copying them first) from ``pos``."""
+    if view is None:
+        quote, cr, lf, crlf, pattern, sep = '"', "\r", "\n", "\r\n", _QUOTED, delimiter
+    else:
+        quote, cr, lf, crlf, pattern = b'"', b"\r", b"\n", b"\r\n", _QUOTED_BYTES
+        sep = delimiter.encode("ascii")
+    unquoted = _UNQUOTED.get(sep)
     if unquoted is None:
-        unquoted = _UNQUOTED[delimiter] = re.compile(f'[^"{re.escape(delimiter)}\r\n]*')
+        unquoted = _UNQUOTED[sep] = re.compile(
+            f'[^"{re.escape(delimiter)}\r\n]*' if view is None else
+            b'[^"' + re.escape(sep) + b'\r\n]*')
+
+    def piece(start: int, end: int) -> str:
+        return text[start:end] if view is None else str(view[start:end], "utf-8")
+
     rows: list[list[str]] = []
     starts: list[int] = []
     add_row, add_start = rows.append, starts.append
     find, size = text.find, len(text)
-    pos, line, spans = 0, first_line, False
+    line, spans = first_line, False
     while pos < size:
-        newline = find("\n", pos)
+        newline = find(lf, pos)
         end = size if newline < 0 else newline
-        body_end = end - 1 if end > pos and text[end - 1] == "\r" else end
-        if find('"', pos, end) < 0 and find("\r", pos, body_end) < 0:
-            add_row(text[pos:body_end].split(delimiter) if body_end > pos else [])
+        body_end = end - 1 if end > pos and text[end - 1:end] == cr else end
+        if find(quote, pos, end) < 0 and find(cr, pos, body_end) < 0:
+            if view is not None and body_end - pos > _LONG_LINE:  # not decoded whole first
+                cells, cut = [], pos - 1
+                while cut < body_end:
+                    after, cut = cut + 1, find(sep, cut + 1, body_end)
+                    cut = body_end if cut < 0 else cut
+                    cells.append(piece(after, cut))
+                add_row(cells)
+            else:
+                add_row(piece(pos, body_end).split(delimiter) if body_end > pos else [])
             add_start(line)
             pos, line = end + 1, line + 1
             continue
         row: list[str] = []
         start_line, quoted = line, False
         while True:  # one record, cell by cell
-            if text.startswith('"', pos):
-                found = _QUOTED.match(text, pos)
+            if text.startswith(quote, pos):
+                found = pattern.match(text, pos)
                 if found is None:
                     return None
-                cell = found.group(1)
+                cell = piece(*found.span(1))
                 if '"' in cell:
                     cell = cell.replace('""', '"')
                 if "\n" in cell or "\r" in cell:
@@ -331,17 +406,17 @@ def plain_records(text: str, delimiter: str,
                 quoted = True
             else:
                 found = unquoted.match(text, pos)
-                cell = found.group()
+                cell = piece(*found.span())
             row.append(cell)
             pos = found.end()
             if pos >= size:
                 break
-            char = text[pos]
-            if char == delimiter:
+            char = text[pos:pos + 1]
+            if char == sep:
                 pos, quoted = pos + 1, False
                 continue
-            if char == "\n" or char == "\r":
-                pos += 2 if text.startswith("\r\n", pos) else 1
+            if char == lf or char == cr:
+                pos += 2 if text.startswith(crlf, pos) else 1
                 line += 1
                 break
             return None

@@ -289,9 +289,13 @@ class _Writer:
                     for qid, q in zip(ids, self.questions) if q.texts[n] is not None]
         response_ids = new_ids(len(answered))
         self.responses += len(answered)
-        self._batches("Saving answers", surveys.insert_responses,
-                      ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
-                      per_row=len(people) * len(self.questions) / max(1, len(answered)))
+        # the full-text index is filled in one pass once every answer is in (see
+        # surveys.responses_indexed_at_end); a cancel or failure rolls all of it back
+        with surveys.responses_indexed_at_end(self.db):
+            self._batches("Saving answers", surveys.insert_responses,
+                          ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
+                          per_row=len(people) * len(self.questions) / max(1, len(answered)))
+            self.progress.update(self.done, self.total, "Indexing answers for search")
 
     def _write_variables(self, dataset_id: str, people: list[str]) -> None:
         ids = new_ids(len(self.variables))

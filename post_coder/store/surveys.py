@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,11 +153,56 @@ def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) ->
         _insert_responses(db, chunk)
 
 
+#: one response with a long text: ``WHERE ?`` lets the statement run again inserting nothing
+_ONE_LONG = ("INSERT INTO responses (id, respondent_id, question_id, text) SELECT ?, ?, ?, ?"
+             " WHERE ?")
+
+
 def _insert_responses(db: Database, chunk: list[tuple[str, str, str, str]]) -> None:
+    if len(chunk) == 1 and len(chunk[0][3]) > STATEMENT_TEXT:
+        db.conn.execute(_ONE_LONG, [*chunk[0], 1])
+        # a cached statement keeps SQLite's copy of its bound values until it is bound again:
+        # bind nothing to it, or a 50 MB answer stays in memory twice for the whole import
+        db.conn.execute(_ONE_LONG, [None, None, None, None, 0])
+        return
     db.conn.execute(
         "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
         + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
         [value for row in chunk for value in row])
+
+
+#: the trigger that adds each inserted response to the full-text index (migration
+#: 0002_response_search)
+SEARCH_TRIGGER = "responses_fts_insert"
+
+
+@contextmanager
+def responses_indexed_at_end(db: Database) -> Iterator[None]:
+    """Inside a transaction: the responses inserted in the block are added to the full-text
+    index in one ``INSERT … SELECT`` when the block ends, instead of by
+    :data:`SEARCH_TRIGGER` statement by statement.
+
+    The trigger is dropped for the block and created again, from its own stored SQL, at the
+    end; the index then holds the same words and rows as the trigger would have written
+    (search results are identical). Bulk loading this way is faster (one pass, no flush of
+    the index's pending terms per statement) and a very long answer's row and its index
+    terms are not built in memory at the same time. When the block raises, nothing is
+    restored here: the caller's transaction is rolled back, which brings the trigger back.
+    The block must only insert responses (no updates or deletes: those keep their triggers,
+    but an update of a row inserted in the block would be indexed twice).
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("responses_indexed_at_end needs an open transaction")
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                     [SEARCH_TRIGGER]).fetchone()
+    if row is None:
+        raise RuntimeError(f"the trigger {SEARCH_TRIGGER} is missing")
+    (last,) = db.execute("SELECT ifnull(max(seq), 0) FROM responses").fetchone()
+    db.execute(f"DROP TRIGGER {SEARCH_TRIGGER}")
+    yield
+    db.execute("INSERT INTO responses_fts(rowid, text) SELECT seq, text FROM responses"
+               " WHERE seq > ? ORDER BY seq", [last])
+    db.execute(row[0])
 
 
 def insert_variables(

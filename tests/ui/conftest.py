@@ -1,4 +1,5 @@
-"""UI fixtures: the demo project, built once per test run and copied for each test."""
+"""UI fixtures: a copy of the demo project (built once per run: ``demo_template`` in
+tests/conftest.py) for each test."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from post_coder.coding.coders import list_coders
-from post_coder.demo import build_demo
 from post_coder.project import Project
 
 
@@ -44,14 +44,6 @@ def stop_session_writers(monkeypatch):
                 reader.close()
         except (RuntimeError, AttributeError):
             pass  # already closed with its window
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo project file, built once (75 respondents, 2 questions, 16 codes, 2 coders)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.postcoder"
-    build_demo(path).close()
-    return path
 
 
 @pytest.fixture

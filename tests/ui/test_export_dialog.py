@@ -8,6 +8,7 @@ with the export code.
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import threading
@@ -185,7 +186,7 @@ def test_agreement_matrix_reaim_and_report_previews(dialog):
     assert "Table 1. Reach: RE-AIM measures" in lines
     assert "75 (29.4%)" in lines   # 75 respondents of the 255 physicians invited
     # the figures are in the page, their images drawn from the embedded PNGs
-    assert "Fig 1. Reach: Interactions recorded, June 2019 to May 2022, by department" in lines
+    assert "Fig 1. Interactions recorded, June 2019 to May 2022, by department" in lines
     sources = re.findall(r'src="(data:image/png;base64,[^"]+)"', dialog.preview.toHtml())
     assert len(sources) >= 3
     image = dialog.preview.loadResource(QTextDocument.ResourceType.ImageResource.value,
@@ -281,12 +282,25 @@ def test_export_themes_xlsx_read_back(dialog, tmp_path):
     assert found and "14 (30.4%)" in found[0]
 
 
+def test_export_themes_csv_as_the_command_writes_it(dialog, tmp_path):
+    dialog.choose("themes")
+    _pick(_option(dialog, "source"), "union")
+    _pick(dialog.format_combo, "csv")
+    target = tmp_path / "themes.csv"
+    assert dialog.export_to(target).wait()
+    rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:3] == ["Theme", "Definition", "Respondents, n (%) (N = 46)"]
+    row = next(r for r in rows if r[0] == "– Emotional relief and well-being")
+    assert row[2] == "14 (30.4%)"   # a sub-theme, marked as `export themes` marks it
+    assert rows[-1][0].startswith("Note. ")
+
+
 def test_export_reaim_docx_with_its_figures(dialog, tmp_path):
     dialog.choose("reaim")
     _pick(dialog.format_combo, "docx")
     target = tmp_path / "reaim.docx"
     assert dialog.export_to(target).wait()
-    pngs = sorted(p.name for p in tmp_path.glob("reaim-*.png"))
+    pngs = sorted(p.name for p in tmp_path.glob("fig-*.png"))
     assert len(pngs) >= 3 and all((tmp_path / p).with_suffix(".pdf").is_file() for p in pngs)
     written = docx.Document(str(target))
     assert len(written.inline_shapes) == len(pngs)

@@ -55,18 +55,21 @@ def test_a_themes_re_aim_dimension_from_the_codebook_menu(qtbot, session):
     panel = CodebookPanel(session)
     qtbot.addWidget(panel)
     codes = {c.name: c for c in list_codes(session.project)}
-    theme = codes["Perceived effectiveness"]
+    # the demo puts two themes in a dimension and leaves Barriers in none
+    theme = codes["Barriers"]
     panel.select_code(theme.id)
     menu = panel.context_menu()
     submenu = menu.findChild(type(menu), "dimensionMenu")
     assert [a.text() for a in submenu.actions()] == [
         "Reach", "Effectiveness", "Adoption", "Implementation", "Maintenance", "None"]
     assert [a.isChecked() for a in submenu.actions()] == [False] * 5 + [True]
-    submenu.actions()[1].trigger()
-    assert dimensions(session.project) == {theme.id: "Effectiveness"}
+    submenu.actions()[0].trigger()
+    assert dimensions(session.project) == {codes["Perceived effectiveness"].id: "Effectiveness",
+                                           codes["Implementation"].id: "Implementation",
+                                           theme.id: "Reach"}
     assert session.undo_label() == "Set RE-AIM dimension"
     again = panel.context_menu().findChild(type(menu), "dimensionMenu")
-    assert [a.isChecked() for a in again.actions()] == [False, True] + [False] * 4
+    assert [a.isChecked() for a in again.actions()] == [True] + [False] * 5
     # a sub-code has no dimension of its own
     panel.select_code(codes["Stigma"].id)
     assert panel.context_menu().findChild(type(menu), "dimensionMenu") is None

@@ -58,7 +58,7 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                    frozenset({"dataset", "numerator", "numerator_from", "denominator",
                               "denominator_value", "denominator_from"})),
     "distribution": (frozenset({"dataset", "column"}),
-                     frozenset({"filter", "levels", "top", "top_levels"})),
+                     frozenset({"filter", "levels", "top", "top_levels", "figure"})),
     "multi_select": (frozenset({"dataset", "column"}), frozenset({"filter", "options", "base"})),
     "numeric": (frozenset({"dataset", "column"}), frozenset({"filter"})),
     "events": (frozenset({"dataset", "date"}),
@@ -366,6 +366,14 @@ def _field(key: str, value: Any, kind: str, bad: Any) -> Any:
     if key in ("dataset", "column", "group_by", "date", "question", "code", "start_column",
                "active_column"):
         return _text(value, bad)
+    if key == "figure":
+        if value is False:
+            return False
+        if not isinstance(value, str) or not value.strip():
+            bad('give the figure\'s caption as text (measures with the same caption share '
+                'one figure), or false for no figure')
+            return None
+        return " ".join(value.split())
     if key in ("filter", "numerator", "denominator", "active"):
         return parse_filter(value, bad)
     if key in ("groups", "levels", "options", "top_levels"):

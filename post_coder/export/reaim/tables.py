@@ -1,6 +1,5 @@
-"""RE-AIM results as document tables (one per dimension) and as files: ``summary.json``
-and, for now, each table as CSV and Markdown (the DOCX/XLSX/LaTeX/HTML writers take the
-same :class:`~post_coder.export.document.Table` objects)."""
+"""RE-AIM results as document tables (one per dimension) and as files: ``summary.json``,
+each dimension's table in any of the writers' formats, and the figures (:mod:`.figures`)."""
 
 from __future__ import annotations
 
@@ -11,13 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from post_coder.errors import InputError
-from post_coder.export.document import Column, Row, Table
+from post_coder.export.document import Column, Document, Figure, Row, Table
 from post_coder.export.numbers import n_percent
 from post_coder.export.reaim.spec import DIMENSIONS, Spec
 from post_coder.export.tables import write_table
+from post_coder.export.writers import write_document
 from post_coder.files import written_whole
 
-__all__ = ["HEADINGS", "reaim_tables", "value_text", "write_summary", "write_summary_json"]
+__all__ = ["HEADINGS", "SUMMARY_JSON", "reaim_blocks", "reaim_tables", "value_text",
+           "write_summary", "write_summary_json"]
 
 #: the columns of every dimension's table
 HEADINGS = ("Measure", "n (%) / value", "Denominator", "Note")
@@ -145,19 +146,52 @@ def write_summary_json(results: Sequence[dict[str, Any]], path: str | Path,
     return path
 
 
+def reaim_blocks(results: Sequence[dict[str, Any]], spec: Spec | None, folder: str | Path,
+                 *, figures: bool = True) -> tuple[list[Table | Figure], list[Path]]:
+    """The RE-AIM part of a document: each dimension's table followed by its figures
+    (drawn into ``folder``; see :mod:`.figures`), then the PRISM context notes. Also the
+    figure files written (PNG, SVG, PDF of each)."""
+    from post_coder.export.reaim.figures import reaim_figures
+
+    drawn = reaim_figures(results, spec, folder) if figures and spec is not None else {}
+    by_name = {dimension.lower(): figs for dimension, figs in drawn.items()}
+    blocks: list[Table | Figure] = []
+    for table in reaim_tables(results, spec):
+        blocks.append(table)
+        blocks += by_name.get(table.name or "", [])
+    files = [f.image.with_suffix(f".{fmt}") for figs in drawn.values() for f in figs
+             for fmt in ("png", "svg", "pdf")]
+    return blocks, files
+
+
 def write_summary(results: Sequence[dict[str, Any]], out: str | Path, spec: Spec | None = None,
-                  *, formats: Sequence[str] = ("csv", "md")) -> list[Path]:
-    """Write ``summary.json`` and every table (``reach.csv``, ``reach.md``…) into the folder
-    ``out`` (made when missing); the paths written, in order."""
+                  *, formats: Sequence[str] = ("csv", "md"), figures: bool = True
+                  ) -> list[Path]:
+    """Write ``summary.json``, the figures (``fig-reach-….png/.svg/.pdf``, with ``spec``)
+    and every dimension's table (``reaim-reach.csv``, ``reaim-reach.docx``…) into the
+    folder ``out`` (made when missing); the paths written, in order. CSV and Markdown hold
+    the table; DOCX, LaTeX and HTML the table and the dimension's figures; XLSX one sheet."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError("this is a file, not a folder", file=out)
     out.mkdir(parents=True, exist_ok=True)
     written = [write_summary_json(results, out / SUMMARY_JSON, spec)]
-    for table in reaim_tables(results, spec):
+    blocks, figure_files = reaim_blocks(results, spec, out, figures=figures)
+    written += figure_files
+    parts: list[tuple[Table, list[Figure]]] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            parts.append((block, []))
+        else:
+            parts[-1][1].append(block)
+    for table, figs in parts:
         stem = re.sub(r"[^a-z0-9]+", "-", (table.name or table.caption).lower()).strip("-")
         for fmt in formats:
-            written.append(write_table(out / f"reaim-{stem}.{fmt}",
-                                       [c.heading for c in table.columns], _plain_rows(table),
-                                       fmt, title=table.caption))
+            target = out / f"reaim-{stem}.{fmt}"
+            if fmt in ("csv", "md"):
+                written.append(write_table(target, [c.heading for c in table.columns],
+                                           _plain_rows(table), fmt, title=table.caption))
+            else:
+                title = spec.title if spec is not None else "RE-AIM summary"
+                written += write_document(Document(title, [table, *figs]), target, fmt)
     return written

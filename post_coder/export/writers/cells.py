@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import math
+
 from decimal import Decimal
 from typing import Any
 
@@ -84,6 +86,10 @@ CHARS_PER_INCH = 14
 PORTRAIT_LINE = 91
 
 
+def _bold(length: int) -> int:
+    return math.ceil(length * 1.4)
+
+
 def _measure(table: Table) -> tuple[list[int], list[int], list[float]]:
     """Per column: the width it needs (its longest word, up to 24 characters; a number
     column its longest number), the width it wants (its longest text, up to 80) and how
@@ -92,8 +98,11 @@ def _measure(table: Table) -> tuple[list[int], list[int], list[float]]:
     for i, column in enumerate(table.columns):
         texts = [str(column.heading)] + [display(r.cells[i], column) for r in table.rows
                                          if r.kind != "heading"]
-        word = max((len(w) for t in texts for w in t.split()), default=1)
-        longest = max((len(t) for t in texts), default=1)
+        # the heading is set in bold: its letters are wider (two fifths, to be safe in the
+        # fonts a word processor may put in place of the default one)
+        word = max([len(w) for t in texts[1:] for w in t.split()]
+                   + [_bold(len(w)) for w in texts[0].split()] + [1])
+        longest = max([len(t) for t in texts[1:]] + [_bold(len(texts[0])), 1])
         need.append(min(word, 24) + 2)  # two characters for the cell's margins
         if column.format != "text":
             need[-1] = max(need[-1], min(longest, 16) + 2)

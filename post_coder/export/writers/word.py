@@ -156,6 +156,9 @@ def _table(word: Any, table: Table, label: str) -> None:
     # a table of many columns is set smaller (its widths still measured at 10 points), to
     # keep more of its words whole
     style = "Table Text Small" if len(columns) > SMALL_TYPE else "Table Text"
+    # looked up once: python-docx finds a style by name by reading every style, which for
+    # each cell of a long table adds up to seconds
+    style = word.styles[style].style_id
     line = int(room / 914400 * CHARS_PER_INCH)  # 914,400 EMU to the inch
     widths = [int(room * share) for share in column_shares(table, line)]
     for column, cell, width in zip(out.columns, out.rows[0].cells, widths):
@@ -186,12 +189,12 @@ def _table(word: Any, table: Table, label: str) -> None:
         word.add_paragraph(style="Table Note")  # keeps the next table apart
 
 
-def _fill(cell: Any, text: str, style: str, *, bold: bool = False,
+def _fill(cell: Any, text: str, style_id: str, *, bold: bool = False,
           right: bool = False) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     paragraph = cell.paragraphs[0]
-    paragraph.style = style
+    paragraph._p.style = style_id  # noqa: SLF001 - the style's id, looked up once
     run = paragraph.add_run(text)
     if bold:
         run.bold = True

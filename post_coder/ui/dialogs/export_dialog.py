@@ -329,6 +329,10 @@ class ExportDialog(QDialog):
     def _report_page(self, page: _Page) -> None:
         page.combo("source", "&Source:", self._sources())
         page.combo("round", "&Round:", self._round_items(self._rounds, "Every round"))
+        page.combo("by", "Theme tables &by:", [("(no breakdown)", None)]
+                   + self._attribute_items())
+        page.checklist("attribution", "Quote &attribution:", self._attribute_items(), False,
+                       lambda values, _total: tuple(values))
         formats = page.checklist("formats", "Each part &also as:", [
             (FORMAT_LABELS[f], f) for f in OUTPUTS["report"].formats], False,
             lambda values, _total: tuple(values))

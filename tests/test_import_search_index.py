@@ -1,0 +1,153 @@
+"""The import fills the full-text index in one pass after its answers are in
+(``surveys.responses_indexed_at_end``): the index holds exactly what the per-row insert
+trigger writes, the trigger is back afterwards, and a cancel or failure leaves the project
+as it was. (The timings are in benchmarks/bench_import.py; no large data here.)"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from post_coder.errors import Cancelled
+from post_coder.importing import import_survey, inspect_file
+from post_coder.progress import Progress
+from post_coder.project import Project
+from post_coder.store import surveys
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: several imports into one project: each after the first starts after existing responses
+FILES = ["qualtrics_new.csv", "limesurvey_fulltext_de.csv", "non_latin.csv", "alchemer.csv",
+         "kobo_system_columns.csv", "mixed_utf8_cp1252.csv"]
+WORDS = ("the staff were kind and helpful but waiting was far too long café après l'opération "
+         "naïve Ärzte 很好 отлично peer-support self_care 3pm N/A").split()
+
+
+def generated(path: Path, rows: int = 400) -> Path:
+    """Answers of 1-30 words (some blank), over several import batches of one statement."""
+    rng = random.Random(5)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["id", "dept", "Q1", "Q2"])
+        for i in range(rows):
+            out.writerow([f"G{i}", rng.choice("ABC"),
+                          *(" ".join(rng.choices(WORDS, k=rng.randint(0, 30))) for _ in "12")])
+    return path
+
+
+def index_instances(project: Project) -> list[tuple]:
+    """Every token the index holds: (term, respondent's external id, question, offset)."""
+    db = project.db
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.terms"
+               " USING fts5vocab(main, responses_fts, 'instance')")
+    rows = db.execute(
+        "SELECT t.term, p.external_id, q.column_name, t.offset FROM temp.terms t"
+        " JOIN responses r ON r.seq = t.doc JOIN respondents p ON p.id = r.respondent_id"
+        " JOIN questions q ON q.id = r.question_id").fetchall()
+    return sorted(rows)
+
+
+def schema(project: Project) -> list[tuple]:
+    return project.db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                              " ORDER BY type, name").fetchall()
+
+
+def import_all(path: Path) -> Project:
+    project = Project.create(path)
+    for file in [FIXTURES / name for name in FILES] + [generated(path.with_suffix(".csv"))]:
+        plan = inspect_file(file)
+        import_survey(project, plan if plan.open_ended else plan.as_table())
+    return project
+
+
+def test_the_index_holds_what_the_per_row_trigger_writes(tmp_path, monkeypatch):
+    at_end = import_all(tmp_path / "end.postcoder")
+    try:
+        got = index_instances(at_end)
+        after = schema(at_end)
+        # SQLite's own check: the index matches the responses table row for row
+        at_end.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
+                          " VALUES ('integrity-check', 1)")
+        hits = at_end.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts"
+                                 " MATCH 'peer'").fetchone()
+    finally:
+        at_end.close()
+    monkeypatch.setattr(surveys, "responses_indexed_at_end",
+                        lambda db: contextlib.nullcontext())  # the trigger, row by row
+    per_row = import_all(tmp_path / "rows.postcoder")
+    try:
+        want = index_instances(per_row)
+        assert schema(per_row) == after  # the trigger is back, as the migration wrote it
+    finally:
+        per_row.close()
+    assert len(want) > 10_000 and {"peer", "aber", "apres", "很好"} <= {t for t, *_ in want}
+    assert got == want
+    assert hits[0] >= 1
+
+
+def test_answers_added_after_an_import_are_indexed_by_the_trigger(project):
+    import_survey(project, inspect_file(FIXTURES / "qualtrics_new.csv"))
+    with project.transact("add", undoable=False) as step:
+        person, question = step.db.execute(
+            "SELECT r.id, q.id FROM respondents r, questions q"
+            " WHERE NOT EXISTS (SELECT 1 FROM responses x WHERE x.respondent_id = r.id"
+            " AND x.question_id = q.id) LIMIT 1").fetchone()
+        surveys.insert_responses(step.db, [("late", person, question, "zebracrossing here")])
+    found = project.db.execute(
+        "SELECT r.id FROM responses_fts f JOIN responses r ON r.seq = f.rowid"
+        " WHERE responses_fts MATCH 'zebracrossing'").fetchall()
+    assert found == [("late",)]
+
+
+def test_outside_a_transaction_it_refuses(project):
+    with pytest.raises(RuntimeError, match="transaction"):
+        with surveys.responses_indexed_at_end(project.db):
+            pass  # pragma: no cover
+    assert [r[0] for r in project.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+        [surveys.SEARCH_TRIGGER])] == [surveys.SEARCH_TRIGGER]
+
+
+@pytest.mark.parametrize("label", ["Saving answers", "Indexing answers for search",
+                                   "Saving attributes"])
+def test_cancel_while_answers_are_indexed_leaves_the_project_unchanged(project, snapshot,
+                                                                       label):
+    import_survey(project, inspect_file(FIXTURES / "google_forms.csv"))  # something there
+    plan = inspect_file(FIXTURES / "qualtrics_new.csv")
+    seen: list[str] = []
+
+    def listener(done, total, shown):
+        seen.append(shown)
+        if shown == label:
+            progress.cancel()
+
+    progress = Progress(listener)
+    before, tables = schema(project), snapshot(project)
+    with pytest.raises(Cancelled):
+        import_survey(project, plan, progress=progress)
+    assert seen[-1] == label
+    assert schema(project) == before  # the insert trigger is there again
+    assert snapshot(project) == tables
+    # and the next import indexes its answers
+    result = import_survey(project, plan)
+    project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
+                       " VALUES ('integrity-check', 1)")
+    assert result.responses > 0
+
+
+def test_a_failure_after_the_answers_leaves_the_project_unchanged(project, snapshot,
+                                                                  monkeypatch):
+    plan = inspect_file(FIXTURES / "qualtrics_new.csv")
+    before, tables = schema(project), snapshot(project)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(surveys, "insert_variable_values", broken)
+    with pytest.raises(OSError):
+        import_survey(project, plan)
+    assert schema(project) == before
+    assert snapshot(project) == tables
