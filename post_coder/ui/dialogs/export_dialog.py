@@ -417,7 +417,7 @@ class ExportDialog(QDialog):
         # the matrix is wide data: its columns keep their width (scroll sideways)
         self.preview.setLineWrapMode(QTextBrowser.LineWrapMode.NoWrap if self.key() == "matrix"
                                      else QTextBrowser.LineWrapMode.WidgetWidth)
-        width = max(self.preview.viewport().width() - 40, 200)
+        width = max(self.preview.viewport().width() - 90, 200)  # less the page margins
         self.preview.setHtml(_for_qt(page, width))
         bar.setValue(position)
 
