@@ -480,6 +480,8 @@ def _actions():
         ("Apply code", lambda p, c, d: apply_code(p, c["r1"], c["privacy"], c["maya"])),
         ("Add and apply code", lambda p, c, d: codings.add_and_apply_code(
             p, "Stigma", c["r1"], c["maya"])),
+        ("Accept suggested codes", lambda p, c, d: codings.accept_codes(
+            p, [(c["r1"], c["privacy"]), (c["r3"], c["privacy"])], c["maya"])),
         ("Remove coding", lambda p, c, d: remove_coding(p, c["c1"])),
         ("Remove code", lambda p, c, d: codings.remove_code(p, c["r3"], c["time"], c["maya"])),
         ("Apply codings from file", lambda p, c, d: codings.apply_codings_csv(
