@@ -340,3 +340,70 @@ def test_cli_suggest_codes_accept_and_groupings(p, tmp_path):
     text = _run("suggest", "groupings", p.path, "--dendrogram", picture).stdout
     assert text.startswith("6 codes from the codings of every coder you see; 0 proposed")
     assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+# -- the consensus layer and blind rounds (the small project of test_themes) --------------------
+
+from tests.test_themes import _consensus, t  # noqa: E402,F401 - the fixture and its review
+
+
+def test_codes_learn_from_the_consensus_layer_and_say_what_they_could_not(t):  # noqa: F811
+    from post_coder.errors import ConflictError
+
+    _consensus(t)  # R1 Listening, R2 Culture, R3 Time, R5 Connection (R4 Privacy: no)
+    found = suggested.suggest_codes(t.p, EVERYONE)
+    assert found.source.startswith("the consensus layer")
+    assert found.learned == {} and found.suggestions == ()
+    reasons = dict(found.not_learned)
+    assert reasons["Listening"] == ("fewer than 3 answers with it in the consensus layer (the "
+                                    "codes the team's review decisions say apply) (1 with, 3 "
+                                    "without)")
+    assert set(reasons) == {"Support", "Listening", "Connection", "Unused", "Barriers",
+                            "Time", "Privacy", "Culture"}
+    assert reasons["Privacy"].startswith("no answer has it in the consensus layer")
+    # nobody coded R1's and R5's "suggestions" answers; every "feedback" answer has codes
+    assert found.considered == 2
+    grouped = suggest_groupings(t.p, EVERYONE, source="consensus")
+    assert sorted(grouped.codes) == ["Connection", "Culture", "Listening", "Time"]
+    blind = ReadScope(t.ana, (t.ana,))
+    with pytest.raises(ConflictError, match="consensus layer is made from everyone's"):
+        suggested.suggest_codes(t.p, blind)
+    with pytest.raises(ConflictError, match="not Ben's"):
+        suggest_groupings(t.p, blind, source="coder:Ben")
+
+
+def test_accepting_a_theme_codes_only_the_ticked_members(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.suggest.themes import accept_theme
+
+    ben = next(c.id for c in list_coders(p) if c.name == "Ben")
+    theme = suggest_themes(p, EVERYONE, k=6).themes[0]
+    ticked = [m.response_id for m in theme.members[:5]]
+    changes = accept_theme(p, "Worries about privacy", ticked, ben, definition="Suggested")
+    assert p.undo_label() == "Accept suggested theme" and len(changes.created) == 6
+    code = next(c for c in list_codes(p) if c.name == "Worries about privacy")
+    assert code.definition == "Suggested"
+    mine = list_codings(p, EVERYONE, coders=[ben])
+    assert sorted(c.response_id for c in mine) == sorted(ticked)
+    assert {c.code_id for c in mine} == {code.id}
+    p.undo()
+    assert "Worries about privacy" not in {c.name for c in list_codes(p)}
+    assert list_codings(p, EVERYONE, coders=[ben]) == []
+    with pytest.raises(InputError, match="tick at least one answer"):
+        accept_theme(p, "Nothing", [], ben)
+
+
+def test_accepting_a_grouping_puts_its_codes_under_a_new_parent(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.suggest.groupings import accept_grouping
+
+    ids = {c.name: c.id for c in list_codes(p)}
+    changes = accept_grouping(p, "Getting help", [ids["access"], ids["counselling"]])
+    parent = changes.new_id
+    assert p.undo_label() == "Accept suggested grouping"
+    under = {c.name for c in list_codes(p) if c.parent_id == parent}
+    assert under == {"access", "counselling"}
+    p.undo()
+    assert all(c.parent_id is None for c in list_codes(p))
+    with pytest.raises(InputError, match="two or more codes"):
+        accept_grouping(p, "Alone", [ids["access"]])

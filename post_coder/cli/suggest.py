@@ -192,7 +192,8 @@ def codes(project: Path, source: str, question_names: tuple[str, ...],
             accepted = service.accept(p, found.suggestions, p.actor)
 
     def text() -> None:
-        click.echo(f"Learned {len(found.learned)} codes from {found.source}; "
+        learned = len(found.learned)
+        click.echo(f"Learned {learned} code{'' if learned == 1 else 's'} from {found.source}; "
                    f"{len(found.suggestions)} suggestions at confidence "
                    f"{found.min_confidence} or more for {found.considered} answers.")
         for s in found.suggestions:

@@ -49,15 +49,20 @@ def centroid_similarity(texts: Sequence[str]) -> list[float]:
         matrix, _ = tfidf(texts)
     except ValueError:
         return [0.0] * len(texts)
+    return [float(s) for s in _to_centre(matrix)]
+
+
+def _to_centre(rows: Any) -> Any:
+    """Each row's cosine to the centroid of the rows (an array; zeros when the centroid is
+    zero). The rows are L2-normalised already: the dot product with the unit centroid is the
+    cosine."""
     import numpy as np
 
-    centroid = np.asarray(matrix.mean(axis=0)).ravel()
+    centroid = np.asarray(rows.mean(axis=0)).ravel()
     norm = float(np.linalg.norm(centroid))
     if norm == 0.0:
-        return [0.0] * len(texts)
-    # rows are L2-normalised already: the dot product with the unit centroid is the cosine
-    scores = matrix @ (centroid / norm)
-    return [float(s) for s in np.asarray(scores).ravel()]
+        return np.zeros(rows.shape[0])
+    return np.asarray(rows @ (centroid / norm)).ravel()
 
 
 def central_segments(texts: Sequence[str], k: int) -> list[int]:
@@ -268,13 +273,9 @@ def _silhouette(X: Any, labels: Any, k: int) -> float:
 def _nearest_centre(rows: Any, texts: Sequence[str], n: int) -> list[int]:
     """Positions of the ``n`` rows nearest the centroid of all of them (cosine), nearest
     first, one per distinct text (ties keep the given order)."""
-    import numpy as np
-
     if n <= 0 or rows.shape[0] == 0:
         return []
-    centre = np.asarray(rows.mean(axis=0)).ravel()
-    norm = float(np.linalg.norm(centre))
-    cosine = np.asarray(rows @ (centre / norm)).ravel() if norm else np.zeros(rows.shape[0])
+    cosine = _to_centre(rows)
     out, seen = [], set()
     for i in sorted(range(rows.shape[0]), key=lambda i: (-round(float(cosine[i]), 9), i)):
         key = " ".join((texts[i] or "").lower().split())

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from post_coder.changes import Changes
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.similarity import tfidf
 from post_coder.errors import InputError
@@ -24,7 +25,8 @@ from post_coder.project import Project
 from post_coder.queries import ReadScope, find_question, response_rows
 from post_coder.suggest._source import labelled
 
-__all__ = ["CUT", "Grouping", "Groupings", "dendrogram_figure", "suggest_groupings"]
+__all__ = ["CUT", "Grouping", "Groupings", "accept_grouping", "dendrogram_figure",
+           "suggest_groupings"]
 
 #: codes closer than this (1 − similarity) are proposed under one parent
 CUT = 0.75
@@ -182,3 +184,19 @@ def dendrogram_figure(groupings: Groupings, *, title: str = "Codes clustered") -
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     return fig
+
+
+def accept_grouping(project: Project, name: str, code_ids: Sequence[str], *,
+                    definition: str = "") -> Changes:
+    """Accept a proposed grouping: a new top-level code ``name`` with the grouping's codes
+    moved under it, in one action and one undo step, "Accept suggested grouping".
+    ``changes.created`` starts with the new code's id."""
+    from post_coder.coding.codebook import add_code
+    from post_coder.coding.refine import move_codes
+
+    if len(set(code_ids)) < 2:
+        raise InputError("a grouping has two or more codes")
+    with project.transact("Accept suggested grouping") as step:
+        parent = add_code(project, name, definition=definition).new_id
+        move_codes(project, list(dict.fromkeys(code_ids)), parent)
+    return step.changes

@@ -14,13 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from post_coder.changes import Changes
 from post_coder.coding.similarity import K_RANGE, METHODS, content_words, topics
 from post_coder.errors import InputError
 from post_coder.progress import Progress, ensure
 from post_coder.project import Project
 from post_coder.queries import ReadScope, ResponseQuery, find_question, response_ids, response_rows
 
-__all__ = ["Member", "Skipped", "Theme", "ThemeSuggestions", "label_of", "suggest_themes"]
+__all__ = ["Member", "Skipped", "Theme", "ThemeSuggestions", "accept_theme", "label_of",
+           "suggest_themes"]
 
 #: representative quotes per theme (3–5)
 QUOTES = 3
@@ -182,3 +184,20 @@ def suggest_themes(project: Project, scope: ReadScope, *, questions: Sequence[st
     skipped.sort(key=lambda s: order[s.response_id])
     return ThemeSuggestions(tuple(themes), found.k, seed, tuple(skipped), method,
                             dict(found.scores) or None)
+
+
+def accept_theme(project: Project, name: str, response_ids: Sequence[str], coder: str, *,
+                 parent: str | None = None, definition: str = "") -> Changes:
+    """Accept a suggested theme as a new code named ``name`` (under ``parent``, a code id,
+    when given) applied by ``coder`` — a person — to the members they ticked
+    (``response_ids``): one action and one undo step, "Accept suggested theme".
+    ``changes.created`` is the new code's id, then its codings'."""
+    from post_coder.coding.codebook import add_code
+    from post_coder.coding.codings import accept_codes
+
+    if not response_ids:
+        raise InputError("tick at least one answer to code with the new theme")
+    with project.transact("Accept suggested theme") as step:
+        code = add_code(project, name, parent=parent, definition=definition).new_id
+        accept_codes(project, [(r, code) for r in dict.fromkeys(response_ids)], coder)
+    return step.changes
