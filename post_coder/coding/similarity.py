@@ -135,10 +135,23 @@ def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, in
     themes are added, so its overall maximum overshoots). Words must occur in at least two
     texts once there are 50 or more. Deterministic for a seed. ``progress`` is updated
     between fits and may cancel. ``ValueError`` with a plain reason when there is
-    too little to group."""
+    too little to group.
+
+    The numeric libraries run on one thread here: the matrices of survey answers are small
+    enough that threads buy little, and on a busy laptop (or beside the app's own threads)
+    they cost several times the time; one thread also keeps results identical run to run."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return _topics(texts, k, k_range, method, seed, n_terms, n_central, max_iter,
+                       ensure(progress))
+
+
+def _topics(texts: Sequence[str], k: int | None, k_range: tuple[int, int], method: str,
+            seed: int, n_terms: int, n_central: int, max_iter: int, progress: Progress
+            ) -> Topics:
     import numpy as np
 
-    progress = ensure(progress)
     if method not in METHODS:
         raise ValueError(f'the method is "nmf" or "kmeans", not "{method}"')
     progress.update(0, 1, "Reading the answers")
