@@ -135,6 +135,7 @@ class _ConditionRow(QWidget):
         self.op.currentIndexChanged.connect(self._op_changed)
         self.value.currentTextChanged.connect(lambda _: owner.changed.emit())
         self.remove.clicked.connect(lambda: owner.remove_row(self))
+        self._fill_values()
 
     def info(self) -> ColumnInfo | None:
         name = self.column.currentData()
@@ -662,7 +663,7 @@ class ReaimEditor(QMainWindow):
         self.reader.request(lambda project: (dataset_columns(project),
                                              summarize_each(project, spec, scope)))
         self._refresh_items()
-        self._show_current()
+        self._show_outcome()
         self._update_state()
 
     def _computed(self, found: tuple[list[DatasetColumns], dict[str, Any]]) -> None:
@@ -675,8 +676,11 @@ class ReaimEditor(QMainWindow):
                 e.problems = list(result)
             elif result is not None:
                 e.result = result
+        if self._current is not None and not self._current.problems and \
+                self.f_dataset.findData(self._current.data.get("dataset")) < 0:
+            self._show_current()  # the datasets arrived: fill the form's lists
         self._refresh_items()
-        self._show_current()
+        self._show_outcome()
         self._update_state()
         self.did_compute.emit()
 
@@ -763,8 +767,13 @@ class ReaimEditor(QMainWindow):
             self._fill_form(e)
         finally:
             self._loading = False
-        self._show_problems(e)
-        self._show_numbers(e)
+        self._show_outcome()
+
+    def _show_outcome(self) -> None:
+        """The current measure's problems next to its fields, its numbers and figure (the
+        form itself is left as the person is editing it)."""
+        self._show_problems(self._current)
+        self._show_numbers(self._current)
 
     def _fill_form(self, e: Entry | None) -> None:
         if e is None:
