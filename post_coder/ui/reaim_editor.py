@@ -241,7 +241,7 @@ class FilterRows(QWidget):
                        columns: tuple[ColumnInfo, ...]) -> None:
         self.blockSignals(True)
         for row in self.rows:
-            row.deleteLater()
+            self._drop(row)
         self.rows = []
         self.columns = columns
         for c in conditions:
@@ -264,8 +264,13 @@ class FilterRows(QWidget):
 
     def remove_row(self, row: _ConditionRow) -> None:
         self.rows.remove(row)
-        row.deleteLater()
+        self._drop(row)
         self.changed.emit()
+
+    def _drop(self, row: _ConditionRow) -> None:
+        row.hide()
+        self._layout.removeWidget(row)
+        row.deleteLater()
 
     def conditions(self) -> list[dict[str, Any]]:
         return [row.condition() for row in self.rows]

@@ -119,6 +119,14 @@ def test_add_a_measure_from_a_column_and_filter_it(editor, qtbot):
     assert editor.result_text(e.id) == f"n = {len(em)}; top-2-box {em_top} ({pct}%)"
     assert e.data["filter"] == [{"column": "Department", "op": "=",
                                  "value": "Emergency Medicine"}]
+    # another measure shows its own filter, nothing left of this one
+    editor.select("referred")
+    layout = editor.f_filter.layout()
+    shown = [layout.itemAt(i).widget() for i in range(layout.count())]
+    assert [w for w in shown if isinstance(w, editor_module._ConditionRow)] == []
+    assert editor.f_filter.rows == []
+    assert [r.condition() for r in editor.f_denominator.rows] == [
+        {"column": AWARE, "op": "=", "value": "Yes"}]
 
 
 def test_kinds_suggested_for_other_columns(editor):
