@@ -318,7 +318,7 @@ class AddMeasureDialog(QDialog):
         layout.addWidget(self.buttons)
         self.dataset.currentIndexChanged.connect(self._fill_columns)
         self.column.currentRowChanged.connect(self._column_chosen)
-        self.column.itemDoubleClicked.connect(lambda _: self.accept())
+        self.column.activated.connect(lambda _: self.accept())  # double-click or Enter
         self._fill_columns()
         self.resize(560, 460)
 

@@ -136,7 +136,7 @@ def test_kinds_suggested_for_other_columns(editor):
     assert editor.add_measure("Adoption", "Program", "department").data["kind"] == "count"
 
 
-def test_the_add_dialog_fills_in_kind_and_label(editor):
+def test_the_add_dialog_fills_in_kind_and_label(editor, qtbot):
     editor.reader.wait()
     dialog = editor_module.AddMeasureDialog(editor.datasets, set(), "Reach", editor)
     dialog.choose("Department-wide physician survey",
@@ -144,6 +144,14 @@ def test_the_add_dialog_fills_in_kind_and_label(editor):
     assert [dialog.kind.itemText(i) for i in range(dialog.kind.count())] == ["multi_select",
                                                                               "count"]
     assert dialog.label.text() == "What barriers might keep you…"
+    dialog.open()
+    dialog.column.setFocus()
+    qtbot.keyClick(dialog.column, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.entry() == ("Reach", {
+        "id": "what_barriers_might_keep_you_f", "label": "What barriers might keep you…",
+        "kind": "multi_select", "dataset": "Department-wide physician survey",
+        "column": "What barriers might keep you from using POST? (select all that apply)"})
     dialog.deleteLater()
 
 
