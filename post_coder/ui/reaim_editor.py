@@ -392,6 +392,8 @@ class ReaimEditor(QMainWindow):
         self.confirm_close: Callable[[QWidget], QMessageBox.StandardButton] = _ask_on_close
         self._loading = False
         self._current: Entry | None = None
+        #: the spec text the project keeps, as last read or saved
+        self._stored: str | None = None
         self.reader = BackgroundReader(session.project.path, self)
         self.reader.did_finish.connect(self._computed)
         self.reader.did_fail.connect(self._failed)
@@ -619,9 +621,11 @@ class ReaimEditor(QMainWindow):
         for factor, note in spec.context if spec else ():
             self._append_context(factor, note)
         self._loading = False
+        shown = self.current_entry()
         self.entries = [Entry(m.dimension, measure_entry(m, spec.decimals))
                         for m in spec.measures] if spec else []
-        self._rebuild_tree()
+        same = next((e for e in self.entries if shown and e.id == shown.id), None)
+        self._rebuild_tree(select=same)  # the measure shown stays shown
         self.recheck()
 
     def context_notes(self) -> list[tuple[str, str]]:
@@ -1022,7 +1026,8 @@ class ReaimEditor(QMainWindow):
 
     def revert(self) -> None:
         """Show the spec as the project keeps it (or an empty one) again."""
-        self.load_text(stored_spec_text(self.session.project))
+        self._stored = stored_spec_text(self.session.project)
+        self.load_text(self._stored)
         self.dirty = False
         self._update_state()
 
@@ -1045,6 +1050,7 @@ class ReaimEditor(QMainWindow):
         if self.session.run(self, save_spec, text, initiator=self) is None:
             return False
         self.dirty = False
+        self._stored = text
         self._update_state()
         self.state.setText("Saved in the project (Edit ▸ Undo in the main window takes it "
                            "back).")
@@ -1126,9 +1132,12 @@ class ReaimEditor(QMainWindow):
         self.setWindowTitle(("* " if self.dirty else "") + "RE-AIM summary")
 
     def _project_changed(self, changes: Any, initiator: object) -> None:
-        if initiator is self or self.dirty:
+        if initiator is self:
             return
-        self.revert()  # undone, or saved from elsewhere: show what the project keeps
+        if not self.dirty and stored_spec_text(self.session.project) != self._stored:
+            self.revert()  # undone, or saved from elsewhere: show what the project keeps
+        else:
+            self.recheck()  # the same measures; their numbers may have changed (codings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.dirty and not self.session.readonly:

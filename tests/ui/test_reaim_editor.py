@@ -258,3 +258,27 @@ def test_save_is_one_undoable_step_from_the_menu_window(window, qtbot):
     qtbot.waitUntil(lambda: stored_spec_text(window.session.project) == before, timeout=10_000)
     _settle(qtbot, editor)
     assert editor.entry("aware").data["label"] == "Aware of POST"  # the editor follows
+
+
+def test_numbers_follow_the_codings_and_the_selection_stays(editor, qtbot):
+    """8 of the 35 who answered the second question were coded "Lack of time" (by either
+    coder; resources/demo/codings.csv): one more coding makes it 9/35 = 25.714 → 25.7%."""
+    from post_coder.coding.codebook import find_code
+    from post_coder.coding.codings import apply_code, list_codings
+    from post_coder.queries import ReadScope, find_question
+
+    project = editor.session.project
+    question = find_question(
+        project, "What would make POST more useful, or what has kept you from using it?")
+    lack = find_code(project, "Lack of time").id
+    everyone = ReadScope.everyone()
+    coded = {c.respondent for c in list_codings(project, everyone, codes=[lack],
+                                                questions=[question])}
+    fresh = next(c for c in list_codings(project, everyone, questions=[question])
+                 if c.respondent not in coded)
+    assert editor.result_text("lack_of_time_cited") == "8/35 (22.9%)"
+    editor.select("recommend")
+    editor.session.run(None, apply_code, fresh.response_id, lack, editor.session.coder_id)
+    qtbot.waitUntil(lambda: editor.result_text("lack_of_time_cited") == "9/35 (25.7%)",
+                    timeout=20_000)
+    assert editor.current_entry().id == "recommend" and not editor.dirty
