@@ -426,7 +426,7 @@ class ReaimEditor(QMainWindow):
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(1, 230)
+        self.tree.setColumnWidth(1, 250)
         self.tree.currentItemChanged.connect(lambda *_: self._show_current())
         self.add_button = QPushButton("&Add Measure…", self, objectName="addMeasure")
         self.add_button.setToolTip("A new measure from a column: pick the dataset and the "
@@ -454,8 +454,9 @@ class ReaimEditor(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([620, 720])
 
         self.import_button = QPushButton("&Import TOML…", self, objectName="importToml")
         self.import_button.clicked.connect(lambda: self.import_toml())

@@ -282,3 +282,25 @@ def test_numbers_follow_the_codings_and_the_selection_stays(editor, qtbot):
     qtbot.waitUntil(lambda: editor.result_text("lack_of_time_cited") == "9/35 (25.7%)",
                     timeout=20_000)
     assert editor.current_entry().id == "recommend" and not editor.dirty
+
+
+def test_change_the_kind_and_remove_a_measure(editor, qtbot):
+    """A count of the interaction log's rows per department: 45 rows (interactions.csv),
+    all of them kept when the date filter goes; Emergency Medicine has 30."""
+    e = editor.add_measure("Reach", "Interactions", "department")
+    assert e.data["kind"] == "distribution"
+    editor.f_kind.setCurrentText("count")
+    assert e.data == {"id": "department", "label": "department", "kind": "count",
+                      "dataset": "Interactions", "group_by": "department"}
+    assert editor.captions["column"].text() == "Group by"
+    _settle(qtbot, editor)
+    rows = _rows("interactions.csv")
+    assert editor.result_text("department") == str(len(rows))
+    em = sum(1 for r in rows if r["department"] == "Emergency Medicine")
+    pct = (Decimal(100 * em) / len(rows)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    assert (f"Emergency Medicine</td><td align='right'>&nbsp;{em} ({pct}%)"
+            in editor.numbers.text())
+    count = editor.tree.topLevelItem(0).childCount()
+    editor.remove_button.click()
+    assert editor.tree.topLevelItem(0).childCount() == count - 1
+    assert "department" not in [x.id for x in editor.entries]
