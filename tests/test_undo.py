@@ -458,6 +458,8 @@ def _actions():
     from post_coder.coding import (codebook_io, coders, codings, done, keys, recheck, refine,
                                    themes)
     from post_coder.queries import find_question
+    from post_coder.suggest import groupings as suggest_groupings
+    from post_coder.suggest import themes as suggest_themes
     from post_coder.team import review, rounds
 
     return [
@@ -481,6 +483,12 @@ def _actions():
         ("Apply code", lambda p, c, d: apply_code(p, c["r1"], c["privacy"], c["maya"])),
         ("Add and apply code", lambda p, c, d: codings.add_and_apply_code(
             p, "Stigma", c["r1"], c["maya"])),
+        ("Accept suggested codes", lambda p, c, d: codings.accept_codes(
+            p, [(c["r1"], c["privacy"]), (c["r3"], c["privacy"])], c["maya"])),
+        ("Accept suggested theme", lambda p, c, d: suggest_themes.accept_theme(
+            p, "Stigma", [c["r1"], c["r3"]], c["maya"])),
+        ("Accept suggested grouping", lambda p, c, d: suggest_groupings.accept_grouping(
+            p, "Pressures", [c["time"], c["privacy"]])),
         ("Remove coding", lambda p, c, d: remove_coding(p, c["c1"])),
         ("Remove code", lambda p, c, d: codings.remove_code(p, c["r3"], c["time"], c["maya"])),
         ("Apply codings from file", lambda p, c, d: codings.apply_codings_csv(

@@ -8,6 +8,7 @@ by group: :mod:`.survey` (new, info, import, search, demo), :mod:`.codes` (the c
 :mod:`.recheck` (the re-check queue), :mod:`.reaim` (RE-AIM summaries);
 :mod:`.labels` (label, levels: short labels and level order after the import);
 :mod:`.export` (export, report: publication outputs; `export themes` in :mod:`.themes`);
+:mod:`.suggest` (themes, code groupings and codes suggested by the computer);
 :mod:`.common` holds what they share.
 """
 
@@ -19,7 +20,7 @@ import click
 
 from post_coder import __version__
 from post_coder.cli import (agreement, codes, codings, export, labels, reaim, recheck, review,
-                            survey, team)
+                            suggest, survey, team)
 from post_coder.cli.common import PROJECT, SCREENSHOT, _Group, app_launcher, set_app_launcher
 from post_coder.project import Project
 
@@ -72,5 +73,5 @@ for command in (survey.new, survey.info, survey.import_, survey.search, survey.d
                 team.package, team.work, team.merge_, agreement.agreement,
                 agreement.disagreements, agreement.done, agreement.log, review.review,
                 recheck.recheck, labels.label, labels.levels, export.export, export.report,
-                reaim.reaim):
+                reaim.reaim, suggest.suggest):
     main.add_command(command)

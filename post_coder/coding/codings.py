@@ -54,6 +54,19 @@ def add_and_apply_code(project: Project, name: str, response: ResponseId, coder:
     return step.changes
 
 
+def accept_codes(project: Project, pairs: Sequence[tuple[ResponseId, CodeId]],
+                 coder: CoderId) -> Changes:
+    """Apply suggested codes, each to a whole response, as ``coder`` (the person accepting
+    them): one action and one undo step, "Accept suggested codes". A code the coder has
+    applied already is left as it is; each response is marked done for the coder."""
+    if not pairs:
+        raise InputError("say which codes to apply to which responses")
+    with project.transact("Accept suggested codes") as step:
+        for response, code in pairs:
+            _apply(step, response, code, coder, None, None)
+    return step.changes
+
+
 def _apply(step: Step, response: str, code: str, coder: str,
            start: int | None, end: int | None) -> str | None:
     db = step.db

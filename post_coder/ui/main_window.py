@@ -25,6 +25,7 @@ from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
 from post_coder.ui.navigator import QuestionNavigator
+from post_coder.ui.reaim_editor import ReaimEditor
 from post_coder.ui.reading import ReadingControls
 from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
@@ -118,6 +119,11 @@ class MainWindow(QMainWindow):
         self.codebook_menu = bar.addMenu("Code&book")
         self.team_menu = bar.addMenu("&Team")  # filled by TeamControls while a project is open
         self.team_menu.setObjectName("menuTeam")
+        analysis = bar.addMenu("&Analysis")
+        analysis.setObjectName("menuAnalysis")
+        self.reaim_action = self._action(
+            "RE-AIM &Summary…", "actionReaim", self.show_reaim_editor, None, analysis,
+            "The RE-AIM measures of the project's data: add, edit and see their numbers")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
@@ -185,7 +191,8 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.export_action,
-                       self.close_action, self.find_action, self.coder_action, self.history_action):
+                       self.close_action, self.find_action, self.coder_action,
+                       self.history_action, self.reaim_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -390,6 +397,10 @@ class MainWindow(QMainWindow):
     def close_project(self) -> bool:
         if self.session is None:
             return True
+        for editor in self.findChildren(ReaimEditor):
+            if not editor.close():  # unsaved spec edits: Save, Discard or Cancel
+                return False
+            editor.deleteLater()
         self.settings.setValue("window/state", self.saveState())
         if self.workspace is not None:
             self.workspace.model.detach()
@@ -511,6 +522,20 @@ class MainWindow(QMainWindow):
                           f"<h3>POST Coder {__version__}</h3><p>Team coding of open-ended "
                           "survey responses: codebook refinement, inter-coder agreement, "
                           "discrepancy review and publication-ready theme tables.</p>")
+
+    def show_reaim_editor(self) -> ReaimEditor | None:
+        """Analysis ▸ RE-AIM Summary: the spec editor (one window, raised if open)."""
+        if self.session is None:
+            return None
+        editor = next((e for e in self.findChildren(ReaimEditor)
+                       if e.session is self.session and e.isVisible()), None)
+        if editor is None:
+            editor = ReaimEditor(self.session, self)
+            editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.show()
+        editor.raise_()
+        editor.activateWindow()
+        return editor
 
     def show_history(self) -> HistoryDialog | None:
         """View ▸ History: the audit log (one window, raised if already open)."""

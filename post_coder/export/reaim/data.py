@@ -21,7 +21,8 @@ from post_coder.project import Project
 from post_coder.queries import dataset_frame, find_dataset
 from post_coder.store import surveys
 
-__all__ = ["Datasets", "Filtered", "column_kind", "missing_mask"]
+__all__ = ["ColumnInfo", "DatasetColumns", "Datasets", "Filtered", "column_kind",
+           "dataset_columns", "missing_mask"]
 
 
 def column_kind(series: pd.Series) -> str:
@@ -93,6 +94,49 @@ class Datasets:
         return (f'there is no column "{column}" in dataset "{self._names[dataset]}".'
                 + (did_you_mean(column, names) or " Its columns: "
                    + ", ".join(f'"{n}"' for n in names)))
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    """A column a measure can draw on: its name (what a spec writes), the short label views
+    show, its kind (:func:`column_kind`) and its levels (an ordered scale low to high, a
+    category's values, a multi-select question's options)."""
+
+    name: str
+    shown: str
+    kind: str
+    levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetColumns:
+    name: str
+    #: "survey" or "log" (a data table)
+    kind: str
+    columns: tuple[ColumnInfo, ...]
+
+
+def dataset_columns(project: Project) -> list[DatasetColumns]:
+    """Every dataset of the project with its columns, in import order (for choosing a
+    measure's dataset and column)."""
+    data = Datasets(project)
+    out = []
+    for info in surveys.list_datasets(project.db):
+        frame = data.frame(info.id)
+        variables = {v.name: v for v in surveys.list_variables(project.db, info.id,
+                                                                 counts=False)}
+        columns = []
+        for name in frame.columns:
+            series = frame[name]
+            kind = column_kind(series)
+            variable = variables.get(str(name))
+            levels = levels_of(series) or (list(variable.levels) if variable else [])
+            if kind == "multi_select" and not levels:
+                levels = sorted({o for v in series if isinstance(v, list) for o in v})
+            columns.append(ColumnInfo(str(name), variable.shown if variable else str(name),
+                                      kind, tuple(str(v) for v in levels)))
+        out.append(DatasetColumns(info.name, info.kind, tuple(columns)))
+    return out
 
 
 # -- filters ------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from post_coder.queries import ReadScope, find_question
 from post_coder.store import surveys
 from post_coder.team.review import consensus_codings
 
-__all__ = ["NUMBER_KEYS", "check_spec", "summarize"]
+__all__ = ["NUMBER_KEYS", "check_spec", "summarize", "summarize_each"]
 
 #: the numbers every measure's dict carries (None where the kind has none)
 NUMBER_KEYS = ("n", "denominator", "percent", "mean", "sd", "median", "min", "max", "missing")
@@ -186,6 +186,29 @@ def summarize(project: Project, spec: Spec, scope: ReadScope) -> list[dict[str, 
     order = {d: i for i, d in enumerate(DIMENSIONS)}
     measures = sorted(spec.measures, key=lambda m: order[m.dimension])
     return [_compute(project, data, scope, m) for m in measures]
+
+
+def summarize_each(project: Project, spec: Spec,
+                   scope: ReadScope) -> dict[str, dict[str, Any] | list[str]]:
+    """Each measure on its own, by id: its result (as :func:`summarize` gives it) or the
+    problems that keep it from being computed. One measure's problem never hides another's
+    numbers (the spec editor shows every number it can while one measure is being fixed)."""
+    if not isinstance(scope, ReadScope):
+        raise TypeError(f"reads of codings need a ReadScope, not {scope!r}")
+    data = Datasets(project)
+    out: dict[str, dict[str, Any] | list[str]] = {}
+    for m in spec.measures:
+        problems: list[str] = []
+        _check_measure(project, data, m, lambda f, msg, m=m: problems.append(
+            f'measure "{m.id}": field "{f}": {msg}'))
+        if not problems:
+            try:
+                out[m.id] = _compute(project, data, scope, m)
+                continue
+            except SpecError as exc:
+                problems = exc.problems
+        out[m.id] = problems
+    return out
 
 
 def _base(m: Measure) -> dict[str, Any]:

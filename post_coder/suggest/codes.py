@@ -1,0 +1,196 @@
+"""Codes suggested for responses a coder has not coded yet, learned from the team's codings.
+
+One classifier per code (logistic regression on TF-IDF features of the whole answer,
+classes balanced) learns from the consensus layer (default) or one coder's codings: an
+answer with the code is an example of it, every other answer with a code is an example of
+its absence. A code needs :data:`MIN_EXAMPLES` answers with it and as many without; those
+with fewer are listed as not learned, with the reason. Each suggestion carries the
+classifier's probability (its confidence) and the words that weighed most for it.
+
+Suggestions are made for the answers the coder has neither coded nor marked done (and that
+are not among the examples); a suggestion is never a coding until a coder accepts it:
+:func:`accept` applies the accepted codes, as that coder, in one undoable action. Dismissing
+the suggestions of an answer is :func:`reject`: the coder records that nothing applies (the
+answer is done for them, with no codes), so it is not suggested to them again. Machine
+suggestions are never a coder: agreement sees only what people applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from post_coder.changes import Changes
+from post_coder.coding.codebook import list_codes
+from post_coder.coding.codings import accept_codes
+from post_coder.coding.done import nothing_applies
+from post_coder.coding.similarity import tfidf
+from post_coder.errors import InputError
+from post_coder.progress import Progress, ensure
+from post_coder.project import Project
+from post_coder.queries import (ReadScope, ResponseQuery, coder_marks, find_question,
+                                response_ids, response_rows)
+from post_coder.suggest._source import labelled
+
+__all__ = ["CodeSuggestion", "CodeSuggestions", "DEFAULT_CONFIDENCE", "MIN_EXAMPLES",
+           "accept", "reject", "suggest_codes"]
+
+#: suggestions below this probability are not shown (``--min-confidence``)
+DEFAULT_CONFIDENCE = 0.6
+#: answers with a code (and as many without) a classifier needs before it suggests
+MIN_EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class CodeSuggestion:
+    response_id: str
+    respondent: str
+    question: str
+    text: str
+    code_id: str
+    code: str
+    #: the classifier's probability that the code applies, 0–1
+    confidence: float
+    #: the answer's words that weighed most for the code
+    because: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"respondent": self.respondent, "question": self.question, "text": self.text,
+                "code": self.code, "confidence": self.confidence,
+                "because": list(self.because)}
+
+
+@dataclass(frozen=True)
+class CodeSuggestions:
+    #: in file order, then most confident first
+    suggestions: tuple[CodeSuggestion, ...]
+    #: where the examples came from, in words
+    source: str
+    min_confidence: float
+    #: code name → answers with it among the examples, for the codes learned
+    learned: dict[str, int]
+    #: (code name, why no classifier was learned for it)
+    not_learned: tuple[tuple[str, str], ...]
+    #: answers the suggestions were made for
+    considered: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "min_confidence": self.min_confidence,
+                "considered": self.considered, "learned": self.learned,
+                "not_learned": [{"code": c, "reason": r} for c, r in self.not_learned],
+                "suggestions": [s.as_dict() for s in self.suggestions]}
+
+
+def suggest_codes(project: Project, scope: ReadScope, *, source: str = "consensus",
+                  questions: Sequence[str] = (), codes: Sequence[str] = (),
+                  coder: str | None = None, min_confidence: float = DEFAULT_CONFIDENCE,
+                  progress: Progress | None = None) -> CodeSuggestions:
+    """Suggest codes (see the module) for the answers of ``questions`` (default: all) that
+    ``coder`` (an id; default the reader) has neither coded nor marked done; with no coder,
+    for the answers nobody the reader sees has coded. ``codes`` (names or ids): only these.
+    ``progress`` is updated per code and may cancel. Nothing is written."""
+    import numpy as np
+
+    progress = ensure(progress)
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InputError("the minimum confidence is between 0 and 1")
+    question_ids = list(dict.fromkeys(find_question(project, q) for q in questions)) or None
+    coder = coder if coder is not None else scope.coder_id
+    examples, note = labelled(project, scope, source, question_ids, allow_union=False)
+    names = {c.id: c.name for c in list_codes(project)}
+    wanted = None
+    if codes:
+        by_name = {n.casefold(): i for i, n in names.items()}
+        wanted = set()
+        for c in codes:
+            found = c if c in names else by_name.get(c.strip().casefold())
+            if found is None:
+                raise InputError(f'there is no active code "{c}" in the codebook')
+            wanted.add(found)
+    applied: dict[str, set[str]] = {}
+    for e in examples:
+        applied.setdefault(e.response_id, set()).add(e.code_id)
+    if not applied:
+        raise InputError(f"there is nothing to learn from: {note} has no codings yet"
+                         + (" for these questions" if question_ids else ""))
+    progress.update(0, 1, "Reading the answers")
+    query = ResponseQuery(question_ids=tuple(question_ids) if question_ids else None,
+                          coded=False, coder_ids=(coder,) if coder else None)
+    targets = [r for r in response_ids(project, scope, query) if r not in applied]
+    if coder and targets:
+        marks = coder_marks(project, scope, targets)
+        targets = [r for r in targets if coder not in marks[r].done]
+    train_ids = list(applied)
+    rows = response_rows(project, scope, train_ids + targets)
+    texts = [r.text for r in rows]
+    learned: dict[str, int] = {}
+    not_learned: list[tuple[str, str]] = []
+    counts = {c: sum(1 for s in applied.values() if c in s) for c in names}
+    candidates = [c for c in names if (wanted is None or c in wanted) and counts[c] > 0]
+    for c in names:
+        if (wanted is None or c in wanted) and counts[c] == 0:
+            not_learned.append((names[c], "no answer has it in " + note))
+    suggestions: list[CodeSuggestion] = []
+    if targets and candidates:
+        try:
+            matrix, vocabulary = tfidf(texts)
+        except ValueError as exc:
+            raise InputError(f"cannot learn codes: {exc}") from exc
+        matrix = matrix.tocsr()
+        n_train = len(train_ids)
+        X, T = matrix[:n_train], matrix[n_train:]
+        for i, c in enumerate(candidates):
+            progress.update(i, len(candidates), f"Learning {names[c]}")
+            y = np.array([c in applied[r] for r in train_ids])
+            positives, negatives = int(y.sum()), int((~y).sum())
+            if positives < MIN_EXAMPLES or negatives < MIN_EXAMPLES:
+                few = "with" if positives < MIN_EXAMPLES else "without"
+                not_learned.append((names[c], f"fewer than {MIN_EXAMPLES} answers {few} it "
+                                              f"in {note} ({positives} with, {negatives} "
+                                              "without)"))
+                continue
+            learned[names[c]] = positives
+            probability, weights = _classify(X, y, T)
+            for j in np.flatnonzero(probability >= min_confidence):
+                row = rows[n_train + j]
+                suggestions.append(CodeSuggestion(
+                    row.id, row.respondent, row.question, row.text, c, names[c],
+                    round(float(probability[j]), 4), _because(T[j], weights, vocabulary)))
+    order = {r: i for i, r in enumerate(targets)}
+    suggestions.sort(key=lambda s: (order[s.response_id], -s.confidence, s.code))
+    return CodeSuggestions(tuple(suggestions), note, min_confidence, learned,
+                           tuple(not_learned), len(targets))
+
+
+def _classify(X: Any, y: Any, T: Any) -> tuple[Any, Any]:
+    """(each target's probability of the code, the model's weight per term)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression(class_weight="balanced", C=4.0, max_iter=1000,
+                               solver="liblinear", random_state=0)
+    model.fit(X, y)
+    return model.predict_proba(T)[:, 1], model.coef_[0]
+
+
+def _because(row: Any, weights: Any, vocabulary: list[str], n: int = 3) -> tuple[str, ...]:
+    contributions = sorted(((float(v * weights[j]), vocabulary[j])
+                            for j, v in zip(row.indices, row.data) if weights[j] > 0),
+                           key=lambda cw: (-cw[0], cw[1]))
+    return tuple(term for _, term in contributions[:n])
+
+
+def accept(project: Project, suggestions: Sequence[CodeSuggestion], coder: str) -> Changes:
+    """Apply the accepted suggestions' codes, as ``coder`` (a person, never the computer), in
+    one action and one undo step, "Accept suggested codes". Each answer is marked done for
+    the coder, as any coding does."""
+    if not suggestions:
+        raise InputError("no suggestion to accept")
+    return accept_codes(project, [(s.response_id, s.code_id) for s in suggestions], coder)
+
+
+def reject(project: Project, response_id: str, coder: str) -> Changes:
+    """Dismiss the suggestions for an answer: ``coder`` records that no code applies (it is
+    done for them, with no codes; one undoable action), so it is not suggested again."""
+    return nothing_applies(project, response_id, coder)
