@@ -20,6 +20,7 @@ from post_coder.ui import settings as app_settings
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
+from post_coder.ui.dialogs.export_dialog import ExportDialog
 from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
                                           "Ctrl+I", file)
         self.copy_action = self._action("Save a &Copy…", "actionSaveCopy", self.save_copy,
                                         "Ctrl+Shift+S", file)
+        self.export_action = self._action("&Export…", "actionExport", self.show_export,
+                                          "Ctrl+E", file)
         self.close_action = self._action("&Close Project", "actionClose", self.close_project,
                                          QKeySequence.StandardKey.Close, file)
         file.addSeparator()
@@ -187,9 +190,9 @@ class MainWindow(QMainWindow):
 
     def _update_enabled(self) -> None:
         has = self.session is not None
-        for action in (self.import_action, self.copy_action, self.close_action,
-                       self.find_action, self.coder_action, self.history_action,
-                       self.reaim_action):
+        for action in (self.import_action, self.copy_action, self.export_action,
+                       self.close_action, self.find_action, self.coder_action,
+                       self.history_action, self.reaim_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -453,6 +456,14 @@ class MainWindow(QMainWindow):
                 show_error(self, exc)
                 return
             self.statusBar().showMessage(f"Saved a copy to {path}", 5000)
+
+    def show_export(self) -> ExportDialog | None:
+        if self.session is None:
+            return None
+        dialog = ExportDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _focus_search(self) -> None:
         if self.workspace is not None:
