@@ -5,7 +5,8 @@ respondents x 2 questions, 200 codes, 3 coders in one round, 97% of the response
 done by each coder, about 540,000 codings), adds a review session deciding 5,000 of the
 disagreements (a third each: applies, does not apply, another code instead), and then, in
 a fresh process, times :func:`post_coder.team.review.consensus_codings` (the whole layer,
-then one round, then one code), :func:`~post_coder.team.review.unresolved`, and the theme
+then one round, then one code), :func:`~post_coder.team.review.unresolved` and
+:func:`~post_coder.team.review.unresolved_count`, and the theme
 table and matrix reads of the layer; and prints the peak memory of that process.
 
     .venv/bin/python benchmarks/bench_consensus.py [respondents]
@@ -54,7 +55,7 @@ def time_layer(path: Path) -> None:
     from post_coder.export.themes import ThemeSpec, count_themes
     from post_coder.project import Project
     from post_coder.queries import ReadScope
-    from post_coder.team.review import consensus_codings, unresolved
+    from post_coder.team.review import consensus_codings, unresolved, unresolved_count
 
     everyone = ReadScope.everyone()
 
@@ -73,6 +74,8 @@ def time_layer(path: Path) -> None:
               lambda: consensus_codings(p, everyone, codes=["Code 000"]))
         left = timed("unresolved (whole project)", lambda: unresolved(p, everyone))
         print(f"    {len(left):,} disagreements not yet resolved")
+        timed("unresolved_count (whole project: for a note)",
+              lambda: unresolved_count(p, everyone))
         timed("theme table counts (source consensus, no quotes)",
               lambda: count_themes(p, everyone, ThemeSpec(quotes=0)))
         timed("response x code matrix (source consensus)", lambda: code_matrix(p, everyone))

@@ -123,6 +123,8 @@ def test_agreed_single_and_unresolved_before_any_decision(trio):
     assert layer(p) == BEFORE
     assert left_out(p) == [("R1", "Support"), ("R1 sg", "Time"), ("R2", "Privacy"),
                            ("R4", "Peer support"), ("R4", "Support")]
+    assert review.unresolved_count(p, EVERYONE) == 5
+    assert review.unresolved_count(p, EVERYONE, codes=["Support"]) == 2
     # nothing was decided: every decision field is empty
     for c in review.consensus_codings(p, EVERYONE):
         assert (c.decided_code, c.decision, c.note, c.decided_by, c.decided_at,
@@ -170,10 +172,13 @@ def test_round_restriction_takes_the_rounds_responses_and_coders(trio):
         ("R4", "feedback", "Time", "decided"),
         ("R5", "feedback", "Culture", "single")]
     assert left_out(p, round="Round 1") == [("R1", "Support"), ("R4", "Peer support")]
+    assert review.unresolved_count(p, EVERYONE, "Round 1") == 2
+    assert review.unresolved_count(p, EVERYONE) == 3  # R1 sg Time too: Cleo counts here
     # Round 2's coders are Ana and Ben: Cleo's done mark on R1 sg does not count there
     assert layer(p, round="Round 2") == [
         ("R1", "suggestions", "Time", "agreed"), ("R3", "suggestions", "Culture", "single")]
     assert left_out(p, round="Round 2") == []
+    assert review.unresolved_count(p, EVERYONE, "Round 2") == 0
     # filters
     assert layer(p, codes=["Culture"]) == [("R3", "suggestions", "Culture", "single"),
                                            ("R5", "feedback", "Culture", "single")]

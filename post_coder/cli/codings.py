@@ -111,7 +111,7 @@ def _consensus(project: Path, code_names: tuple[str, ...], coder_names: tuple[st
                question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
     from post_coder.cli.review import consensus_lines
     from post_coder.queries import find_question
-    from post_coder.team.review import consensus_codings, unresolved
+    from post_coder.team.review import consensus_codings, unresolved_count
 
     if coder_names:
         raise click.UsageError("the consensus layer belongs to the team, not to a coder: "
@@ -120,7 +120,7 @@ def _consensus(project: Path, code_names: tuple[str, ...], coder_names: tuple[st
         scope = _scope(p)
         found = [find_question(p, q) for q in question_names] or None
         rows = consensus_codings(p, scope, codes=code_names or None, questions=found)
-        left_out = len(unresolved(p, scope, codes=code_names or None, questions=found))
+        left_out = unresolved_count(p, scope, codes=code_names or None, questions=found)
     rows = rows[:limit] if limit is not None else rows
     _emit(rows, as_json, lambda: consensus_lines(rows, left_out))
 

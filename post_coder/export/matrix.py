@@ -38,7 +38,7 @@ from post_coder.export.tables import write_table
 from post_coder.project import Project
 from post_coder.queries import (ReadScope, ResponseQuery, dataset_frame, find_question,
                                 questions, response_ids, response_rows)
-from post_coder.team.review import consensus_codings, unresolved, unresolved_note
+from post_coder.team.review import consensus_codings, unresolved_count, unresolved_note
 
 __all__ = ["SOURCES", "Source", "applied_codes", "code_matrix", "parse_source",
            "write_matrix"]
@@ -165,7 +165,7 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
                       axis=1)
     left_out = None
     if chosen.kind == "consensus":
-        left_out = len(unresolved(project, scope, questions=question_ids))
+        left_out = unresolved_count(project, scope, questions=question_ids)
     frame.attrs["source"] = "; ".join(filter(None, (chosen.describe(),
                                                      unresolved_note(left_out or 0))))
     frame.attrs["unresolved"] = left_out

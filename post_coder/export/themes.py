@@ -50,7 +50,7 @@ from post_coder.store import surveys
 from post_coder.store import themes as store
 from post_coder.store.scope import ReadScope
 from post_coder.store.surveys import format_value
-from post_coder.team.review import CONSENSUS_NOTE, unresolved, unresolved_note
+from post_coder.team.review import CONSENSUS_NOTE, unresolved_count, unresolved_note
 
 __all__ = ["NOT_RECORDED", "Quote", "ThemeRow", "ThemeSpec", "Themes", "count_themes", "flat",
            "theme_table", "theme_tables"]
@@ -200,8 +200,8 @@ def _segments(project: Project, scope: ReadScope, source: str, question_ids: lis
                 "the consensus layer is made from everyone's codings, and during an open "
                 "blind round you see only your own; export your own codings instead "
                 "(source coder:YOUR NAME)")
-        left_out = sum(code in active for _, code in unresolved(project, scope,
-                                                                    questions=question_ids))
+        # the layer holds active codes only, as the table does
+        left_out = unresolved_count(project, scope, questions=question_ids)
         marked = store.exemplar_responses(db, scope)
         resolve = _merged_into(project)
         out = []

@@ -246,6 +246,18 @@ def unresolved_rows(db: Database, scope: ReadScope, round_id: str | None = None,
     return [(r[0], r[1]) for r in rows]
 
 
+def unresolved_count(db: Database, scope: ReadScope, round_id: str | None = None,
+                     code_ids: Sequence[str] | None = None,
+                     question_ids: Sequence[str] | None = None) -> int:
+    """How many rows :func:`unresolved_rows` has (without reading them in order)."""
+    layer, params = consensus_sql(round_id, question_ids, scope)
+    sql = f"{layer}SELECT count(*) FROM unresolved u WHERE 1"
+    if code_ids is not None:
+        sql += " AND u.code_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(code_ids)))
+    return int(db.execute(sql, params).fetchone()[0])
+
+
 def response_in_round(db: Database, round_id: str, response_id: str) -> bool:
     return db.execute("SELECT 1 FROM round_responses WHERE round_id = ? AND response_id = ?",
                       [round_id, response_id]).fetchone() is not None

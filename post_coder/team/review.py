@@ -48,9 +48,10 @@ from post_coder.team.rounds import find_round
 
 __all__ = ["CONSENSUS_NOTE", "DECISION_WORDS", "MINUTES_COLUMNS", "SOURCES",
            "AgreementHidden", "ConsensusCoding", "Decision", "MinutesRow", "ReviewProgress",
-           "Session", "close_session", "consensus_codings", "current_session", "decide", "find_response",
-           "list_sessions", "next_open", "open_session", "pause_session", "progress",
-           "resume_session", "review_minutes", "unresolved", "unresolved_note"]
+           "Session", "close_session", "consensus_codings", "current_session", "decide",
+           "find_response", "list_sessions", "next_open", "open_session", "pause_session",
+           "progress", "resume_session", "review_minutes", "unresolved", "unresolved_count",
+           "unresolved_note"]
 
 #: how each decision reads in minutes and listings
 DECISION_WORDS = {"applies": "applies", "not_applies": "does not apply",
@@ -361,6 +362,13 @@ def unresolved(project: Project, scope: ReadScope, round: str | None = None, *,
     response × codes some but not all of the coders who marked the response done applied.
     They are left out of the consensus layer. Filters as :func:`consensus_codings`."""
     return store.unresolved_rows(*_layer_args(project, scope, round, codes, questions))
+
+
+def unresolved_count(project: Project, scope: ReadScope, round: str | None = None, *,
+                     codes: Sequence[str] | None = None,
+                     questions: Sequence[str] | None = None) -> int:
+    """How many disagreements :func:`unresolved` lists (counted in SQL: for notes)."""
+    return store.unresolved_count(*_layer_args(project, scope, round, codes, questions))
 
 
 #: how a table's note describes the consensus layer as its source
