@@ -164,14 +164,31 @@ def test_code_matrix_union_by_hand(team):
 
 def test_code_matrix_consensus_roll_up_and_blind_scope(team):
     p = team
-    empty = code_matrix(p, EVERYONE)  # the default source: the consensus layer
-    assert empty.attrs["empty"] and int(empty[CODES].to_numpy().sum()) == 0
+    # the default source: the consensus layer. Before any decision it holds what every
+    # coder who marked the response done applied (the fixture's done marks: R1 fb, R2 fb
+    # and R1 sg ABC, R3 fb AB — Cleo's Time there has no done mark —, R4 fb AC, R5 fb A
+    # alone) and leaves out the 4 disagreements: R1 Support, R1 Peer support, R2 Time,
+    # R4 Time
+    before = code_matrix(p, EVERYONE)
+    assert _rows(before, ["respondent", "question", *CODES]) == [
+        ("R1", "feedback", 1, 0, 0, 0, 1), ("R1", "suggestions", 1, 0, 0, 0, 1),
+        ("R2", "feedback", 0, 0, 0, 0, 1), ("R3", "feedback", 1, 0, 0, 0, 1),
+        ("R3", "suggestions", 0, 0, 0, 0, 0), ("R4", "feedback", 0, 0, 0, 0, 1),
+        ("R5", "feedback", 1, 0, 0, 0, 1), ("R5", "suggestions", 0, 0, 0, 0, 0)]
+    assert not before.attrs["empty"] and before.attrs["unresolved"] == 4
+    assert before.attrs["source"].endswith(
+        "; 4 disagreements not yet resolved are left out")
     _decide(p)
     df = code_matrix(p, EVERYONE, question="feedback")
+    # decided: R1 Peer support (instead of Support), R4 Time; R2 Time does not apply
     assert _rows(df, ["respondent", *CODES]) == [
-        ("R1", 0, 0, 1, 0, 0), ("R2", 0, 0, 0, 0, 0), ("R3", 0, 0, 0, 0, 0),
-        ("R4", 1, 0, 0, 0, 0), ("R5", 0, 0, 0, 0, 0)]
-    assert df.attrs["source"].startswith("the consensus layer")
+        ("R1", 1, 0, 1, 0, 1), ("R2", 0, 0, 0, 0, 1), ("R3", 1, 0, 0, 0, 1),
+        ("R4", 1, 0, 0, 0, 1), ("R5", 1, 0, 0, 0, 1)]
+    assert df.attrs["source"] == ("the consensus layer (review decisions; where there is "
+                                  "none, the codes all coders who read the response "
+                                  "applied, or its only coder applied)")
+    assert df.attrs["unresolved"] == 0
+    assert code_matrix(p, EVERYONE, source="union").attrs["unresolved"] is None
     rolled = code_matrix(p, EVERYONE, question="feedback", roll_up=True)
     assert list(rolled["Support"]) == [1, 0, 0, 0, 0]  # its sub-code Peer support on R1
 
@@ -314,7 +331,8 @@ def test_export_and_report_commands(team, tmp_path):
     res = cli("export", "matrix", p, "--out", tmp_path / "m.csv")
     assert res.stdout.strip().startswith("Wrote 8 responses × 5 codes to m.csv (source: the "
                                          "consensus layer")
-    assert "every code column is 0" in res.stderr and "--source union" in res.stderr
+    assert res.stdout.strip().endswith("; 4 disagreements not yet resolved are left out).")
+    assert res.stderr == ""  # the coders' agreed codes are in it: not all zeros
     res = cli("export", "matrix", p, "--source", "union", "--question", "feedback",
               "--out", tmp_path / "m.xlsx")
     assert "Wrote 5 responses × 5 codes to m.xlsx" in res.stdout and res.stderr == ""

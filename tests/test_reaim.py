@@ -333,15 +333,31 @@ def test_coded_answers_from_a_coder_the_union_and_the_consensus_layer(team):
                     'filter = [{ column = "dept", op = "=", value = "ICU" }]')
     assert (icu["n"], icu["denominator"], icu["percent"]) == (1, 2, 50.0)  # R3 of R3, R5
 
-    assert _coded(p, 'code = "Time"')["n"] == 0  # no decisions yet: nothing in consensus
+    # no decisions yet: the consensus layer holds the codes every coder who marked the
+    # answer done applied: Time on R1 (ABC), R3 (AB; Cleo took her done mark back) and R5
+    # (Ana alone); R2 (Cleo only) and R4 (Ana, not Cleo) are disagreements, left out
+    r = _coded(p, 'code = "Time"')
+    assert (r["n"], r["denominator"], r["percent"], r["unresolved"]) == (3, 5, 60.0, 2)
+    assert reaim_tables([r])[0].rows[0].cells[1:] == (
+        "3 (60.0%)", 5, "1 missing; source: consensus; 2 disagreements not yet resolved are "
+        "left out")
+    # Support and Peer support on R1: one coder each of three, both left out
+    r = _coded(p, 'code = "Support"')
+    assert (r["n"], r["unresolved"]) == (0, 2)
+    # a filter keeps only ICU (R3, R5): R2's and R4's disagreements are not its business
+    icu = _coded(p, 'code = "Time"\nfilter = [{ column = "dept", op = "=", value = "ICU" }]')
+    assert (icu["n"], icu["denominator"], icu["unresolved"]) == (2, 2, 0)
     s = review.open_session(p, EVERYONE, "Round 1", ["Ana", "Ben", "Cleo"]).new_id
     review.decide(p, EVERYONE, s, p.r["R4"], "Time", applies=True)
     review.decide(p, EVERYONE, s, p.r["R2"], "Time", applies=False)
     review.decide(p, EVERYONE, s, p.r["R1"], "Support", other_code="Peer support")
-    r = _coded(p, 'code = "Time"')
-    assert (r["n"], r["denominator"], r["percent"], r["source"]) == (1, 5, 20.0, "consensus")
+    r = _coded(p, 'code = "Time"')  # R1, R3, R5 as before and R4 decided
+    assert (r["n"], r["denominator"], r["percent"], r["source"], r["unresolved"]) == (
+        4, 5, 80.0, "consensus", 0)
+    assert reaim_tables([r])[0].rows[0].cells[3] == "1 missing; source: consensus"
     assert _coded(p, 'code = "Support"')["n"] == 1            # R1, through Peer support
     assert _coded(p, 'code = "Support"\nsubcodes = false')["n"] == 0
+    assert _coded(p, 'code = "Time"\nsource = "union"')["unresolved"] is None
 
 
 # -- the spec's errors -----------------------------------------------------------------------

@@ -34,8 +34,10 @@ def _report(p):
 
 
 def _consensus(p, **kw):
+    """The part of the consensus layer the decisions make (source "decided"); the rest
+    (codes the coders agree on) is tested in test_consensus.py."""
     return [(c.respondent, c.question, c.code, c.decided_code, c.decision, c.note)
-            for c in review.consensus_codings(p, **kw)]
+            for c in review.consensus_codings(p, EVERYONE, **kw) if c.source == "decided"]
 
 
 def _open(p, *people):
@@ -58,6 +60,21 @@ def test_decisions_form_the_consensus_layer_and_leave_the_codings_alone(team):
         ("R4", "feedback", "Time", "Time", "applies", "")]
     assert _consensus(p, codes=["Time"]) == [("R4", "feedback", "Time", "Time", "applies", "")]
     assert _consensus(p, round="Round 1") == _consensus(p)
+    # the whole layer (see the fixture's table): the decisions, and where nothing was
+    # decided the codes every done coder applied (R5: Ana alone); R1 Support is out (a
+    # decision put Peer support instead), R2 Time too (does not apply)
+    assert [(c.respondent, c.question, c.code, c.source)
+            for c in review.consensus_codings(p, EVERYONE)] == [
+        ("R1", "feedback", "Culture", "agreed"), ("R1", "feedback", "Peer support", "decided"),
+        ("R1", "feedback", "Time", "agreed"), ("R1", "suggestions", "Culture", "agreed"),
+        ("R1", "suggestions", "Time", "agreed"), ("R2", "feedback", "Culture", "agreed"),
+        ("R3", "feedback", "Culture", "agreed"), ("R3", "feedback", "Time", "agreed"),
+        ("R4", "feedback", "Culture", "agreed"), ("R4", "feedback", "Time", "decided"),
+        ("R5", "feedback", "Culture", "single"), ("R5", "feedback", "Time", "single")]
+    # R1 Peer support is still open in the registry (nobody decided about it), but the
+    # decision "Peer support instead of Support" already puts it in the layer: nothing
+    # is left out
+    assert review.unresolved(p, EVERYONE) == []
     # agreement and every coder's codings exactly as they were
     assert _report(p) == before
     assert dump(p)["codings"] == codings_before
@@ -317,12 +334,23 @@ def test_review_commands(team, tmp_path):
     run("review", "resume", path, *base)
     layer = json.loads(run("codings", path, "--layer", "consensus", "--json").stdout)
     assert [(c["respondent"], c["code"], c["decided_code"], c["decision"], c["decided_by"])
-            for c in layer] == [("R1", "Peer support", "Support", "other_code", "Lead"),
-                                ("R4", "Time", "Time", "applies", "Lead")]
+            for c in layer if c["source"] == "decided"] == [
+        ("R1", "Peer support", "Support", "other_code", "Lead"),
+        ("R4", "Time", "Time", "applies", "Lead")]
+    # the rest: 8 agreed, 2 single (R5, Ana alone), as in the first test above
+    assert [c["source"] for c in layer].count("agreed") == 8 and len(layer) == 12
+    assert [c for c in layer if c["respondent"] == "R5"][0] == {
+        "response_id": p.r["R5"], "respondent": "R5", "question": "feedback",
+        "code": "Culture", "source": "single", "decided_code": None, "decision": None,
+        "note": None, "decided_by": None, "decided_at": None, "session_id": None}
     lines = run("codings", path, "--layer", "consensus", "--code", "Time").stdout.splitlines()
-    assert lines[0].startswith("R4\tfeedback\tTime\tLead\t") and \
-        lines[0].endswith("\tclearly about time")
-    assert lines[1] == "1 consensus codings"
+    assert lines[:3] == ["R1\tfeedback\tTime\tagreed", "R1\tsuggestions\tTime\tagreed",
+                         "R3\tfeedback\tTime\tagreed"]
+    assert lines[3].startswith("R4\tfeedback\tTime\tdecided\tLead\t") and \
+        lines[3].endswith("\tclearly about time")
+    assert lines[4:] == ["R5\tfeedback\tTime\tsingle",
+                         "5 consensus codings (1 decided, 3 agreed, 1 single); "
+                         "1 disagreement not yet resolved left out"]  # R2: Cleo alone
     refused = run("codings", path, "--layer", "consensus", "--coder", "Ana", ok=False)
     assert refused.exit_code == 2 and "leave out --coder" in refused.output + refused.stderr
     # the coders' layer is untouched: Ana's Support coding on R1 is still there
@@ -364,7 +392,8 @@ def test_a_blind_package_carries_no_decision_on_its_hidden_responses(team, tmp_p
     with Project.open(path) as package:
         left = package.db.execute("SELECT response_id FROM review_decisions").fetchall()
         assert left == [(p.r["R1 sg"],)]
-        assert _consensus(package) == []
+        with pytest.raises(AgreementHidden, match="Ben's coder package"):
+            review.consensus_codings(package, EVERYONE)
         decided = [e for e in audit.entries(package.db, entity="review_decision")]
         assert [e.entity_id for e in decided] != [] and all(
             "secret-note-4" not in f"{e.before} {e.after} {e.rationale}" for e in decided)

@@ -11,8 +11,13 @@ answers from R1, R3, R5 only — "N/A", "none" and blanks are not answers). Code
 Ana's codings (feedback): R1 Listening + Connection (two sub-codes, one respondent),
 R2 Culture, R3 Time, R4 Privacy, R5 Connection; (suggestions): R3 Time.
 Ben's codings (feedback): R2 Support (the theme itself), R5 Listening.
-Consensus (review decisions): R1 Listening applies, R2 Culture applies, R3 Time applies,
-R4 Privacy does NOT apply, R5 Support → Connection instead.
+Consensus (``_consensus``: a round of Ana and Ben, review decisions): R1 Listening
+applies, R2 Culture applies, R3 Time applies, R4 Privacy does NOT apply, R5 Support →
+Connection instead. Applying a code marks the response done, so Ana marked R1–R5 done
+(feedback) and R3 (suggestions), Ben R2 and R5. So the consensus layer also holds what
+nobody decided but every done coder applied: R1 Connection and R3 Time (suggestions),
+Ana alone ("single"); and leaves out two disagreements nobody resolved: R2 Support (Ben,
+not Ana) and R5 Listening (Ben, not Ana).
 
 Every expected number below is counted by hand from these lists.
 """
@@ -129,12 +134,16 @@ def test_the_union_counts_a_respondent_when_any_coder_applied_the_code(t):
 def test_the_consensus_layer_is_the_default_source(t):
     _consensus(t)
     themes = count_themes(t.p, EVERYONE, ThemeSpec(questions=["feedback"], quotes=0))
-    # R1 Listening; R5 Connection (instead of Support); R2 Culture; R3 Time; R4 nothing
-    assert _counts(themes) == {"Support": 2, "Listening": 1, "Connection": 1, "Unused": 0,
+    # decided: R1 Listening; R5 Connection (instead of Support); R2 Culture; R3 Time; R4
+    # nothing. Single-coded (Ana alone, nothing decided): R1 Connection. Left out: R2
+    # Support and R5 Listening (Ana and Ben disagree, nobody decided)
+    assert _counts(themes) == {"Support": 2, "Listening": 1, "Connection": 2, "Unused": 0,
                                "Barriers": 1, "Time": 1, "Privacy": 0, "Culture": 1}
     table = theme_table(t.p, EVERYONE, themes.spec, themes=themes)
     assert table.notes[:3] == (
-        "Source: the consensus layer (the codes the team's review decisions say apply).",
+        "Source: the consensus layer (the team's review decisions; where there is none, the "
+        "codes all coders who read the response applied, or its only coder applied). "
+        "2 disagreements not yet resolved are left out.",
         "Denominator: the 5 respondents who answered the question(s).",
         "A respondent counts once per theme: n is the number of respondents with the theme "
         "or any of its sub-codes (sub-codes are indented under their theme).")

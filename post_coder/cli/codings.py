@@ -56,7 +56,8 @@ def codings_group() -> None:
 @click.option("--limit", type=int, help="At most this many rows.")
 @click.option("--layer", type=click.Choice(["coders", "consensus"]), default="coders",
               show_default=True,
-              help="coders: each coder's codings; consensus: what review sessions decided.")
+              help="coders: each coder's codings; consensus: the team's layer (review "
+                   "decisions, else the codes the coders agree on), with its source.")
 @JSON
 @click.option("--csv", "csv_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the codings to this CSV file: respondent, question (short label), "
@@ -66,7 +67,9 @@ def codings(project: Path, code_names: tuple[str, ...], coder_names: tuple[str, 
             question_names: tuple[str, ...], limit: int | None, layer: str,
             as_json: bool, csv_file: Path | None) -> None:
     """List codings, filtered by code, coder and question; or, with --layer consensus, the
-    consensus layer (the codes review decisions say apply).
+    consensus layer: per response and code, the latest review decision (source "decided"),
+    else a code every coder who marked the response done applied ("agreed"; "single" when
+    one coder did). Disagreements nobody has resolved yet are left out, and counted.
 
     \b
     Example:
@@ -108,17 +111,18 @@ def _consensus(project: Path, code_names: tuple[str, ...], coder_names: tuple[st
                question_names: tuple[str, ...], limit: int | None, as_json: bool) -> None:
     from post_coder.cli.review import consensus_lines
     from post_coder.queries import find_question
-    from post_coder.team.review import consensus_codings
+    from post_coder.team.review import consensus_codings, unresolved_count
 
     if coder_names:
         raise click.UsageError("the consensus layer belongs to the team, not to a coder: "
                                "leave out --coder")
     with _open(project) as p:
-        rows = consensus_codings(p, codes=code_names or None,
-                                 questions=[find_question(p, q) for q in question_names]
-                                 or None)
+        scope = _scope(p)
+        found = [find_question(p, q) for q in question_names] or None
+        rows = consensus_codings(p, scope, codes=code_names or None, questions=found)
+        left_out = unresolved_count(p, scope, codes=code_names or None, questions=found)
     rows = rows[:limit] if limit is not None else rows
-    _emit(rows, as_json, lambda: consensus_lines(rows))
+    _emit(rows, as_json, lambda: consensus_lines(rows, left_out))
 
 
 CSV_HEADER = ["respondent", "question", "question_text", "code", "coder", "start", "end",

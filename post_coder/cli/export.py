@@ -26,8 +26,9 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(FORMATS),
                            "html. Default: the suffix of --out.")
 SOURCE = click.option("--source", default="consensus", show_default=True,
                       metavar="consensus|union|coder:NAME",
-                      help="Whose codings count: the consensus layer (review decisions), the "
-                           "union of the coders' codings, or one coder's.")
+                      help="Whose codings count: the consensus layer (review decisions, else "
+                           "the codes the coders agree on), the union of the coders' codings, "
+                           "or one coder's.")
 
 
 def _wrote(what: str, files: list[Path]) -> None:
@@ -139,8 +140,9 @@ def export_matrix(project: Path, out: Path, fmt: str | None, source: str,
                f"{path.name} (source: {frame.attrs['source']}).")
     if frame.attrs["empty"] and len(frame):
         click.echo("No response has a code from this source yet: every code column is 0."
-                   + (" The consensus layer holds what review sessions decided; --source "
-                      "union gives the coders' codings." if source.strip() == "consensus"
+                   + (" The consensus layer holds review decisions and the codes the coders "
+                      "agree on; --source union gives every coder's codings."
+                      if source.strip() == "consensus"
                       else ""), err=True)
 
 

@@ -189,11 +189,21 @@ def review_minutes(project: Path, round_name: str, out: Path, fmt: str | None) -
     click.echo(f"Wrote {n} decision{'' if n == 1 else 's'} to {out.name}.")
 
 
-def consensus_lines(rows: list[Any]) -> None:
-    """Print consensus codings (``codings --layer consensus``)."""
+def consensus_lines(rows: list[Any], unresolved: int = 0) -> None:
+    """Print consensus codings (``codings --layer consensus``): respondent, question, code,
+    source, and for a decision who decided, when and the note; then the counts."""
     for r in rows:
-        how = "" if r.decision == "applies" else f" (instead of {r.decided_code})"
-        note = f"\t{_one_line(r.note, 60)}" if r.note else ""
-        click.echo(f"{r.respondent}\t{r.question}\t{r.code}{how}\t{r.decided_by or ''}\t"
-                   f"{r.decided_at[:16].replace('T', ' ')}{note}")
-    click.echo(f"{len(rows)} consensus codings")
+        line = f"{r.respondent}\t{r.question}\t{r.code}"
+        if r.source == "decided":
+            how = "" if r.decision == "applies" else f" (instead of {r.decided_code})"
+            note = f"\t{_one_line(r.note, 60)}" if r.note else ""
+            line += (f"{how}\tdecided\t{r.decided_by or ''}\t"
+                     f"{r.decided_at[:16].replace('T', ' ')}{note}")
+        else:
+            line += f"\t{r.source}"
+        click.echo(line)
+    per = {s: sum(r.source == s for r in rows) for s in ("decided", "agreed", "single")}
+    click.echo(f"{len(rows)} consensus codings ("
+               + ", ".join(f"{n} {s}" for s, n in per.items()) + ")"
+               + (f"; {unresolved} disagreement{'s' if unresolved != 1 else ''} not yet "
+                  "resolved left out" if unresolved else ""))

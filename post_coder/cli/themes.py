@@ -26,8 +26,8 @@ THEME_FORMATS = ("docx", "xlsx", "csv", "md", "tex", "html")
                    "Default: every open-ended question.")
 @click.option("--source", default="consensus", show_default=True,
               metavar="consensus|union|coder:NAME",
-              help="Count the consensus layer, the union of the coders' codings, or one "
-                   "coder's codings.")
+              help="Count the consensus layer (review decisions, else the codes the coders "
+                   "agree on), the union of the coders' codings, or one coder's codings.")
 @click.option("--base", default="answered", show_default=True, metavar="answered|all|N",
               help="The denominator: respondents who answered the question(s), all "
                    "respondents, or a number.")

@@ -11,7 +11,9 @@ respondent's attributes, and a 0/1 column per code.
 Whose codings count (``source``), the same words as the theme tables:
 
 - ``"consensus"`` (the default): the consensus layer, what the team's review sessions
-  decided applies (:func:`post_coder.team.review.consensus_codings`);
+  decided applies and, where nothing was decided, the codes every coder who marked the
+  response done applied (:func:`post_coder.team.review.consensus_codings`); disagreements
+  nobody has resolved yet are left out, and the source's description says how many;
 - ``"union"``: a code applies when any coder the reader may see applied it;
 - ``"coder:NAME"``: one coder's codings.
 
@@ -36,7 +38,7 @@ from post_coder.export.tables import write_table
 from post_coder.project import Project
 from post_coder.queries import (ReadScope, ResponseQuery, dataset_frame, find_question,
                                 questions, response_ids, response_rows)
-from post_coder.team.review import consensus_codings
+from post_coder.team.review import consensus_codings, unresolved_count, unresolved_note
 
 __all__ = ["SOURCES", "Source", "applied_codes", "code_matrix", "parse_source",
            "write_matrix"]
@@ -57,7 +59,8 @@ class Source:
     def describe(self) -> str:
         """How a table's note says it: "the consensus layer (review decisions)"…"""
         if self.kind == "consensus":
-            return "the consensus layer (what review sessions decided applies)"
+            return ("the consensus layer (review decisions; where there is none, the codes "
+                    "all coders who read the response applied, or its only coder applied)")
         if self.kind == "union":
             return "the union of the coders' codings (a code applies if any coder applied it)"
         return f"{self.coder_name}'s codings"
@@ -93,8 +96,8 @@ def applied_codes(project: Project, scope: ReadScope, source: Source,
     out: dict[str, set[str]] = {}
     if source.kind == "consensus":
         by_name = {c.name.casefold(): c.id for c in list_codes(project)}
-        for c in consensus_codings(project, questions=list(question_ids) if question_ids
-                                   else None):
+        for c in consensus_codings(project, scope, questions=list(question_ids)
+                                   if question_ids else None):
             code_id = by_name.get(c.code.casefold())
             if code_id is not None:
                 out.setdefault(c.response_id, set()).add(code_id)
@@ -123,9 +126,10 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
     ``source``: "consensus" (default), "union" or "coder:NAME" (see the module).
     ``question``: only the answers to this question (column name or wording).
     ``roll_up``: a code's column is also 1 where one of its sub-codes applies.
-    ``df.attrs`` holds ``source`` (its description), ``question``, ``codes`` (the code
-    columns' names) and ``empty`` (True when no code applies anywhere: say so, a matrix of
-    zeros from a consensus layer without decisions is easy to misread).
+    ``df.attrs`` holds ``source`` (its description; for the consensus layer with how many
+    unresolved disagreements are left out), ``unresolved`` (that number; None for other
+    sources), ``question``, ``codes`` (the code columns' names) and ``empty`` (True when
+    no code applies anywhere: say so, a matrix of zeros is easy to misread).
     """
     import pandas as pd
 
@@ -159,7 +163,12 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
         matrix[column] = [int(bool(applied.get(r.id, set()) & members)) for r in rows]
     frame = pd.concat([base, attributes, pd.DataFrame(matrix, index=base.index, dtype="int64")],
                       axis=1)
-    frame.attrs["source"] = chosen.describe()
+    left_out = None
+    if chosen.kind == "consensus":
+        left_out = unresolved_count(project, scope, questions=question_ids)
+    frame.attrs["source"] = "; ".join(filter(None, (chosen.describe(),
+                                                     unresolved_note(left_out or 0))))
+    frame.attrs["unresolved"] = left_out
     frame.attrs["question"] = question
     frame.attrs["codes"] = list(matrix)
     frame.attrs["empty"] = not any(any(v) for v in matrix.values())

@@ -15,8 +15,11 @@ Counting rules (stated in the table's notes):
 - A breakdown column's denominator is the base's respondents with that value of the
   attribute; respondents without a value form a "Not recorded" column.
 - The codes come from the consensus layer by default (``source="consensus"``: what review
-  decisions say applies), or from one coder (``"coder:NAME"``), or from the union of the
-  coders' codings (``"union"``: a respondent counts when any coder applied the code).
+  decisions say applies, else what every coder who marked the response done applied, see
+  :func:`post_coder.team.review.consensus_codings`; the note says how many disagreements
+  nobody has resolved yet are left out), or from one coder (``"coder:NAME"``), or from
+  the union of the coders' codings (``"union"``: a respondent counts when any coder
+  applied the code).
 
 Quotes: the codings investigators marked as exemplar quotes (:mod:`post_coder.coding.themes`)
 of the row's code (or a code below it); where none is marked, the segments nearest the
@@ -47,6 +50,7 @@ from post_coder.store import surveys
 from post_coder.store import themes as store
 from post_coder.store.scope import ReadScope
 from post_coder.store.surveys import format_value
+from post_coder.team.review import CONSENSUS_NOTE, unresolved_count, unresolved_note
 
 __all__ = ["NOT_RECORDED", "Quote", "ThemeRow", "ThemeSpec", "Themes", "count_themes", "flat",
            "theme_table", "theme_tables"]
@@ -196,17 +200,19 @@ def _segments(project: Project, scope: ReadScope, source: str, question_ids: lis
                 "the consensus layer is made from everyone's codings, and during an open "
                 "blind round you see only your own; export your own codings instead "
                 "(source coder:YOUR NAME)")
+        # the layer holds active codes only, as the table does
+        left_out = unresolved_count(project, scope, questions=question_ids)
         marked = store.exemplar_responses(db, scope)
         resolve = _merged_into(project)
         out = []
         for i, (response_id, respondent, code_id, text) in enumerate(
-                store.consensus_segments(db, question_ids)):
+                store.consensus_segments(db, scope, question_ids)):
             code_id = resolve(code_id)
             if code_id in active:
                 out.append(_Segment(i, respondent, code_id, text,
                                     (response_id, code_id) in marked))
-        return out, ("Source: the consensus layer (the codes the team's review decisions say "
-                     "apply).")
+        return out, (f"{CONSENSUS_NOTE} {unresolved_note(left_out)}." if left_out
+                     else CONSENSUS_NOTE)
     if kind == "union" and not name:
         coder_ids = None
         note = ("Source: the union of the coders' codings (a respondent counts when any coder "

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from post_coder.store.labels import QUESTION_LABEL
+from post_coder.store.scope import ReadScope, coders_clause
 
 _SESSION = ("id, round_id, status, participants, opened_at, opened_by, paused_at, closed_at,"
             " closed_by")
@@ -132,32 +133,129 @@ def decided_keys(db: Database, response_ids: Sequence[str]) -> set[tuple[str, st
     return {(r[0], r[1]) for r in rows}
 
 
-def consensus_rows(db: Database, round_id: str | None = None,
+def consensus_sql(round_id: str | None, question_ids: Sequence[str] | None,
+                  scope: ReadScope) -> tuple[str, list[Any]]:
+    """The consensus layer as SQL: ``WITH … `` defining ``layer(response_id, code_id,
+    source, decision_id)`` and ``unresolved(response_id, code_id)``, and its params.
+
+    Over the responses (a round's, some questions') and their done coders (a round's
+    coders): the latest decision about a response × code, where there is one, settles it
+    (``settled``); otherwise a code every done coder applied is "agreed" (two or more
+    coders) or "single" (one coder), and one only some of them applied is unresolved. A
+    decision "another code instead" settles both codes (the one decided about does not
+    apply; the other does); when two decisions settle the same response × code, the later
+    wins (at the same instant, the one written last), so no row comes twice. Codings by a
+    coder who has not marked the response done are left out; so are codes taken out of
+    use (as agreement leaves them out). Decisions about the responses count whichever
+    session made them. Grouped queries over the whole project, no per-response loop."""
+    visible, scoped = coders_clause(scope, "c.coder_id")
+    params: list[Any] = []  # in the order their ? appear
+    cte, in_resp = "", ""
+    if round_id is not None or question_ids is not None:
+        if round_id is not None:
+            resp = ("SELECT x.response_id FROM round_responses x"
+                    " JOIN responses r ON r.id = x.response_id WHERE x.round_id = ?")
+            params.append(round_id)
+        else:
+            resp = "SELECT r.id FROM responses r WHERE 1"
+        if question_ids is not None:
+            resp += " AND r.question_id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(question_ids)))
+        cte = f"resp(id) AS MATERIALIZED ({resp}), "
+        in_resp = " AND {0} IN (SELECT id FROM resp)"
+    coders = ""
+    if round_id is not None:
+        coders = " AND d.coder_id IN (SELECT coder_id FROM round_coders WHERE round_id = ?)"
+        params.append(round_id)
+    params += scoped
+    sql = (
+        f"WITH {cte}"
+        # who marked each response done
+        "done(response_id, coder_id) AS MATERIALIZED (SELECT d.response_id, d.coder_id"
+        f" FROM done_marks d WHERE d.deleted_at IS NULL{in_resp.format('d.response_id')}"
+        f"{coders}),"
+        " ndone(response_id, n) AS MATERIALIZED (SELECT response_id, count(*) FROM done"
+        " GROUP BY response_id),"
+        # how many of them applied each code (a coder's several spans count once)
+        " applied(response_id, code_id, n) AS MATERIALIZED (SELECT c.response_id, c.code_id,"
+        " count(DISTINCT c.coder_id) FROM codings c"
+        " JOIN done d ON d.response_id = c.response_id AND d.coder_id = +c.coder_id"
+        " JOIN codes k ON k.id = c.code_id AND k.status = 'active'"
+        f" WHERE c.deleted_at IS NULL{visible} GROUP BY c.response_id, c.code_id),"
+        # the latest decision about each response x code
+        " latest AS (SELECT d.id, d.rowid AS seq, d.response_id, d.code_id, d.decision,"
+        " d.other_code_id, d.decided_at, row_number() OVER (PARTITION BY d.response_id,"
+        " d.code_id ORDER BY d.decided_at DESC, d.rowid DESC) AS k FROM review_decisions d"
+        f" WHERE 1{in_resp.format('d.response_id')}),"
+        # what each says of a code: in (applies; the code named instead) or out
+        " claims(response_id, code_id, yes, id, seq, decided_at) AS (SELECT response_id,"
+        " code_id, decision = 'applies', id, seq, decided_at FROM latest WHERE k = 1"
+        " UNION ALL SELECT response_id, other_code_id, 1, id, seq, decided_at FROM latest"
+        " WHERE k = 1 AND decision = 'other_code'),"
+        " settled(response_id, code_id, yes, id) AS MATERIALIZED (SELECT response_id,"
+        " code_id, yes, id FROM (SELECT *, row_number() OVER (PARTITION BY response_id,"
+        " code_id ORDER BY decided_at DESC, seq DESC) AS k FROM claims) WHERE k = 1),"
+        " pending(response_id, code_id, n, marked) AS (SELECT a.response_id, a.code_id, a.n,"
+        " x.n FROM applied a JOIN ndone x ON x.response_id = a.response_id"
+        " LEFT JOIN settled s ON s.response_id = a.response_id AND s.code_id = a.code_id"
+        " WHERE s.response_id IS NULL),"
+        " layer(response_id, code_id, source, decision_id) AS (SELECT response_id, code_id,"
+        " 'decided', id FROM settled WHERE yes UNION ALL SELECT response_id, code_id,"
+        " CASE WHEN marked = 1 THEN 'single' ELSE 'agreed' END, NULL FROM pending"
+        " WHERE n = marked),"
+        " unresolved(response_id, code_id) AS (SELECT response_id, code_id FROM pending"
+        " WHERE n < marked) ")
+    return sql, params
+
+
+def consensus_rows(db: Database, scope: ReadScope, round_id: str | None = None,
                    code_ids: Sequence[str] | None = None,
                    question_ids: Sequence[str] | None = None) -> list[tuple]:
-    """The consensus layer: (response id, respondent, question column, code name,
-    decided code name, decision, note, decider's name, decided_at, session id) in file
-    order, then code name; only responses of a round's sessions when ``round_id`` is
-    given."""
-    sql = (f"SELECT k.response_id, p.external_id, {QUESTION_LABEL}, c.name, dc.name,"
-           " k.decision,"
-           " k.note, w.name, k.decided_at, k.session_id FROM consensus k"
+    """The consensus layer (:func:`consensus_sql`): (response id, respondent, question label,
+    code name, source, decided code name, decision, note, decider's name, decided_at,
+    session id) in file order, then code name; the last six are None unless the source is
+    "decided". ``round_id``: only the round's responses and coders."""
+    layer, params = consensus_sql(round_id, question_ids, scope)
+    sql = (f"{layer}SELECT k.response_id, p.external_id, {QUESTION_LABEL}, c.name, k.source,"
+           " dc.name, e.decision, e.note, w.name, e.decided_at, e.session_id FROM layer k"
            " JOIN responses r ON r.id = k.response_id"
            " JOIN respondents p ON p.id = r.respondent_id"
-           " JOIN questions q ON q.id = r.question_id"
-           " JOIN codes c ON c.id = k.code_id JOIN codes dc ON dc.id = k.decided_code_id"
-           " LEFT JOIN coders w ON w.id = k.decided_by WHERE 1")
-    params: list[Any] = []
-    if round_id is not None:
-        sql += (" AND k.session_id IN (SELECT id FROM review_sessions WHERE round_id = ?)")
-        params.append(round_id)
+           " JOIN questions q ON q.id = r.question_id JOIN codes c ON c.id = k.code_id"
+           " LEFT JOIN review_decisions e ON e.id = k.decision_id"
+           " LEFT JOIN codes dc ON dc.id = e.code_id"
+           " LEFT JOIN coders w ON w.id = e.decided_by WHERE 1")
     if code_ids is not None:
         sql += " AND k.code_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(list(code_ids)))
-    if question_ids is not None:
-        sql += " AND r.question_id IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(list(question_ids)))
-    return db.execute(sql + " ORDER BY r.seq, c.name COLLATE NOCASE", params).fetchall()
+    return db.execute(sql + " ORDER BY r.seq, c.name COLLATE NOCASE, c.id", params).fetchall()
+
+
+def unresolved_rows(db: Database, scope: ReadScope, round_id: str | None = None,
+                    code_ids: Sequence[str] | None = None,
+                    question_ids: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(response id, code id) of the disagreements no decision has settled yet — left out
+    of the consensus layer (:func:`consensus_sql`) — in file order, then code name."""
+    layer, params = consensus_sql(round_id, question_ids, scope)
+    sql = (f"{layer}SELECT u.response_id, u.code_id FROM unresolved u"
+           " JOIN responses r ON r.id = u.response_id JOIN codes c ON c.id = u.code_id"
+           " WHERE 1")
+    if code_ids is not None:
+        sql += " AND u.code_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(code_ids)))
+    rows = db.execute(sql + " ORDER BY r.seq, c.name COLLATE NOCASE, c.id", params)
+    return [(r[0], r[1]) for r in rows]
+
+
+def unresolved_count(db: Database, scope: ReadScope, round_id: str | None = None,
+                     code_ids: Sequence[str] | None = None,
+                     question_ids: Sequence[str] | None = None) -> int:
+    """How many rows :func:`unresolved_rows` has (without reading them in order)."""
+    layer, params = consensus_sql(round_id, question_ids, scope)
+    sql = f"{layer}SELECT count(*) FROM unresolved u WHERE 1"
+    if code_ids is not None:
+        sql += " AND u.code_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(list(code_ids)))
+    return int(db.execute(sql, params).fetchone()[0])
 
 
 def response_in_round(db: Database, round_id: str, response_id: str) -> bool:

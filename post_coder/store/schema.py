@@ -525,6 +525,15 @@ CREATE UNIQUE INDEX key_pins_code ON key_pins(coder_id, code_id);
     )
 
 
+@migrations(name="0011_consensus_layer")
+def _consensus_layer(db: Database) -> None:
+    """The view ``consensus`` (0005: review decisions only) is dropped. The consensus layer
+    now also holds the codes every coder who marked a response done applied, and depends
+    on the round asked about (its responses and coders), which a view cannot take: it is
+    computed by ``store.review.consensus_sql`` when read."""
+    db.executescript("DROP VIEW IF EXISTS consensus;")
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlite_utils import Database
 
+from post_coder.store.review import consensus_sql
 from post_coder.store.scope import ReadScope, coders_clause
 
 #: the RE-AIM dimensions, in the framework's order (the CHECK of ``code_dimensions``)
@@ -105,11 +106,12 @@ def coded_segments(db: Database, scope: ReadScope, question_ids: Sequence[str],
     return db.execute(sql + " ORDER BY q.position, r.seq, c.span_start, c.id", args).fetchall()
 
 
-def consensus_segments(db: Database, question_ids: Sequence[str]) -> list[tuple]:
-    """The consensus layer on these questions: (response id, respondent id, code id,
-    response text), in file order (see the view ``consensus``)."""
+def consensus_segments(db: Database, scope: ReadScope,
+                       question_ids: Sequence[str]) -> list[tuple]:
+    """The consensus layer on these questions (:func:`post_coder.store.review.consensus_sql`):
+    (response id, respondent id, code id, response text), in file order."""
+    layer, params = consensus_sql(None, question_ids, scope)
     return db.execute(
-        "SELECT k.response_id, r.respondent_id, k.code_id, r.text FROM consensus k"
+        f"{layer}SELECT k.response_id, r.respondent_id, k.code_id, r.text FROM layer k"
         " JOIN responses r ON r.id = k.response_id JOIN questions q ON q.id = r.question_id"
-        " WHERE r.question_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY q.position, r.seq, k.code_id", [json.dumps(list(question_ids))]).fetchall()
+        " ORDER BY q.position, r.seq, k.code_id", params).fetchall()

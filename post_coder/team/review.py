@@ -9,13 +9,16 @@ form the consensus layer.
   also changes the code's definition (with the rationale) in the same step.
 - :func:`next_open` and :func:`progress` drive the one-at-a-time walk ("14 of 57
   resolved"); skipping and going back are the front's business.
-- :func:`consensus_codings` lists the consensus layer; :func:`review_minutes` the
-  decisions for the methods section (written as a file by
-  :func:`post_coder.export.minutes.write_minutes`).
+- :func:`consensus_codings` lists the consensus layer and :func:`unresolved` the
+  disagreements left out of it; :func:`review_minutes` the decisions for the methods
+  section (written as a file by :func:`post_coder.export.minutes.write_minutes`).
 
-The consensus layer is derived from the decisions (the latest decision about each
-response × code wins) and kept apart from the coders' codings: nobody's codings are
-changed or deleted, and agreement statistics keep using the coders' own codings.
+The consensus layer is what the team holds applies: the latest decision about a
+response × code where there is one, else the codes every coder who marked the response
+done applied (agreed, or coded by one person only); a disagreement nobody has decided yet
+is left out. It is computed from the decisions and the codings whenever it is read, and
+kept apart from the coders' codings: nobody's codings are changed or deleted, and
+agreement statistics keep using the coders' own codings.
 
 Review needs everyone's codings, like agreement: a blind read scope or a coder package is
 refused with :class:`AgreementHidden`. Each action is one transaction and one undo step.
@@ -40,13 +43,15 @@ from post_coder.store.review import Decision, Session
 from post_coder.store.scope import ReadScope
 from post_coder.team.agreement_report import (AgreementHidden, Disagreement, check_visible,
                                               disagreements)
+from post_coder.team.package import package_info
 from post_coder.team.rounds import find_round
 
-__all__ = ["DECISION_WORDS", "MINUTES_COLUMNS", "AgreementHidden", "ConsensusCoding",
-           "Decision", "MinutesRow", "ReviewProgress", "Session", "close_session",
-           "consensus_codings", "current_session", "decide", "find_response", "list_sessions",
-           "next_open", "open_session", "pause_session", "progress", "resume_session",
-           "review_minutes"]
+__all__ = ["CONSENSUS_NOTE", "DECISION_WORDS", "MINUTES_COLUMNS", "SOURCES",
+           "AgreementHidden", "ConsensusCoding", "Decision", "MinutesRow", "ReviewProgress",
+           "Session", "close_session", "consensus_codings", "current_session", "decide",
+           "find_response", "list_sessions", "next_open", "open_session", "pause_session",
+           "progress", "resume_session", "review_minutes", "unresolved", "unresolved_count",
+           "unresolved_note"]
 
 #: how each decision reads in minutes and listings
 DECISION_WORDS = {"applies": "applies", "not_applies": "does not apply",
@@ -272,38 +277,114 @@ def next_open(project: Project, scope: ReadScope, session_id: str,
 
 # -- the consensus layer --------------------------------------------------------------------
 
+#: where a consensus coding comes from
+SOURCES = ("decided", "agreed", "single")
+
+
 @dataclass(frozen=True)
 class ConsensusCoding:
-    """A code the team decided applies to a response (the consensus layer)."""
+    """A code that applies to a response in the consensus layer, and why (``source``):
+
+    - "decided": the latest review decision says so (``decision`` "applies", or
+      "other_code": this code applies instead of ``decided_code``);
+    - "agreed": every coder who marked the response done (two or more) applied it;
+    - "single": the one coder who marked the response done applied it.
+
+    The decision fields are None unless the source is "decided"."""
 
     response_id: str
     respondent: str
     question: str
     code: str
+    source: str
     #: the code the decision was about ("other code" decisions apply another code)
-    decided_code: str
-    decision: str
-    note: str
+    decided_code: str | None
+    decision: str | None
+    note: str | None
     decided_by: str | None
-    decided_at: str
-    session_id: str
+    decided_at: str | None
+    session_id: str | None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def consensus_codings(project: Project, round: str | None = None, *,
+def _layer_args(project: Project, scope: ReadScope, round: str | None,
+                codes: Sequence[str] | None,
+                questions: Sequence[str] | None) -> tuple[Any, ...]:
+    if not isinstance(scope, ReadScope):
+        raise TypeError(f"the consensus layer reads codings and needs a ReadScope, not {scope!r}")
+    info = package_info(project)
+    if info is not None:
+        raise AgreementHidden("the consensus layer is made from everyone's codings; only the "
+                              f"lead's project has it (this is {info.coder_name}'s coder "
+                              "package)")
+    if scope.blind:
+        raise AgreementHidden("the consensus layer is made from everyone's codings; only the "
+                              "lead's project shows it (during an open blind round each coder "
+                              "sees only their own codings)")
+    r = find_round(project, round) if round is not None else None
+    code_ids = [find_code(project, c).id for c in codes] if codes is not None else None
+    return (project.db, scope, r.id if r else None, code_ids,
+            list(questions) if questions is not None else None)
+
+
+def consensus_codings(project: Project, scope: ReadScope, round: str | None = None, *,
                       codes: Sequence[str] | None = None,
                       questions: Sequence[str] | None = None) -> list[ConsensusCoding]:
-    """The consensus layer: every response × code the latest decision says applies (for
-    "another code instead", that code), in file order then code name. ``round``: only
-    decisions made in that round's sessions; ``codes`` (names or ids) and ``questions``
-    (question ids) filter. Decisions that a code does not apply are in the minutes."""
-    r = find_round(project, round) if round is not None else None
-    code_ids = [find_code(project, c).id for c in codes] if codes else None
-    rows = store.consensus_rows(project.db, r.id if r else None, code_ids,
-                                list(questions) if questions else None)
+    """The consensus layer, in file order then code name. For each response × code, among
+    the coders who marked the response done (a coding without its coder's done mark does
+    not count):
+
+    1. the latest review decision about it, in any session, wins (source "decided"): the
+       code applies, does not apply (not in the layer), or another code applies instead
+       (that code is in the layer, this one not);
+    2. else, when two or more coders marked it done and all of them applied the code:
+       "agreed";
+    3. else, when one coder marked it done and applied the code: "single" (a response only
+       one person coded, such as one outside the double-coded sample);
+    4. else the done coders disagree and nobody has decided yet: left out (see
+       :func:`unresolved`).
+
+    ``round`` (name or id): only the round's responses and coders (decisions about those
+    responses from any session count). ``codes`` (names or ids) and ``questions`` (question
+    ids) filter. The layer is built from everyone's codings, so like agreement it is
+    refused (:class:`AgreementHidden`) in a blind read scope and in a coder package. It
+    is computed when asked for; nobody's codings are changed."""
+    rows = store.consensus_rows(*_layer_args(project, scope, round, codes, questions))
     return [ConsensusCoding(*row) for row in rows]
+
+
+def unresolved(project: Project, scope: ReadScope, round: str | None = None, *,
+               codes: Sequence[str] | None = None,
+               questions: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    """(response id, code id) of every disagreement no decision has settled yet: the
+    response × codes some but not all of the coders who marked the response done applied.
+    They are left out of the consensus layer. Filters as :func:`consensus_codings`."""
+    return store.unresolved_rows(*_layer_args(project, scope, round, codes, questions))
+
+
+def unresolved_count(project: Project, scope: ReadScope, round: str | None = None, *,
+                     codes: Sequence[str] | None = None,
+                     questions: Sequence[str] | None = None) -> int:
+    """How many disagreements :func:`unresolved` lists (counted in SQL: for notes)."""
+    return store.unresolved_count(*_layer_args(project, scope, round, codes, questions))
+
+
+#: how a table's note describes the consensus layer as its source
+CONSENSUS_NOTE = ("Source: the consensus layer (the team's review decisions; where there is "
+                  "none, the codes all coders who read the response applied, or its only "
+                  "coder applied).")
+
+
+def unresolved_note(count: int) -> str:
+    """What a table's note says of the disagreements left out of the consensus layer
+    ("" when there are none), without a closing full stop."""
+    if not count:
+        return ""
+    if count == 1:
+        return "1 disagreement not yet resolved is left out"
+    return f"{count} disagreements not yet resolved are left out"
 
 
 # -- minutes ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from post_coder.coding import codebook
 from post_coder.coding.coders import add_coder, list_coders
 from post_coder.project import Project
 from post_coder.store import audit
+from post_coder.store.scope import ReadScope
 from post_coder.team import review
 from post_coder.team.package import export_package
 from post_coder.ui.dialogs.review_start_dialog import ReviewStartDialog, split_names
@@ -93,8 +94,10 @@ def panels(win: ReviewWindow) -> list[tuple]:
 
 
 def consensus(project: Project) -> list[tuple]:
+    """The consensus layer's decided rows."""
     return sorted((c.respondent, c.code, c.decided_code, c.decision, c.note)
-                  for c in review.consensus_codings(project))
+                  for c in review.consensus_codings(project, ReadScope.everyone())
+                  if c.source == "decided")
 
 
 def listed(picker) -> list[str]:
@@ -232,9 +235,10 @@ def test_a_full_review_session_by_keyboard(qtbot, lead, tmp_path):
     assert "Resolved:" in win2.status_label.text()
     assert "applies (definition refined)" in win2.status_label.text()
 
-    # the consensus layer is the decisions; nobody's codings changed
+    # the decisions in the consensus layer: R1 Support once (two decisions say it applies;
+    # the later, "Support instead of Peer support", is the one shown), R4 Time; nobody's
+    # codings changed
     assert consensus(p) == sorted([
-        ("R1", "Support", "Support", "applies", "Ana's reading holds; peers are named"),
         ("R1", "Support", "Peer support", "other_code", ""),
         ("R4", "Time", "Time", "applies", "")])
     assert dump(p)["codings"] == codings_before

@@ -32,7 +32,7 @@ from post_coder.export.reaim.spec import Condition, Measure, Spec, SpecError, Ta
 from post_coder.project import Project
 from post_coder.queries import ReadScope, find_question
 from post_coder.store import surveys
-from post_coder.team.review import consensus_codings
+from post_coder.team.review import consensus_codings, unresolved
 
 __all__ = ["NUMBER_KEYS", "check_spec", "summarize", "summarize_each"]
 
@@ -173,7 +173,10 @@ def _question(project: Project, name: str) -> surveys.QuestionInfo:
 def summarize(project: Project, spec: Spec, scope: ReadScope) -> list[dict[str, Any]]:
     """Every measure of ``spec`` computed on the project, in dimension order (Reach first)
     then the spec's order. ``scope``: whose codings coded-answer measures may read (the
-    consensus layer is everyone's decisions). :class:`SpecError` when the spec does not fit
+    consensus layer is made from everyone's codings and decisions: refused in a blind
+    scope). A coded measure from the consensus layer has ``unresolved``: how many
+    disagreements (response × code) among its respondents nobody has resolved yet, left
+    out of ``n`` (None for other sources). :class:`SpecError` when the spec does not fit
     the project."""
     if not isinstance(scope, ReadScope):
         raise TypeError(f"reads of codings need a ReadScope, not {scope!r}")
@@ -478,22 +481,27 @@ def _coded(project: Project, data: Datasets, scope: ReadScope, m: Measure,
     frame = data.frame(question.dataset_id)
     kept = evaluate(frame, m.filter)
     base = {str(r) for r in frame.index[kept.keep]}
-    answered = {a.external_id for a in surveys.question_answers(project.db, question.id)}
+    answers = surveys.question_answers(project.db, question.id)
+    answered = {a.external_id for a in answers}
     code = find_code(project, m.get("code"))
     codes = code_and_subcodes(project, code.id) if m.get("subcodes", True) else (code.id,)
     source = m.get("source", "consensus")
+    who = base & answered if m.get("base", "answered") == "answered" else base
+    left_out = None
     if source == "consensus":
-        coded = {c.respondent for c in consensus_codings(project, codes=list(codes),
+        coded = {c.respondent for c in consensus_codings(project, scope, codes=list(codes),
                                                          questions=[question.id])}
+        respondent = {a.response_id: a.external_id for a in answers}
+        left_out = sum(respondent.get(r) in who for r, _ in unresolved(
+            project, scope, codes=list(codes), questions=[question.id]))
     else:
         coders = ([find_coder(project, source[6:].strip()).id]
                   if source.startswith("coder:") else None)
         coded = {c.respondent for c in list_codings(project, scope, codes=list(codes),
                                                     coders=coders, questions=[question.id])}
-    who = base & answered if m.get("base", "answered") == "answered" else base
     n = len(coded & who)
     out.update(n=n, denominator=len(who), percent=percent(n, len(who), m.decimals),
                missing=len(base - answered), filter_missing=kept.undecided, source=source,
                question=question.column_name, code=code.name,
-               base=m.get("base", "answered"))
+               base=m.get("base", "answered"), unresolved=left_out)
 

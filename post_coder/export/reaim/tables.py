@@ -16,6 +16,7 @@ from post_coder.export.reaim.spec import DIMENSIONS, Spec
 from post_coder.export.tables import write_table
 from post_coder.export.writers import write_document
 from post_coder.files import written_whole
+from post_coder.team.review import unresolved_note
 
 __all__ = ["HEADINGS", "SUMMARY_JSON", "reaim_blocks", "reaim_tables", "value_text",
            "write_summary", "write_summary_json"]
@@ -86,6 +87,8 @@ def _notes(r: dict[str, Any]) -> str:
         parts.append(f"{r['outside']} outside {r['start']} to {r['end']}")
     if r["kind"] == "coded":
         parts.append(f"source: {r['source']}")
+        if r.get("unresolved"):
+            parts.append(unresolved_note(r["unresolved"]))
     if r["kind"] == "multi_select":
         parts.append("base: " + ("respondents who ticked an option" if r["base"] == "answered"
                                  else "every row the filter keeps"))
