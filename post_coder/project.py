@@ -275,7 +275,8 @@ class Project:
     @contextmanager
     def transact(self, label: str, *, undoable: bool = True, coalesce: str | None = None,
                  outside_history: bool = False,
-                 checkpoint_later: bool = False) -> Iterator[Step]:
+                 checkpoint_later: bool = False, new_rows_only: bool = False
+                 ) -> Iterator[Step]:
         """One user action: a ``BEGIN IMMEDIATE`` transaction, committed on success.
 
         Any exception rolls the whole action back and propagates. A ``transact`` inside
@@ -293,6 +294,9 @@ class Project:
         SQLite copies the write-ahead log into the main file; the action is as safe once
         committed (the log is replayed after a crash). :meth:`checkpoint_idle` (the app's
         writer, once its queue is empty), the next action's commit or :meth:`close` copies it.
+        ``new_rows_only``: the action only inserts rows whose parents it inserted itself (an
+        import): SQLite does not look each row's parents up (``foreign_keys`` off for this
+        transaction alone, on again after it).
         """
         if self.readonly:
             raise self.refusal()
@@ -301,6 +305,7 @@ class Project:
             return
         first = journal.last_seq(self.db) + 1
         with (store_db.checkpoints_deferred(self.db) if checkpoint_later else nullcontext()), \
+                (store_db.foreign_keys_unchecked(self.db) if new_rows_only else nullcontext()), \
                 self._transaction(label) as step:
             yield step
             last = journal.last_seq(self.db)

@@ -1,7 +1,12 @@
-"""An import commits without waiting while SQLite copies the write-ahead log into the
-project file (``transact(..., checkpoint_later=True)``): the import is as safe once
-committed — a crash right after it loses nothing — and the copy is made later, by
-``Project.checkpoint_idle`` (the app's writer when idle), the next commit or the close."""
+"""How an import's transaction is lighter than an ordinary action's, and stays as safe.
+
+- It commits without waiting while SQLite copies the write-ahead log into the project file
+  (``transact(..., checkpoint_later=True)``): the import is as safe once committed — a crash
+  right after it loses nothing — and the copy is made later, by ``Project.checkpoint_idle``
+  (the app's writer when idle), the next commit or the close.
+- It inserts only rows whose parents it inserted itself (``new_rows_only=True``): SQLite
+  does not look each row's parents up, so every reference is checked here instead, and
+  foreign keys are on again after the import, whether it succeeded or not."""
 
 from __future__ import annotations
 
@@ -120,3 +125,45 @@ def test_a_crash_right_after_the_import_keeps_it(tmp_path):
         assert len(search(project, "parking", limit=1000)) == ROWS
         assert [c.name for c in codebook.list_codes(project)] == ["Kept before the crash"]
         assert project.db.execute("SELECT count(*) FROM respondents").fetchone()[0] == ROWS + 1
+
+
+def foreign_keys_on(project: Project) -> bool:
+    return project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_every_row_an_import_writes_refers_to_rows_that_exist(tmp_path):
+    project = Project.create(tmp_path / "study.postcoder")
+    try:
+        for n in (1, 2):  # the second import's rows go among the first's
+            data = survey(tmp_path / f"s{n}.csv")
+            data.write_text(data.read_text(encoding="utf-8").replace(",Nursing,", f",Unit {n},"),
+                            encoding="utf-8")
+            import_survey(project, inspect_file(data))
+            assert foreign_keys_on(project)
+        assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
+        # and the check would see a broken one: a respondent's rows left without it
+        project.db.execute("PRAGMA foreign_keys = OFF")
+        project.db.execute("UPDATE respondents SET id = 'nobody' WHERE id ="
+                           " (SELECT min(id) FROM respondents WHERE external_id = 'R0')")
+        assert {r[0] for r in project.db.execute("PRAGMA foreign_key_check").fetchall()} \
+            == {"variable_values", "responses"}
+    finally:
+        project.close()
+
+
+def test_foreign_keys_are_on_again_after_a_cancelled_import(tmp_path):
+    project = Project.create(tmp_path / "study.postcoder")
+    try:
+        def cancel(done, total, label):
+            if label.startswith("Saving attributes"):
+                raise Cancelled()
+
+        with pytest.raises(Cancelled):
+            import_survey(project, inspect_file(survey(tmp_path / "s.csv")),
+                          progress=Progress(cancel))
+        assert foreign_keys_on(project)
+        codebook.add_code(project, "After")  # an ordinary action still checks its keys
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            project.db.execute("INSERT INTO variable_values VALUES ('no variable', 'nobody', 1)")
+    finally:
+        project.close()
