@@ -29,6 +29,7 @@ from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError
                                ProjectReadOnlyError, StorageError, UndoConflictError)
 from post_coder.ids import CoderId, ProjectId, new_id
 from post_coder.store import audit, db as store_db, journal, meta, schema
+from post_coder.store import team as team_store
 
 #: the file name extension of project files
 EXTENSION = ".postcoder"
@@ -296,7 +297,7 @@ class Project:
         writer, once its queue is empty), the next action's commit or :meth:`close` copies it.
         ``new_rows_only``: the action only inserts rows whose parents it inserted itself (an
         import): SQLite does not look each row's parents up (``foreign_keys`` off for this
-        transaction alone, on again after it).
+        transaction alone, on again after it, as for a merge); nested, the checks stay on.
         """
         if self.readonly:
             raise self.refusal()
@@ -305,7 +306,8 @@ class Project:
             return
         first = journal.last_seq(self.db) + 1
         with (store_db.checkpoints_deferred(self.db) if checkpoint_later else nullcontext()), \
-                (store_db.foreign_keys_unchecked(self.db) if new_rows_only else nullcontext()), \
+                (team_store.references_checked_by_caller(self.db) if new_rows_only
+                 else nullcontext()), \
                 self._transaction(label) as step:
             yield step
             last = journal.last_seq(self.db)

@@ -43,61 +43,48 @@ def wal_size(path: Path) -> int:
     return Path(f"{path}-wal").stat().st_size
 
 
-def test_the_import_commits_without_copying_the_log_into_the_file(tmp_path):
-    path = tmp_path / "study.postcoder"
-    project = Project.create(path)
+def test_the_import_commits_without_copying_the_log_into_the_file(project, tmp_path):
+    path = project.path
+    project.db.execute("PRAGMA wal_autocheckpoint = 1")  # every commit would copy
+    codebook.add_code(project, "Before")  # copied into the file at its commit
+    size = path.stat().st_size
+    import_survey(project, inspect_file(survey(tmp_path / "s.csv")))
+    assert path.stat().st_size == size  # the import is in the log only
+    assert autocheckpoint(project) == 1  # the connection's setting is back
+    reader = Project.open_readonly(path)  # and yet every reader sees it
     try:
-        project.db.execute("PRAGMA wal_autocheckpoint = 1")  # every commit would copy
-        codebook.add_code(project, "Before")  # copied into the file at its commit
-        size = path.stat().st_size
-        import_survey(project, inspect_file(survey(tmp_path / "s.csv")))
-        assert path.stat().st_size == size  # the import is in the log only
-        assert autocheckpoint(project) == 1  # the connection's setting is back
-        reader = Project.open_readonly(path)  # and yet every reader sees it
-        try:
-            assert len(search(reader, "parking", limit=1000)) == ROWS
-        finally:
-            reader.close()
-        project.checkpoint_idle()  # the app's writer, once idle
-        assert path.stat().st_size > size
-        # copied: a checkpoint now has nothing left to copy (log frames == copied frames)
-        busy, log, copied = project.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        assert busy == 0 and log == copied
+        assert len(search(reader, "parking", limit=1000)) == ROWS
     finally:
-        project.close()
+        reader.close()
+    project.checkpoint_idle()  # the app's writer, once idle
+    assert path.stat().st_size > size
+    # copied: a checkpoint now has nothing left to copy (log frames == copied frames)
+    busy, log, copied = project.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == copied
 
 
-def test_an_ordinary_action_still_checkpoints_at_its_commit(tmp_path):
-    path = tmp_path / "study.postcoder"
-    project = Project.create(path)
-    try:
-        project.db.execute("PRAGMA wal_autocheckpoint = 1")
-        size = path.stat().st_size
-        for n in range(40):
-            codebook.add_code(project, f"Code {n}")
-        assert path.stat().st_size > size  # copied at the commits, as before
-    finally:
-        project.close()
+def test_an_ordinary_action_still_checkpoints_at_its_commit(project):
+    path = project.path
+    project.db.execute("PRAGMA wal_autocheckpoint = 1")
+    size = path.stat().st_size
+    for n in range(40):
+        codebook.add_code(project, f"Code {n}")
+    assert path.stat().st_size > size  # copied at the commits, as before
 
 
-def test_a_cancelled_import_restores_the_setting_and_leaves_nothing_due(tmp_path):
-    path = tmp_path / "study.postcoder"
-    project = Project.create(path)
-    try:
-        project.db.execute("PRAGMA wal_autocheckpoint = 7")
+def test_a_cancelled_import_restores_the_setting_and_leaves_nothing_due(project, tmp_path):
+    project.db.execute("PRAGMA wal_autocheckpoint = 7")
 
-        def cancel(done, total, label):
-            if label.startswith("Saving answers"):
-                raise Cancelled()
+    def cancel(done, total, label):
+        if label.startswith("Saving answers"):
+            raise Cancelled()
 
-        with pytest.raises(Cancelled):
-            import_survey(project, inspect_file(survey(tmp_path / "s.csv")),
-                          progress=Progress(cancel))
-        assert autocheckpoint(project) == 7
-        assert search(project, "parking") == []
-        assert project._checkpoint_due is False  # nothing committed, nothing to copy
-    finally:
-        project.close()
+    with pytest.raises(Cancelled):
+        import_survey(project, inspect_file(survey(tmp_path / "s.csv")),
+                      progress=Progress(cancel))
+    assert autocheckpoint(project) == 7
+    assert search(project, "parking") == []
+    assert project._checkpoint_due is False  # nothing committed, nothing to copy
 
 
 def test_a_crash_right_after_the_import_keeps_it(tmp_path):
@@ -131,39 +118,31 @@ def foreign_keys_on(project: Project) -> bool:
     return project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_every_row_an_import_writes_refers_to_rows_that_exist(tmp_path):
-    project = Project.create(tmp_path / "study.postcoder")
-    try:
-        for n in (1, 2):  # the second import's rows go among the first's
-            data = survey(tmp_path / f"s{n}.csv")
-            data.write_text(data.read_text(encoding="utf-8").replace(",Nursing,", f",Unit {n},"),
-                            encoding="utf-8")
-            import_survey(project, inspect_file(data))
-            assert foreign_keys_on(project)
-        assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
-        # and the check would see a broken one: a respondent's rows left without it
-        project.db.execute("PRAGMA foreign_keys = OFF")
-        project.db.execute("UPDATE respondents SET id = 'nobody' WHERE id ="
-                           " (SELECT min(id) FROM respondents WHERE external_id = 'R0')")
-        assert {r[0] for r in project.db.execute("PRAGMA foreign_key_check").fetchall()} \
-            == {"variable_values", "responses"}
-    finally:
-        project.close()
-
-
-def test_foreign_keys_are_on_again_after_a_cancelled_import(tmp_path):
-    project = Project.create(tmp_path / "study.postcoder")
-    try:
-        def cancel(done, total, label):
-            if label.startswith("Saving attributes"):
-                raise Cancelled()
-
-        with pytest.raises(Cancelled):
-            import_survey(project, inspect_file(survey(tmp_path / "s.csv")),
-                          progress=Progress(cancel))
+def test_every_row_an_import_writes_refers_to_rows_that_exist(project, tmp_path):
+    for n in (1, 2):  # the second import's rows go among the first's
+        data = survey(tmp_path / f"s{n}.csv")
+        data.write_text(data.read_text(encoding="utf-8").replace(",Nursing,", f",Unit {n},"),
+                        encoding="utf-8")
+        import_survey(project, inspect_file(data))
         assert foreign_keys_on(project)
-        codebook.add_code(project, "After")  # an ordinary action still checks its keys
-        with pytest.raises(Exception, match="FOREIGN KEY"):
-            project.db.execute("INSERT INTO variable_values VALUES ('no variable', 'nobody', 1)")
-    finally:
-        project.close()
+    assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
+    # and the check would see a broken one: a respondent's rows left without it
+    project.db.execute("PRAGMA foreign_keys = OFF")
+    project.db.execute("UPDATE respondents SET id = 'nobody' WHERE id ="
+                       " (SELECT min(id) FROM respondents WHERE external_id = 'R0')")
+    assert {r[0] for r in project.db.execute("PRAGMA foreign_key_check").fetchall()} \
+        == {"variable_values", "responses"}
+
+
+def test_foreign_keys_are_on_again_after_a_cancelled_import(project, tmp_path):
+    def cancel(done, total, label):
+        if label.startswith("Saving attributes"):
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        import_survey(project, inspect_file(survey(tmp_path / "s.csv")),
+                      progress=Progress(cancel))
+    assert foreign_keys_on(project)
+    codebook.add_code(project, "After")  # an ordinary action still checks its keys
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        project.db.execute("INSERT INTO variable_values VALUES ('no variable', 'nobody', 1)")

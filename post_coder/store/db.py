@@ -220,21 +220,6 @@ def checkpoint_passive(db: Database) -> None:
 
 
 @contextmanager
-def foreign_keys_unchecked(db: Database) -> Iterator[None]:
-    """Outside any transaction: a transaction begun in the block does not look up each
-    inserted row's parents (``PRAGMA foreign_keys = OFF``; the pragma does nothing inside a
-    transaction, hence outside). Only for writes that insert rows whose parents they
-    inserted themselves; checking is on again after the block, whatever happens in it."""
-    if db.conn.in_transaction:
-        raise RuntimeError("foreign_keys_unchecked must start outside a transaction")
-    db.execute("PRAGMA foreign_keys = OFF")
-    try:
-        yield
-    finally:
-        db.execute("PRAGMA foreign_keys = ON")
-
-
-@contextmanager
 def checkpoints_deferred(db: Database) -> Iterator[None]:
     """Commits in the block do not copy the WAL into the main file.
 
