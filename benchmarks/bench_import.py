@@ -24,14 +24,28 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
 → after the full-text index was filled in one pass and text files were read from their bytes:
 
 * csv: 1.54 [1.54-1.99] → 1.22 [1.09-1.22] × the plain pipeline — met.
+  After the xlsx changes below: 1.33 in one run on a busy machine — met.
 * xlsx: 7.41 [7.25-9.92] → 4.87 [4.12-5.96] × calamine — not met; the plain pipeline is
   itself 2.9-4.7× calamine, and the project 1.3-1.6× the plain pipeline. SQLite's writes
   (attribute values with their key, index and foreign-key checks; answers; full-text
   index; the commit's WAL checkpoint) are most of the import.
+  Then (the commit no longer waits for the WAL checkpoint, which the close's line shows
+  apart; no per-row foreign-key look-ups; attribute values in multi-row statements;
+  lighter column profiles), five runs each, the old code and the new alternating:
+  5.18 [4.05-8.26] → 4.86 [3.87-6.19] × calamine — still not met. Wall times here swing
+  with the other work on the machine; in CPU time (the same two checkouts, four runs
+  each) the import went from 5.3-5.5× to 4.4-5.0× calamine's read. What is left, in CPU
+  seconds against calamine's 0.32: reading 0.35 and profiling the columns 0.10 (together
+  ~0.5 with the rest of the inspection); SQLite inserting 120,000 attribute values 0.25,
+  52,000 answers 0.22 and indexing them 0.20, respondents 0.04; Python preparing rows
+  ~0.15. SQLite's three alone are ~2× calamine, and the keys they maintain are 36-character
+  UUID texts in two or four indexes a table: ≤ 3× needs a lighter schema (integer keys)
+  rather than a lighter import.
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
-  every run — met above the baseline, not with it counted in: the inspected table (the
-  50 MB answer in it) stays held during the import, and SQLite needs about twice the
-  answer again to insert its row and about twice again to index it (in turn, not at once).
+  every run (5.04 and 3.59 after the xlsx changes) — met above the baseline, not with it
+  counted in: the inspected table (the 50 MB answer in it) stays held during the import,
+  and SQLite needs about twice the answer again to insert its row and about twice again
+  to index it (in turn, not at once).
 
     PYTHONPATH=. python benchmarks/bench_import.py [--rows N] [--only csv,xlsx,cell] [--profile]
 """
@@ -190,9 +204,16 @@ def plain_write(frame, db_path: Path) -> int:
 
 # -- the project's import ---------------------------------------------------------------------
 
+#: seconds the last :func:`project_import`'s close took: it copies the write-ahead log into
+#: the file, which the import's commit leaves for later (the app's writer does it once idle)
+closed_in = 0.0
+
+
 def project_import(path: Path, project_path: Path, *, profile: cProfile.Profile | None = None):
     """inspect_file + import_survey into a fresh project, as the app and CLI run them.
-    Returns (inspect seconds, import seconds, ImportResult)."""
+    Returns (inspect seconds, import seconds, ImportResult); the close is timed apart
+    (:data:`closed_in`)."""
+    global closed_in
     from post_coder.importing import import_survey, inspect_file
     from post_coder.project import Project
 
@@ -208,7 +229,9 @@ def project_import(path: Path, project_path: Path, *, profile: cProfile.Profile 
         if profile:
             profile.disable()
     finally:
+        t3 = time.perf_counter()
         project.close()
+        closed_in = time.perf_counter() - t3
     return t1 - t0, t2 - t1, result
 
 
@@ -227,7 +250,8 @@ def bench_csv(tmp: Path, rows: int, profile: bool) -> dict:
     print(f"CSV: {rows:,} rows, {size / 2**20:.1f} MiB (generated in {generated:.1f} s)")
     print(f"  plain pandas + SQLite pipeline: {plain:6.2f} s ({plain_responses:,} responses)")
     print(f"  project: inspect {inspect:.2f} s + import {imported:.2f} s = {total:.2f} s "
-          f"({result.respondents:,} respondents, {result.responses:,} responses)")
+          f"({result.respondents:,} respondents, {result.responses:,} responses; then the "
+          f"close's checkpoint {closed_in:.2f} s)")
     print(f"  ratio project / plain: {total / plain:.2f}  (target <= 2)")
     if prof is not None:
         stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
@@ -258,7 +282,7 @@ def bench_xlsx(tmp: Path, rows: int) -> dict:
     print(f"  plain pipeline (that read + the plain SQLite writes): {plain:6.2f} s "
           f"({plain_responses:,} responses)")
     print(f"  project: inspect {inspect:.2f} s + import {imported:.2f} s = {total:.2f} s "
-          f"({result.responses:,} responses)")
+          f"({result.responses:,} responses; then the close's checkpoint {closed_in:.2f} s)")
     print(f"  ratio project / calamine: {total / read:.2f}  (target <= 3); reading alone "
           f"(inspect_file) / calamine: {inspect / read:.2f}; plain pipeline / calamine: "
           f"{plain / read:.2f}; project / plain pipeline: {total / plain:.2f}")

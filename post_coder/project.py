@@ -15,7 +15,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError
                                ProjectReadOnlyError, StorageError, UndoConflictError)
 from post_coder.ids import CoderId, ProjectId, new_id
 from post_coder.store import audit, db as store_db, journal, meta, schema
+from post_coder.store import team as team_store
 
 #: the file name extension of project files
 EXTENSION = ".postcoder"
@@ -121,6 +122,8 @@ class Project:
         #: whether the open checked every page (small files); large ones get :meth:`verify`
         self.checked_fully = True
         self._step: Step | None = None
+        #: an action committed with its checkpoint deferred (see :meth:`transact`)
+        self._checkpoint_due = False
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
         journal.install(db)
@@ -228,8 +231,21 @@ class Project:
         project = cls.__new__(cls)
         project.path, project.db, project.actor, project._step = path, db, None, None
         project._undo, project._redo, project.readonly = [], [], True
+        project._checkpoint_due = False
         project.damage, project.checked_fully = None, False
         return project
+
+    def checkpoint_idle(self) -> None:
+        """Copy into the main file what an action committed with ``checkpoint_later`` left
+        in the write-ahead log (``PASSIVE``: readers are not waited for; what they still
+        need stays in the log for the next checkpoint). Nothing to do otherwise."""
+        if not self._checkpoint_due or self.readonly or self._step is not None:
+            return
+        self._checkpoint_due = False
+        try:
+            store_db.checkpoint_passive(self.db)
+        except sqlite3.Error:
+            pass  # the pages are safe in the log; the next commit or the close copies them
 
     def close(self) -> None:
         if self._step is not None:
@@ -259,7 +275,9 @@ class Project:
     # -- writing ---------------------------------------------------------------------
     @contextmanager
     def transact(self, label: str, *, undoable: bool = True, coalesce: str | None = None,
-                 outside_history: bool = False) -> Iterator[Step]:
+                 outside_history: bool = False,
+                 checkpoint_later: bool = False, new_rows_only: bool = False
+                 ) -> Iterator[Step]:
         """One user action: a ``BEGIN IMMEDIATE`` transaction, committed on success.
 
         Any exception rolls the whole action back and propagates. A ``transact`` inside
@@ -272,6 +290,14 @@ class Project:
         when nothing else happened in between, joins that step (a memo's autosaves while
         typing are one step). ``outside_history``: neither a step nor clearing the history,
         for additions nothing in the history can refer to (adding yourself as a coder).
+
+        ``checkpoint_later``: for a large action (an import), the commit does not wait while
+        SQLite copies the write-ahead log into the main file; the action is as safe once
+        committed (the log is replayed after a crash). :meth:`checkpoint_idle` (the app's
+        writer, once its queue is empty), the next action's commit or :meth:`close` copies it.
+        ``new_rows_only``: the action only inserts rows whose parents it inserted itself (an
+        import): SQLite does not look each row's parents up (``foreign_keys`` off for this
+        transaction alone, on again after it, as for a merge); nested, the checks stay on.
         """
         if self.readonly:
             raise self.refusal()
@@ -279,11 +305,15 @@ class Project:
             yield Step(self, label, parent=self._step)
             return
         first = journal.last_seq(self.db) + 1
-        with self._transaction(label) as step:
+        with (store_db.checkpoints_deferred(self.db) if checkpoint_later else nullcontext()), \
+                (team_store.references_checked_by_caller(self.db) if new_rows_only
+                 else nullcontext()), \
+                self._transaction(label) as step:
             yield step
             last = journal.last_seq(self.db)
             if undoable and not outside_history:
                 self._check_journaled(label)
+        self._checkpoint_due = self._checkpoint_due or checkpoint_later
         if outside_history:
             journal.forget(self.db, first, last)
         elif not undoable:

@@ -506,7 +506,8 @@ def _read_workbook(path: Path, data: bytes, sha: str, sheet: str | None, fmt: st
         raise InputError(f"this file cannot be read as {what}: it may be damaged, truncated, "
                          f"password-protected{other} or another kind of file renamed",
                          file=path) from exc
-    rows = [[cell_text(c) for c in row] for row in cells]
+    # most cells are text already: only the others go through cell_text
+    rows = [[c if c.__class__ is str else cell_text(c) for c in row] for row in cells]
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, sheet=chosen, sheets=sheets)
 
 

@@ -110,7 +110,9 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
     external = _external_ids(frame, plan)
     questions = [_question(frame, c) for c in plan.columns if c.role == "open_ended"]
     variables = [_variable(frame, c) for c in plan.columns if c.role == "attribute"]
-    with project.transact("Import survey", undoable=False) as step:
+    # new rows only, each after its parents: no foreign-key look-ups (a test checks them)
+    with project.transact("Import survey", undoable=False, checkpoint_later=True,
+                          new_rows_only=True) as step:
         earlier = surveys.find_datasets_by_sha256(step.db, frame.sha256)
         if earlier and not allow_duplicate:
             raise DuplicateImportError(

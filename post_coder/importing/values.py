@@ -30,6 +30,8 @@ def kind(value: str) -> int:
     text = value.strip()
     if not text:
         return BLANK
+    if len(text) > 16 and text[0] not in _FILLER:
+        return ANSWER  # longer than any non-answer word (as is_nonanswer says, sooner)
     return NONANSWER if is_nonanswer(text) else ANSWER
 
 

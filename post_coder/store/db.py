@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -209,6 +211,30 @@ def in_transaction(db: Database) -> bool:
 def checkpoint(db: Database) -> None:
     """Fold the WAL into the main file (on close, so a copied file is complete)."""
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def checkpoint_passive(db: Database) -> None:
+    """Copy what the WAL holds into the main file as far as readers allow, waiting for
+    nobody (``PASSIVE``; the WAL keeps anything a reader still needs)."""
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
+@contextmanager
+def checkpoints_deferred(db: Database) -> Iterator[None]:
+    """Commits in the block do not copy the WAL into the main file.
+
+    By default a commit that leaves the WAL over 1,000 pages also checkpoints it, in the
+    committing call. A committed transaction is safe in the WAL already (SQLite replays it
+    on the next open after a crash, and every reader reads it there), so the copy can wait
+    for :func:`checkpoint_passive` or the checkpoint at close. The connection's setting is
+    restored after the block, whatever happens in it.
+    """
+    (before,) = db.execute("PRAGMA wal_autocheckpoint").fetchone()
+    db.execute("PRAGMA wal_autocheckpoint = 0")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA wal_autocheckpoint = {int(before)}").fetchall()
 
 
 def backup_to(db: Database, target: Path) -> None:

@@ -144,3 +144,5 @@ class DbWorker(QObject):
                 self._finished.emit(job)
             except RuntimeError:
                 return  # the session went away meanwhile
+            if self._queue.empty():  # idle: copy what an import left in the WAL into the file
+                self.project.checkpoint_idle()

@@ -213,3 +213,26 @@ def test_no_writer_thread_outlives_its_test(session, stop_session_writers):
     session.worker.stop()
     assert not any(t.name == "db-writer" and t.is_alive() and t is session.worker._thread
                    for t in threading.enumerate())
+
+
+def test_once_idle_the_writer_copies_what_an_import_left_in_the_log(qtbot, session, tmp_path):
+    from post_coder.importing import import_survey, inspect_file
+
+    data = tmp_path / "more.csv"
+    data.write_text("id,answer\n" + "".join(
+        f"N{i},Answer {i}: the evening sessions were too short for most of us\n"
+        for i in range(80)), encoding="utf-8")
+    plan = inspect_file(data)
+
+    def every_commit_copies(project):
+        project.db.execute("PRAGMA wal_autocheckpoint = 1")
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    session.run(None, every_commit_copies)
+    path = session.writer.path
+    size = path.stat().st_size
+    session.run(None, import_survey, plan)
+    assert session.wait()
+    # the import's commit left its pages in the log; the idle writer copies them after
+    qtbot.waitUntil(lambda: path.stat().st_size > size, timeout=5000)
+    assert session.writer._checkpoint_due is False
