@@ -348,12 +348,10 @@ def test_export_and_report_commands(team, tmp_path):
     assert "does not exist" in bad.stderr
 
     res = cli("report", p, "--out", tmp_path / "rep", "--resamples", "0")
-    assert res.stdout.startswith(f"Wrote 7 files to {tmp_path / 'rep'}:")
-    assert "  Everything in order: report.docx (2 tables, 0 figures)" in res.stdout.splitlines()
+    # the consensus layer holds the codes the coders agreed on, so the theme table is made
+    assert res.stdout.startswith(f"Wrote 9 files to {tmp_path / 'rep'}:")
+    assert "  Everything in order: report.docx (3 tables, 0 figures)" in res.stdout.splitlines()
     assert res.stderr.splitlines() == [
-        'Left out themes: no respondent has a code from the source "consensus" yet (the '
-        "consensus layer holds what review decisions say applies; --source union counts the "
-        "coders' codings)",
         "Left out reaim: the project has no RE-AIM spec yet; import one with: post-coder reaim "
         "spec import PROJECT SPEC.toml",
         "Left out minutes: no review sessions yet"]

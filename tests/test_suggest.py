@@ -238,9 +238,10 @@ def test_rejecting_records_that_nothing_applies(p):
     assert again.considered == found.considered - 1
 
 
-def test_code_suggestion_errors(p):
+def test_code_suggestion_errors(p, surveyed):
+    add_code(surveyed, "Time")  # a codebook, but nobody has coded anything yet
     with pytest.raises(InputError, match="nothing to learn from: the consensus layer"):
-        suggested.suggest_codes(p, EVERYONE)
+        suggested.suggest_codes(surveyed, EVERYONE)
     with pytest.raises(InputError, match='learn from consensus or coder:NAME, not "union"'):
         suggested.suggest_codes(p, EVERYONE, source="union")
     with pytest.raises(InputError, match='no active code "Zebra"'):
@@ -355,9 +356,11 @@ def test_codes_learn_from_the_consensus_layer_and_say_what_they_could_not(t):  #
     assert found.source.startswith("the consensus layer")
     assert found.learned == {} and found.suggestions == ()
     reasons = dict(found.not_learned)
-    assert reasons["Listening"] == ("fewer than 3 answers with it in the consensus layer (the "
-                                    "codes the team's review decisions say apply) (1 with, 3 "
-                                    "without)")
+    # the layer also holds the codes agreed on and single-coded answers: R5's "suggestions"
+    # answer (one coder, Culture) is a fourth answer without Listening
+    assert reasons["Listening"] == (
+        "fewer than 3 answers with it in the consensus layer (the team's review decisions, "
+        "else the codes every coder who read an answer applied) (1 with, 4 without)")
     assert set(reasons) == {"Support", "Listening", "Connection", "Unused", "Barriers",
                             "Time", "Privacy", "Culture"}
     assert reasons["Privacy"].startswith("no answer has it in the consensus layer")

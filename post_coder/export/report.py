@@ -121,8 +121,8 @@ def themes_part(ctx: ReportContext) -> Part:
     if not themes.rows:
         raise InputError("the codebook has no themes yet")
     if not any(r.n for r in themes.rows):
-        hint = (" (the consensus layer holds what review decisions say applies; --source "
-                "union counts the coders' codings)" if ctx.options.source.strip() ==
+        hint = (" (the consensus layer holds the review decisions and the codes the coders "
+                "agree on; --source union counts every coder's codings)" if ctx.options.source.strip() ==
                 "consensus" else "")
         raise InputError(f"no respondent has a code from the source "
                          f'"{ctx.options.source}" yet{hint}')

@@ -41,11 +41,12 @@ def labelled(project: Project, scope: ReadScope, source: str,
                                 "your own codings instead (source coder:YOUR NAME)")
         resolve = _by_name(project)
         out = []
-        for c in consensus_codings(project, questions=question_ids):
+        for c in consensus_codings(project, scope, questions=question_ids):
             code_id = resolve.get(c.code)
             if code_id in active:
                 out.append(Labelled(c.response_id, code_id, ""))
-        return out, "the consensus layer (the codes the team's review decisions say apply)"
+        return out, ("the consensus layer (the team's review decisions, else the codes every "
+                     "coder who read an answer applied)")
     if kind == "union" and not name and allow_union:
         rows = list_codings(project, scope, questions=question_ids)
         note = "the codings of every coder you see"

@@ -117,12 +117,16 @@ def test_theme_table_counts_the_source_chosen(dialog, session):
     assert "Respondents, n (%) (N = 46)" in " ".join(lines)
     row = lines.index("Emotional relief and well-being")
     assert lines[row + 2] == f"{n} (30.4%)"   # 14/46 = 30.43 %
-    # the consensus layer holds no decision yet in the demo: every theme is 0
+    # the consensus layer (no review decision yet in the demo): the codes both coders
+    # applied. Of the 14 respondents, one answer is an open disagreement (one coder applied
+    # the code, the other did not; the demo's disagreements list has one on this code): 13/46
     _pick(_option(dialog, "source"), "consensus")
     assert dialog.wait_for_preview()
     lines = _lines(dialog.preview.toPlainText())
     row = lines.index("Emotional relief and well-being")
-    assert lines[row + 2] == "0 (0.0%)"
+    assert lines[row + 2] == "13 (28.3%)"   # 13/46 = 28.26 %
+    assert any("1 disagreement" in line or "disagreements not yet resolved" in line
+               for line in lines)
 
 
 def test_theme_options_reach_the_table(dialog):
