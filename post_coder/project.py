@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -124,6 +125,10 @@ class Project:
         self._step: Step | None = None
         #: an action committed with its checkpoint deferred (see :meth:`transact`)
         self._checkpoint_due = False
+        #: held while the writer thread checkpoints when idle, and while closing: the UI may
+        #: close the project the moment an action is reported done, while that runs
+        self._idle_lock = threading.Lock()
+        self._closed = False
         self._undo: list[_Entry] = []
         self._redo: list[_Entry] = []
         journal.install(db)
@@ -232,6 +237,7 @@ class Project:
         project.path, project.db, project.actor, project._step = path, db, None, None
         project._undo, project._redo, project.readonly = [], [], True
         project._checkpoint_due = False
+        project._idle_lock, project._closed = threading.Lock(), False
         project.damage, project.checked_fully = None, False
         return project
 
@@ -239,23 +245,29 @@ class Project:
         """Copy into the main file what an action committed with ``checkpoint_later`` left
         in the write-ahead log (``PASSIVE``: readers are not waited for; what they still
         need stays in the log for the next checkpoint). Nothing to do otherwise."""
-        if not self._checkpoint_due or self.readonly or self._step is not None:
-            return
-        self._checkpoint_due = False
-        try:
-            store_db.checkpoint_passive(self.db)
-        except sqlite3.Error:
-            pass  # the pages are safe in the log; the next commit or the close copies them
+        with self._idle_lock:
+            if (self._closed or not self._checkpoint_due or self.readonly
+                    or self._step is not None):
+                return
+            self._checkpoint_due = False
+            try:
+                store_db.checkpoint_passive(self.db)
+            except sqlite3.Error:
+                pass  # the pages are safe in the log; the next commit or the close copies them
 
     def close(self) -> None:
         if self._step is not None:
             raise RuntimeError("cannot close a project while an action is in flight")
-        try:
-            if not self.readonly:
-                store_db.checkpoint(self.db)
-        except sqlite3.Error:
-            pass  # another reader holds the WAL; the data is safe in it all the same
-        self.db.close()
+        with self._idle_lock:  # never under the writer thread's idle checkpoint
+            if self._closed:
+                return
+            try:
+                if not self.readonly:
+                    store_db.checkpoint(self.db)
+            except sqlite3.Error:
+                pass  # another reader holds the WAL; the data is safe in it all the same
+            self.db.close()
+            self._closed = True
 
     def __enter__(self) -> "Project":
         return self

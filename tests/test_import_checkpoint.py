@@ -146,3 +146,42 @@ def test_foreign_keys_are_on_again_after_a_cancelled_import(project, tmp_path):
     codebook.add_code(project, "After")  # an ordinary action still checks its keys
     with pytest.raises(Exception, match="FOREIGN KEY"):
         project.db.execute("INSERT INTO variable_values VALUES ('no variable', 'nobody', 1)")
+
+
+def test_closing_while_the_writer_is_about_to_checkpoint_is_safe(project, tmp_path,
+                                                                   monkeypatch):
+    """The app's writer checkpoints once idle, after it has reported the action done; the UI
+    (or a test) may close the project at that very moment. Closing waits for a checkpoint
+    under way, and a checkpoint after the close does nothing (it once ran on the closed
+    connection and crashed the process)."""
+    import threading
+
+    from post_coder.store import db as store_db
+
+    import_survey(project, inspect_file(survey(tmp_path / "s.csv")))
+    assert project._checkpoint_due
+    calls = []
+    real = store_db.checkpoint_passive
+    started, release = threading.Event(), threading.Event()
+
+    def slow_checkpoint(db):
+        calls.append(db)
+        started.set()
+        release.wait(5)
+        return real(db)
+
+    monkeypatch.setattr(store_db, "checkpoint_passive", slow_checkpoint)
+    writer = threading.Thread(target=project.checkpoint_idle)
+    writer.start()
+    assert started.wait(5)
+    closer = threading.Thread(target=project.close)
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()          # the close waits for the checkpoint under way
+    release.set()
+    writer.join(5)
+    closer.join(5)
+    assert not closer.is_alive() and len(calls) == 1
+    project._checkpoint_due = True    # as if another import had left pages behind
+    project.checkpoint_idle()         # after the close: nothing runs on the closed file
+    assert len(calls) == 1
