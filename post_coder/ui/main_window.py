@@ -30,6 +30,7 @@ from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.start_page import StartPage
 from post_coder.ui.team import TeamControls
+from post_coder.ui.themes_panel import ThemesPanel
 from post_coder.ui.widgets.elided_label import ElidedLabel
 from post_coder.ui.widgets.memo_editor import MemoEditor
 from post_coder.ui.workspace import CodingWorkspace
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self.reaim_action = self._action(
             "RE-AIM &Summary…", "actionReaim", self.show_reaim_editor, None, analysis,
             "The RE-AIM measures of the project's data: add, edit and see their numbers")
+        self.themes_action = self._action(
+            "Suggest &Themes…", "actionSuggestThemes", self.show_themes_panel, None, analysis,
+            "Candidate themes found in the answers on this computer, to accept or dismiss")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
@@ -189,7 +193,7 @@ class MainWindow(QMainWindow):
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.close_action,
                        self.find_action, self.coder_action, self.history_action,
-                       self.reaim_action):
+                       self.reaim_action, self.themes_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -525,6 +529,21 @@ class MainWindow(QMainWindow):
         editor.raise_()
         editor.activateWindow()
         return editor
+
+    def show_themes_panel(self) -> ThemesPanel | None:
+        """Analysis ▸ Suggest Themes (one window per project, raised if open)."""
+        if self.session is None:
+            return None
+        panel = next((w for w in self.findChildren(ThemesPanel)
+                      if w.session is self.session and w.isVisible()), None)
+        if panel is None:
+            panel = ThemesPanel(self.session, self)
+            panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            panel.addActions([self.undo_action, self.redo_action])  # Ctrl+Z there too
+        panel.show()
+        panel.raise_()
+        panel.activateWindow()
+        return panel
 
     def show_history(self) -> HistoryDialog | None:
         """View ▸ History: the audit log (one window, raised if already open)."""

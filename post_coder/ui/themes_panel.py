@@ -1,0 +1,389 @@
+"""Analysis ▸ Suggest Themes: themes the computer finds in the answers, for a person to
+judge (:mod:`post_coder.suggest.themes`).
+
+Run reads a snapshot in the background (:func:`post_coder.ui.tasks.run_task`, with a
+progress dialog that can cancel; the first run also loads the text tools, which takes a few
+seconds). The themes are listed with their size and top terms; the selected theme shows its
+representative quotes and its members, each with a tick (all ticked at first) and its
+membership score. Rename edits a theme's label; Accept as New Code makes a code with that
+label and applies it, as the current coder, to the ticked members only — one undoable
+action through the session's writer; Dismiss drops the theme from the list. Nothing is
+written until a person accepts, and nothing is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
+                               QHeaderView, QLabel,
+                               QPushButton, QSpinBox, QSplitter, QStackedWidget,
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from post_coder.coding import similarity
+from post_coder.progress import Progress
+from post_coder.project import Project
+from post_coder.queries import ReadScope, questions, response_rows
+from post_coder.suggest import themes as themes_service
+from post_coder.ui.errors import show_error
+from post_coder.ui.session import Session
+from post_coder.ui.tasks import Task, run_task
+
+EMPTY = ("Run to see candidate themes in the answers; nothing is sent anywhere.\n\n"
+         "The computer groups answers that use the same words. A theme becomes a code only "
+         "when you accept it, and then only for the answers you tick.")
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _text_tools_loaded() -> bool:
+    return "sklearn" in sys.modules
+
+
+def find_themes(project: Project, progress: Progress, scope: ReadScope, **options: Any
+                ) -> tuple[themes_service.ThemeSuggestions, dict[str, str]]:
+    """The background work of a run: the suggestions and the text of every member."""
+    if not _text_tools_loaded():
+        progress.update(0, 0, "Loading the text tools… (the first time takes a few seconds)")
+        similarity.tfidf(["loading the text tools"])  # imports scikit-learn, once
+    found = themes_service.suggest_themes(project, scope, progress=progress, **options)
+    ids = [m.response_id for t in found.themes for m in t.members]
+    texts = {r.id: r.text for r in response_rows(project, scope, ids)}
+    return found, texts
+
+
+class ThemesPanel(QWidget):
+    """One window per session (see ``MainWindow.show_themes_panel``)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("themesPanel")
+        self.setWindowTitle("Suggest Themes")
+        self.session = session
+        self.task: Task | None = None
+        self.result: themes_service.ThemeSuggestions | None = None
+        #: the themes still listed (dismissed and accepted ones leave), with their labels
+        self.themes: list[themes_service.Theme] = []
+        self.labels: list[str] = []
+        self.texts: dict[str, str] = {}
+        self._filling = False
+
+        # -- the run's options ----------------------------------------------------------
+        self.question = QComboBox()
+        self.question.setObjectName("themesQuestion")
+        self.question.addItem("All open-ended questions", None)
+        for q in questions(session.project):
+            self.question.addItem(q.shown, q.column_name)
+        self.uncoded = QCheckBox("&Uncoded answers only")
+        self.uncoded.setObjectName("themesUncoded")
+        self.k = QSpinBox()
+        self.k.setObjectName("themesK")
+        self.k.setRange(1, 30)
+        self.k.setSpecialValueText("Automatic")  # 1 = choose the number
+        self.k.setValue(1)
+        self.k.setToolTip("How many themes to find; Automatic chooses 2 to 10 by how well "
+                          "the answers separate.")
+        self.method = QComboBox()
+        self.method.setObjectName("themesMethod")
+        self.method.addItem("NMF (default)", "nmf")
+        self.method.addItem("k-means", "kmeans")
+        self.run_button = QPushButton("&Run")
+        self.run_button.setObjectName("themesRun")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        options = QHBoxLayout()
+        for label, widget in (("&Question:", self.question), (None, self.uncoded),
+                              ("&Themes:", self.k), ("&Method:", self.method)):
+            if label:
+                tag = QLabel(label)
+                tag.setBuddy(widget)
+                options.addWidget(tag)
+            options.addWidget(widget)
+        options.addStretch(1)
+        options.addWidget(self.run_button)
+
+        # -- the themes -------------------------------------------------------------------
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("themesList")
+        self.tree.setHeaderLabels(["Theme", "Answers", "Top terms"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.tree.setColumnWidth(0, 230)
+        self.tree.setColumnWidth(1, 60)
+        self.tree.currentItemChanged.connect(lambda *_: self._show_theme())
+        self.tree.itemChanged.connect(self._renamed)
+        self.summary = QLabel("")
+        self.summary.setObjectName("themesSummary")
+        self.summary.setWordWrap(True)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.tree, 1)
+        lv.addWidget(self.summary)
+
+        # -- the selected theme ---------------------------------------------------------------
+        self.heading = QLabel("")
+        self.heading.setObjectName("themeHeading")
+        self.heading.setWordWrap(True)
+        self.quotes = QLabel("")
+        self.quotes.setObjectName("themeQuotes")
+        self.quotes.setWordWrap(True)
+        self.quotes.setTextFormat(Qt.TextFormat.PlainText)
+        self.members = QTreeWidget()
+        self.members.setObjectName("themeMembers")
+        self.members.setHeaderLabels(["Answer", "Respondent", "Score"])
+        self.members.setRootIsDecorated(False)
+        header = self.members.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.members.itemChanged.connect(lambda *_: self._update_buttons())
+        self.ticked_label = QLabel("")
+        self.ticked_label.setObjectName("themeTicked")
+        self.tick_all = QPushButton("Tick &All")
+        self.tick_all.clicked.connect(lambda: self._tick_every(True))
+        self.tick_none = QPushButton("Tick &None")
+        self.tick_none.clicked.connect(lambda: self._tick_every(False))
+        self.rename_button = QPushButton("Re&name…")
+        self.rename_button.setObjectName("themeRename")
+        self.rename_button.setToolTip("Edit the theme's label (F2); it becomes the code's name")
+        self.rename_button.clicked.connect(self.start_rename)
+        self.accept_button = QPushButton("&Accept as New Code")
+        self.accept_button.setObjectName("themeAccept")
+        self.accept_button.setToolTip("Make a code with this label and apply it, as you, to "
+                                      "the ticked answers (one step: Ctrl+Z undoes it)")
+        self.accept_button.clicked.connect(self.accept_current)
+        self.dismiss_button = QPushButton("&Dismiss")
+        self.dismiss_button.setObjectName("themeDismiss")
+        self.dismiss_button.setToolTip("Drop this theme from the list (nothing is written)")
+        self.dismiss_button.clicked.connect(self.dismiss_current)
+        buttons = QHBoxLayout()
+        for b in (self.tick_all, self.tick_none):
+            buttons.addWidget(b)
+        buttons.addWidget(self.ticked_label, 1)
+        for b in (self.rename_button, self.dismiss_button, self.accept_button):
+            buttons.addWidget(b)
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.heading)
+        rv.addWidget(self.quotes)
+        rv.addWidget(self.members, 1)
+        rv.addLayout(buttons)
+
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([480, 720])
+        self.empty = QLabel(EMPTY)
+        self.empty.setObjectName("themesEmpty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(split)
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(self.stack, 1)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree, self.start_rename)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
+                  self.dismiss_current)
+        self.resize(1100, 700)
+        self._update_buttons()
+
+    # -- running ---------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.task is not None and self.task.running
+
+    def run(self) -> Task | None:
+        if self.running:
+            return self.task
+        question = self.question.currentData()
+        options: dict[str, Any] = {
+            "questions": (question,) if question else (),
+            "uncoded": self.uncoded.isChecked(),
+            "k": self.k.value() if self.k.value() >= 2 else None,
+            "method": self.method.currentData(),
+        }
+        scope = self.session.scope
+        title = "Finding themes…" if _text_tools_loaded() else "Loading the text tools…"
+        self.run_button.setEnabled(False)
+        self.task = run_task(self, title, self.session.project.path,
+                             lambda project, progress: find_themes(project, progress, scope,
+                                                                   **options),
+                             self._found)
+        for signal in (self.task.failed, self.task.cancelled):
+            signal.connect(lambda *_: self.run_button.setEnabled(True))
+        return self.task
+
+    def _found(self, result: tuple[themes_service.ThemeSuggestions, dict[str, str]]) -> None:
+        self.run_button.setEnabled(True)
+        found, self.texts = result
+        self.result = found
+        self.themes = list(found.themes)
+        self.labels = [t.label for t in found.themes]
+        how = "chosen automatically" if self.k.value() < 2 else "asked for"
+        considered = sum(t.size for t in found.themes) + len(found.skipped)
+        text = (f"{len(found.themes)} themes ({how}, {found.method.upper()}, seed "
+                f"{found.seed}) from {considered} answers.")
+        if found.skipped:
+            text += f" {len(found.skipped)} skipped (hover for why)."
+            self.summary.setToolTip("\n".join(
+                f"{s.respondent}: “{s.text[:40]}” — {s.reason}" for s in found.skipped[:40]))
+        else:
+            self.summary.setToolTip("")
+        self.summary.setText(text)
+        self._fill()
+
+    # -- the list --------------------------------------------------------------------------
+    def _fill(self, select: int = 0) -> None:
+        self._filling = True
+        self.tree.clear()
+        for i, (theme, label) in enumerate(zip(self.themes, self.labels)):
+            item = QTreeWidgetItem([label, str(theme.size),
+                                    ", ".join(t for t, _ in theme.terms[:6])])
+            item.setData(0, ID_ROLE, i)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(2, ", ".join(f"{t} {w:.2f}" for t, w in theme.terms))
+            self.tree.addTopLevelItem(item)
+        self._filling = False
+        if self.themes:
+            self.stack.setCurrentIndex(1)
+            self.tree.setCurrentItem(self.tree.topLevelItem(min(select, len(self.themes) - 1)))
+        else:
+            self.stack.setCurrentIndex(0)
+            self.empty.setText("No themes left in the list: Run again to see more."
+                               if self.result is not None else EMPTY)
+        self._show_theme()
+
+    def current_index(self) -> int | None:
+        item = self.tree.currentItem()
+        return None if item is None else item.data(0, ID_ROLE)
+
+    def _show_theme(self) -> None:
+        i = self.current_index()
+        self.members.blockSignals(True)
+        self.members.clear()
+        if i is None:
+            self.heading.setText("")
+            self.quotes.setText("")
+        else:
+            theme = self.themes[i]
+            self.heading.setText(f"<b>{self.labels[i]}</b> — {theme.size} answers. Terms: "
+                                 + ", ".join(f"{t} ({w:.2f})" for t, w in theme.terms))
+            self.quotes.setText("Representative quotes:\n"
+                                + "\n".join(f"• “{q}”" for q in theme.quotes))
+            for m in theme.members:
+                item = QTreeWidgetItem([self.texts.get(m.response_id, ""), m.respondent,
+                                        f"{m.score:.2f}"])
+                item.setData(0, ID_ROLE, m.response_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(0, Qt.CheckState.Checked)
+                item.setToolTip(0, f"{m.question}: {self.texts.get(m.response_id, '')}")
+                item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight
+                                      | Qt.AlignmentFlag.AlignVCenter)
+                self.members.addTopLevelItem(item)
+        self.members.blockSignals(False)
+        self._update_buttons()
+
+    def _tick_every(self, on: bool) -> None:
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        self.members.blockSignals(True)
+        for n in range(self.members.topLevelItemCount()):
+            self.members.topLevelItem(n).setCheckState(0, state)
+        self.members.blockSignals(False)
+        self._update_buttons()
+
+    def ticked(self) -> list[str]:
+        """The response ids of the ticked members of the selected theme."""
+        items = (self.members.topLevelItem(n) for n in range(self.members.topLevelItemCount()))
+        return [it.data(0, ID_ROLE) for it in items
+                if it.checkState(0) == Qt.CheckState.Checked]
+
+    def _update_buttons(self) -> None:
+        has = self.current_index() is not None
+        n = len(self.ticked()) if has else 0
+        total = self.members.topLevelItemCount()
+        self.ticked_label.setText(f"{n} of {total} ticked" if has else "")
+        writable = not self.session.readonly
+        for b in (self.rename_button, self.dismiss_button, self.tick_all, self.tick_none):
+            b.setEnabled(has)
+        self.accept_button.setEnabled(has and n > 0 and writable)
+
+    # -- rename, accept, dismiss ---------------------------------------------------------------
+    def start_rename(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self.tree.editItem(item, 0)
+
+    def rename(self, label: str) -> None:
+        """Set the selected theme's label (what the editor does)."""
+        item = self.tree.currentItem()
+        if item is not None:
+            item.setText(0, label)
+
+    def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._filling or column != 0:
+            return
+        i = item.data(0, ID_ROLE)
+        label = " ".join(item.text(0).split())
+        if not label:  # an empty name: keep the old one
+            self._filling = True
+            item.setText(0, self.labels[i])
+            self._filling = False
+            return
+        self.labels[i] = label
+        if i == self.current_index():
+            self._show_theme_heading_only(i)
+
+    def _show_theme_heading_only(self, i: int) -> None:
+        theme = self.themes[i]
+        self.heading.setText(f"<b>{self.labels[i]}</b> — {theme.size} answers. Terms: "
+                             + ", ".join(f"{t} ({w:.2f})" for t, w in theme.terms))
+
+    def _drop(self, i: int) -> None:
+        del self.themes[i]
+        del self.labels[i]
+        self._fill(select=i)
+
+    def dismiss_current(self) -> None:
+        i = self.current_index()
+        if i is not None:
+            self._drop(i)
+
+    def accept_current(self) -> Any:
+        """Make the selected theme a code for its ticked members (one undoable action)."""
+        i = self.current_index()
+        ticked = self.ticked()
+        if i is None or not ticked:
+            return None
+        coder = self.session.coder_id
+        if coder is None:
+            from post_coder.errors import InputError
+
+            show_error(self, InputError("choose who you are first (Edit ▸ Change Coder…): "
+                                        "the new code is applied as you"))
+            return None
+        name = self.labels[i]
+        changes = self.session.run(self, themes_service.accept_theme, name, ticked, coder,
+                                   definition="Accepted from a suggested theme",
+                                   initiator=self)
+        if changes is not None:
+            self._drop(i)
+            self.summary.setText(f"Made the code “{name}” and applied it to {len(ticked)} "
+                                 f"answer{'' if len(ticked) == 1 else 's'} "
+                                 "(Edit ▸ Undo takes it back).")
+        return changes
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if self.running:
+            self.task.cancel()
+        super().closeEvent(event)
