@@ -18,6 +18,7 @@ from post_coder.project import EXTENSION, Project
 from post_coder.queries import project_totals
 from post_coder.ui import settings as app_settings
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
+from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.dialogs.history_dialog import HistoryDialog
@@ -125,6 +126,9 @@ class MainWindow(QMainWindow):
         self.themes_action = self._action(
             "Suggest &Themes…", "actionSuggestThemes", self.show_themes_panel, None, analysis,
             "Candidate themes found in the answers on this computer, to accept or dismiss")
+        self.codes_action = self._action(
+            "Suggest &Codes…", "actionSuggestCodes", self.show_code_suggestions, None,
+            analysis, "Codes suggested for your uncoded answers: Y accepts, N rejects")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
@@ -193,7 +197,7 @@ class MainWindow(QMainWindow):
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.close_action,
                        self.find_action, self.coder_action, self.history_action,
-                       self.reaim_action, self.themes_action):
+                       self.reaim_action, self.themes_action, self.codes_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -532,12 +536,19 @@ class MainWindow(QMainWindow):
 
     def show_themes_panel(self) -> ThemesPanel | None:
         """Analysis ▸ Suggest Themes (one window per project, raised if open)."""
+        return self._suggestions_window(ThemesPanel)
+
+    def show_code_suggestions(self) -> CodeSuggestionsPanel | None:
+        """Analysis ▸ Suggest Codes: the Y/N queue (one window per project)."""
+        return self._suggestions_window(CodeSuggestionsPanel)
+
+    def _suggestions_window(self, kind):
         if self.session is None:
             return None
-        panel = next((w for w in self.findChildren(ThemesPanel)
+        panel = next((w for w in self.findChildren(kind)
                       if w.session is self.session and w.isVisible()), None)
         if panel is None:
-            panel = ThemesPanel(self.session, self)
+            panel = kind(self.session, self)
             panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             panel.addActions([self.undo_action, self.redo_action])  # Ctrl+Z there too
         panel.show()

@@ -207,7 +207,7 @@ def test_an_empty_name_keeps_the_label_and_untick_all_disables_accept(qtbot, pan
     assert EMPTY.startswith("Run to see candidate themes")
 
 
-def test_uncoded_only_with_everything_coded_says_so(qtbot, panel, small, monkeypatch):
+def test_uncoded_only_leaves_out_the_coded_answers(qtbot, panel, small, monkeypatch):
     from post_coder.ui import tasks
 
     shown = []
