@@ -17,17 +17,16 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSplitter, QStackedWidget, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QTreeWidget, QTreeWidgetItem, QWidget)
 
 from post_coder.coding.coders import list_coders
 from post_coder.progress import Progress
 from post_coder.project import Project
-from post_coder.queries import ReadScope, questions
+from post_coder.queries import ReadScope
 from post_coder.suggest import codes as codes_service
 from post_coder.ui.session import Session
-from post_coder.ui.tasks import Task, run_task
-from post_coder.ui.themes_panel import _text_tools_loaded
+from post_coder.ui.suggestion_window import SuggestionWindow
+from post_coder.ui.tasks import Task
 
 EMPTY = ("Run to see codes suggested for the answers you have not coded yet, learned from "
          "the team's codings on this computer; nothing is sent anywhere.\n\n"
@@ -35,15 +34,12 @@ EMPTY = ("Run to see codes suggested for the answers you have not coded yet, lea
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class CodeSuggestionsPanel(QWidget):
+class CodeSuggestionsPanel(SuggestionWindow):
     """One window per session (see ``MainWindow.show_code_suggestions``)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("codeSuggestionsPanel")
-        self.setWindowTitle("Suggest Codes")
-        self.session = session
-        self.task: Task | None = None
+        super().__init__(session, parent, name="codeSuggestionsPanel", title="Suggest Codes",
+                         empty=EMPTY)
         self.result: codes_service.CodeSuggestions | None = None
         #: response id → its suggestions, in queue order (answered ones leave)
         self.queue: dict[str, list[codes_service.CodeSuggestion]] = {}
@@ -53,28 +49,16 @@ class CodeSuggestionsPanel(QWidget):
         self.source.addItem("Consensus layer", "consensus")
         for c in list_coders(session.project):
             self.source.addItem(f"{c.name}'s codings", f"coder:{c.name}")
-        self.question = QComboBox()
+        self.question = self.question_combo()
         self.question.setObjectName("codesQuestion")
-        self.question.addItem("All open-ended questions", None)
-        for q in questions(session.project):
-            self.question.addItem(q.shown, q.column_name)
         self.confidence = QDoubleSpinBox()
         self.confidence.setObjectName("codesConfidence")
         self.confidence.setRange(0.0, 1.0)
         self.confidence.setSingleStep(0.05)
         self.confidence.setValue(codes_service.DEFAULT_CONFIDENCE)
-        self.run_button = QPushButton("&Run")
-        self.run_button.setObjectName("codesRun")
-        self.run_button.clicked.connect(self.run)
-        options = QHBoxLayout()
         for label, widget in (("&Learn from:", self.source), ("&Question:", self.question),
                               ("Minimum &confidence:", self.confidence)):
-            tag = QLabel(label)
-            tag.setBuddy(widget)
-            options.addWidget(tag)
-            options.addWidget(widget)
-        options.addStretch(1)
-        options.addWidget(self.run_button)
+            self.add_option(label, widget)
 
         self.list = QTreeWidget()
         self.list.setObjectName("codesQueue")
@@ -84,15 +68,6 @@ class CodeSuggestionsPanel(QWidget):
         self.list.header().setStretchLastSection(False)
         self.list.setColumnWidth(2, 170)
         self.list.currentItemChanged.connect(lambda *_: self._show_current())
-        self.summary = QLabel("")
-        self.summary.setObjectName("codesSummary")
-        self.summary.setWordWrap(True)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.list, 1)
-        lv.addWidget(self.summary)
-
         self.answer = QLabel("")
         self.answer.setObjectName("codesAnswer")
         self.answer.setWordWrap(True)
@@ -111,38 +86,14 @@ class CodeSuggestionsPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.reject_button)
         buttons.addWidget(self.accept_button)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.answer)
-        rv.addWidget(self.codes, 1)
-        rv.addLayout(buttons)
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setSizes([600, 600])
-        self.empty = QLabel(EMPTY)
-        self.empty.setObjectName("codesEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(split)
-        layout = QVBoxLayout(self)
-        layout.addLayout(options)
-        layout.addWidget(self.stack, 1)
+        self.lay_out(self.list, [self.answer, self.codes, buttons], (600, 600))
         # one key each, anywhere in this window
         for key, slot in ((Qt.Key.Key_Y, self.accept_current), (Qt.Key.Key_N, self.reject_current)):
             shortcut = QShortcut(QKeySequence(key), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.resize(1100, 700)
         self._update_buttons()
 
     # -- running ---------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.task is not None and self.task.running
-
     def run(self) -> Task | None:
         if self.running:
             return self.task
@@ -154,19 +105,13 @@ class CodeSuggestionsPanel(QWidget):
             "coder": self.session.coder_id,
         }
         scope: ReadScope = self.session.scope
-        title = "Learning the codes…" if _text_tools_loaded() else "Loading the text tools…"
 
         def work(project: Project, progress: Progress) -> codes_service.CodeSuggestions:
             return codes_service.suggest_codes(project, scope, progress=progress, **options)
 
-        self.run_button.setEnabled(False)
-        self.task = run_task(self, title, self.session.project.path, work, self._found)
-        for signal in (self.task.failed, self.task.cancelled):
-            signal.connect(lambda *_: self.run_button.setEnabled(True))
-        return self.task
+        return self.start("Learning the codes…", work, self._found)
 
     def _found(self, found: codes_service.CodeSuggestions) -> None:
-        self.run_button.setEnabled(True)
         self.result = found
         self.queue = {}
         for s in found.suggestions:
@@ -188,15 +133,10 @@ class CodeSuggestionsPanel(QWidget):
             item.setData(0, ID_ROLE, rid)
             item.setToolTip(1, first.text)
             self.list.addTopLevelItem(item)
-        if self.queue:
-            self.stack.setCurrentIndex(1)
-            self.list.setCurrentItem(self.list.topLevelItem(min(select, len(self.queue) - 1)))
-        else:
-            self.stack.setCurrentIndex(0)
-            if self.result is not None:
-                self.empty.setText("No suggestions left: every answer in the queue has been "
-                                   "accepted or rejected. Run again to learn from the codings "
-                                   "as they are now.")
+        self.show_list(self.list, select, EMPTY if self.result is None else (
+            "No suggestions left: every answer in the queue has been accepted or rejected "
+            "(or none was confident enough). Run again to learn from the codings as they "
+            "are now."))
         self._show_current()
 
     def current_response(self) -> str | None:
@@ -239,18 +179,10 @@ class CodeSuggestionsPanel(QWidget):
         del self.queue[rid]
         self._fill(select=row)
 
-    def _coder(self) -> str | None:
-        if self.session.coder_id is None:
-            from post_coder.errors import InputError
-            from post_coder.ui.errors import show_error
-
-            show_error(self, InputError("choose who you are first (Edit ▸ Change Coder…)"))
-        return self.session.coder_id
-
     def accept_current(self) -> Any:
         """Y: apply the ticked codes to the current answer as you (one undoable action)."""
         rid, chosen = self.current_response(), self.ticked()
-        if rid is None or not chosen or self.session.readonly or self._coder() is None:
+        if rid is None or not chosen or self.session.readonly or self.coder() is None:
             return None
         changes = self.session.run(self, codes_service.accept, chosen, self.session.coder_id,
                                    initiator=self)
@@ -261,15 +193,10 @@ class CodeSuggestionsPanel(QWidget):
     def reject_current(self) -> Any:
         """N: nothing applies to the current answer (done for you with no code; undoable)."""
         rid = self.current_response()
-        if rid is None or self.session.readonly or self._coder() is None:
+        if rid is None or self.session.readonly or self.coder() is None:
             return None
         changes = self.session.run(self, codes_service.reject, rid, self.session.coder_id,
                                    initiator=self)
         if changes is not None:
             self._answered(rid)
         return changes
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self.running:
-            self.task.cancel()
-        super().closeEvent(event)

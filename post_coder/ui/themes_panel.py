@@ -13,24 +13,22 @@ written until a person accepts, and nothing is sent anywhere.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
-                               QHeaderView, QLabel,
-                               QPushButton, QSpinBox, QSplitter, QStackedWidget,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QHeaderView, QLabel, QPushButton, QSpinBox, QTreeWidget,
+                               QTreeWidgetItem, QWidget)
 
 from post_coder.coding import similarity
 from post_coder.progress import Progress
 from post_coder.project import Project
-from post_coder.queries import ReadScope, questions, response_rows
+from post_coder.queries import ReadScope, response_rows
 from post_coder.suggest import themes as themes_service
-from post_coder.ui.errors import show_error
 from post_coder.ui.session import Session
-from post_coder.ui.tasks import Task, run_task
+from post_coder.ui.suggestion_window import SuggestionWindow, text_tools_loaded
+from post_coder.ui.tasks import Task
 
 EMPTY = ("Run to see candidate themes in the answers; nothing is sent anywhere.\n\n"
          "The computer groups answers that use the same words. A theme becomes a code only "
@@ -38,14 +36,10 @@ EMPTY = ("Run to see candidate themes in the answers; nothing is sent anywhere.\
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _text_tools_loaded() -> bool:
-    return "sklearn" in sys.modules
-
-
 def find_themes(project: Project, progress: Progress, scope: ReadScope, **options: Any
                 ) -> tuple[themes_service.ThemeSuggestions, dict[str, str]]:
     """The background work of a run: the suggestions and the text of every member."""
-    if not _text_tools_loaded():
+    if not text_tools_loaded():
         progress.update(0, 0, "Loading the text tools… (the first time takes a few seconds)")
         similarity.tfidf(["loading the text tools"])  # imports scikit-learn, once
     found = themes_service.suggest_themes(project, scope, progress=progress, **options)
@@ -54,15 +48,12 @@ def find_themes(project: Project, progress: Progress, scope: ReadScope, **option
     return found, texts
 
 
-class ThemesPanel(QWidget):
+class ThemesPanel(SuggestionWindow):
     """One window per session (see ``MainWindow.show_themes_panel``)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("themesPanel")
-        self.setWindowTitle("Suggest Themes")
-        self.session = session
-        self.task: Task | None = None
+        super().__init__(session, parent, name="themesPanel", title="Suggest Themes",
+                         empty=EMPTY)
         self.result: themes_service.ThemeSuggestions | None = None
         #: the themes still listed (dismissed and accepted ones leave), with their labels
         self.themes: list[themes_service.Theme] = []
@@ -71,11 +62,8 @@ class ThemesPanel(QWidget):
         self._filling = False
 
         # -- the run's options ----------------------------------------------------------
-        self.question = QComboBox()
+        self.question = self.question_combo()
         self.question.setObjectName("themesQuestion")
-        self.question.addItem("All open-ended questions", None)
-        for q in questions(session.project):
-            self.question.addItem(q.shown, q.column_name)
         self.uncoded = QCheckBox("&Uncoded answers only")
         self.uncoded.setObjectName("themesUncoded")
         self.k = QSpinBox()
@@ -89,20 +77,9 @@ class ThemesPanel(QWidget):
         self.method.setObjectName("themesMethod")
         self.method.addItem("NMF (default)", "nmf")
         self.method.addItem("k-means", "kmeans")
-        self.run_button = QPushButton("&Run")
-        self.run_button.setObjectName("themesRun")
-        self.run_button.setDefault(True)
-        self.run_button.clicked.connect(self.run)
-        options = QHBoxLayout()
         for label, widget in (("&Question:", self.question), (None, self.uncoded),
                               ("&Themes:", self.k), ("&Method:", self.method)):
-            if label:
-                tag = QLabel(label)
-                tag.setBuddy(widget)
-                options.addWidget(tag)
-            options.addWidget(widget)
-        options.addStretch(1)
-        options.addWidget(self.run_button)
+            self.add_option(label, widget)
 
         # -- the themes -------------------------------------------------------------------
         self.tree = QTreeWidget()
@@ -115,14 +92,6 @@ class ThemesPanel(QWidget):
         self.tree.setColumnWidth(1, 60)
         self.tree.currentItemChanged.connect(lambda *_: self._show_theme())
         self.tree.itemChanged.connect(self._renamed)
-        self.summary = QLabel("")
-        self.summary.setObjectName("themesSummary")
-        self.summary.setWordWrap(True)
-        left = QWidget()
-        lv = QVBoxLayout(left)
-        lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(self.tree, 1)
-        lv.addWidget(self.summary)
 
         # -- the selected theme ---------------------------------------------------------------
         self.heading = QLabel("")
@@ -167,41 +136,13 @@ class ThemesPanel(QWidget):
         buttons.addWidget(self.ticked_label, 1)
         for b in (self.rename_button, self.dismiss_button, self.accept_button):
             buttons.addWidget(b)
-        right = QWidget()
-        rv = QVBoxLayout(right)
-        rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.heading)
-        rv.addWidget(self.quotes)
-        rv.addWidget(self.members, 1)
-        rv.addLayout(buttons)
-
-        split = QSplitter()
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([480, 720])
-        self.empty = QLabel(EMPTY)
-        self.empty.setObjectName("themesEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(split)
-        layout = QVBoxLayout(self)
-        layout.addLayout(options)
-        layout.addWidget(self.stack, 1)
+        self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (480, 720))
         QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree, self.start_rename)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
                   self.dismiss_current)
-        self.resize(1100, 700)
         self._update_buttons()
 
     # -- running ---------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.task is not None and self.task.running
-
     def run(self) -> Task | None:
         if self.running:
             return self.task
@@ -213,18 +154,12 @@ class ThemesPanel(QWidget):
             "method": self.method.currentData(),
         }
         scope = self.session.scope
-        title = "Finding themes…" if _text_tools_loaded() else "Loading the text tools…"
-        self.run_button.setEnabled(False)
-        self.task = run_task(self, title, self.session.project.path,
-                             lambda project, progress: find_themes(project, progress, scope,
-                                                                   **options),
-                             self._found)
-        for signal in (self.task.failed, self.task.cancelled):
-            signal.connect(lambda *_: self.run_button.setEnabled(True))
-        return self.task
+        return self.start("Finding themes…",
+                          lambda project, progress: find_themes(project, progress, scope,
+                                                                **options),
+                          self._found)
 
     def _found(self, result: tuple[themes_service.ThemeSuggestions, dict[str, str]]) -> None:
-        self.run_button.setEnabled(True)
         found, self.texts = result
         self.result = found
         self.themes = list(found.themes)
@@ -255,13 +190,8 @@ class ThemesPanel(QWidget):
             item.setToolTip(2, ", ".join(f"{t} {w:.2f}" for t, w in theme.terms))
             self.tree.addTopLevelItem(item)
         self._filling = False
-        if self.themes:
-            self.stack.setCurrentIndex(1)
-            self.tree.setCurrentItem(self.tree.topLevelItem(min(select, len(self.themes) - 1)))
-        else:
-            self.stack.setCurrentIndex(0)
-            self.empty.setText("No themes left in the list: Run again to see more."
-                               if self.result is not None else EMPTY)
+        self.show_list(self.tree, select, "No themes left in the list: Run again to see more."
+                       if self.result is not None else EMPTY)
         self._show_theme()
 
     def current_index(self) -> int | None:
@@ -365,12 +295,8 @@ class ThemesPanel(QWidget):
         ticked = self.ticked()
         if i is None or not ticked:
             return None
-        coder = self.session.coder_id
+        coder = self.coder()
         if coder is None:
-            from post_coder.errors import InputError
-
-            show_error(self, InputError("choose who you are first (Edit ▸ Change Coder…): "
-                                        "the new code is applied as you"))
             return None
         name = self.labels[i]
         changes = self.session.run(self, themes_service.accept_theme, name, ticked, coder,
@@ -382,8 +308,3 @@ class ThemesPanel(QWidget):
                                  f"answer{'' if len(ticked) == 1 else 's'} "
                                  "(Edit ▸ Undo takes it back).")
         return changes
-
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if self.running:
-            self.task.cancel()
-        super().closeEvent(event)

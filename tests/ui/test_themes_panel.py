@@ -223,3 +223,33 @@ def test_uncoded_only_leaves_out_the_coded_answers(qtbot, panel, small, monkeypa
     members = {m.response_id for t in panel.result.themes for m in t.members}
     assert coded and not members & coded
     assert shown == []
+
+
+def test_cancel_leaves_the_list_as_it_was_and_the_first_run_says_it_loads(qtbot, panel,
+                                                                          monkeypatch):
+    from post_coder.ui import suggestion_window, themes_panel
+
+    # as on the first run of a session: the text tools are not loaded yet
+    monkeypatch.setattr(suggestion_window, "text_tools_loaded", lambda: False)
+    monkeypatch.setattr(themes_panel, "text_tools_loaded", lambda: False)
+    release = threading.Event()
+    real = themes_service.suggest_themes
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)  # its first progress step raises Cancelled
+
+    monkeypatch.setattr(themes_service, "suggest_themes", slow)
+    cancelled = []
+    task = panel.run()
+    task.cancelled.connect(lambda: cancelled.append(True))
+    assert task.dialog.labelText() == "Loading the text tools…"
+    assert not panel.run_button.isEnabled()
+    from PySide6.QtWidgets import QPushButton
+
+    task.dialog.findChild(QPushButton).click()  # the dialog's Cancel button
+    release.set()
+    qtbot.waitUntil(lambda: not panel.running, timeout=20_000)
+    assert cancelled == [True]
+    assert panel.stack.currentWidget() is panel.empty and panel.tree.topLevelItemCount() == 0
+    assert panel.run_button.isEnabled()
