@@ -24,6 +24,7 @@ from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
+from post_coder.ui.groupings_panel import GroupingsPanel
 from post_coder.ui.navigator import QuestionNavigator
 from post_coder.ui.reaim_editor import ReaimEditor
 from post_coder.ui.reading import ReadingControls
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         self.codes_action = self._action(
             "Suggest &Codes…", "actionSuggestCodes", self.show_code_suggestions, None,
             analysis, "Codes suggested for your uncoded answers: Y accepts, N rejects")
+        self.groupings_action = self._action(
+            "Suggest Code &Groupings…", "actionSuggestGroupings", self.show_groupings, None,
+            analysis, "Parent themes proposed for your codes, with the codes' dendrogram")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
@@ -197,7 +201,8 @@ class MainWindow(QMainWindow):
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.close_action,
                        self.find_action, self.coder_action, self.history_action,
-                       self.reaim_action, self.themes_action, self.codes_action):
+                       self.reaim_action, self.themes_action, self.codes_action,
+                       self.groupings_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -541,6 +546,10 @@ class MainWindow(QMainWindow):
     def show_code_suggestions(self) -> CodeSuggestionsPanel | None:
         """Analysis ▸ Suggest Codes: the Y/N queue (one window per project)."""
         return self._suggestions_window(CodeSuggestionsPanel)
+
+    def show_groupings(self) -> GroupingsPanel | None:
+        """Analysis ▸ Suggest Code Groupings (one window per project)."""
+        return self._suggestions_window(GroupingsPanel)
 
     def _suggestions_window(self, kind):
         if self.session is None:
