@@ -12,35 +12,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout,
-                               QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QWidget)
 
 from post_coder.coding.coders import list_coders
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.suggest import groupings as groupings_service
 from post_coder.ui.session import Session
-from post_coder.ui.suggestion_window import SuggestionWindow
+from post_coder.ui.suggestion_window import ProposalWindow
 from post_coder.ui.tasks import Task
 from post_coder.ui.widgets.figure_view import FigureView
 
 EMPTY = ("Run to see which of your codes could go under a shared parent theme, judged on "
          "this computer from how they are used; nothing is sent anywhere.")
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-class GroupingsPanel(SuggestionWindow):
+class GroupingsPanel(ProposalWindow):
     """One window per session (see ``MainWindow.show_groupings``)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent, name="groupingsPanel",
-                         title="Suggest Code Groupings", empty=EMPTY)
+                         title="Suggest Code Groupings", empty=EMPTY,
+                         headers=["Proposed parent", "Codes", "Similarity"])
         self.result: groupings_service.Groupings | None = None
-        #: the proposals still listed, with their (perhaps renamed) labels
-        self.groupings: list[groupings_service.Grouping] = []
-        self.labels: list[str] = []
-        self._filling = False
 
         self.source = QComboBox()
         self.source.setObjectName("groupingsSource")
@@ -57,22 +52,14 @@ class GroupingsPanel(SuggestionWindow):
         self.add_option("&Learn from:", self.source)
         self.add_option("&Cut:", self.cut)
 
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("groupingsList")
-        self.tree.setHeaderLabels(["Proposed parent", "Codes", "Similarity"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.DoubleClicked)
         self.tree.setColumnWidth(0, 200)
         self.tree.setColumnWidth(1, 200)
-        self.tree.currentItemChanged.connect(lambda *_: self._show_current())
-        self.tree.itemChanged.connect(self._renamed)
         self.evidence = QLabel("")
         self.evidence.setObjectName("groupingEvidence")
         self.evidence.setWordWrap(True)
         self.figure = FigureView(name="code-dendrogram", parent=self)
         self.rename_button = QPushButton("Re&name…")
-        self.rename_button.clicked.connect(self._start_rename)
+        self.rename_button.clicked.connect(self.start_rename)
         self.dismiss_button = QPushButton("&Dismiss")
         self.dismiss_button.clicked.connect(self.dismiss_current)
         self.accept_button = QPushButton("&Accept as Parent Code")
@@ -101,39 +88,31 @@ class GroupingsPanel(SuggestionWindow):
     def _found(self, result: tuple[groupings_service.Groupings, Any]) -> None:
         found, figure = result
         self.result = found
-        self.groupings = list(found.groupings)
+        self.proposals = list(found.groupings)
         self.labels = [g.label for g in found.groupings]
         self.figure.set_figure(figure)
         self.summary.setText(f"{len(found.groupings)} proposed parent themes for "
                              f"{len(found.codes)} codes used in {found.source}.")
-        self._fill()
+        self.fill()
 
-    def _fill(self, select: int = 0) -> None:
-        self._filling = True
-        self.tree.clear()
-        for i, (g, label) in enumerate(zip(self.groupings, self.labels)):
-            item = QTreeWidgetItem([label, ", ".join(g.codes), f"{g.similarity:.2f}"])
-            item.setData(0, ID_ROLE, i)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            self.tree.addTopLevelItem(item)
-        self._filling = False
-        self.show_list(self.tree, select, EMPTY if self.result is None else (
-            "No groupings left in the list." if self.result.groupings else
-            f"No codes are close enough to group (cut {self.result.cut}); the dendrogram "
-            "shows how far apart they are: raise the cut and Run again."))
+    def fill(self, select: int = 0) -> None:
+        if self.result is None:
+            empty = EMPTY
+        elif self.result.groupings:
+            empty = "No groupings left in the list."
+        else:
+            empty = (f"No codes are close enough to group (cut {self.result.cut}); the "
+                     "dendrogram shows how far apart they are: raise the cut and Run again.")
+        self.fill_rows([[label, ", ".join(g.codes), f"{g.similarity:.2f}"]
+                        for g, label in zip(self.proposals, self.labels)], select, empty)
         if self.result is not None and not self.result.groupings:
             self.stack.setCurrentIndex(1)  # the dendrogram is still worth seeing
             self.evidence.setText(self.empty.text())
-        self._show_current()
 
-    def current_index(self) -> int | None:
-        item = self.tree.currentItem()
-        return None if item is None else item.data(0, ID_ROLE)
-
-    def _show_current(self) -> None:
+    def show_current(self) -> None:
         i = self.current_index()
         if i is not None:
-            g = self.groupings[i]
+            g = self.proposals[i]
             self.evidence.setText(
                 f"<b>{self.labels[i]}</b>: {', '.join(g.codes)}<br>Applied together to "
                 f"{g.together} answers (co-occurrence {g.co_occurrence:.2f}); their text "
@@ -147,49 +126,17 @@ class GroupingsPanel(SuggestionWindow):
         self.dismiss_button.setEnabled(has)
         self.accept_button.setEnabled(has and not self.session.readonly)
 
-    def _start_rename(self) -> None:
-        item = self.tree.currentItem()
-        if item is not None:
-            self.tree.editItem(item, 0)
-
-    def rename(self, label: str) -> None:
-        item = self.tree.currentItem()
-        if item is not None:
-            item.setText(0, label)
-
-    def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != 0:
-            return
-        i = item.data(0, ID_ROLE)
-        label = " ".join(item.text(0).split())
-        if label:
-            self.labels[i] = label
-        self._filling = True
-        item.setText(0, self.labels[i])
-        self._filling = False
-        self._show_current()
-
-    def _drop(self, i: int) -> None:
-        del self.groupings[i]
-        del self.labels[i]
-        self._fill(select=i)
-
-    def dismiss_current(self) -> None:
-        i = self.current_index()
-        if i is not None:
-            self._drop(i)
-
     def accept_current(self) -> Any:
         """A new top-level code with the proposal's codes under it (one undoable action)."""
         i = self.current_index()
         if i is None or self.session.readonly:
             return None
-        g, name = self.groupings[i], self.labels[i]
+        g, name = self.proposals[i], self.labels[i]
         changes = self.session.run(self, groupings_service.accept_grouping, name, g.code_ids,
                                    definition="Accepted from a suggested grouping",
                                    initiator=self)
         if changes is not None:
-            self._drop(i)
+            self.drop(i)
             self.summary.setText(f"Made “{name}” the parent of {', '.join(g.codes)} "
                                  "(Edit ▸ Undo takes it back).")
         return changes

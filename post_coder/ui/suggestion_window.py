@@ -13,9 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
-                               QStackedWidget, QTreeWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel,
+                               QPushButton, QSplitter, QStackedWidget, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from post_coder.errors import InputError
 from post_coder.progress import Progress
@@ -26,6 +27,7 @@ from post_coder.ui.session import Session
 from post_coder.ui.tasks import Task, run_task
 
 LOADING = "Loading the text tools…"
+ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def text_tools_loaded() -> bool:
@@ -146,3 +148,93 @@ class SuggestionWindow(QWidget):
         if self.running:
             self.task.cancel()
         super().closeEvent(event)
+
+
+class ProposalWindow(SuggestionWindow):
+    """A suggestion window whose list holds proposals a person may rename and dismiss
+    (themes, groupings): ``proposals`` with their ``labels``, shown in ``tree`` with the
+    label in column 0 (F2 or a double-click edits it; Delete dismisses). Subclasses
+    implement :meth:`fill` (calling :meth:`fill_rows`) and :meth:`show_current`."""
+
+    def __init__(self, session: Session, parent: QWidget | None, *, name: str, title: str,
+                 empty: str, headers: list[str]) -> None:
+        super().__init__(session, parent, name=name, title=title, empty=empty)
+        self.proposals: list[Any] = []
+        self.labels: list[str] = []
+        self._filling = False
+        self.tree = QTreeWidget()
+        self.tree.setObjectName(f"{name}List")
+        self.tree.setHeaderLabels(headers)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.DoubleClicked)
+        self.tree.currentItemChanged.connect(lambda *_: self.show_current())
+        self.tree.itemChanged.connect(self._renamed)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree, self.start_rename)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
+                  self.dismiss_current)
+
+    def fill(self, select: int = 0) -> None:  # pragma: no cover - each window has its own
+        raise NotImplementedError
+
+    def show_current(self) -> None:  # pragma: no cover - each window has its own
+        raise NotImplementedError
+
+    def label_changed(self, i: int) -> None:
+        """Proposal ``i`` was renamed (by default: show the current one again)."""
+        self.show_current()
+
+    def fill_rows(self, rows: list[list[str]], select: int,
+                  empty_text: str) -> list[QTreeWidgetItem]:
+        """One editable row per proposal (in order); the list or the empty state."""
+        self._filling = True
+        self.tree.clear()
+        items = []
+        for i, row in enumerate(rows):
+            item = QTreeWidgetItem(row)
+            item.setData(0, ID_ROLE, i)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.tree.addTopLevelItem(item)
+            items.append(item)
+        self._filling = False
+        self.show_list(self.tree, select, empty_text)
+        self.show_current()
+        return items
+
+    def current_index(self) -> int | None:
+        item = self.tree.currentItem()
+        return None if item is None else item.data(0, ID_ROLE)
+
+    def start_rename(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self.tree.editItem(item, 0)
+
+    def rename(self, label: str) -> None:
+        """Set the current proposal's label (what the editor does)."""
+        item = self.tree.currentItem()
+        if item is not None:
+            item.setText(0, label)
+
+    def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._filling or column != 0:
+            return
+        i = item.data(0, ID_ROLE)
+        label = " ".join(item.text(0).split())
+        if label:  # an empty name keeps the old one
+            self.labels[i] = label
+        self._filling = True
+        item.setText(0, self.labels[i])
+        self._filling = False
+        self.label_changed(i)
+
+    def drop(self, i: int) -> None:
+        """Take proposal ``i`` off the list (accepted or dismissed)."""
+        del self.proposals[i]
+        del self.labels[i]
+        self.fill(select=i)
+
+    def dismiss_current(self) -> None:
+        i = self.current_index()
+        if i is not None:
+            self.drop(i)

@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
                                QHeaderView, QLabel, QPushButton, QSpinBox, QTreeWidget,
                                QTreeWidgetItem, QWidget)
 
@@ -27,13 +26,12 @@ from post_coder.project import Project
 from post_coder.queries import ReadScope, response_rows
 from post_coder.suggest import themes as themes_service
 from post_coder.ui.session import Session
-from post_coder.ui.suggestion_window import SuggestionWindow, text_tools_loaded
+from post_coder.ui.suggestion_window import ID_ROLE, ProposalWindow, text_tools_loaded
 from post_coder.ui.tasks import Task
 
 EMPTY = ("Run to see candidate themes in the answers; nothing is sent anywhere.\n\n"
          "The computer groups answers that use the same words. A theme becomes a code only "
          "when you accept it, and then only for the answers you tick.")
-ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def find_themes(project: Project, progress: Progress, scope: ReadScope, **options: Any
@@ -48,18 +46,15 @@ def find_themes(project: Project, progress: Progress, scope: ReadScope, **option
     return found, texts
 
 
-class ThemesPanel(SuggestionWindow):
+class ThemesPanel(ProposalWindow):
     """One window per session (see ``MainWindow.show_themes_panel``)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent, name="themesPanel", title="Suggest Themes",
-                         empty=EMPTY)
+                         empty=EMPTY, headers=["Theme", "Answers", "Top terms"])
         self.result: themes_service.ThemeSuggestions | None = None
-        #: the themes still listed (dismissed and accepted ones leave), with their labels
-        self.themes: list[themes_service.Theme] = []
-        self.labels: list[str] = []
+        #: ``proposals``: the themes still listed (dismissed and accepted ones leave)
         self.texts: dict[str, str] = {}
-        self._filling = False
 
         # -- the run's options ----------------------------------------------------------
         self.question = self.question_combo()
@@ -82,16 +77,8 @@ class ThemesPanel(SuggestionWindow):
             self.add_option(label, widget)
 
         # -- the themes -------------------------------------------------------------------
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("themesList")
-        self.tree.setHeaderLabels(["Theme", "Answers", "Top terms"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.DoubleClicked)
         self.tree.setColumnWidth(0, 230)
         self.tree.setColumnWidth(1, 60)
-        self.tree.currentItemChanged.connect(lambda *_: self._show_theme())
-        self.tree.itemChanged.connect(self._renamed)
 
         # -- the selected theme ---------------------------------------------------------------
         self.heading = QLabel("")
@@ -137,9 +124,6 @@ class ThemesPanel(SuggestionWindow):
         for b in (self.rename_button, self.dismiss_button, self.accept_button):
             buttons.addWidget(b)
         self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (480, 720))
-        QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree, self.start_rename)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
-                  self.dismiss_current)
         self._update_buttons()
 
     # -- running ---------------------------------------------------------------------------
@@ -162,7 +146,7 @@ class ThemesPanel(SuggestionWindow):
     def _found(self, result: tuple[themes_service.ThemeSuggestions, dict[str, str]]) -> None:
         found, self.texts = result
         self.result = found
-        self.themes = list(found.themes)
+        self.proposals = list(found.themes)
         self.labels = [t.label for t in found.themes]
         how = "chosen automatically" if self.k.value() < 2 else "asked for"
         considered = sum(t.size for t in found.themes) + len(found.skipped)
@@ -175,30 +159,20 @@ class ThemesPanel(SuggestionWindow):
         else:
             self.summary.setToolTip("")
         self.summary.setText(text)
-        self._fill()
+        self.fill()
 
     # -- the list --------------------------------------------------------------------------
-    def _fill(self, select: int = 0) -> None:
-        self._filling = True
-        self.tree.clear()
-        for i, (theme, label) in enumerate(zip(self.themes, self.labels)):
-            item = QTreeWidgetItem([label, str(theme.size),
-                                    ", ".join(t for t, _ in theme.terms[:6])])
-            item.setData(0, ID_ROLE, i)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+    def fill(self, select: int = 0) -> None:
+        items = self.fill_rows(
+            [[label, str(theme.size), ", ".join(t for t, _ in theme.terms[:6])]
+             for theme, label in zip(self.proposals, self.labels)], select,
+            "No themes left in the list: Run again to see more."
+            if self.result is not None else EMPTY)
+        for item, theme in zip(items, self.proposals):
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             item.setToolTip(2, ", ".join(f"{t} {w:.2f}" for t, w in theme.terms))
-            self.tree.addTopLevelItem(item)
-        self._filling = False
-        self.show_list(self.tree, select, "No themes left in the list: Run again to see more."
-                       if self.result is not None else EMPTY)
-        self._show_theme()
 
-    def current_index(self) -> int | None:
-        item = self.tree.currentItem()
-        return None if item is None else item.data(0, ID_ROLE)
-
-    def _show_theme(self) -> None:
+    def show_current(self) -> None:
         i = self.current_index()
         self.members.blockSignals(True)
         self.members.clear()
@@ -206,9 +180,8 @@ class ThemesPanel(SuggestionWindow):
             self.heading.setText("")
             self.quotes.setText("")
         else:
-            theme = self.themes[i]
-            self.heading.setText(f"<b>{self.labels[i]}</b> — {theme.size} answers. Terms: "
-                                 + ", ".join(f"{t} ({w:.2f})" for t, w in theme.terms))
+            theme = self.proposals[i]
+            self.label_changed(i)
             self.quotes.setText("Representative quotes:\n"
                                 + "\n".join(f"• “{q}”" for q in theme.quotes))
             for m in theme.members:
@@ -248,46 +221,12 @@ class ThemesPanel(SuggestionWindow):
             b.setEnabled(has)
         self.accept_button.setEnabled(has and n > 0 and writable)
 
-    # -- rename, accept, dismiss ---------------------------------------------------------------
-    def start_rename(self) -> None:
-        item = self.tree.currentItem()
-        if item is not None:
-            self.tree.editItem(item, 0)
-
-    def rename(self, label: str) -> None:
-        """Set the selected theme's label (what the editor does)."""
-        item = self.tree.currentItem()
-        if item is not None:
-            item.setText(0, label)
-
-    def _renamed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != 0:
-            return
-        i = item.data(0, ID_ROLE)
-        label = " ".join(item.text(0).split())
-        if not label:  # an empty name: keep the old one
-            self._filling = True
-            item.setText(0, self.labels[i])
-            self._filling = False
-            return
-        self.labels[i] = label
-        if i == self.current_index():
-            self._show_theme_heading_only(i)
-
-    def _show_theme_heading_only(self, i: int) -> None:
-        theme = self.themes[i]
+    # -- rename, accept --------------------------------------------------------------------
+    def label_changed(self, i: int) -> None:
+        """The heading only: showing the theme again would reset the ticks."""
+        theme = self.proposals[i]
         self.heading.setText(f"<b>{self.labels[i]}</b> — {theme.size} answers. Terms: "
                              + ", ".join(f"{t} ({w:.2f})" for t, w in theme.terms))
-
-    def _drop(self, i: int) -> None:
-        del self.themes[i]
-        del self.labels[i]
-        self._fill(select=i)
-
-    def dismiss_current(self) -> None:
-        i = self.current_index()
-        if i is not None:
-            self._drop(i)
 
     def accept_current(self) -> Any:
         """Make the selected theme a code for its ticked members (one undoable action)."""
@@ -303,7 +242,7 @@ class ThemesPanel(SuggestionWindow):
                                    definition="Accepted from a suggested theme",
                                    initiator=self)
         if changes is not None:
-            self._drop(i)
+            self.drop(i)
             self.summary.setText(f"Made the code “{name}” and applied it to {len(ticked)} "
                                  f"answer{'' if len(ticked) == 1 else 's'} "
                                  "(Edit ▸ Undo takes it back).")

@@ -8,57 +8,40 @@ import pytest
 from PySide6.QtCore import Qt
 
 from post_coder.coding.codebook import add_code
-from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import accept_codes, list_codings
 from post_coder.coding.done import is_done
-from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
-from post_coder.queries import response_ids, response_rows
 from post_coder.store.scope import ReadScope
 from post_coder.suggest.codes import suggest_codes
 from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
-from tests.suggest_corpus import THEMES, corpus, csv_text
+from tests.suggest_corpus import THEMES
+from tests.ui.suggest_helpers import open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
 
+def _ana_codes_sixty(p, answers, rows, ids):
+    code = {t: add_code(p, t).new_id for t in THEMES}
+    accept_codes(p, [(rows[a.respondent], code[a.theme]) for a in answers[:60]
+                     if a.theme and a.respondent in rows], ids["Ana"])
+
+
 @pytest.fixture
 def small(tmp_path):
-    answers = corpus(120, noise=4)
-    source = tmp_path / "corpus.csv"
-    source.write_text(csv_text(answers), encoding="utf-8")
-    path = tmp_path / "small.postcoder"
-    with Project.create(path) as p:
-        plan = inspect_file(source).with_mapping(id_column="id", open_ended=["barriers"],
-                                                 attributes=["site"])
-        import_survey(p, plan)
-        ana = add_coder(p, "Ana").new_id
-        ben = add_coder(p, "Ben").new_id
-        code = {t: add_code(p, t).new_id for t in THEMES}
-        rows = {r.respondent: r.id for r in response_rows(p, EVERYONE, response_ids(p, EVERYONE))}
-        accept_codes(p, [(rows[a.respondent], code[a.theme]) for a in answers[:60]
-                         if a.theme and a.respondent in rows], ana)
+    path, ids = small_survey(tmp_path, ["Ana", "Ben"], _ana_codes_sixty)
     project = Project.open(path)
-    yield project, ben
+    yield project, ids["Ben"]
     project.close()
 
 
 @pytest.fixture
 def panel(qtbot, small):
-    from post_coder.ui.session import Session
-
-    project, ben = small
-    w = CodeSuggestionsPanel(Session(project, coder_id=ben))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
+    return open_window(qtbot, CodeSuggestionsPanel, *small)
 
 
 def _run(qtbot, w):
     w.source.setCurrentIndex(w.source.findData("coder:Ana"))
-    assert w.run() is not None
-    qtbot.waitUntil(lambda: not w.running, timeout=60_000)
+    run(qtbot, w)
 
 
 def _press(qtbot, w, key):

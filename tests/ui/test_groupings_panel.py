@@ -8,15 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from post_coder.coding.codebook import add_code, list_codes
-from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import accept_codes
-from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
-from post_coder.queries import response_ids, response_rows
 from post_coder.store.scope import ReadScope
 from post_coder.suggest.groupings import suggest_groupings
 from post_coder.ui.groupings_panel import GroupingsPanel
-from tests.suggest_corpus import corpus, csv_text
+from tests.ui.suggest_helpers import open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 SPLIT = {"shifts": ("time", ("shift", "rota", "hours")),
@@ -25,42 +22,29 @@ SPLIT = {"shifts": ("time", ("shift", "rota", "hours")),
          "confidential": ("privacy", ("confidential", "privacy", "record", "anonym", "gossip"))}
 
 
+def _ben_splits_two_themes(p, answers, rows, ids):
+    code = {name: add_code(p, name).new_id for name in SPLIT}
+    accept_codes(p, [(rows[a.respondent], code[name]) for a in answers
+                     if a.respondent in rows for name, (theme, words) in SPLIT.items()
+                     if a.theme == theme and any(w in a.text.lower() for w in words)],
+                 ids["Ben"])
+
+
 @pytest.fixture
 def small(tmp_path):
-    answers = corpus(120, noise=4)
-    source = tmp_path / "corpus.csv"
-    source.write_text(csv_text(answers), encoding="utf-8")
-    path = tmp_path / "small.postcoder"
-    with Project.create(path) as p:
-        plan = inspect_file(source).with_mapping(id_column="id", open_ended=["barriers"],
-                                                 attributes=["site"])
-        import_survey(p, plan)
-        ben = add_coder(p, "Ben").new_id
-        code = {name: add_code(p, name).new_id for name in SPLIT}
-        rows = {r.respondent: r.id for r in response_rows(p, EVERYONE, response_ids(p, EVERYONE))}
-        accept_codes(p, [(rows[a.respondent], code[name]) for a in answers
-                         if a.respondent in rows for name, (theme, words) in SPLIT.items()
-                         if a.theme == theme and any(w in a.text.lower() for w in words)], ben)
+    path, ids = small_survey(tmp_path, ["Ben"], _ben_splits_two_themes)
     project = Project.open(path)
-    yield project, ben
+    yield project, ids["Ben"]
     project.close()
 
 
 @pytest.fixture
 def panel(qtbot, small):
-    from post_coder.ui.session import Session
-
-    project, ben = small
-    w = GroupingsPanel(Session(project, coder_id=ben))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
+    return open_window(qtbot, GroupingsPanel, *small)
 
 
 def _run(qtbot, w):
-    assert w.run() is not None
-    qtbot.waitUntil(lambda: not w.running, timeout=60_000)
+    run(qtbot, w)
 
 
 def _listed(w):

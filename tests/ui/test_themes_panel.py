@@ -9,9 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from post_coder.coding.codebook import list_codes
-from post_coder.coding.coders import add_coder
 from post_coder.coding.codings import list_codings
-from post_coder.importing import import_survey, inspect_file
 from post_coder.project import Project
 from post_coder.queries import count_responses
 from post_coder.store.scope import ReadScope
@@ -19,43 +17,26 @@ from post_coder.suggest import themes as themes_service
 from post_coder.suggest.themes import suggest_themes
 from post_coder.ui.main_window import MainWindow
 from post_coder.ui.themes_panel import EMPTY, ThemesPanel
-from tests.suggest_corpus import corpus, csv_text
+from tests.ui.suggest_helpers import open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
 
 @pytest.fixture
 def small(tmp_path):
-    source = tmp_path / "corpus.csv"
-    source.write_text(csv_text(corpus(120, noise=4)), encoding="utf-8")
-    path = tmp_path / "small.postcoder"
-    with Project.create(path) as p:
-        plan = inspect_file(source).with_mapping(id_column="id", open_ended=["barriers"],
-                                                 attributes=["site"])
-        import_survey(p, plan)
-        ana = add_coder(p, "Ana").new_id
+    path, ids = small_survey(tmp_path, ["Ana"])
     project = Project.open(path)
-    yield project, ana
+    yield project, ids["Ana"]
     project.close()
 
 
 @pytest.fixture
 def panel(qtbot, small):
-    from post_coder.ui.session import Session
-
-    project, ana = small
-    session = Session(project, coder_id=ana)
-    w = ThemesPanel(session)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
+    return open_window(qtbot, ThemesPanel, *small)
 
 
 def _run(qtbot, w: ThemesPanel) -> None:
-    task = w.run()
-    assert task is not None
-    qtbot.waitUntil(lambda: not w.running, timeout=60_000)
+    run(qtbot, w)
 
 
 def _listed(w: ThemesPanel) -> list[tuple[str, str]]:
