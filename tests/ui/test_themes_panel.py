@@ -234,3 +234,16 @@ def test_cancel_leaves_the_list_as_it_was_and_the_first_run_says_it_loads(qtbot,
     assert cancelled == [True]
     assert panel.stack.currentWidget() is panel.empty and panel.tree.topLevelItemCount() == 0
     assert panel.run_button.isEnabled()
+
+
+def test_the_window_starts_without_the_text_tools():
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, post_coder.ui.main_window;"
+            " print('sklearn' in sys.modules, 'scipy.cluster' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ,
+                                          "QT_QPA_PLATFORM": "offscreen"})
+    assert out.stdout.strip() == "False False"
