@@ -18,12 +18,14 @@ from post_coder.project import EXTENSION, Project
 from post_coder.queries import project_totals
 from post_coder.ui import settings as app_settings
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
+from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
 from post_coder.ui.dialogs.export_dialog import ExportDialog
 from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
+from post_coder.ui.groupings_panel import GroupingsPanel
 from post_coder.ui.navigator import QuestionNavigator
 from post_coder.ui.reaim_editor import ReaimEditor
 from post_coder.ui.reading import ReadingControls
@@ -31,6 +33,7 @@ from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
 from post_coder.ui.start_page import StartPage
 from post_coder.ui.team import TeamControls
+from post_coder.ui.themes_panel import ThemesPanel
 from post_coder.ui.widgets.elided_label import ElidedLabel
 from post_coder.ui.widgets.memo_editor import MemoEditor
 from post_coder.ui.workspace import CodingWorkspace
@@ -124,6 +127,15 @@ class MainWindow(QMainWindow):
         self.reaim_action = self._action(
             "RE-AIM &Summary…", "actionReaim", self.show_reaim_editor, None, analysis,
             "The RE-AIM measures of the project's data: add, edit and see their numbers")
+        self.themes_action = self._action(
+            "Suggest &Themes…", "actionSuggestThemes", self.show_themes_panel, None, analysis,
+            "Candidate themes found in the answers on this computer, to accept or dismiss")
+        self.codes_action = self._action(
+            "Suggest &Codes…", "actionSuggestCodes", self.show_code_suggestions, None,
+            analysis, "Codes suggested for your uncoded answers: Y accepts, N rejects")
+        self.groupings_action = self._action(
+            "Suggest Code &Groupings…", "actionSuggestGroupings", self.show_groupings, None,
+            analysis, "Parent themes proposed for your codes, with the codes' dendrogram")
         self.view_menu = bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
         self.history_action = self._action(
@@ -192,7 +204,8 @@ class MainWindow(QMainWindow):
         has = self.session is not None
         for action in (self.import_action, self.copy_action, self.export_action,
                        self.close_action, self.find_action, self.coder_action,
-                       self.history_action, self.reaim_action):
+                       self.history_action, self.reaim_action, self.themes_action,
+                       self.codes_action, self.groupings_action):
             action.setEnabled(has)
         writable = has and not self.session.readonly
         self.import_action.setEnabled(writable)
@@ -536,6 +549,32 @@ class MainWindow(QMainWindow):
         editor.raise_()
         editor.activateWindow()
         return editor
+
+    def show_themes_panel(self) -> ThemesPanel | None:
+        """Analysis ▸ Suggest Themes (one window per project, raised if open)."""
+        return self._suggestions_window(ThemesPanel)
+
+    def show_code_suggestions(self) -> CodeSuggestionsPanel | None:
+        """Analysis ▸ Suggest Codes: the Y/N queue (one window per project)."""
+        return self._suggestions_window(CodeSuggestionsPanel)
+
+    def show_groupings(self) -> GroupingsPanel | None:
+        """Analysis ▸ Suggest Code Groupings (one window per project)."""
+        return self._suggestions_window(GroupingsPanel)
+
+    def _suggestions_window(self, kind):
+        if self.session is None:
+            return None
+        panel = next((w for w in self.findChildren(kind)
+                      if w.session is self.session and w.isVisible()), None)
+        if panel is None:
+            panel = kind(self.session, self)
+            panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            panel.addActions([self.undo_action, self.redo_action])  # Ctrl+Z there too
+        panel.show()
+        panel.raise_()
+        panel.activateWindow()
+        return panel
 
     def show_history(self) -> HistoryDialog | None:
         """View ▸ History: the audit log (one window, raised if already open)."""
