@@ -69,3 +69,28 @@ def session(demo_project: Project):
     from post_coder.ui.session import Session
 
     return Session(demo_project, coder_id=list_coders(demo_project)[0].id)
+
+
+@pytest.fixture
+def demo_window(qtbot, tmp_path, monkeypatch, demo_template):
+    """The main window at laptop size on a fresh copy of the demo, coding as Maya Chen, with
+    settings and the app's home in the test's folder; the project is closed afterwards."""
+    from PySide6.QtCore import QSettings
+
+    from post_coder.ui import settings as app_settings
+    from post_coder.ui.main_window import MainWindow
+
+    path = tmp_path / "settings.ini"
+    monkeypatch.setenv("POST_CODER_SETTINGS", str(path))
+    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
+    settings = QSettings(str(path), QSettings.Format.IniFormat)
+    app_settings.set_coder_identity(settings, "Maya Chen", "MC")
+    w = MainWindow(settings)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    study = tmp_path / "study.postcoder"
+    shutil.copyfile(demo_template, study)
+    assert w.open_project(study)
+    yield w
+    w.close_project()

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import threading
 
 import docx
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QKeySequence, QTextDocument
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QListWidget, QSpinBox
 
@@ -26,10 +25,8 @@ from post_coder.queries import (ResponseQuery, dataset_frame, questions, respons
                                 response_rows)
 from post_coder.store.scope import ReadScope
 from post_coder.team.rounds import create_round
-from post_coder.ui import settings as app_settings
 from post_coder.ui.dialogs import export_dialog
 from post_coder.ui.dialogs.export_dialog import PREPARING, READY, ExportDialog
-from post_coder.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.qt
 EVERYONE = ReadScope.everyone()
@@ -382,20 +379,8 @@ def test_cancel_before_writing_writes_nothing(dialog, tmp_path, monkeypatch):
 # -- the menu --------------------------------------------------------------------------------
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, demo_template):
-    path = tmp_path / "settings.ini"
-    monkeypatch.setenv("POST_CODER_SETTINGS", str(path))
-    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
-    settings = QSettings(str(path), QSettings.Format.IniFormat)
-    app_settings.set_coder_identity(settings, "Maya Chen", "MC")
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.show()
-    study = tmp_path / "study.postcoder"
-    shutil.copyfile(demo_template, study)
-    assert w.open_project(study)
-    yield w
-    w.close_project()
+def window(demo_window):
+    return demo_window
 
 
 def test_ctrl_e_opens_the_export_dialog(window, qtbot):

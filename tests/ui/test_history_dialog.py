@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import csv
-import shutil
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate
 
 from post_coder.coding.codebook import find_code, rename_code
-from post_coder.ui import settings as app_settings
 from post_coder.ui.dialogs.history_dialog import ABOUT, ACTION, RATIONALE, WHO, HistoryDialog
-from post_coder.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, demo_template):
-    path = tmp_path / "settings.ini"
-    monkeypatch.setenv("POST_CODER_SETTINGS", str(path))
-    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
-    settings = QSettings(str(path), QSettings.Format.IniFormat)
-    app_settings.set_coder_identity(settings, "Maya Chen", "MC")
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    target = tmp_path / "study.postcoder"
-    shutil.copyfile(demo_template, target)
-    assert w.open_project(target)
-    yield w
-    w.close_project()
+def window(demo_window):
+    return demo_window
 
 
 def _texts(dialog: HistoryDialog, column: int) -> list[str]:

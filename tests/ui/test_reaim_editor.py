@@ -7,20 +7,17 @@ with the summary code: the rounding is done with Decimal, half away from zero.
 from __future__ import annotations
 
 import csv
-import shutil
 import threading
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from post_coder.export.reaim import parse_spec
 from post_coder.export.reaim.stored import stored_spec_text
 from post_coder.ui import reaim_editor as editor_module
-from post_coder.ui import settings as app_settings
-from post_coder.ui.main_window import MainWindow
 from post_coder.ui.reaim_editor import ReaimEditor
 
 DEMO = Path(__file__).parents[2] / "resources" / "demo"
@@ -216,21 +213,8 @@ def test_context_notes_are_editable(editor, qtbot):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch, demo_template):
-    path = tmp_path / "settings.ini"
-    monkeypatch.setenv("POST_CODER_SETTINGS", str(path))
-    monkeypatch.setenv("POST_CODER_HOME", str(tmp_path / "home"))
-    settings = QSettings(str(path), QSettings.Format.IniFormat)
-    app_settings.set_coder_identity(settings, "Maya Chen", "MC")
-    w = MainWindow(settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    target = tmp_path / "study.postcoder"
-    shutil.copyfile(demo_template, target)
-    assert w.open_project(target)
-    yield w
-    w.close_project()
+def window(demo_window):
+    return demo_window
 
 
 def test_save_is_one_undoable_step_from_the_menu_window(window, qtbot):
