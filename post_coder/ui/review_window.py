@@ -86,7 +86,8 @@ class ReviewLauncher(QObject):
         self.review_window: ReviewWindow | None = None
         lead = is_lead(session.project)
         tip = ("Settle the disagreements of a round with the team, one at a time; the "
-               "decisions form the consensus layer" if lead else NOT_LEAD)
+               "decisions, with the codes the coders agree on, form the consensus layer" if lead
+               else NOT_LEAD)
         self.action = QAction("&Review Discrepancies…", menu,
                               objectName="actionReviewDiscrepancies", statusTip=tip,
                               toolTip=tip)

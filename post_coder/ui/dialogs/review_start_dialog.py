@@ -43,9 +43,10 @@ class ReviewStartDialog(QDialog):
         self.participants_edit.setToolTip("Who takes part in the meeting (goes into the "
                                           "minutes); anyone, not only the round's coders")
         self.state_label = QLabel(self, objectName="reviewStateLabel", wordWrap=True)
-        intro = QLabel("The team settles the round's disagreements one at a time; the "
-                       "decisions form the consensus layer, and the coders' own codings stay "
-                       "as they are.", self, wordWrap=True)
+        intro = QLabel("The team settles the round's disagreements one at a time. The "
+                       "decisions, with the codes the coders already agree on, form the "
+                       "consensus layer; the coders' own codings stay as they are.", self,
+                       wordWrap=True)
         form = QFormLayout()
         form.addRow("&Round", self.round_combo)
         form.addRow("&Participants", self.participants_edit)
