@@ -451,3 +451,32 @@ def test_a_blind_coder_package_carries_no_mark_of_the_codings_it_withholds(t, tm
         assert is_exemplar(package, ana_coding) and not is_exemplar(package, ben_coding)
         assert package.db.execute("SELECT count(*) FROM exemplars").fetchone() == (1,)
         assert dimensions(package) == {t.code["Support"]: "Effectiveness"}
+
+
+def test_attribution_and_breakdown_look_in_the_surveys_not_in_data_tables(demo_template,
+                                                                           tmp_path):
+    """The demo has a Department column in its survey and in its training-survey data
+    table: a theme table's quotes and breakdown take the survey's (where its respondents
+    are), instead of refusing the name as ambiguous."""
+    import shutil
+
+    from post_coder.export.themes import ThemeSpec, count_themes
+    from post_coder.importing.variables import find_variable
+    from post_coder.project import Project
+    from post_coder.queries import dataset_frame
+
+    target = tmp_path / "demo.postcoder"
+    shutil.copyfile(demo_template, target)
+    p = Project.open(target)
+    try:
+        with pytest.raises(InputError, match='2 attributes match "Department"'):
+            find_variable(p, "Department")   # asked without a dataset it is ambiguous
+        themes = count_themes(p, EVERYONE, ThemeSpec(source="union", by="Department",
+                                                       attribution=["Department", "Role"]))
+        survey_departments = set(dataset_frame(p, "Department-wide physician survey")
+                                 ["Department"].dropna().astype(str))
+        tags = {q.tag for r in themes.rows for q in r.quotes}
+        assert tags and all(t.split(", ")[0] in survey_departments for t in tags)
+        assert {g for g, _ in themes.groups} <= survey_departments | {"Not recorded"}
+    finally:
+        p.close()

@@ -287,7 +287,7 @@ def _groups(project: Project, by: str | None, base: str | int, people: set[str] 
     if people is None:
         raise InputError("a breakdown by an attribute needs respondents to count in each group; "
                          f"use the base \"answered\" or \"all\" with it, not {base}")
-    variable = find_variable(project, by)
+    variable = find_variable(project, by, _surveys(project))
     found = surveys.variable_values_for_many(project.db, sorted(people), [variable.id])
     group_of: dict[str, set[str]] = {}
     for (respondent, _), values in found.items():
@@ -304,12 +304,17 @@ def _groups(project: Project, by: str | None, base: str | int, people: set[str] 
     return groups, group_of, variable.label or variable.name
 
 
+def _surveys(project: Project) -> set[str]:
+    """The datasets with open-ended questions (where theme tables' respondents come from)."""
+    return {q.dataset_id for q in surveys.list_questions(project.db)}
+
+
 def _tags(project: Project, attributes: Sequence[str], respondents: set[str]
           ) -> dict[str, str]:
     """respondent → "EM, Attending" (their values of ``attributes``, in that order)."""
     if not attributes or not respondents:
         return {}
-    variables = [find_variable(project, a) for a in attributes]
+    variables = [find_variable(project, a, _surveys(project)) for a in attributes]
     found = surveys.variable_values_for_many(project.db, sorted(respondents),
                                              [v.id for v in variables])
     out = {}

@@ -7,6 +7,8 @@ journal (``store/journal.py``) since short labels (``importing/labels.py``) beca
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import difflib
 from typing import Any
 
@@ -20,9 +22,16 @@ from post_coder.store.surveys import VariableInfo
 ORDERED_TYPES = ("ordinal", "categorical", "multi_select")
 
 
-def find_variable(project: Any, variable: str) -> VariableInfo:
+def find_variable(project: Any, variable: str,
+                  within: Collection[str] | None = None) -> VariableInfo:
     """The attribute variable with this id, short label, name or full text (in one dataset
-    only)."""
+    only). ``within``: dataset ids to prefer when the name is in several datasets (a theme
+    table's attribution looks in the surveys its answers come from, not in a data table
+    that has a column of the same name)."""
+    if within is not None:
+        named = [v for v in variable_matches(project.db, variable) if v.dataset_id in within]
+        if len(named) == 1:
+            return named[0]
     return _find(project.db, variable)
 
 
