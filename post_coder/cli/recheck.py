@@ -3,6 +3,7 @@ definition of their code)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -70,9 +71,7 @@ def recheck_confirm(project: Path, flag_ids: tuple[str, ...], coder: str | None)
     """
     from post_coder.coding.recheck import confirm_recheck
 
-    with _open(project, coder) as p:
-        confirm_recheck(p, list(flag_ids))
-    click.echo(f"Confirmed {len(set(flag_ids))} coding{'s' if len(set(flag_ids)) != 1 else ''}.")
+    _settle(project, coder, flag_ids, confirm_recheck, "Confirmed")
 
 
 @recheck.command(name="remove")
@@ -88,6 +87,13 @@ def recheck_remove(project: Path, flag_ids: tuple[str, ...], coder: str | None) 
     """
     from post_coder.coding.recheck import remove_recheck
 
+    _settle(project, coder, flag_ids, remove_recheck, "Removed")
+
+
+def _settle(project: Path, coder: str | None, flag_ids: tuple[str, ...],
+            action: Callable[..., object], done: str) -> None:
+    """Confirm or remove the flagged codings as ``coder`` (one undo step), then say so."""
     with _open(project, coder) as p:
-        remove_recheck(p, list(flag_ids))
-    click.echo(f"Removed {len(set(flag_ids))} coding{'s' if len(set(flag_ids)) != 1 else ''}.")
+        action(p, list(flag_ids))
+    n = len(set(flag_ids))
+    click.echo(f"{done} {n} coding{'s' if n != 1 else ''}.")
