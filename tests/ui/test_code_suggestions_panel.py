@@ -87,6 +87,11 @@ def test_y_accepts_the_ticked_codes_as_the_coder_and_undo_takes_them_back(qtbot,
     panel.session.undo(panel)
     panel.session.wait()
     assert list_codings(project, EVERYONE, coders=[ben]) == []
+    # the answer is back in the queue, in its place, current, to accept again
+    assert panel.list.topLevelItemCount() == n
+    assert panel.list.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole) == rid
+    assert panel.current_response() == rid
+    assert panel.summary.text() == "1 answer back in the queue: answering it was undone."
 
 
 def test_an_unticked_code_is_not_applied(qtbot, panel, small):
@@ -123,6 +128,11 @@ def test_n_records_that_nothing_applies(qtbot, panel, small):
     panel.session.undo(panel)
     panel.session.wait()
     assert not is_done(project, rid, ben)
+    assert panel.current_response() == rid  # back in the queue
+    panel.session.redo(panel)
+    panel.session.wait()
+    assert rid not in {panel.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                       for i in range(panel.list.topLevelItemCount())}
 
 
 def test_from_the_analysis_menu_y_then_ctrl_z(qtbot, small, tmp_path):
