@@ -7,7 +7,8 @@ answer with suggestions; the current one shows its text and its suggested codes 
 confidence and the words that weighed most, each ticked. **Y** accepts the ticked codes
 (applied as you: one undoable action), **N** rejects them all (you record that nothing
 applies: the answer is done for you with no code, also undoable). Either moves on to the
-next answer. A suggestion is never a coding until you accept it. The window follows the
+next answer; the main window's response viewer follows the queue's current answer. A
+suggestion is never a coding until you accept it. The window follows the
 project: an answer whose accept or reject is undone (Edit ▸ Undo, in any window) is back
 in the queue, in its place; suggestions of a code that left the codebook leave the queue.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QWidget)
@@ -41,6 +42,10 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 class CodeSuggestionsPanel(SuggestionWindow):
     """One window per session (see ``MainWindow.show_code_suggestions``)."""
+
+    #: the queue's current answer (a response id): the main window shows it in the response
+    #: viewer too, with its attributes and codings, when the grid lists it
+    response_shown = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent, name="codeSuggestionsPanel", title="Suggest Codes",
@@ -169,6 +174,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
                 item.setCheckState(0, Qt.CheckState.Checked)
                 item.setData(0, ID_ROLE, s.code_id)
                 self.codes.addTopLevelItem(item)
+            self.response_shown.emit(rid)
         self._update_buttons()
 
     def ticked(self) -> list[codes_service.CodeSuggestion]:

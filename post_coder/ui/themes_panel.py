@@ -85,7 +85,7 @@ class ThemesPanel(ProposalWindow):
             self.add_option(label, widget)
 
         # -- the themes -------------------------------------------------------------------
-        self.tree.setColumnWidth(0, 230)
+        self.tree.setColumnWidth(0, 280)
         self.tree.setColumnWidth(1, 60)
 
         # -- the selected theme ---------------------------------------------------------------
@@ -138,7 +138,7 @@ class ThemesPanel(ProposalWindow):
         for b in (self.rename_button, self.dismiss_button, self.theme_button,
                   self.accept_button):
             buttons.addWidget(b)
-        self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (480, 720))
+        self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (560, 640))
         self._update_buttons()
 
     # -- running ---------------------------------------------------------------------------

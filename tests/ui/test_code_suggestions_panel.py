@@ -15,7 +15,7 @@ from post_coder.store.scope import ReadScope
 from post_coder.suggest.codes import suggest_codes
 from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
 from tests.suggest_corpus import THEMES
-from tests.ui.suggest_helpers import open_window, run, small_survey
+from tests.ui.suggest_helpers import main_window, open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
@@ -136,24 +136,25 @@ def test_n_records_that_nothing_applies(qtbot, panel, small):
 
 
 def test_from_the_analysis_menu_y_then_ctrl_z(qtbot, small, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from post_coder.ui.main_window import MainWindow
-
     project, ben = small
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        ask_coder=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.install(project)
-    window.session.set_coder(ben)
-    window.session.wait()
+    window = main_window(qtbot, project, ben, tmp_path)
     window.codes_action.trigger()
     panel = window.findChild(CodeSuggestionsPanel)
     assert panel is not None and panel.isVisible()
     _run(qtbot, panel)
+    # the main window's response viewer shows the queue's current answer
+    first = panel.current_response()
+    assert window.workspace.current_response_id() == first
+    assert window.workspace.viewer.response_id == first
     _press(qtbot, panel, Qt.Key.Key_Y)
     assert len(list_codings(project, EVERYONE, coders=[ben])) >= 1
+    assert panel.current_response() != first
+    assert window.workspace.current_response_id() == panel.current_response()
+    # the suggestions were applied as Ben: the computer is never a coder
+    from post_coder.coding.coders import list_coders
+
+    assert sorted(c.name for c in list_coders(project)) == ["Ana", "Ben"]
+    assert {c.coder_id for c in list_codings(project, EVERYONE, responses=[first])} == {ben}
     assert window.undo_action.text() == "&Undo Accept suggested codes"
     qtbot.keyClick(panel.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     window.session.wait()

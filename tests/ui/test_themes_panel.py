@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.codings import list_codings
@@ -16,9 +16,8 @@ from post_coder.store.scope import ReadScope
 from post_coder.suggest import themes as themes_service
 from post_coder.suggest.themes import suggest_themes
 from post_coder.ui.dialogs.accept_theme_dialog import AcceptThemeDialog
-from post_coder.ui.main_window import MainWindow
 from post_coder.ui.themes_panel import EMPTY, ThemesPanel
-from tests.ui.suggest_helpers import open_window, run, small_survey
+from tests.ui.suggest_helpers import main_window, open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
@@ -134,13 +133,7 @@ def test_accept_codes_only_the_ticked_members_and_undo_removes_it(qtbot, panel, 
 
 def test_ctrl_z_in_the_window_undoes_the_accept(qtbot, small, tmp_path):
     project, ana = small
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        ask_coder=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.install(project)
-    window.session.set_coder(ana)
-    window.session.wait()
+    window = main_window(qtbot, project, ana, tmp_path)
     assert window.themes_action.isEnabled()
     window.themes_action.trigger()
     panel = window.findChild(ThemesPanel)
@@ -281,13 +274,7 @@ def _combo(dialog: AcceptThemeDialog) -> list[str]:
 def test_accept_under_a_new_theme_codes_the_ticked_members_and_ctrl_z_takes_it_all_back(
         qtbot, small, tmp_path):
     project, ana = small
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        ask_coder=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.install(project)
-    window.session.set_coder(ana)
-    window.session.wait()
+    window = main_window(qtbot, project, ana, tmp_path)
     window.themes_action.trigger()
     panel = window.findChild(ThemesPanel)
     panel.k.setValue(6)
