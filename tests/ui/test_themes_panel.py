@@ -426,3 +426,29 @@ def test_each_theme_keeps_its_own_ticks(qtbot, panel):
     panel.run()  # a new run starts with every member ticked
     qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
     assert len(panel.ticked()) == len(_member_items(panel))
+
+
+def test_a_refused_accept_keeps_the_dialog_open_and_writes_nothing(qtbot, coded, small,
+                                                                   monkeypatch):
+    from post_coder.ui import session as session_module
+
+    shown = []
+    monkeypatch.setattr(session_module, "show_error",
+                        lambda parent, exc: shown.append(str(exc)))
+    panel, ids = coded
+    project, ana = small
+    listed = _listed(panel)
+    dialog = _theme_dialog(qtbot, panel)
+    dialog.under_new.setChecked(True)
+    qtbot.keyClicks(dialog.new_name, "gossip")  # the name of a code already there
+    _accept(qtbot, panel, dialog)
+    assert shown == ['there is already a code called "Gossip"; choose another name']
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()  # to choose another name
+    assert sorted(c.name for c in list_codes(project)) == ["Gossip", "Stigma", "Workplace"]
+    assert list_codings(project, EVERYONE, coders=[ana]) == []
+    assert _listed(panel) == listed
+    dialog.new_name.setText("Fear of exposure")
+    _accept(qtbot, panel, dialog)
+    assert not dialog.isVisible() and shown == [shown[0]]
+    assert "Fear of exposure" in {c.name for c in list_codes(project)}
+    assert _listed(panel) == listed[1:]
