@@ -396,6 +396,102 @@ def test_accepting_a_theme_codes_only_the_ticked_members(p):
         accept_theme(p, "Nothing", [], ben)
 
 
+def _ben_and_codes(p):
+    from post_coder.coding.codebook import list_codes
+
+    ben = next(c.id for c in list_coders(p) if c.name == "Ben")
+    return ben, {c.name: c for c in list_codes(p)}
+
+
+def test_accepting_a_theme_under_a_new_theme_is_one_step(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.coding.history import audit_entries
+    from post_coder.suggest.themes import accept_theme
+
+    ben, before = _ben_and_codes(p)
+    ticked = [r.id for r in _rows(p)[10:14]]
+    changes = accept_theme(p, "Gossip", ticked, ben, new_parent="Fear of exposure")
+    codes = {c.name: c for c in list_codes(p)}
+    theme, code = codes["Fear of exposure"], codes["Gossip"]
+    assert changes.created[:2] == (theme.id, code.id) and len(changes.created) == 6
+    assert theme.parent_id is None and code.parent_id == theme.id
+    mine = list_codings(p, EVERYONE, coders=[ben])
+    assert sorted(c.response_id for c in mine) == sorted(ticked)
+    assert {c.code_id for c in mine} == {code.id}  # the theme itself codes nothing
+    # one step in the history, its entries in the audit log under its name
+    assert p.undo_label() == "Accept suggested theme"
+    steps = [e for e in audit_entries(p, EVERYONE) if e.step == "Accept suggested theme"]
+    assert sorted((e.action, e.entity) for e in steps).count(("create", "code")) == 2
+    assert [e.action for e in steps].count("apply") == 4
+    p.undo()
+    assert {c.name: c.id for c in list_codes(p)} == {n: c.id for n, c in before.items()}
+    assert list_codings(p, EVERYONE, coders=[ben]) == []
+    assert p.undo_label() != "Accept suggested theme"
+
+
+def test_accepting_a_theme_under_an_existing_theme(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.suggest.themes import accept_theme
+
+    ben, codes = _ben_and_codes(p)
+    ticked = [r.id for r in _rows(p)[:3]]
+    changes = accept_theme(p, "Night shifts", ticked, ben, parent=codes["time"].id)
+    code = next(c for c in list_codes(p) if c.name == "Night shifts")
+    assert changes.new_id == code.id and code.parent_id == codes["time"].id
+    assert len(list_codes(p)) == len(codes) + 1
+    assert sorted(c.response_id for c in list_codings(p, EVERYONE, coders=[ben])) == \
+        sorted(ticked)
+    p.undo()
+    assert "Night shifts" not in {c.name for c in list_codes(p)}
+
+
+def test_accepting_a_theme_as_the_parent_of_existing_codes(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.suggest.themes import accept_theme
+
+    ben, codes = _ben_and_codes(p)
+    ticked = [r.id for r in _rows(p)[20:22]]
+    accept_theme(p, "Getting help", ticked, ben,
+                 subcodes=[codes["access"].id, codes["counselling"].id])
+    after = {c.name: c for c in list_codes(p)}
+    theme = after["Getting help"]
+    assert theme.parent_id is None
+    assert sorted(n for n, c in after.items() if c.parent_id == theme.id) == [
+        "access", "counselling"]
+    assert after["time"].parent_id is None
+    mine = list_codings(p, EVERYONE, coders=[ben])
+    assert sorted(c.response_id for c in mine) == sorted(ticked)
+    assert {c.code_id for c in mine} == {theme.id}
+    p.undo()  # one step takes back the code, its codings and the moves
+    assert all(c.parent_id is None for c in list_codes(p))
+    assert "Getting help" not in {c.name for c in list_codes(p)}
+    assert list_codings(p, EVERYONE, coders=[ben]) == []
+
+
+def test_a_refused_theme_accept_writes_nothing(p):
+    from post_coder.coding.codebook import list_codes
+    from post_coder.errors import ConflictError
+    from post_coder.suggest.themes import accept_theme
+
+    ben, codes = _ben_and_codes(p)
+    ticked = [r.id for r in _rows(p)[:2]]
+    label = p.undo_label()
+    with pytest.raises(InputError, match="both called \"Gossip\""):
+        accept_theme(p, "Gossip", ticked, ben, new_parent=" gossip ")
+    with pytest.raises(InputError, match="not both"):
+        accept_theme(p, "Gossip", ticked, ben, parent=codes["time"].id, new_parent="Fear")
+    # the new theme's name is taken: nothing of the action is left
+    with pytest.raises(ConflictError, match='already a code called "privacy"'):
+        accept_theme(p, "Gossip", ticked, ben, new_parent="Privacy")
+    # a code cannot go under the new code when the new code is inside it
+    with pytest.raises(ConflictError, match="inside it"):
+        accept_theme(p, "Gossip", ticked, ben, parent=codes["time"].id,
+                     subcodes=[codes["time"].id])
+    assert {c.name for c in list_codes(p)} == set(codes)
+    assert list_codings(p, EVERYONE, coders=[ben]) == []
+    assert p.undo_label() == label
+
+
 def test_accepting_a_grouping_puts_its_codes_under_a_new_parent(p):
     from post_coder.coding.codebook import list_codes
     from post_coder.suggest.groupings import accept_grouping

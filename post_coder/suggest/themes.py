@@ -187,17 +187,36 @@ def suggest_themes(project: Project, scope: ReadScope, *, questions: Sequence[st
 
 
 def accept_theme(project: Project, name: str, response_ids: Sequence[str], coder: str, *,
-                 parent: str | None = None, definition: str = "") -> Changes:
-    """Accept a suggested theme as a new code named ``name`` (under ``parent``, a code id,
-    when given) applied by ``coder`` — a person — to the members they ticked
-    (``response_ids``): one action and one undo step, "Accept suggested theme".
-    ``changes.created`` is the new code's id, then its codings'."""
+                 parent: str | None = None, new_parent: str | None = None,
+                 subcodes: Sequence[str] = (), definition: str = "") -> Changes:
+    """Accept a suggested theme as a new code named ``name``, applied by ``coder`` — a
+    person — to the members they ticked (``response_ids``): one action and one undo step,
+    "Accept suggested theme", whatever it writes.
+
+    Where the code goes: at the top level; under ``parent`` (an existing code's id: a
+    code in that theme); or under ``new_parent``, the name of a new top-level code made in
+    the same action (a new theme). ``subcodes``, existing codes' ids, move under the new
+    code: the suggestion becomes the theme over them. ``changes.created`` is the new
+    parent's id (when there is one), the new code's, then its codings'."""
     from post_coder.coding.codebook import add_code
     from post_coder.coding.codings import accept_codes
+    from post_coder.coding.refine import move_codes
 
     if not response_ids:
         raise InputError("tick at least one answer to code with the new theme")
+    if parent is not None and new_parent is not None:
+        raise InputError("put the new code under an existing theme or a new one, not both")
+    if new_parent is not None and " ".join(new_parent.split()).casefold() == \
+            " ".join(name.split()).casefold():
+        raise InputError(f'the new theme and the code are both called "{name.strip()}": '
+                         "give the theme another name")
     with project.transact("Accept suggested theme") as step:
+        if new_parent is not None:
+            parent = add_code(project, new_parent,
+                              rationale=f'made to hold the suggested theme "{name.strip()}"'
+                              ).new_id
         code = add_code(project, name, parent=parent, definition=definition).new_id
         accept_codes(project, [(r, code) for r in dict.fromkeys(response_ids)], coder)
+        if subcodes:
+            move_codes(project, list(dict.fromkeys(subcodes)), code)
     return step.changes

@@ -7,19 +7,25 @@ answer with suggestions; the current one shows its text and its suggested codes 
 confidence and the words that weighed most, each ticked. **Y** accepts the ticked codes
 (applied as you: one undoable action), **N** rejects them all (you record that nothing
 applies: the answer is done for you with no code, also undoable). Either moves on to the
-next answer. A suggestion is never a coding until you accept it.
+next answer; the main window's response viewer follows the queue's current answer. A
+suggestion is never a coding until you accept it. The window follows the
+project: an answer whose accept or reject is undone (Edit ▸ Undo, in any window) is back
+in the queue, in its place; suggestions of a code that left the codebook leave the queue.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QWidget)
 
+from post_coder.changes import Changes
+from post_coder.coding.codebook import list_codes
 from post_coder.coding.coders import list_coders
+from post_coder.coding.done import is_done
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.queries import ReadScope
@@ -37,12 +43,19 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 class CodeSuggestionsPanel(SuggestionWindow):
     """One window per session (see ``MainWindow.show_code_suggestions``)."""
 
+    #: the queue's current answer (a response id): the main window shows it in the response
+    #: viewer too, with its attributes and codings, when the grid lists it
+    response_shown = Signal(str)
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent, name="codeSuggestionsPanel", title="Suggest Codes",
                          empty=EMPTY)
         self.result: codes_service.CodeSuggestions | None = None
         #: response id → its suggestions, in queue order (answered ones leave)
         self.queue: dict[str, list[codes_service.CodeSuggestion]] = {}
+        #: answered here: response id → the coder who answered (out of the queue while it
+        #: is done for them)
+        self.answered: dict[str, str] = {}
 
         self.source = QComboBox()
         self.source.setObjectName("codesSource")
@@ -92,6 +105,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
             shortcut = QShortcut(QKeySequence(key), self, slot)
             shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self._update_buttons()
+        session.project_did_change.connect(self._project_changed)
 
     # -- running ---------------------------------------------------------------------------
     def run(self) -> Task | None:
@@ -113,7 +127,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
 
     def _found(self, found: codes_service.CodeSuggestions) -> None:
         self.result = found
-        self.queue = {}
+        self.queue, self.answered = {}, {}
         for s in found.suggestions:
             self.queue.setdefault(s.response_id, []).append(s)
         text = (f"{len(self.queue)} of {found.considered} answers have suggestions "
@@ -124,7 +138,10 @@ class CodeSuggestionsPanel(SuggestionWindow):
         self.summary.setText(text)
         self._fill()
 
-    def _fill(self, select: int = 0) -> None:
+    def _fill(self, select: int | str = 0) -> None:
+        """The queue, its row ``select`` (or the answer with that id) current."""
+        if isinstance(select, str):
+            select = list(self.queue).index(select) if select in self.queue else 0
         self.list.clear()
         for rid, suggestions in self.queue.items():
             first = suggestions[0]
@@ -157,6 +174,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
                 item.setCheckState(0, Qt.CheckState.Checked)
                 item.setData(0, ID_ROLE, s.code_id)
                 self.codes.addTopLevelItem(item)
+            self.response_shown.emit(rid)
         self._update_buttons()
 
     def ticked(self) -> list[codes_service.CodeSuggestion]:
@@ -177,7 +195,31 @@ class CodeSuggestionsPanel(SuggestionWindow):
     def _answered(self, rid: str) -> None:
         row = list(self.queue).index(rid)
         del self.queue[rid]
+        self.answered[rid] = self.session.coder_id or ""
         self._fill(select=row)
+
+    def _project_changed(self, changes: Changes, _initiator: object) -> None:
+        """Answers whose accept or reject was undone (no longer done for the coder who
+        answered) go back in the queue, in their place, and leave it again on Redo;
+        suggestions of codes no longer active leave it."""
+        if self.result is None or not (changes.codings or changes.codes):
+            return
+        project = self.session.project
+        done = {rid for rid, coder in self.answered.items() if is_done(project, rid, coder)}
+        active = {c.id for c in list_codes(project)}
+        queue: dict[str, list[codes_service.CodeSuggestion]] = {}
+        for s in self.result.suggestions:
+            if s.response_id not in done and s.code_id in active:
+                queue.setdefault(s.response_id, []).append(s)
+        if queue == self.queue:
+            return
+        back = [rid for rid in queue if rid not in self.queue]
+        current = self.current_response()
+        self.queue = queue
+        self._fill(select=back[0] if back else current or 0)
+        if back:
+            self.summary.setText(f"{len(back)} answer{'' if len(back) == 1 else 's'} back "
+                                 "in the queue: answering it was undone.")
 
     def accept_current(self) -> Any:
         """Y: apply the ticked codes to the current answer as you (one undoable action)."""

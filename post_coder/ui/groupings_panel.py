@@ -5,7 +5,8 @@ Run clusters the codes in the background (a progress dialog that can cancel) by 
 they are applied together and how alike their coded text reads. Each proposal lists its
 codes and evidence; the dendrogram shows every code, with the cut as a dashed line.
 Rename edits the proposed parent's name; Accept as Parent Code makes it a top-level code
-with the proposal's codes moved under it (one undoable action); Dismiss drops it.
+with the proposal's codes moved under it (one undoable action; the proposal leaves the
+list, and comes back if the accept is undone); Dismiss drops it.
 """
 
 from __future__ import annotations
@@ -88,14 +89,13 @@ class GroupingsPanel(ProposalWindow):
     def _found(self, result: tuple[groupings_service.Groupings, Any]) -> None:
         found, figure = result
         self.result = found
-        self.proposals = list(found.groupings)
-        self.labels = [g.label for g in found.groupings]
+        self.set_proposals(list(found.groupings), [g.label for g in found.groupings])
         self.figure.set_figure(figure)
         self.summary.setText(f"{len(found.groupings)} proposed parent themes for "
                              f"{len(found.codes)} codes used in {found.source}.")
         self.fill()
 
-    def fill(self, select: int = 0) -> None:
+    def fill(self, select: int | None = None) -> None:
         if self.result is None:
             empty = EMPTY
         elif self.result.groupings:
@@ -103,8 +103,9 @@ class GroupingsPanel(ProposalWindow):
         else:
             empty = (f"No codes are close enough to group (cut {self.result.cut}); the "
                      "dendrogram shows how far apart they are: raise the cut and Run again.")
-        self.fill_rows([[label, ", ".join(g.codes), f"{g.similarity:.2f}"]
-                        for g, label in zip(self.proposals, self.labels)], select, empty)
+        self.fill_rows({i: [self.labels[i], ", ".join(self.proposals[i].codes),
+                            f"{self.proposals[i].similarity:.2f}"] for i in self.listed()},
+                       select, empty)
         if self.result is not None and not self.result.groupings:
             self.stack.setCurrentIndex(1)  # the dendrogram is still worth seeing
             self.evidence.setText(self.empty.text())
@@ -136,7 +137,7 @@ class GroupingsPanel(ProposalWindow):
                                    definition="Accepted from a suggested grouping",
                                    initiator=self)
         if changes is not None:
-            self.drop(i)
+            self.mark_accepted(i, changes.new_id)
             self.summary.setText(f"Made “{name}” the parent of {', '.join(g.codes)} "
                                  "(Edit ▸ Undo takes it back).")
         return changes

@@ -571,6 +571,8 @@ class MainWindow(QMainWindow):
             panel = kind(self.session, self)
             panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             panel.addActions([self.undo_action, self.redo_action])  # Ctrl+Z there too
+            if isinstance(panel, CodeSuggestionsPanel):  # the viewer follows the queue
+                panel.response_shown.connect(self.workspace.select_response)
         panel.show()
         panel.raise_()
         panel.activateWindow()

@@ -9,7 +9,7 @@ a few seconds) and says so; the app never loads them at start-up.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QPushButton, QSplitter, QStackedWidget, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from post_coder.changes import Changes
+from post_coder.coding.codebook import list_codes
 from post_coder.errors import InputError
 from post_coder.progress import Progress
 from post_coder.project import Project
@@ -28,6 +30,13 @@ from post_coder.ui.tasks import Task, run_task
 
 LOADING = "Loading the text tools…"
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def existing_codes(project: Project, ids: Iterable[str]) -> set[str]:
+    """Which of these codes exist in the project (active, merged or retired: an undone
+    accept's code is gone altogether)."""
+    wanted = set(ids)
+    return {c.id for c in list_codes(project, include_inactive=True) if c.id in wanted}
 
 
 def text_tools_loaded() -> bool:
@@ -151,16 +160,27 @@ class SuggestionWindow(QWidget):
 
 
 class ProposalWindow(SuggestionWindow):
-    """A suggestion window whose list holds proposals a person may rename and dismiss
-    (themes, groupings): ``proposals`` with their ``labels``, shown in ``tree`` with the
-    label in column 0 (F2 or a double-click edits it; Delete dismisses). Subclasses
-    implement :meth:`fill` (calling :meth:`fill_rows`) and :meth:`show_current`."""
+    """A suggestion window whose list holds proposals a person may rename, accept and
+    dismiss (themes, groupings): ``proposals`` with their ``labels``, shown in ``tree`` with
+    the label in column 0 (F2 or a double-click edits it; Delete dismisses). Subclasses
+    implement :meth:`fill` (calling :meth:`fill_rows`) and :meth:`show_current`.
+
+    A proposal stays in ``proposals`` (its index is its identity) when it leaves the list:
+    dismissed, or accepted — then the list remembers the code accepting it made, and while
+    that code exists the proposal stays out. Undoing the accept (Edit ▸ Undo, Ctrl+Z, in
+    any window) removes the code, so the proposal is back in the list, as it was, to accept
+    again; Redo takes it out again. The window follows every change the session announces."""
 
     def __init__(self, session: Session, parent: QWidget | None, *, name: str, title: str,
                  empty: str, headers: list[str]) -> None:
         super().__init__(session, parent, name=name, title=title, empty=empty)
         self.proposals: list[Any] = []
         self.labels: list[str] = []
+        #: proposal index → the first code accepting it made
+        self.accepted: dict[int, str] = {}
+        self.dismissed: set[int] = set()
+        #: which of the codes in ``accepted`` exist (read after every change of codes)
+        self._existing: set[str] = set()
         self._filling = False
         self.tree = QTreeWidget()
         self.tree.setObjectName(f"{name}List")
@@ -173,8 +193,9 @@ class ProposalWindow(SuggestionWindow):
         QShortcut(QKeySequence(Qt.Key.Key_F2), self.tree, self.start_rename)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.tree,
                   self.dismiss_current)
+        session.project_did_change.connect(self._project_changed)
 
-    def fill(self, select: int = 0) -> None:  # pragma: no cover - each window has its own
+    def fill(self, select: int | None = None) -> None:  # pragma: no cover - each its own
         raise NotImplementedError
 
     def show_current(self) -> None:  # pragma: no cover - each window has its own
@@ -184,20 +205,38 @@ class ProposalWindow(SuggestionWindow):
         """Proposal ``i`` was renamed (by default: show the current one again)."""
         self.show_current()
 
-    def fill_rows(self, rows: list[list[str]], select: int,
-                  empty_text: str) -> list[QTreeWidgetItem]:
-        """One editable row per proposal (in order); the list or the empty state."""
+    def codes_changed(self) -> None:
+        """The codebook changed (an accept, an undo, an edit anywhere): by default nothing
+        more than bringing back the proposals whose accept was undone."""
+
+    # -- which proposals are listed -------------------------------------------------------
+    def set_proposals(self, proposals: list[Any], labels: list[str]) -> None:
+        """A new run's proposals: every one listed, nothing accepted or dismissed yet."""
+        self.proposals, self.labels = list(proposals), list(labels)
+        self.accepted, self.dismissed = {}, set()
+
+    def listed(self) -> list[int]:
+        """The indices of the proposals in the list: neither dismissed nor accepted (an
+        accept whose code no longer exists was undone)."""
+        return [i for i in range(len(self.proposals)) if i not in self.dismissed
+                and self.accepted.get(i) not in self._existing]
+
+    def fill_rows(self, rows: dict[int, list[str]], select: int | None,
+                  empty_text: str) -> dict[int, QTreeWidgetItem]:
+        """One editable row per listed proposal (``rows``: the texts by proposal index, in
+        order), proposal ``select`` current (or the first); the list or the empty state."""
         self._filling = True
         self.tree.clear()
-        items = []
-        for i, row in enumerate(rows):
+        items = {}
+        for i, row in rows.items():
             item = QTreeWidgetItem(row)
             item.setData(0, ID_ROLE, i)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
             self.tree.addTopLevelItem(item)
-            items.append(item)
+            items[i] = item
         self._filling = False
-        self.show_list(self.tree, select, empty_text)
+        order = list(rows)
+        self.show_list(self.tree, order.index(select) if select in rows else 0, empty_text)
         self.show_current()
         return items
 
@@ -228,13 +267,43 @@ class ProposalWindow(SuggestionWindow):
         self._filling = False
         self.label_changed(i)
 
-    def drop(self, i: int) -> None:
-        """Take proposal ``i`` off the list (accepted or dismissed)."""
-        del self.proposals[i]
-        del self.labels[i]
-        self.fill(select=i)
+    def _after(self, i: int) -> int | None:
+        """The proposal to select once ``i`` leaves the list: the next listed, or the
+        last."""
+        rest = [j for j in self.listed() if j != i]
+        return next((j for j in rest if j > i), rest[-1] if rest else None)
+
+    def mark_accepted(self, i: int, code_id: str) -> None:
+        """Proposal ``i`` was accepted and made the code ``code_id``: it leaves the list
+        while that code exists."""
+        after = self._after(i)
+        self.accepted[i] = code_id
+        self._existing.add(code_id)
+        self.fill(select=after)
 
     def dismiss_current(self) -> None:
         i = self.current_index()
         if i is not None:
-            self.drop(i)
+            after = self._after(i)
+            self.dismissed.add(i)
+            self.fill(select=after)
+
+    def _project_changed(self, changes: Changes, initiator: object) -> None:
+        if not changes.codes:
+            return
+        before = self.listed()
+        if self.accepted:
+            self._existing = existing_codes(self.session.project, self.accepted.values())
+        self.codes_changed()
+        now = self.listed()
+        if now == before:
+            return
+        back = [i for i in now if i not in before]
+        current = self.current_index()
+        self.fill(select=back[0] if back else current)
+        if back:
+            names = ", ".join(f"“{self.labels[i]}”" for i in back)
+            self.summary.setText(f"{names} {'is' if len(back) == 1 else 'are'} back in the "
+                                 "list: accepting it was undone.")
+        else:
+            self.summary.setText(f"{changes.label}: accepted again, it left the list.")

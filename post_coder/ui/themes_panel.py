@@ -4,11 +4,15 @@ judge (:mod:`post_coder.suggest.themes`).
 Run reads a snapshot in the background (:func:`post_coder.ui.tasks.run_task`, with a
 progress dialog that can cancel; the first run also loads the text tools, which takes a few
 seconds). The themes are listed with their size and top terms; the selected theme shows its
-representative quotes and its members, each with a tick (all ticked at first) and its
-membership score. Rename edits a theme's label; Accept as New Code makes a code with that
-label and applies it, as the current coder, to the ticked members only — one undoable
-action through the session's writer; Dismiss drops the theme from the list. Nothing is
-written until a person accepts, and nothing is sent anywhere.
+representative quotes and its members, each with a tick (all ticked at first; each theme
+keeps its own ticks) and its membership score. Rename edits a theme's label; Accept as New
+Code makes a top-level code with that label and applies it, as the current coder, to the
+ticked members only; Accept as Theme… does the same with the code placed in the code tree
+(under an existing theme, under a new theme, or as the theme over existing codes; see
+:mod:`post_coder.ui.dialogs.accept_theme_dialog`). Either is one undoable action through
+the session's writer (:func:`post_coder.suggest.themes.accept_theme`); the theme leaves the
+list, and comes back if the accept is undone. Dismiss drops the theme from the list.
+Nothing is written until a person accepts, and nothing is sent anywhere.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
                                QTreeWidgetItem, QWidget)
 
 from post_coder.coding import similarity
+from post_coder.coding.codebook import get_code
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.queries import ReadScope, response_rows
 from post_coder.suggest import themes as themes_service
+from post_coder.ui.dialogs.accept_theme_dialog import AcceptThemeDialog
 from post_coder.ui.session import Session
 from post_coder.ui.suggestion_window import ID_ROLE, ProposalWindow, text_tools_loaded
 from post_coder.ui.tasks import Task
@@ -53,8 +59,10 @@ class ThemesPanel(ProposalWindow):
         super().__init__(session, parent, name="themesPanel", title="Suggest Themes",
                          empty=EMPTY, headers=["Theme", "Answers", "Top terms"])
         self.result: themes_service.ThemeSuggestions | None = None
-        #: ``proposals``: the themes still listed (dismissed and accepted ones leave)
+        #: ``proposals``: the run's themes (see ``listed()`` for those in the list)
         self.texts: dict[str, str] = {}
+        #: theme index → the members the person unticked (each theme keeps its ticks)
+        self.unticked: dict[int, set[str]] = {}
 
         # -- the run's options ----------------------------------------------------------
         self.question = self.question_combo()
@@ -77,7 +85,7 @@ class ThemesPanel(ProposalWindow):
             self.add_option(label, widget)
 
         # -- the themes -------------------------------------------------------------------
-        self.tree.setColumnWidth(0, 230)
+        self.tree.setColumnWidth(0, 280)
         self.tree.setColumnWidth(1, 60)
 
         # -- the selected theme ---------------------------------------------------------------
@@ -97,12 +105,12 @@ class ThemesPanel(ProposalWindow):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.members.itemChanged.connect(lambda *_: self._update_buttons())
+        self.members.itemChanged.connect(lambda *_: self._ticks_changed())
         self.ticked_label = QLabel("")
         self.ticked_label.setObjectName("themeTicked")
-        self.tick_all = QPushButton("Tick &All")
+        self.tick_all = QPushButton("Tick A&ll")
         self.tick_all.clicked.connect(lambda: self._tick_every(True))
-        self.tick_none = QPushButton("Tick &None")
+        self.tick_none = QPushButton("Tick N&one")
         self.tick_none.clicked.connect(lambda: self._tick_every(False))
         self.rename_button = QPushButton("Re&name…")
         self.rename_button.setObjectName("themeRename")
@@ -113,6 +121,12 @@ class ThemesPanel(ProposalWindow):
         self.accept_button.setToolTip("Make a code with this label and apply it, as you, to "
                                       "the ticked answers (one step: Ctrl+Z undoes it)")
         self.accept_button.clicked.connect(self.accept_current)
+        self.theme_button = QPushButton("Accept as T&heme…")
+        self.theme_button.setObjectName("themeAcceptAsTheme")
+        self.theme_button.setToolTip("Code the ticked answers with this label, the code "
+                                     "placed under an existing or a new theme, or as the "
+                                     "theme over codes you have (one step: Ctrl+Z undoes it)")
+        self.theme_button.clicked.connect(self.accept_as_theme)
         self.dismiss_button = QPushButton("&Dismiss")
         self.dismiss_button.setObjectName("themeDismiss")
         self.dismiss_button.setToolTip("Drop this theme from the list (nothing is written)")
@@ -121,9 +135,10 @@ class ThemesPanel(ProposalWindow):
         for b in (self.tick_all, self.tick_none):
             buttons.addWidget(b)
         buttons.addWidget(self.ticked_label, 1)
-        for b in (self.rename_button, self.dismiss_button, self.accept_button):
+        for b in (self.rename_button, self.dismiss_button, self.theme_button,
+                  self.accept_button):
             buttons.addWidget(b)
-        self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (480, 720))
+        self.lay_out(self.tree, [self.heading, self.quotes, self.members, buttons], (560, 640))
         self._update_buttons()
 
     # -- running ---------------------------------------------------------------------------
@@ -146,8 +161,8 @@ class ThemesPanel(ProposalWindow):
     def _found(self, result: tuple[themes_service.ThemeSuggestions, dict[str, str]]) -> None:
         found, self.texts = result
         self.result = found
-        self.proposals = list(found.themes)
-        self.labels = [t.label for t in found.themes]
+        self.set_proposals(list(found.themes), [t.label for t in found.themes])
+        self.unticked = {}
         how = "chosen automatically" if self.k.value() < 2 else "asked for"
         considered = sum(t.size for t in found.themes) + len(found.skipped)
         text = (f"{len(found.themes)} themes ({how}, {found.method.upper()}, seed "
@@ -162,15 +177,17 @@ class ThemesPanel(ProposalWindow):
         self.fill()
 
     # -- the list --------------------------------------------------------------------------
-    def fill(self, select: int = 0) -> None:
+    def fill(self, select: int | None = None) -> None:
+        listed = self.listed()
         items = self.fill_rows(
-            [[label, str(theme.size), ", ".join(t for t, _ in theme.terms[:6])]
-             for theme, label in zip(self.proposals, self.labels)], select,
+            {i: [self.labels[i], str(self.proposals[i].size),
+                 ", ".join(t for t, _ in self.proposals[i].terms[:6])] for i in listed},
+            select,
             "No themes left in the list: Run again to see more."
             if self.result is not None else EMPTY)
-        for item, theme in zip(items, self.proposals):
+        for i, item in items.items():
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(2, ", ".join(f"{t} {w:.2f}" for t, w in theme.terms))
+            item.setToolTip(2, ", ".join(f"{t} {w:.2f}" for t, w in self.proposals[i].terms))
 
     def show_current(self) -> None:
         i = self.current_index()
@@ -181,6 +198,7 @@ class ThemesPanel(ProposalWindow):
             self.quotes.setText("")
         else:
             theme = self.proposals[i]
+            unticked = self.unticked.get(i, set())
             self.label_changed(i)
             self.quotes.setText("Representative quotes:\n"
                                 + "\n".join(f"• “{q}”" for q in theme.quotes))
@@ -189,7 +207,8 @@ class ThemesPanel(ProposalWindow):
                                         f"{m.score:.2f}"])
                 item.setData(0, ID_ROLE, m.response_id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(0, Qt.CheckState.Checked)
+                item.setCheckState(0, Qt.CheckState.Unchecked if m.response_id in unticked
+                                   else Qt.CheckState.Checked)
                 item.setToolTip(0, f"{m.question}: {self.texts.get(m.response_id, '')}")
                 item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight
                                       | Qt.AlignmentFlag.AlignVCenter)
@@ -203,6 +222,15 @@ class ThemesPanel(ProposalWindow):
         for n in range(self.members.topLevelItemCount()):
             self.members.topLevelItem(n).setCheckState(0, state)
         self.members.blockSignals(False)
+        self._ticks_changed()
+
+    def _ticks_changed(self) -> None:
+        i = self.current_index()
+        if i is not None:
+            items = (self.members.topLevelItem(n)
+                     for n in range(self.members.topLevelItemCount()))
+            self.unticked[i] = {it.data(0, ID_ROLE) for it in items
+                                if it.checkState(0) != Qt.CheckState.Checked}
         self._update_buttons()
 
     def ticked(self) -> list[str]:
@@ -219,7 +247,8 @@ class ThemesPanel(ProposalWindow):
         writable = not self.session.readonly
         for b in (self.rename_button, self.dismiss_button, self.tick_all, self.tick_none):
             b.setEnabled(has)
-        self.accept_button.setEnabled(has and n > 0 and writable)
+        for b in (self.accept_button, self.theme_button):
+            b.setEnabled(has and n > 0 and writable)
 
     # -- rename, accept --------------------------------------------------------------------
     def label_changed(self, i: int) -> None:
@@ -229,10 +258,30 @@ class ThemesPanel(ProposalWindow):
                              + ", ".join(f"{t} ({w:.2f})" for t, w in theme.terms))
 
     def accept_current(self) -> Any:
-        """Make the selected theme a code for its ticked members (one undoable action)."""
+        """Make the selected theme a top-level code for its ticked members (one undoable
+        action)."""
+        return self._accept({})
+
+    def accept_as_theme(self) -> AcceptThemeDialog | None:
+        """Accept as Theme…: ask where the code goes in the code tree, then accept."""
         i = self.current_index()
         ticked = self.ticked()
-        if i is None or not ticked:
+        if i is None or not ticked or self.session.readonly or self.coder() is None:
+            return None
+        dialog = AcceptThemeDialog(self.session, self.labels[i], len(ticked),
+                                   lambda options: self._accept(options, i, ticked) is not None,
+                                   self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _accept(self, options: dict[str, Any], i: int | None = None,
+                ticked: list[str] | None = None) -> Any:
+        """Accept theme ``i`` (the selected one) for the ``ticked`` members (those ticked
+        now), placed by ``options`` (``accept_theme``'s parent, new_parent or subcodes)."""
+        i = self.current_index() if i is None else i
+        ticked = self.ticked() if ticked is None else ticked
+        if i is None or not ticked or self.session.readonly:
             return None
         coder = self.coder()
         if coder is None:
@@ -240,10 +289,19 @@ class ThemesPanel(ProposalWindow):
         name = self.labels[i]
         changes = self.session.run(self, themes_service.accept_theme, name, ticked, coder,
                                    definition="Accepted from a suggested theme",
-                                   initiator=self)
+                                   initiator=self, **options)
         if changes is not None:
-            self.drop(i)
-            self.summary.setText(f"Made the code “{name}” and applied it to {len(ticked)} "
-                                 f"answer{'' if len(ticked) == 1 else 's'} "
+            # the first code it made: the new theme, or the code itself
+            self.mark_accepted(i, changes.new_id)
+            n = len(ticked)
+            where = (f" under the new theme “{options['new_parent']}”"
+                     if "new_parent" in options else
+                     f" under “{get_code(self.session.project, options['parent']).name}”"
+                     if "parent" in options else
+                     f", with {len(options['subcodes'])} code"
+                     f"{'' if len(options['subcodes']) == 1 else 's'} under it"
+                     if "subcodes" in options else "")
+            self.summary.setText(f"Made the code “{name}”{where} and applied it to {n} "
+                                 f"answer{'' if n == 1 else 's'} "
                                  "(Edit ▸ Undo takes it back).")
         return changes

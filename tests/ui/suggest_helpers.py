@@ -49,6 +49,22 @@ def open_window(qtbot, kind, project: Project, coder_id: str):
     return w
 
 
+def main_window(qtbot, project: Project, coder_id: str, folder: Path):
+    """The main window on ``project`` with ``coder_id`` coding (its settings in ``folder``)."""
+    from PySide6.QtCore import QSettings
+
+    from post_coder.ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
+                        ask_coder=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.install(project)
+    window.session.set_coder(coder_id)
+    window.session.wait()
+    return window
+
+
 def run(qtbot, w) -> None:
     """Run, and wait until the background work has delivered."""
     assert w.run() is not None

@@ -15,7 +15,7 @@ from post_coder.store.scope import ReadScope
 from post_coder.suggest.codes import suggest_codes
 from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
 from tests.suggest_corpus import THEMES
-from tests.ui.suggest_helpers import open_window, run, small_survey
+from tests.ui.suggest_helpers import main_window, open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
@@ -87,6 +87,11 @@ def test_y_accepts_the_ticked_codes_as_the_coder_and_undo_takes_them_back(qtbot,
     panel.session.undo(panel)
     panel.session.wait()
     assert list_codings(project, EVERYONE, coders=[ben]) == []
+    # the answer is back in the queue, in its place, current, to accept again
+    assert panel.list.topLevelItemCount() == n
+    assert panel.list.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole) == rid
+    assert panel.current_response() == rid
+    assert panel.summary.text() == "1 answer back in the queue: answering it was undone."
 
 
 def test_an_unticked_code_is_not_applied(qtbot, panel, small):
@@ -123,27 +128,33 @@ def test_n_records_that_nothing_applies(qtbot, panel, small):
     panel.session.undo(panel)
     panel.session.wait()
     assert not is_done(project, rid, ben)
+    assert panel.current_response() == rid  # back in the queue
+    panel.session.redo(panel)
+    panel.session.wait()
+    assert rid not in {panel.list.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+                       for i in range(panel.list.topLevelItemCount())}
 
 
 def test_from_the_analysis_menu_y_then_ctrl_z(qtbot, small, tmp_path):
-    from PySide6.QtCore import QSettings
-
-    from post_coder.ui.main_window import MainWindow
-
     project, ben = small
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        ask_coder=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.install(project)
-    window.session.set_coder(ben)
-    window.session.wait()
+    window = main_window(qtbot, project, ben, tmp_path)
     window.codes_action.trigger()
     panel = window.findChild(CodeSuggestionsPanel)
     assert panel is not None and panel.isVisible()
     _run(qtbot, panel)
+    # the main window's response viewer shows the queue's current answer
+    first = panel.current_response()
+    assert window.workspace.current_response_id() == first
+    assert window.workspace.viewer.response_id == first
     _press(qtbot, panel, Qt.Key.Key_Y)
     assert len(list_codings(project, EVERYONE, coders=[ben])) >= 1
+    assert panel.current_response() != first
+    assert window.workspace.current_response_id() == panel.current_response()
+    # the suggestions were applied as Ben: the computer is never a coder
+    from post_coder.coding.coders import list_coders
+
+    assert sorted(c.name for c in list_coders(project)) == ["Ana", "Ben"]
+    assert {c.coder_id for c in list_codings(project, EVERYONE, responses=[first])} == {ben}
     assert window.undo_action.text() == "&Undo Accept suggested codes"
     qtbot.keyClick(panel.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     window.session.wait()

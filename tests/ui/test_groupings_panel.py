@@ -78,6 +78,15 @@ def test_proposals_and_dendrogram_then_accept_and_undo(qtbot, panel, small):
     panel.session.wait()
     assert "Getting through the day" not in {c.name for c in list_codes(project)}
     assert all(c.parent_id is None for c in list_codes(project))
+    # the undone accept is back in the list, with its new name, to accept again (the
+    # dismissed one stays out)
+    assert _listed(panel) == [first]
+    assert panel.tree.topLevelItem(0).text(0) == "Getting through the day"
+    assert panel.accept_button.isEnabled()
+    assert "back in the list" in panel.summary.text()
+    panel.session.redo(panel)
+    panel.session.wait()
+    assert _listed(panel) == [] and panel.stack.currentWidget() is panel.empty
 
 
 def test_nothing_close_enough_still_shows_the_dendrogram(qtbot, panel):

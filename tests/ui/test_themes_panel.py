@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.codings import list_codings
@@ -15,9 +15,9 @@ from post_coder.queries import count_responses
 from post_coder.store.scope import ReadScope
 from post_coder.suggest import themes as themes_service
 from post_coder.suggest.themes import suggest_themes
-from post_coder.ui.main_window import MainWindow
+from post_coder.ui.dialogs.accept_theme_dialog import AcceptThemeDialog
 from post_coder.ui.themes_panel import EMPTY, ThemesPanel
-from tests.ui.suggest_helpers import open_window, run, small_survey
+from tests.ui.suggest_helpers import main_window, open_window, run, small_survey
 
 EVERYONE = ReadScope.everyone()
 
@@ -133,13 +133,7 @@ def test_accept_codes_only_the_ticked_members_and_undo_removes_it(qtbot, panel, 
 
 def test_ctrl_z_in_the_window_undoes_the_accept(qtbot, small, tmp_path):
     project, ana = small
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat),
-                        ask_coder=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.install(project)
-    window.session.set_coder(ana)
-    window.session.wait()
+    window = main_window(qtbot, project, ana, tmp_path)
     assert window.themes_action.isEnabled()
     window.themes_action.trigger()
     panel = window.findChild(ThemesPanel)
@@ -247,3 +241,214 @@ def test_the_window_starts_without_the_text_tools():
                          check=True, env={**os.environ,
                                           "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip() == "False False"
+
+
+# -- accepting into the code tree, and following undo ---------------------------------------
+
+def _untick(w: ThemesPanel, *rows: int) -> list[str]:
+    """Untick these member rows; the ids of the members still ticked."""
+    items = _member_items(w)
+    for n in rows:
+        items[n].setCheckState(0, Qt.CheckState.Unchecked)
+    return sorted(it.data(0, Qt.ItemDataRole.UserRole) for n, it in enumerate(items)
+                  if n not in rows)
+
+
+def _theme_dialog(qtbot, w: ThemesPanel) -> AcceptThemeDialog:
+    qtbot.mouseClick(w.theme_button, Qt.MouseButton.LeftButton)
+    dialog = w.findChild(AcceptThemeDialog)
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def _accept(qtbot, w: ThemesPanel, dialog: AcceptThemeDialog) -> None:
+    assert dialog.ok_button.isEnabled()
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    w.session.wait()
+
+
+def _combo(dialog: AcceptThemeDialog) -> list[str]:
+    return [dialog.parent_combo.itemText(n).strip() for n in range(dialog.parent_combo.count())]
+
+
+def test_accept_under_a_new_theme_codes_the_ticked_members_and_ctrl_z_takes_it_all_back(
+        qtbot, small, tmp_path):
+    project, ana = small
+    window = main_window(qtbot, project, ana, tmp_path)
+    window.themes_action.trigger()
+    panel = window.findChild(ThemesPanel)
+    panel.k.setValue(6)
+    _run(qtbot, panel)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(1))
+    panel.rename("Gossip and records")
+    listed = _listed(panel)
+    assert len(_member_items(panel)) >= 4
+    ticked = _untick(panel, 0, 2)
+    dialog = _theme_dialog(qtbot, panel)
+    # no codes yet: only a new theme is possible, and it needs a name
+    assert dialog.under_new.isChecked() and not dialog.under_existing.isEnabled()
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.new_name, "Fear of exposure")
+    _accept(qtbot, panel, dialog)
+    assert not dialog.isVisible()
+    codes = {c.name: c for c in list_codes(project)}
+    assert sorted(codes) == ["Fear of exposure", "Gossip and records"]
+    assert codes["Fear of exposure"].parent_id is None
+    assert codes["Gossip and records"].parent_id == codes["Fear of exposure"].id
+    mine = list_codings(project, EVERYONE, coders=[ana])
+    assert sorted(c.response_id for c in mine) == ticked
+    assert {c.code_id for c in mine} == {codes["Gossip and records"].id}
+    assert _listed(panel) == listed[:1] + listed[2:]
+    assert panel.summary.text() == (
+        f"Made the code “Gossip and records” under the new theme “Fear of exposure” and "
+        f"applied it to {len(ticked)} answers (Edit ▸ Undo takes it back).")
+    # one Ctrl+Z in the themes window takes back both codes and every coding
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.session.wait()
+    assert list_codes(project) == []
+    assert list_codings(project, EVERYONE, coders=[ana]) == []
+    # the theme is back in its place, current, with its name and its ticks
+    assert _listed(panel) == listed
+    assert panel.current_index() == 1
+    assert sorted(panel.ticked()) == ticked
+    assert panel.summary.text() == ("“Gossip and records” is back in the list: accepting it "
+                                    "was undone.")
+    # Redo accepts it again: it leaves the list again
+    window.redo_action.trigger()
+    window.session.wait()
+    assert sorted(c.name for c in list_codes(project)) == ["Fear of exposure",
+                                                          "Gossip and records"]
+    assert _listed(panel) == listed[:1] + listed[2:]
+
+
+@pytest.fixture
+def coded(qtbot, small):
+    """The themes panel on a project with codes already: Workplace > Stigma, and Gossip."""
+    from post_coder.coding.codebook import add_code
+
+    project, ana = small
+    work = add_code(project, "Workplace").new_id
+    ids = {"Workplace": work, "Stigma": add_code(project, "Stigma", parent=work).new_id,
+           "Gossip": add_code(project, "Gossip").new_id}
+    w = open_window(qtbot, ThemesPanel, project, ana)
+    w.k.setValue(6)
+    _run(qtbot, w)
+    return w, ids
+
+
+def test_accept_under_an_existing_theme(qtbot, coded, small):
+    panel, ids = coded
+    project, ana = small
+    panel.rename("Night shifts")
+    ticked = _untick(panel, 1)
+    dialog = _theme_dialog(qtbot, panel)
+    assert dialog.under_existing.isChecked()
+    # the codebook's tree, sub-codes indented
+    assert [dialog.parent_combo.itemText(n) for n in range(3)] == [
+        "Workplace", "    Stigma", "Gossip"]
+    dialog.parent_combo.setCurrentIndex(dialog.parent_combo.findData(ids["Workplace"]))
+    _accept(qtbot, panel, dialog)
+    code = next(c for c in list_codes(project) if c.name == "Night shifts")
+    assert code.parent_id == ids["Workplace"]
+    assert sorted(c.response_id for c in list_codings(project, EVERYONE, coders=[ana])) == \
+        ticked
+    assert "under “Workplace”" in panel.summary.text()
+    panel.session.undo(panel)
+    panel.session.wait()
+    assert sorted(c.name for c in list_codes(project)) == ["Gossip", "Stigma", "Workplace"]
+    assert list_codings(project, EVERYONE, coders=[ana]) == []
+
+
+def test_accept_as_the_theme_over_existing_codes(qtbot, coded, small):
+    panel, ids = coded
+    project, ana = small
+    panel.rename("Being judged")
+    ticked = _untick(panel, 0)
+    listed = _listed(panel)
+    dialog = _theme_dialog(qtbot, panel)
+    dialog.over_codes.setChecked(True)
+    assert not dialog.ok_button.isEnabled()  # no code ticked yet
+    for n in range(dialog.children.count()):
+        item = dialog.children.item(n)
+        if item.text().strip() in ("Stigma", "Gossip"):
+            item.setCheckState(Qt.CheckState.Checked)
+    _accept(qtbot, panel, dialog)
+    codes = {c.name: c for c in list_codes(project)}
+    theme = codes["Being judged"]
+    assert theme.parent_id is None
+    assert codes["Stigma"].parent_id == theme.id and codes["Gossip"].parent_id == theme.id
+    assert codes["Workplace"].parent_id is None
+    mine = list_codings(project, EVERYONE, coders=[ana])
+    assert sorted(c.response_id for c in mine) == ticked
+    assert {c.code_id for c in mine} == {theme.id}
+    assert "with 2 codes under it" in panel.summary.text()
+    assert _listed(panel) == listed[1:]
+    panel.session.undo(panel)
+    panel.session.wait()
+    codes = {c.name: c for c in list_codes(project)}
+    assert sorted(codes) == ["Gossip", "Stigma", "Workplace"]
+    assert codes["Stigma"].parent_id == ids["Workplace"] and codes["Gossip"].parent_id is None
+    assert list_codings(project, EVERYONE, coders=[ana]) == []
+    assert _listed(panel) == listed
+
+
+def test_the_pickers_and_the_list_follow_undo_while_the_dialog_is_open(qtbot, coded, small):
+    panel, ids = coded
+    project, _ = small
+    listed = _listed(panel)
+    panel.rename("Short staffed")
+    panel.accept_current()
+    panel.session.wait()
+    assert [name for name, _ in _listed(panel)] == [name for name, _ in listed[1:]]
+    dialog = _theme_dialog(qtbot, panel)  # on the next theme
+    assert "Short staffed" in _combo(dialog)
+    dialog.parent_combo.setCurrentIndex(dialog.parent_combo.findData(ids["Gossip"]))
+    panel.session.undo(panel)  # e.g. Ctrl+Z in the main window
+    panel.session.wait()
+    assert _combo(dialog) == ["Workplace", "Stigma", "Gossip"]
+    assert [dialog.children.item(n).text().strip() for n in range(dialog.children.count())] \
+        == ["Workplace", "Stigma", "Gossip"]
+    assert dialog.parent_combo.currentData() == ids["Gossip"]  # the choice is kept
+    assert _listed(panel)[0] == ("Short staffed", listed[0][1])
+    dialog.reject()
+
+
+def test_each_theme_keeps_its_own_ticks(qtbot, panel):
+    panel.k.setValue(3)
+    _run(qtbot, panel)
+    ticked = _untick(panel, 0, 1)
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(1))
+    assert len(panel.ticked()) == len(_member_items(panel))  # another theme: all ticked
+    panel.tree.setCurrentItem(panel.tree.topLevelItem(0))
+    assert sorted(panel.ticked()) == ticked
+    panel.run()  # a new run starts with every member ticked
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    assert len(panel.ticked()) == len(_member_items(panel))
+
+
+def test_a_refused_accept_keeps_the_dialog_open_and_writes_nothing(qtbot, coded, small,
+                                                                   monkeypatch):
+    from post_coder.ui import session as session_module
+
+    shown = []
+    monkeypatch.setattr(session_module, "show_error",
+                        lambda parent, exc: shown.append(str(exc)))
+    panel, ids = coded
+    project, ana = small
+    listed = _listed(panel)
+    dialog = _theme_dialog(qtbot, panel)
+    dialog.under_new.setChecked(True)
+    qtbot.keyClicks(dialog.new_name, "gossip")  # the name of a code already there
+    _accept(qtbot, panel, dialog)
+    assert shown == ['there is already a code called "Gossip"; choose another name']
+    assert dialog.isVisible() and dialog.ok_button.isEnabled()  # to choose another name
+    assert sorted(c.name for c in list_codes(project)) == ["Gossip", "Stigma", "Workplace"]
+    assert list_codings(project, EVERYONE, coders=[ana]) == []
+    assert _listed(panel) == listed
+    dialog.new_name.setText("Fear of exposure")
+    _accept(qtbot, panel, dialog)
+    assert not dialog.isVisible() and shown == [shown[0]]
+    assert "Fear of exposure" in {c.name for c in list_codes(project)}
+    assert _listed(panel) == listed[1:]
