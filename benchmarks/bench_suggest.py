@@ -34,11 +34,13 @@ sys.path.insert(0, str(REPO))
 from tests.suggest_corpus import THEMES, corpus, csv_text  # noqa: E402
 
 
-def build(folder: Path, n: int):
+def build(folder: Path, n: int, *, seed: int = 5, noise: int | None = None):
+    """A project of ``n`` answers from the generator (1% noise unless ``noise`` is given),
+    and each respondent's true theme."""
     from post_coder.importing import import_survey, inspect_file
     from post_coder.project import Project
 
-    answers = corpus(n, seed=5, noise=n // 100)
+    answers = corpus(n, seed=seed, noise=n // 100 if noise is None else noise)
     source = folder / f"corpus-{n}.csv"
     source.write_text(csv_text(answers), encoding="utf-8")
     p = Project.create(folder / f"corpus-{n}.postcoder")
@@ -119,16 +121,8 @@ def compare_on_test_corpus() -> None:
 
     everyone = ReadScope.everyone()
     with tempfile.TemporaryDirectory() as tmp:
-        answers = corpus(420, noise=12)
-        source = Path(tmp) / "c.csv"
-        source.write_text(csv_text(answers), encoding="utf-8")
-        from post_coder.importing import import_survey, inspect_file
-        from post_coder.project import Project
-
-        truth = {a.respondent: a.theme for a in answers}
-        with Project.create(Path(tmp) / "c.postcoder") as p:
-            import_survey(p, inspect_file(source).with_mapping(
-                id_column="id", open_ended=["barriers"], attributes=["site"]))
+        p, truth = build(Path(tmp), 420, seed=12, noise=12)
+        with p:
             for features in ("tfidf", "semantic"):
                 for k in (None, 6):
                     for seed in range(5):
