@@ -96,8 +96,19 @@ class ThemesPanel(ProposalWindow):
         self.method.addItem("NMF (default)", "nmf")
         self.method.addItem("k-means", "kmeans")
         self.features = features_combo()
-        self.features.currentIndexChanged.connect(
-            lambda: self.method.setEnabled(self.features.currentData() == "tfidf"))
+        method_for_words = [self.method.currentIndex()]
+
+        def follow_features() -> None:
+            """Meaning is always grouped by k-means: shown, and the words' choice kept."""
+            words = self.features.currentData() == "tfidf"
+            if words:
+                self.method.setCurrentIndex(method_for_words[0])
+            else:
+                method_for_words[0] = self.method.currentIndex()
+                self.method.setCurrentIndex(self.method.findData("kmeans"))
+            self.method.setEnabled(words)
+
+        self.features.currentIndexChanged.connect(follow_features)
         for label, widget in (("&Question:", self.question), (None, self.uncoded),
                               ("&Themes:", self.k), ("&Method:", self.method),
                               ("&Features:", self.features)):
@@ -162,7 +173,7 @@ class ThemesPanel(ProposalWindow):
             "questions": (question,) if question else (),
             "uncoded": self.uncoded.isChecked(),
             "k": self.k.value() if self.k.value() >= 2 else None,
-            "method": self.method.currentData() if self.method.isEnabled() else None,
+            "method": self.method.currentData(),
             "features": self.features.currentData(),
         }
         scope = self.session.scope

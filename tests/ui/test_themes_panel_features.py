@@ -37,8 +37,11 @@ def test_meaning_runs_the_semantic_mode_with_k_means(qtbot, small, monkeypatch):
     panel = open_window(qtbot, ThemesPanel, *small)
     assert panel.features.model().item(1).isEnabled()
     assert "nothing is sent anywhere" in panel.features.itemData(1, Qt.ItemDataRole.ToolTipRole)
+    panel.method.setCurrentIndex(0)
+    assert panel.method.currentData() == "nmf"
     panel.features.setCurrentIndex(1)
-    assert not panel.method.isEnabled()          # meaning is always grouped by k-means
+    # meaning is always grouped by k-means, and the method shows it
+    assert not panel.method.isEnabled() and panel.method.currentData() == "kmeans"
     panel.k.setValue(3)
     run(qtbot, panel)
     expected = suggest_themes(small[0], EVERYONE, k=3, features="semantic")
@@ -49,6 +52,6 @@ def test_meaning_runs_the_semantic_mode_with_k_means(qtbot, small, monkeypatch):
             ] == [t.label for t in expected.themes]
     # back to words: the method is the user's choice again
     panel.features.setCurrentIndex(0)
-    assert panel.method.isEnabled()
+    assert panel.method.isEnabled() and panel.method.currentData() == "nmf"
     run(qtbot, panel)
     assert panel.result.features == "tfidf" and panel.result.method == "nmf"
