@@ -205,7 +205,8 @@ class ThemesPanel(ProposalWindow):
         how = "chosen automatically" if self.k.value() < 2 else "asked for"
         considered = sum(t.size for t in found.themes) + len(found.skipped)
         by = "by meaning, " if found.features == "semantic" else ""
-        text = (f"{len(found.themes)} themes ({how}, {by}{found.method.upper()}, seed "
+        method = {"nmf": "NMF", "kmeans": "k-means"}.get(found.method, found.method)
+        text = (f"{len(found.themes)} themes ({how}, {by}{method}, seed "
                 f"{found.seed}) from {considered} answers.")
         if found.skipped:
             text += f" {len(found.skipped)} skipped (hover for why)."

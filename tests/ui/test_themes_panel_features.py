@@ -47,7 +47,7 @@ def test_meaning_runs_the_semantic_mode_with_k_means(qtbot, small, monkeypatch):
     expected = suggest_themes(small[0], EVERYONE, k=3, features="semantic")
     assert panel.result is not None and panel.result.as_dict() == expected.as_dict()
     assert panel.result.features == "semantic" and panel.result.method == "kmeans"
-    assert panel.summary.text().startswith("3 themes (asked for, by meaning, KMEANS, seed 0)")
+    assert panel.summary.text().startswith("3 themes (asked for, by meaning, k-means, seed 0)")
     assert [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())
             ] == [t.label for t in expected.themes]
     # back to words: the method is the user's choice again
