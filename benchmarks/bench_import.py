@@ -42,10 +42,25 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   UUID texts in two or four indexes a table: ≤ 3× needs a lighter schema (integer keys)
   rather than a lighter import.
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
-  every run (5.04 and 3.59 after the xlsx changes) — met above the baseline, not with it
-  counted in: the inspected table (the 50 MB answer in it) stays held during the import,
-  and SQLite needs about twice the answer again to insert its row and about twice again
-  to index it (in turn, not at once).
+  every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
+  in it) stayed held during the import, and SQLite needs about twice the answer again to
+  insert its row and about twice again to index it (in turn, not at once).
+  Then (the import lets go of the inspected table once its cells are converted and hands
+  the long answer to SQLite in a holder that forgets it, so that only SQLite's copies are
+  left while it writes; responses go in statements of at most 500 rows, as a cached
+  statement keeps its last bound values: 10 MB of answers in 5,000-row ones): 3.87 (2.42
+  above the baseline) × the file in each of five runs — met, with it counted in. Peaks
+  by phase, above the baseline (~73 MiB in a probe of the same import): reading the file
+  108 MiB (its bytes and the cells), inserting the answers 111 (SQLite's bound copy of the
+  answer and the row it builds from it), indexing them for search 124 (the answer read
+  back, SQLite's second copy of it handed to FTS5 — FTS5's 'rebuild' reads without one but
+  re-indexes every answer in the project —, its terms ~11; plus ~16 held from before: row
+  ids, attribute values, SQLite's page cache and cached statements).
+  The other two imports did not get slower: in CPU time (the code before and after, four
+  runs each, alternating) the CSV import took 7.7-8.0 → 7.1-7.6 s and the XLSX import
+  1.43-1.60 → 1.45-1.63 s. Their wall-time ratios, two runs each on the machine as busy as
+  it was (four helpers on two cores), swung too much to compare: csv 1.86, 1.90 → 1.07,
+  1.51; xlsx 2.30, 3.70 → 4.74, 8.93.
 
     PYTHONPATH=. python benchmarks/bench_import.py [--rows N] [--only csv,xlsx,cell] [--profile]
 """

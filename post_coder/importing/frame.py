@@ -100,6 +100,8 @@ class Frame:
     aliases: dict[str, str] = field(default_factory=dict)
     #: things about the file worth saying before importing (repeated names, odd lines…)
     notes: list[str] = field(default_factory=list)
+    #: True once an import took the cells (:meth:`release`): :attr:`columns` is empty
+    released: bool = False
 
     @property
     def unit(self) -> str:
@@ -116,3 +118,12 @@ class Frame:
 
     def hint(self, name: str) -> Hint:
         return self.hints.get(name) or Hint()
+
+    def release(self) -> None:
+        """Let go of every cell (:attr:`columns` becomes empty; the rest stays). An import
+        does this once it has converted the cells, so that a long answer is held once, by
+        the import, while SQLite stores it: the plans of a wizard share their frame, and a
+        50 MB answer held by it as well cost 50 MB more at each step of the writing. The
+        cells are read from the file again when needed (``plan.inspected_frame``)."""
+        self.columns = {}
+        self.released = True

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from post_coder.errors import InputError
 from post_coder.importing import infer
 from post_coder.importing.frame import Hint
+from post_coder.importing.plan import id_warnings, inspected_frame
 from post_coder.importing.platforms import PLATFORM_NAMES
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ _DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] | None,
                   attributes: list[str] | None, types: dict[str, str] | None,
                   keep: Any, levels: dict[str, list[str]] | None = None) -> "ImportPlan":
-    from post_coder.importing.plan import id_warnings
-
     for name in [*(open_ended or []), *(attributes or []), *(types or {}), *(levels or {})]:
         plan.column(name)  # raises for an unknown column
     # columns may be given by code, heading or wording: from here on, by name
@@ -56,7 +55,8 @@ def apply_mapping(plan: "ImportPlan", *, id_column: Any, open_ended: list[str] |
         raise InputError("it cannot be an open-ended question in a data table, which has "
                          "nothing to code; make it an attribute, or import the file as a "
                          "survey to code it", file=plan.path, column=name)
-    warnings = id_warnings(plan._frame, new_id) if plan._frame is not None else []
+    frame = inspected_frame(plan)
+    warnings = id_warnings(frame, new_id) if frame is not None else []
     return replace(plan, columns=columns, id_column=new_id, warnings=warnings)
 
 
@@ -93,7 +93,7 @@ def _retype(plan: "ImportPlan", column: "ColumnPlan", kind: str) -> "ColumnPlan"
                          "multi_select", file=plan.path, column=column.name)
     if kind == column.type:
         return column
-    frame = plan._frame
+    frame = inspected_frame(plan)
     if frame is None:
         return replace(column, type=kind, levels=[])
     p = infer.profile(frame.columns[column.name], decimal_comma=frame.delimiter == ";")
@@ -120,8 +120,10 @@ def _reorder(plan: "ImportPlan", column: "ColumnPlan", given: list[str]) -> "Col
 def _answers(plan: "ImportPlan", column: "ColumnPlan") -> list[str]:
     """The answers a level order must cover: a multi-select's options, else the column's
     distinct answers (non-answers such as "N/A" aside)."""
-    frame = plan._frame
-    if column.type == "multi_select" or frame is None or column.name not in frame.columns:
+    if column.type == "multi_select":
+        return list(column.levels)
+    frame = inspected_frame(plan)
+    if frame is None or column.name not in frame.columns:
         return list(column.levels)
     return list(infer.profile(frame.columns[column.name]).counts)
 

@@ -26,6 +26,9 @@ SURVEY, TABLE = "survey", "log"
 #: platforms that list a checkbox question's answers in one cell separated by commas
 COMMA_LISTS = ("google-forms", "qualtrics", "qualtrics-legacy")
 PREVIEW_ROWS = 10
+#: characters of a cell kept in the preview and a column's samples (views show 300 at
+#: most): the plan does not keep a long answer alive besides the table it was read from
+PREVIEW_CHARS = 1000
 _KEEP: Any = object()
 
 
@@ -176,6 +179,22 @@ def load_frame(path: str | Path, *, sheet: str | None = None,
     return frame
 
 
+def inspected_frame(plan: ImportPlan) -> Frame | None:
+    """The table ``plan`` was inspected from, with its cells (None for a plan made without
+    one). When an import took the cells (:meth:`Frame.release`: the import failed or was
+    cancelled, and the plan is used again), they are read from the file again into the
+    same frame, so every copy of the plan has them back; a file whose contents changed
+    since it was inspected is refused."""
+    frame = plan._frame
+    if frame is not None and frame.released:
+        fresh = load_frame(frame.path, sheet=frame.sheet, dictionary=plan.dictionary)
+        if fresh.sha256 != frame.sha256:
+            raise InputError("the file changed since it was inspected; inspect it again",
+                             file=plan.path)
+        frame.columns, frame.released = fresh.columns, False
+    return frame
+
+
 def inspect_file(path: str | Path, *, sheet: str | None = None,
                  dictionary: str | Path | None = None) -> ImportPlan:
     """Read a survey file and suggest how to import it (nothing is written anywhere).
@@ -199,7 +218,7 @@ def inspect_file(path: str | Path, *, sheet: str | None = None,
         if found is not None:
             frame.notes[-1] += " (found beside the export)"
     columns = plan_columns(frame)
-    preview = [{n: frame.columns[n][i] for n in frame.names}
+    preview = [{n: frame.columns[n][i][:PREVIEW_CHARS] for n in frame.names}
                for i in range(min(PREVIEW_ROWS, frame.row_count))]
     return ImportPlan(
         path=Path(path), format=frame.format, platform=frame.platform, encoding=frame.encoding,
@@ -242,7 +261,8 @@ def _column(name: str, wording: str, kind: str, levels: list[str], sources: list
     return ColumnPlan(name=name, wording=wording, role="skip", type=kind, levels=levels,
                       source_columns=sources, n_answers=p.n_answers, n_blank=p.n_blank,
                       n_nonanswer=p.n_nonanswer, n_unique=p.n_unique,
-                      mean_length=round(p.mean_length, 1), sample=p.sample, note=note)
+                      mean_length=round(p.mean_length, 1),
+                      sample=[s[:PREVIEW_CHARS] for s in p.sample], note=note)
 
 
 def _suggest_roles(items: list[tuple[ColumnPlan, Hint, infer.Profile]],

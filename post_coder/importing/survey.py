@@ -46,9 +46,12 @@ class ImportResult:
 @dataclass
 class _Question:
     column: ColumnPlan
+    #: per row: the text to store, or None; emptied once handed to the writing
     texts: list[str | None]
     blank: int
     nonanswer: int
+    #: responses to store (texts that are not None)
+    stored: int = 0
 
 
 @dataclass
@@ -118,6 +121,9 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
             raise DuplicateImportError(
                 f"{_imported_as(earlier[0])}; import it again only on purpose "
                 "(--allow-duplicate)", file=plan.path)
+        # the cells are converted: from here on the import holds the only copy of each
+        # answer, and hands a long one over to SQLite whole (see _write_questions)
+        frame.release()
         writer = _Writer(step.db, progress, frame, questions, variables)
         dataset_id = writer.write(project, plan, name, external)
         write_plan_labels(step.db, dataset_id, plan)
@@ -127,8 +133,7 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
         step.audit("import", "dataset", dataset_id, after=summary)
     return ImportResult(
         dataset_id=dataset_id, respondents=frame.row_count, responses=writer.responses,
-        questions=[(q.column.name, sum(t is not None for t in q.texts), q.blank, q.nonanswer)
-                   for q in questions],
+        questions=[(q.column.name, q.stored, q.blank, q.nonanswer) for q in questions],
         changes=step.changes)
 
 
@@ -137,7 +142,7 @@ def _frame(plan: ImportPlan) -> Frame:
     again, not parsed again), or the file read afresh for a plan without one; either way
     refused when the file's contents are not those inspected."""
     frame = plan._frame
-    if frame is not None and frame.path == plan.path:
+    if frame is not None and frame.path == plan.path and not frame.released:
         sha = readers.file_sha256(plan.path)
     else:
         frame = load_frame(plan.path, sheet=plan.sheet, dictionary=plan.dictionary)
@@ -191,7 +196,8 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
             blank += count
         elif k != ANSWER:
             nonanswer += count
-    return _Question(column, [mapping[v] for v in cells], blank, nonanswer)
+    texts = [mapping[v] for v in cells]
+    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None))
 
 
 def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
@@ -285,19 +291,27 @@ class _Writer:
             (qid, dataset_id, q.column.name, q.column.wording or q.column.name,
              self._position(q.column), q.blank, q.nonanswer)
             for qid, q in zip(ids, self.questions)])
-        # respondent by respondent, then question by question: the file's order becomes the
-        # table's rowid order, so listing responses "in file order" needs no sorting
-        answered = [(p, qid, q.texts[n]) for n, p in enumerate(people)
-                    for qid, q in zip(ids, self.questions) if q.texts[n] is not None]
-        response_ids = new_ids(len(answered))
-        self.responses += len(answered)
         # the full-text index is filled in one pass once every answer is in (see
         # surveys.responses_indexed_at_end); a cancel or failure rolls all of it back
         with surveys.responses_indexed_at_end(self.db):
-            self._batches("Saving answers", surveys.insert_responses,
-                          ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
-                          per_row=len(people) * len(self.questions) / max(1, len(answered)))
+            self._write_answers(ids, people)
+            # the answers are let go of by now: SQLite reads a long one back to index it
             self.progress.update(self.done, self.total, "Indexing answers for search")
+
+    def _write_answers(self, question_ids: list[str], people: list[str]) -> None:
+        """The responses (the questions' texts, which are emptied: a long answer is then
+        held once, by the rows written here, until SQLite takes it; see surveys.handed)."""
+        # respondent by respondent, then question by question: the file's order becomes the
+        # table's rowid order, so listing responses "in file order" needs no sorting
+        answered = [(p, qid, surveys.handed(q.texts[n])) for n, p in enumerate(people)
+                    for qid, q in zip(question_ids, self.questions) if q.texts[n] is not None]
+        for q in self.questions:
+            q.texts = []
+        response_ids = new_ids(len(answered))
+        self.responses += len(answered)
+        self._batches("Saving answers", surveys.insert_responses,
+                      ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
+                      per_row=len(people) * len(self.questions) / max(1, len(answered)))
 
     def _write_variables(self, dataset_id: str, people: list[str]) -> None:
         ids = new_ids(len(self.variables))

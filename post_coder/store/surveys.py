@@ -129,18 +129,24 @@ def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int,
 #: SQLite holds a statement's bound values together, and a 50 MB answer among 5,000 others
 #: cost 100 MB more than on its own
 STATEMENT_TEXT = 4_000_000
+#: rows per ``INSERT`` statement at most: a statement keeps SQLite's copy of the values last
+#: bound to it (until it is bound again), and each statement length is a statement of its
+#: own in the connection's cache. Statements of a whole 5,000-row batch kept 10 MB of an
+#: import's answers in memory; 500 rows insert as fast.
+STATEMENT_ROWS = 500
 
 
 def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) -> None:
     """Rows of (id, respondent_id, question_id, text), inserted in order.
 
-    The rows go in as few multi-row ``INSERT … VALUES`` statements as SQLite's limit on
-    bound values (and :data:`STATEMENT_TEXT`) allows — one for an import's batch of short
-    answers: with one statement per row the FTS5 trigger flushes the full-text index on
-    every row, which is about five times slower. The texts are bound as they are (no JSON
-    copy of a batch holding a 50 MB answer).
+    The rows go in multi-row ``INSERT … VALUES`` statements of :data:`STATEMENT_ROWS`
+    (fewer when SQLite's limit on bound values or :data:`STATEMENT_TEXT` says so): with
+    one statement per row the FTS5 trigger flushes the full-text index on every row, which
+    is about five times slower. The texts are bound as they are (no JSON copy of a batch
+    holding a 50 MB answer); a long one may be given :func:`handed`.
     """
-    per_statement = max(1, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4)
+    per_statement = max(1, min(STATEMENT_ROWS,
+                               db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4))
     chunk: list[tuple[str, str, str, str]] = []
     size = 0
     for row in rows:
@@ -151,6 +157,38 @@ def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) ->
         size += len(row[3])
     if chunk:
         _insert_responses(db, chunk)
+
+
+class _Handed:
+    """A long response text that SQLite takes over: the first (and only) time the
+    ``sqlite3`` module asks for its value (through ``__conform__``, its adaptation
+    protocol, just before binding it), the text is given and forgotten. SQLite binds a
+    copy of it; when the holder had the only reference, the text is freed there, before
+    SQLite makes the row out of that copy, instead of being held a third time until the
+    statement ends."""
+
+    __slots__ = ("text", "length")
+
+    def __init__(self, text: str) -> None:
+        self.text: str | None = text
+        self.length = len(text)
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __conform__(self, protocol: object) -> str:
+        text, self.text = self.text, None
+        if text is None:
+            raise RuntimeError("a long response text was already handed to SQLite")
+        return text
+
+
+def handed(text: str) -> Any:
+    """``text`` as :func:`insert_responses` best takes it: a text longer than
+    :data:`STATEMENT_TEXT` in a holder that gives it to SQLite once and forgets it (see
+    :class:`_Handed`; a caller that keeps no other reference has it freed as soon as
+    SQLite has its copy), any other text as it is."""
+    return _Handed(text) if len(text) > STATEMENT_TEXT else text
 
 
 #: one response with a long text: ``WHERE ?`` lets the statement run again inserting nothing
