@@ -352,3 +352,48 @@ def test_the_window_opened_again_shows_the_queue_as_it_is_now(qtbot, window, sma
     assert _queued(again) == order[1:]
     assert again.current_response() == order[1]
     assert again.summary.text().startswith(f"{len(order) - 1} of ")
+
+
+def test_in_a_blind_round_nothing_is_learned_from_another_coders_codings(qtbot, small,
+                                                                        tmp_path):
+    """Ben's blind round is open before he asks: learning from Ana's codings is refused, in
+    words, and the viewer shows no suggestions."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from post_coder.team.rounds import create_round
+
+    project, ids = small
+    create_round(project, "Round 1", [ids["Ben"]], blind=True)
+    window = main_window(qtbot, project, ids["Ben"], tmp_path)
+    assert window.session.scope.blind
+    window.codes_action.trigger()
+    panel = window.findChild(CodeSuggestionsPanel)
+    panel.source.setCurrentIndex(panel.source.findData("coder:Ana"))
+    run(qtbot, panel)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert any("you see only your own codings, not Ana's" in b.text() for b in boxes)
+    assert window.workspace.code_queue.state is None
+    assert _queued(panel) == [] and not _strip(window).isVisible()
+
+
+def test_the_keys_keep_working_from_a_ticked_box_as_the_strip_moves_on(qtbot, window, small):
+    """Ticking with the mouse puts the keyboard focus on the box; Y there accepts, and the
+    focus stays in the coding area (not lost with the box), so N works next."""
+    from PySide6.QtWidgets import QApplication
+
+    project, ids = small
+    panel = _suggest(qtbot, window)
+    order = _queued(panel)
+    box = _strip(window).boxes[0]
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)  # ticked again
+    assert box.isChecked() and QApplication.focusWidget() is box
+    qtbot.keyClick(box, Qt.Key.Key_Y)
+    window.session.wait()
+    assert {r for r, _ in _mine(project, ids["Ben"])} == {order[0]}
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.workspace.splitter.isAncestorOf(focus)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)
+    window.session.wait()
+    assert is_done(project, order[1], ids["Ben"])
+    assert window.workspace.current_response_id() == order[2]
