@@ -228,11 +228,10 @@ class CodingWorkspace(QWidget):
         self.session.visibility_did_change.connect(self._on_scope_changed)
         self.session.coder_did_change.connect(self._refresh_pins)
         queue, strip = self.code_queue, self.viewer.suggestion_strip
-        queue.changed.connect(lambda _back: self._update_strip())
-        queue.ticks_changed.connect(
-            lambda rid: self._update_strip() if rid == self._current else None)
+        queue.changed.connect(self._update_strip)
+        queue.ticks_changed.connect(self._ticks_changed)
         queue.current_changed.connect(self._follow_queue)
-        queue.cleared.connect(lambda why: self.say(why) if self._show_suggestions else None)
+        queue.cleared.connect(self._queue_cleared)
         strip.tick_changed.connect(queue.tick)
         strip.accept_clicked.connect(self.accept_suggested)
         strip.reject_clicked.connect(self.reject_suggested)
@@ -581,13 +580,22 @@ class CodingWorkspace(QWidget):
             action.setEnabled(self._show_suggestions)
         self._update_strip()
 
-    def _update_strip(self) -> None:
+    def _update_strip(self, *_: object) -> None:
+        """The viewer's line of suggested codes, for the response shown (hidden if none)."""
         queue = self.code_queue
         response = self._current if self._show_suggestions else None
         self.viewer.suggestion_strip.show_suggestions(
             response, queue.suggestions(response),
             lambda code: queue.state is not None and queue.state.is_ticked(response, code),
             writable=not self.session.readonly)
+
+    def _ticks_changed(self, response: str) -> None:
+        if response == self._current:
+            self._update_strip()
+
+    def _queue_cleared(self, why: str) -> None:
+        if self._show_suggestions:
+            self.say(why)
 
     def accept_suggested(self) -> bool:
         """Y: apply the ticked suggested codes to the response shown, as you (one undo
@@ -676,17 +684,23 @@ class CodingWorkspace(QWidget):
             return None, (f"{_responses(hidden)} with suggested codes "
                           f"{'is' if hidden == 1 else 'are'} left, but the list's filters "
                           f"hide {them}: clear the filters (or choose the question) to see "
-                          f"{them}.")
+                          f"{them}. {self._still_counting()}").rstrip()
         notes = []
         skipped = candidates.index(target)
         if skipped:
-            notes.append(f"Skipped {_responses(skipped)} with suggested codes that the "
-                         "list's filters hide.")
+            notes += [f"Skipped {_responses(skipped)} with suggested codes that the "
+                      "list's filters hide.", self._still_counting()]
         wrapped = (state.position(target) < start if start is not None
                    else rows[target] <= self._current_row())
         if wrapped:
             notes.append("Back at the first response with suggested codes.")
-        return target, " ".join(notes)
+        return target, " ".join(n for n in notes if n)
+
+    def _still_counting(self) -> str:
+        """While a large list is still being read, a response not in it yet is not hidden
+        by the filters: say so ("" once the list is complete)."""
+        return "" if self.model.complete else (
+            "(The list is still being read: some may be in it in a moment.)")
 
     def _follow_queue(self, response: str) -> None:
         """The queue is at this answer (chosen in the Suggest Codes window, the next after
@@ -697,7 +711,8 @@ class CodingWorkspace(QWidget):
             first = self.code_queue.suggestions(response)
             who = f"{first[0].respondent} · {first[0].question}" if first else "That answer"
             self.say(f"{who} has suggested codes, but the list's filters hide it: clear the "
-                     "filters (or choose its question) to see it here.")
+                     f"filters (or choose its question) to see it here. "
+                     f"{self._still_counting()}".rstrip())
 
 
 def _responses(n: int) -> str:
