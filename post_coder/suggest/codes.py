@@ -13,18 +13,22 @@ are not among the examples); a suggestion is never a coding until a coder accept
 the suggestions of an answer is :func:`reject`: the coder records that nothing applies (the
 answer is done for them, with no codes), so it is not suggested to them again. Machine
 suggestions are never a coder: agreement sees only what people applied.
+
+:class:`SuggestionQueue` is one run's suggestions as a queue to go through answer by answer
+(what is still open, which codes are ticked, what comes next); the app's Suggest Codes
+window and its response viewer share one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from post_coder.changes import Changes
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.codings import accept_codes
-from post_coder.coding.done import nothing_applies
+from post_coder.coding.done import is_done, nothing_applies
 from post_coder.coding.similarity import tfidf
 from post_coder.errors import InputError
 from post_coder.progress import Progress, ensure
@@ -34,7 +38,7 @@ from post_coder.queries import (ReadScope, ResponseQuery, coder_marks, find_ques
 from post_coder.suggest._source import labelled
 
 __all__ = ["CodeSuggestion", "CodeSuggestions", "DEFAULT_CONFIDENCE", "MIN_EXAMPLES",
-           "accept", "reject", "suggest_codes"]
+           "SuggestionQueue", "accept", "reject", "suggest_codes"]
 
 #: suggestions below this probability are not shown (``--min-confidence``)
 DEFAULT_CONFIDENCE = 0.6
@@ -194,3 +198,94 @@ def reject(project: Project, response_id: str, coder: str) -> Changes:
     """Dismiss the suggestions for an answer: ``coder`` records that no code applies (it is
     done for them, with no codes; one undoable action), so it is not suggested again."""
     return nothing_applies(project, response_id, coder)
+
+
+class SuggestionQueue:
+    """The answers of one run (:class:`CodeSuggestions`) still to accept or reject, in the
+    run's order, with the codes ticked for each (all, at first). Answering one (:meth:`answer`)
+    takes it out; :meth:`follow` reads the project after a change: an answer whose accept or
+    reject was undone (no longer done for the coder who answered) is open again, in its
+    place, and leaves again on Redo; suggestions of a code no longer active leave. Nothing
+    here writes: accepting and rejecting are :func:`accept` and :func:`reject`."""
+
+    def __init__(self, result: CodeSuggestions, coder: str | None) -> None:
+        self.result = result
+        #: the coder the run suggested for (whose uncoded answers these are)
+        self.coder = coder
+        self._position = {rid: n for n, rid in enumerate(
+            dict.fromkeys(s.response_id for s in result.suggestions))}
+        self.open = _by_answer(result.suggestions)
+        #: answered here: response id → the coder who answered (out while done for them)
+        self.answered: dict[str, str] = {}
+        self._unticked: set[tuple[str, str]] = set()
+
+    def __len__(self) -> int:
+        return len(self.open)
+
+    def __contains__(self, response_id: object) -> bool:
+        return response_id in self.open
+
+    def ids(self) -> list[str]:
+        """The open answers (response ids), in the run's order."""
+        return list(self.open)
+
+    def suggestions(self, response_id: str | None) -> list[CodeSuggestion]:
+        """The open answer's suggestions, most confident first ([] if it is not open)."""
+        return list(self.open.get(response_id, ())) if response_id is not None else []
+
+    def is_ticked(self, response_id: str, code_id: str) -> bool:
+        return (response_id, code_id) not in self._unticked
+
+    def tick(self, response_id: str, code_id: str, on: bool) -> None:
+        (self._unticked.discard if on else self._unticked.add)((response_id, code_id))
+
+    def ticked(self, response_id: str | None) -> list[CodeSuggestion]:
+        """The suggestions of the answer whose codes are ticked: what accepting applies."""
+        return [s for s in self.suggestions(response_id)
+                if self.is_ticked(s.response_id, s.code_id)]
+
+    def answer(self, response_id: str, coder: str) -> None:
+        """``coder`` accepted or rejected this answer's suggestions: it leaves the queue."""
+        self.open.pop(response_id, None)
+        self.answered[response_id] = coder
+
+    def position(self, response_id: str | None) -> int | None:
+        """Where the answer is in the run's order (open or not); None if not in the run."""
+        return self._position.get(response_id) if response_id is not None else None
+
+    def after(self, response_id: str | None) -> list[str]:
+        """The open answers after this one in the run's order, then those before it (coming
+        round again); every open answer when it is not in the run."""
+        start = self.position(response_id)
+        if start is None:
+            return self.ids()
+        later = [r for r in self.open if self._position[r] > start]
+        return later + [r for r in self.open if self._position[r] < start]
+
+    def successor(self, response_id: str | None) -> str | None:
+        """The open answer that takes this one's place in the list: the next after it, else
+        the last; None when none is open."""
+        start = self.position(response_id)
+        others = [r for r in self.open if r != response_id]
+        later = (r for r in others if start is not None and self._position[r] > start)
+        return next(later, others[-1] if others else None)
+
+    def follow(self, project: Project) -> list[str] | None:
+        """Re-read what is open after a change of the project (see the class); None when
+        nothing changed, else the answers back in the queue (in order; often none)."""
+        done = {rid for rid, coder in self.answered.items() if is_done(project, rid, coder)}
+        active = {c.id for c in list_codes(project)}
+        open_now = _by_answer(s for s in self.result.suggestions
+                              if s.response_id not in done and s.code_id in active)
+        if open_now == self.open:
+            return None
+        back = [rid for rid in open_now if rid not in self.open]
+        self.open = open_now
+        return back
+
+
+def _by_answer(suggestions: Iterable[CodeSuggestion]) -> dict[str, list[CodeSuggestion]]:
+    out: dict[str, list[CodeSuggestion]] = {}
+    for s in suggestions:
+        out.setdefault(s.response_id, []).append(s)
+    return out

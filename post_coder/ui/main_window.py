@@ -142,6 +142,14 @@ class MainWindow(QMainWindow):
             "&History…", "actionHistory", self.show_history, "Ctrl+Shift+H", self.view_menu,
             "Every change made to the project, with the reason given for it")
         self.view_menu.addSeparator()
+        self.suggestions_action = QAction("Show Code Su&ggestions", self, checkable=True,
+                                          objectName="actionShowCodeSuggestions")
+        self.suggestions_action.setStatusTip(
+            "Show the codes Analysis ▸ Suggest Codes suggests for the response in the viewer, "
+            "with Y to accept, N to reject and S for the next (remembered)")
+        self.suggestions_action.setChecked(app_settings.show_code_suggestions(self.settings))
+        self.suggestions_action.toggled.connect(self.set_show_code_suggestions)
+        self.view_menu.addAction(self.suggestions_action)
         self.reading = ReadingControls(self, self.settings)  # row height, text size
         self.reading.fill_menu(self.view_menu)
         self._build_coder_views()
@@ -182,6 +190,20 @@ class MainWindow(QMainWindow):
         self.coder_mode_actions[mode].setChecked(True)
         if self.workspace is not None:
             self.workspace.set_coder_mode(mode)
+
+    def set_show_code_suggestions(self, on: bool) -> None:
+        """View ▸ Show Code Suggestions: the viewer's line of suggested codes and its keys
+        Y, N and S, on or off (remembered)."""
+        app_settings.set_show_code_suggestions(self.settings, on)
+        if self.suggestions_action.isChecked() != on:
+            self.suggestions_action.setChecked(on)
+        if self.workspace is None:
+            return
+        self.workspace.set_show_suggestions(on)
+        if on and self.workspace.code_queue.state is None:
+            self.statusBar().showMessage(
+                "No code suggestions yet: Analysis ▸ Suggest Codes… ▸ Run; they then show "
+                "in the viewer.", 8000)
 
     def set_codebook_by_coder(self, on: bool) -> None:
         app_settings.set_codebook_by_coder(self.settings, on)
@@ -286,6 +308,7 @@ class MainWindow(QMainWindow):
         self.codebook.code_activated.connect(self.workspace.apply_code)
         self.codebook.filter_requested.connect(self.workspace.set_filter_code)
         self.workspace.set_coder_mode(app_settings.grid_coder_mode(self.settings))
+        self.workspace.set_show_suggestions(app_settings.show_code_suggestions(self.settings))
         self.codebook.set_counts_by_coder(app_settings.codebook_by_coder(self.settings))
         self.response_memo = MemoEditor(self.session)
         self.code_memo = MemoEditor(self.session)
@@ -571,8 +594,6 @@ class MainWindow(QMainWindow):
             panel = kind(self.session, self)
             panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             panel.addActions([self.undo_action, self.redo_action])  # Ctrl+Z there too
-            if isinstance(panel, CodeSuggestionsPanel):  # the viewer follows the queue
-                panel.response_shown.connect(self.workspace.select_response)
         panel.show()
         panel.raise_()
         panel.activateWindow()

@@ -72,3 +72,13 @@ def codebook_by_coder(settings: QSettings) -> bool:
 def set_codebook_by_coder(settings: QSettings, on: bool) -> None:
     settings.setValue("codebook/by_coder", "true" if on else "false")
     settings.sync()
+
+
+def show_code_suggestions(settings: QSettings) -> bool:
+    """Whether the response viewer shows codes suggested by Analysis ▸ Suggest Codes."""
+    return str(settings.value("viewer/suggestions", "true")).lower() in ("true", "1")
+
+
+def set_show_code_suggestions(settings: QSettings, on: bool) -> None:
+    settings.setValue("viewer/suggestions", "true" if on else "false")
+    settings.sync()

@@ -4,6 +4,10 @@ The main window puts :class:`CodingWorkspace` in its centre and adds ``actions()
 Code menu. Every write goes through ``Session.run``; the grid and the viewer refresh from
 ``project_did_change`` like any other view, and read through the session's scope
 (``session.scope``), reloading on ``visibility_did_change``.
+
+The viewer shows the codes suggested for the response shown, when the last Analysis ▸
+Suggest Codes run has some (the session's shared queue: :mod:`post_coder.ui.code_queue`);
+Y accepts the ticked ones, N rejects them, S goes to the next response with suggestions.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from post_coder.changes import Changes
 from post_coder.coding import codings, done, keys
 from post_coder.errors import InputError, PostCoderError
 from post_coder.queries import ResponseQuery, coder_marks, next_uncoded
+from post_coder.ui.code_queue import code_queue
 from post_coder.ui.errors import show_error
 from post_coder.ui.models import reads
 from post_coder.ui.models.response_table import (AGREEMENT, CODED, CODES, COLUMNS, DONE, QUESTION,
@@ -38,6 +43,8 @@ NO_MATCHES = "No responses match these filters."
 NO_CODER = ("no coder is chosen yet; choose who is coding with Edit ▸ Change Coder… "
             "(each coder's codes are kept apart)")
 PINS = 9
+NO_SUGGESTIONS_YET = ("No code suggestions yet: run Analysis ▸ Suggest Codes… to see codes "
+                      "suggested for the responses you have not coded.")
 # narrow enough that the answer keeps >= 240 px on a 1280 x 720 laptop (tests/ui/test_laptop)
 COLUMN_WIDTHS = {RESPONDENT: 90, QUESTION: 108, CODES: 126, CODED: 48, DONE: 46,
                  AGREEMENT: 78}
@@ -64,6 +71,9 @@ class CodingWorkspace(QWidget):
         self.model = ResponseTableModel(session.project, session.scope,
                                         self.filter_bar.current_query(), self)
         self.viewer = ResponseViewer(session, self)
+        #: the last Suggest Codes run's queue, shared with its window
+        self.code_queue = code_queue(session)
+        self._show_suggestions = True
         self._build()
         self._actions = self._make_actions()
         self._connect()
@@ -150,7 +160,15 @@ class CodingWorkspace(QWidget):
         self._pin_actions = [
             self._action(f"applyPinnedCode{n}", f"Apply or remove code {n}", str(n),
                          lambda n=n: self.apply_pinned(n), area) for n in range(1, PINS + 1)]
-        return actions + self._pin_actions + self._make_done_actions(area)
+        self._suggestion_actions = [
+            self._action("acceptSuggestedAction", "Accept suggested codes (the ticked ones)",
+                         "Y", self.accept_suggested, area),
+            self._action("rejectSuggestedAction", "Reject suggested codes: nothing applies",
+                         "N", self.reject_suggested, area),
+            self._action("nextSuggestedAction", "Next response with suggested codes", "S",
+                         self.next_suggested, area)]
+        return (actions + self._pin_actions + self._make_done_actions(area)
+                + self._suggestion_actions)
 
     def _make_done_actions(self, area: QWidget) -> list[QAction]:
         """Enter (mark done, next), 0 (nothing applies), Ctrl+Shift+Enter (mark not done).
@@ -209,6 +227,15 @@ class CodingWorkspace(QWidget):
         self.session.project_did_change.connect(self._on_project_changed)
         self.session.visibility_did_change.connect(self._on_scope_changed)
         self.session.coder_did_change.connect(self._refresh_pins)
+        queue, strip = self.code_queue, self.viewer.suggestion_strip
+        queue.changed.connect(self._update_strip)
+        queue.ticks_changed.connect(self._ticks_changed)
+        queue.current_changed.connect(self._follow_queue)
+        queue.cleared.connect(self._queue_cleared)
+        strip.tick_changed.connect(queue.tick)
+        strip.accept_clicked.connect(self.accept_suggested)
+        strip.reject_clicked.connect(self.reject_suggested)
+        strip.next_clicked.connect(self.next_suggested)
 
     # -- public API --------------------------------------------------------------------------
     def actions(self) -> list[QAction]:  # type: ignore[override]
@@ -460,6 +487,8 @@ class CodingWorkspace(QWidget):
         self._current = response
         self.status.clear()
         self.viewer.show_response(response)
+        self.code_queue.set_current(response)  # the Suggest Codes window follows
+        self._update_strip()
         self.response_selected.emit(response)
 
     def _before_reset(self) -> None:
@@ -537,6 +566,157 @@ class CodingWorkspace(QWidget):
             action.setText(f"Apply or remove code {k.key}: {k.code_name}" if k.code_name else
                            f"Apply or remove code {k.key} (none)")
         self.pinned_codes_changed.emit(self.pinned_codes())
+
+
+    # -- suggested codes (Analysis ▸ Suggest Codes): Y, N, S ----------------------------------
+    def suggestions_shown(self) -> bool:
+        """Whether the viewer shows suggested codes (View ▸ Show Code Suggestions)."""
+        return self._show_suggestions
+
+    def set_show_suggestions(self, on: bool) -> None:
+        """Show the suggested codes in the viewer, with Y, N and S; or not (keys off)."""
+        self._show_suggestions = bool(on)
+        for action in self._suggestion_actions:
+            action.setEnabled(self._show_suggestions)
+        self._update_strip()
+
+    def _update_strip(self, *_: object) -> None:
+        """The viewer's line of suggested codes, for the response shown (hidden if none)."""
+        queue = self.code_queue
+        response = self._current if self._show_suggestions else None
+        self.viewer.suggestion_strip.show_suggestions(
+            response, queue.suggestions(response),
+            lambda code: queue.state is not None and queue.state.is_ticked(response, code),
+            writable=not self.session.readonly)
+
+    def _ticks_changed(self, response: str) -> None:
+        if response == self._current:
+            self._update_strip()
+
+    def _queue_cleared(self, why: str) -> None:
+        if self._show_suggestions:
+            self.say(why)
+
+    def accept_suggested(self) -> bool:
+        """Y: apply the ticked suggested codes to the response shown, as you (one undo
+        step, the same as accepting in the Suggest Codes window); then the next response
+        with suggestions."""
+        response = self._suggested_here()
+        if response is None:
+            return False
+        if not self.code_queue.state.ticked(response):
+            self.say("No suggested code is ticked: tick those that apply, or N if none does.")
+            return False
+        return self._answer(self.code_queue.accept, response)
+
+    def reject_suggested(self) -> bool:
+        """N: none of the suggested codes applies (done for you with no code, undoable);
+        then the next response with suggestions."""
+        response = self._suggested_here()
+        return response is not None and self._answer(self.code_queue.reject, response)
+
+    def next_suggested(self) -> bool:
+        """S: the next response with suggested codes that the list shows (coming round to
+        the first); the note beside the count says when the filters hide some."""
+        if self.code_queue.state is None:
+            self.say(NO_SUGGESTIONS_YET)
+            return False
+        target, note = self._next_suggested(self._current, answering=False)
+        if target is not None:
+            self.select_response(target)
+        if note:
+            self.say(note)
+        return target is not None
+
+    def _suggested_here(self) -> str | None:
+        """The response shown, if it has suggested codes to accept or reject now (else the
+        person is told why not)."""
+        queue = self.code_queue
+        if queue.state is None:
+            self.say(NO_SUGGESTIONS_YET)
+            return None
+        if not queue.suggestions(self._current):
+            self.say("No suggested codes for this response: S goes to the next one that "
+                     "has some.")
+            return None
+        if self.session.readonly:
+            self.say("This project is open for viewing only: suggestions cannot be accepted.")
+            return None
+        if self.session.coder_id is None:
+            show_error(self, InputError(NO_CODER))
+            return None
+        return self._current
+
+    def _answer(self, action: Callable[..., object], response: str) -> bool:
+        """Accept or reject (``action``, the shared queue's) and go on to the next response
+        with suggestions: the queue moves there and the list follows (:meth:`_follow_queue`)."""
+        target, note = self._next_suggested(response, answering=True)
+        if action(self, response, target) is None:
+            return False
+        if note:
+            self.say(note)
+        return True
+
+    def _next_suggested(self, after: str | None, *,
+                        answering: bool) -> tuple[str | None, str]:
+        """The open answer to go to after ``after`` that the list shows, in the queue's
+        order (from the list's current row when ``after`` is not in the queue), and a note
+        saying what the filters hide or that the queue came round ("" if nothing to say)."""
+        state = self.code_queue.state
+        candidates = [r for r in state.after(after) if r != after]
+        if not candidates:
+            again = ("run Analysis ▸ Suggest Codes… again to learn from the codings as they "
+                     "are now.")
+            if answering:
+                return None, f"That was the last response with suggested codes: {again}"
+            if after in state:
+                return None, "This is the only response with suggested codes left."
+            return None, f"No response with suggested codes is left: {again}"
+        rows = {r: self.model.row_of(r) for r in candidates}
+        start = state.position(after)
+        if start is None:  # not in the queue: the next in the list from the current row
+            here = self._current_row()
+            candidates.sort(key=lambda r: (rows[r] < 0, rows[r] <= here, rows[r]))
+        target = next((r for r in candidates if rows[r] >= 0), None)
+        hidden = sum(1 for r in candidates if rows[r] < 0)
+        if target is None:
+            them = "it" if hidden == 1 else "them"
+            return None, (f"{_responses(hidden)} with suggested codes "
+                          f"{'is' if hidden == 1 else 'are'} left, but the list's filters "
+                          f"hide {them}: clear the filters (or choose the question) to see "
+                          f"{them}. {self._still_counting()}").rstrip()
+        notes = []
+        skipped = candidates.index(target)
+        if skipped:
+            notes += [f"Skipped {_responses(skipped)} with suggested codes that the "
+                      "list's filters hide.", self._still_counting()]
+        wrapped = (state.position(target) < start if start is not None
+                   else rows[target] <= self._current_row())
+        if wrapped:
+            notes.append("Back at the first response with suggested codes.")
+        return target, " ".join(n for n in notes if n)
+
+    def _still_counting(self) -> str:
+        """While a large list is still being read, a response not in it yet is not hidden
+        by the filters: say so ("" once the list is complete)."""
+        return "" if self.model.complete else (
+            "(The list is still being read: some may be in it in a moment.)")
+
+    def _follow_queue(self, response: str) -> None:
+        """The queue is at this answer (chosen in the Suggest Codes window, the next after
+        an answer, or back after an undo): show it, or say why the list cannot."""
+        if response == self._current:
+            return
+        if not self.select_response(response):
+            first = self.code_queue.suggestions(response)
+            who = f"{first[0].respondent} · {first[0].question}" if first else "That answer"
+            self.say(f"{who} has suggested codes, but the list's filters hide it: clear the "
+                     f"filters (or choose its question) to see it here. "
+                     f"{self._still_counting()}".rstrip())
+
+
+def _responses(n: int) -> str:
+    return f"{n} response{'' if n == 1 else 's'}"
 
 
 def _order(descending: bool) -> Qt.SortOrder:

@@ -1,5 +1,6 @@
 """One response in full: coded spans tinted in their code colors (in their coders' colors
-when several coders coded it: see :mod:`.span_marks`), codings as chips, attributes.
+when several coders coded it: see :mod:`.span_marks`), codings as chips, attributes, and
+the codes suggested for it, if any (:mod:`.suggestion_strip`).
 
 Spans in the core count Unicode code points; a Qt text document counts UTF-16 code units
 (an emoji or 𝒳 takes two) and turns a "\\r\\n" pair into one paragraph break. The two
@@ -26,6 +27,7 @@ from post_coder.ui.models import reads
 from post_coder.ui.session import Session
 from post_coder.ui.widgets.search_hits import hit_format, parsed_search
 from post_coder.ui.widgets.span_marks import TINT_ALPHA, SpanMarks, tint
+from post_coder.ui.widgets.suggestion_strip import SuggestionStrip
 
 __all__ = ["TINT_ALPHA", "ResponseViewer", "tint", "to_code_points", "to_document"]
 PLACEHOLDER = "Select a response to read and code it."
@@ -124,9 +126,13 @@ class ResponseViewer(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([600, 400])
+        # under the text, the viewer's whole width: the codes suggested for it (Analysis ▸
+        # Suggest Codes), filled by the coding workspace
+        self.suggestion_strip = SuggestionStrip(self, fallback_focus=lambda: self.text_edit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.suggestion_strip)
 
     # -- public ------------------------------------------------------------------------------
     @property
