@@ -18,7 +18,7 @@ Three generated files, each timed against a plain reference kept here:
 
 Every ratio comes from one run (the machine these were measured on has 2 cores shared with
 other work: timings vary by ±30% between runs, the ratios less). ``--profile`` runs the CSV
-import under cProfile and prints the costliest functions.
+and XLSX imports under cProfile and prints the costliest functions.
 
 Latest figures (one run quoted; in brackets the range of three runs, two for csv), before
 → after the full-text index was filled in one pass and text files were read from their bytes:
@@ -268,14 +268,20 @@ def bench_csv(tmp: Path, rows: int, profile: bool) -> dict:
           f"({result.respondents:,} respondents, {result.responses:,} responses; then the "
           f"close's checkpoint {closed_in:.2f} s)")
     print(f"  ratio project / plain: {total / plain:.2f}  (target <= 2)")
-    if prof is not None:
-        stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
-        stats.print_stats(30)
-        stats.sort_stats("tottime").print_stats(20)
+    print_profile(prof)
     return {"csv_ratio": total / plain, "csv_project_s": total, "csv_plain_s": plain}
 
 
-def bench_xlsx(tmp: Path, rows: int) -> dict:
+def print_profile(prof: cProfile.Profile | None) -> None:
+    """The costliest functions of a profiled import (``--profile``), by total and own time."""
+    if prof is None:
+        return
+    stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+
+
+def bench_xlsx(tmp: Path, rows: int, profile: bool = False) -> dict:
     import python_calamine as calamine
 
     data = tmp / "survey.xlsx"
@@ -290,7 +296,8 @@ def bench_xlsx(tmp: Path, rows: int) -> dict:
     plain_responses = plain_write(pd.DataFrame(cells[1:], columns=cells[0]),
                                   tmp / "plain_xlsx.sqlite")
     plain = read + time.perf_counter() - t0
-    inspect, imported, result = project_import(data, tmp / "xlsx.postcoder")
+    prof = cProfile.Profile() if profile else None
+    inspect, imported, result = project_import(data, tmp / "xlsx.postcoder", profile=prof)
     total = inspect + imported
     print(f"XLSX: {rows:,} rows, {data.stat().st_size / 2**20:.1f} MiB")
     print(f"  python-calamine read: {read:6.2f} s ({len(cells) - 1:,} rows)")
@@ -301,6 +308,7 @@ def bench_xlsx(tmp: Path, rows: int) -> dict:
     print(f"  ratio project / calamine: {total / read:.2f}  (target <= 3); reading alone "
           f"(inspect_file) / calamine: {inspect / read:.2f}; plain pipeline / calamine: "
           f"{plain / read:.2f}; project / plain pipeline: {total / plain:.2f}")
+    print_profile(prof)
     return {"xlsx_ratio": total / read, "xlsx_read_ratio": inspect / read,
             "xlsx_plain_ratio": plain / read, "xlsx_vs_plain": total / plain,
             "xlsx_project_s": total, "xlsx_calamine_s": read}
@@ -376,7 +384,7 @@ def main() -> None:
         if "csv" in which:
             out |= bench_csv(tmp, args.rows, args.profile)
         if "xlsx" in which:
-            out |= bench_xlsx(tmp, args.xlsx_rows)
+            out |= bench_xlsx(tmp, args.xlsx_rows, args.profile)
     print(json.dumps({k: round(v, 2) for k, v in out.items()}))
 
 

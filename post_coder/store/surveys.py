@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from sqlite_utils import Database
@@ -294,7 +295,7 @@ def insert_variable_values(db: Database, rows: Iterable[tuple[str, str, Any]]) -
         db.conn.execute(
             "INSERT INTO variable_values (variable_id, respondent_id, value) VALUES "
             + ",".join(["(?, ?, ?)"] * len(chunk)),
-            [value for row in chunk for value in row])
+            list(chain.from_iterable(chunk)))
 
 
 # -- reading -------------------------------------------------------------------------------
