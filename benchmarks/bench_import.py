@@ -18,13 +18,14 @@ Three generated files, each timed against a plain reference kept here:
 
 Every ratio comes from one run (the machine these were measured on has 2 cores shared with
 other work: timings vary by ±30% between runs, the ratios less). ``--profile`` runs the CSV
-import under cProfile and prints the costliest functions.
+and XLSX imports under cProfile and prints the costliest functions.
 
 Latest figures (one run quoted; in brackets the range of three runs, two for csv), before
 → after the full-text index was filled in one pass and text files were read from their bytes:
 
 * csv: 1.54 [1.54-1.99] → 1.22 [1.09-1.22] × the plain pipeline — met.
-  After the xlsx changes below: 1.33 in one run on a busy machine — met.
+  After the xlsx changes below: 1.33 in one run on a busy machine — met. After the 16 KiB
+  pages and 500-row statements (one run each, old and new): 1.28 → 1.09 — met.
 * xlsx: 7.41 [7.25-9.92] → 4.87 [4.12-5.96] × calamine — not met; the plain pipeline is
   itself 2.9-4.7× calamine, and the project 1.3-1.6× the plain pipeline. SQLite's writes
   (attribute values with their key, index and foreign-key checks; answers; full-text
@@ -41,6 +42,27 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   ~0.15. SQLite's three alone are ~2× calamine, and the keys they maintain are 36-character
   UUID texts in two or four indexes a table: ≤ 3× needs a lighter schema (integer keys)
   rather than a lighter import.
+  Then (new project files have 16 KiB pages instead of 4 KiB: the B-trees split, link and
+  log a quarter of the pages; respondents and attribute values in 500-row statements;
+  less Python per cell and per row: cell kinds counted in C, answer and value rows built
+  in one pass, list detection in C, statements cut without a step per row), the old code
+  (main with h45's memory changes) and the new alternating, four runs each on a machine
+  four helpers shared (calamine's read took 0.43-0.49 s instead of 0.32): 4.72
+  [4.52-4.97] → 4.10 [3.64-4.75] × calamine — not met. In CPU time, steadier (the
+  same alternation, CPU seconds of inspect + import over calamine's read): 4.68-4.95 →
+  4.15-4.33; at quieter moments 4.3-5.1 → 3.9-4.3. The project is now 1.05-1.16× the plain
+  pipeline (was 1.09-1.28), which is itself 3.5-4.2× calamine. What is left, in CPU
+  seconds (best of runs) against calamine's 0.30-0.32: the inspection's own work 0.13-0.15
+  (column profiles 0.075, type inference 0.016, cells to text 0.015, columns 0.015);
+  SQLite writing the full-text index 0.185 (tokenizing: other tokenizers, page sizes and
+  merge settings measured no faster; ``columnsize=0`` would save 0.035 but makes every
+  ranked search re-tokenize its hits), the attribute values 0.16, the answers 0.12,
+  respondents 0.02, the commit 0.025; Python preparing rows and ids ~0.17 (cell kinds and
+  trimming of the answers 0.04, ids 0.03, answer rows 0.03, value rows 0.03). Measured in
+  a separate experiment (the same rows, raw SQLite, 16 KiB pages, five runs), integer keys
+  (respondents numbered, attribute values and answers keyed by numbers) take the SQLite
+  part from 0.55-0.58 to 0.47-0.52 CPU seconds: ~0.2× of calamine, not the 0.7× missing,
+  so they are not done here (a migration of three tables and every query on them).
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
   every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
   in it) stayed held during the import, and SQLite needs about twice the answer again to
@@ -61,6 +83,8 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   1.43-1.60 → 1.45-1.63 s. Their wall-time ratios, two runs each on the machine as busy as
   it was (four helpers on two cores), swung too much to compare: csv 1.86, 1.90 → 1.07,
   1.51; xlsx 2.30, 3.70 → 4.74, 8.93.
+  With 16 KiB pages and 500-row statements for every table: 3.88 (2.42 above the
+  baseline) — unchanged, met.
 
     PYTHONPATH=. python benchmarks/bench_import.py [--rows N] [--only csv,xlsx,cell] [--profile]
 """
@@ -268,14 +292,20 @@ def bench_csv(tmp: Path, rows: int, profile: bool) -> dict:
           f"({result.respondents:,} respondents, {result.responses:,} responses; then the "
           f"close's checkpoint {closed_in:.2f} s)")
     print(f"  ratio project / plain: {total / plain:.2f}  (target <= 2)")
-    if prof is not None:
-        stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
-        stats.print_stats(30)
-        stats.sort_stats("tottime").print_stats(20)
+    print_profile(prof)
     return {"csv_ratio": total / plain, "csv_project_s": total, "csv_plain_s": plain}
 
 
-def bench_xlsx(tmp: Path, rows: int) -> dict:
+def print_profile(prof: cProfile.Profile | None) -> None:
+    """The costliest functions of a profiled import (``--profile``), by total and own time."""
+    if prof is None:
+        return
+    stats = pstats.Stats(prof).strip_dirs().sort_stats("cumulative")
+    stats.print_stats(30)
+    stats.sort_stats("tottime").print_stats(20)
+
+
+def bench_xlsx(tmp: Path, rows: int, profile: bool = False) -> dict:
     import python_calamine as calamine
 
     data = tmp / "survey.xlsx"
@@ -290,7 +320,8 @@ def bench_xlsx(tmp: Path, rows: int) -> dict:
     plain_responses = plain_write(pd.DataFrame(cells[1:], columns=cells[0]),
                                   tmp / "plain_xlsx.sqlite")
     plain = read + time.perf_counter() - t0
-    inspect, imported, result = project_import(data, tmp / "xlsx.postcoder")
+    prof = cProfile.Profile() if profile else None
+    inspect, imported, result = project_import(data, tmp / "xlsx.postcoder", profile=prof)
     total = inspect + imported
     print(f"XLSX: {rows:,} rows, {data.stat().st_size / 2**20:.1f} MiB")
     print(f"  python-calamine read: {read:6.2f} s ({len(cells) - 1:,} rows)")
@@ -301,6 +332,7 @@ def bench_xlsx(tmp: Path, rows: int) -> dict:
     print(f"  ratio project / calamine: {total / read:.2f}  (target <= 3); reading alone "
           f"(inspect_file) / calamine: {inspect / read:.2f}; plain pipeline / calamine: "
           f"{plain / read:.2f}; project / plain pipeline: {total / plain:.2f}")
+    print_profile(prof)
     return {"xlsx_ratio": total / read, "xlsx_read_ratio": inspect / read,
             "xlsx_plain_ratio": plain / read, "xlsx_vs_plain": total / plain,
             "xlsx_project_s": total, "xlsx_calamine_s": read}
@@ -376,7 +408,7 @@ def main() -> None:
         if "csv" in which:
             out |= bench_csv(tmp, args.rows, args.profile)
         if "xlsx" in which:
-            out |= bench_xlsx(tmp, args.xlsx_rows)
+            out |= bench_xlsx(tmp, args.xlsx_rows, args.profile)
     print(json.dumps({k: round(v, 2) for k, v in out.items()}))
 
 

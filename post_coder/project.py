@@ -150,7 +150,7 @@ class Project:
         if not path.parent.exists():
             raise ProjectFileError(f"the folder {path.parent} does not exist", file=path)
         try:
-            db = store_db.connect(path)
+            db = store_db.connect(path, new=True)
         except sqlite3.Error as exc:
             raise ProjectFileError(f"cannot create the project file ({exc})", file=path) from exc
         try:

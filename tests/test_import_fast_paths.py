@@ -160,6 +160,32 @@ def test_kind_of_long_answers_without_trimming_matches_the_rule():
     assert kind("." * 100) == NONANSWER and kind(" " * 90 + "x" * 20 + " " * 70) == ANSWER
 
 
+def test_statement_spans_are_the_greedy_ones(monkeypatch):
+    """Rows go in statements as a row-by-row greedy fill would cut them (at most
+    ``per_statement`` rows and STATEMENT_TEXT characters, a longer text alone), however
+    the lengths fall."""
+    from post_coder.store import surveys
+
+    monkeypatch.setattr(surveys, "STATEMENT_TEXT", 100)
+
+    def greedy(lengths, per_statement):
+        spans, start, size = [], 0, 0
+        for i, n in enumerate(lengths):
+            if i > start and (i - start == per_statement or size + n > 100):
+                spans.append((start, i))
+                start, size = i, 0
+            size += n
+        return spans + ([(start, len(lengths))] if lengths else [])
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        lengths = [rng.choice([0, 1, 7, 30, 99, 100, 101, 250]) for _ in range(rng.randint(0, 40))]
+        per = rng.randint(1, 12)
+        assert list(surveys.statement_spans(lengths, per)) == greedy(lengths, per), (lengths, per)
+    assert list(surveys.statement_spans([10] * 7, 3)) == [(0, 3), (3, 6), (6, 7)]
+    assert list(surveys.statement_spans([60, 60, 150, 40], 5)) == [(0, 1), (1, 2), (2, 3), (3, 4)]
+
+
 def test_long_texts_go_in_their_own_statements_in_order(project, monkeypatch):
     """Responses are written in as few statements as the limits allow, a text longer than
     STATEMENT_TEXT alone; the table's order is the order given either way."""

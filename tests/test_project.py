@@ -15,9 +15,27 @@ def test_create_sets_pragmas_and_identity(tmp_path):
         assert p.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert p.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert p.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert p.db.execute("PRAGMA page_size").fetchone()[0] == 16384
         assert schema.pending_names(p.db) == []
     finally:
         p.close()
+
+
+def test_a_file_keeps_the_page_size_it_was_created_with(tmp_path, monkeypatch):
+    """Projects made before 16 KiB pages keep their 4 KiB ones, and copies of them too."""
+    from post_coder.store import db as store_db
+
+    monkeypatch.setattr(store_db, "PAGE_SIZE", 4096)  # as the earlier versions made them
+    Project.create(tmp_path / "old.postcoder").close()
+    monkeypatch.undo()
+    with Project.open(tmp_path / "old.postcoder") as old:
+        assert old.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        with old.transact("A") as step:
+            step.audit("create", "thing", "1")
+        old.save_copy(tmp_path / "copy.postcoder")
+    with Project.open(tmp_path / "copy.postcoder") as copy:
+        assert copy.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert [e.entity_id for e in audit.entries(copy.db)] == ["1"]
 
 
 def test_transact_commits_and_rolls_back_whole(project, snapshot):
@@ -133,7 +151,7 @@ def test_large_file_check_accepts_pages_still_in_the_wal(tmp_path, monkeypatch):
     Project.create(path).close()
     writer = sqlite3.connect(path)
     writer.execute("PRAGMA wal_autocheckpoint = 0")  # as if the app died before checkpointing
-    writer.execute("INSERT INTO meta VALUES ('filler', ?)", ["x" * 400_000])
+    writer.execute("INSERT INTO meta VALUES ('filler', ?)", ["x" * 4_000_000])
     writer.commit()
     assert (tmp_path / "w.postcoder-wal").stat().st_size > path.stat().st_size
     Project.open(path).close()

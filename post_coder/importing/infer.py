@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import contains
 
 from post_coder.importing.frame import Frame, Group, Hint
 from post_coder.importing.scales import ordinal_levels
@@ -174,7 +176,9 @@ def multi_options(p: Profile, *, force: bool = False) -> list[str] | None:
     so a sentence that happens to contain a semicolon is not mistaken for a list.
     """
     sep = separator(p) if force or p.comma_lists else ";"
-    inner = any(sep in t and sep in t.strip(sep) for t in p.counts)
+    # the cells holding the separator picked out in C (a text column: 20,000 answers)
+    inner = any(sep in t.strip(sep) for t in compress(p.counts, map(contains, p.counts,
+                                                                      repeat(sep))))
     trailing = all(t.endswith(sep) for t in p.counts)  # Microsoft Forms: "Email;Phone;"
     if not force and not (inner or trailing):
         return None

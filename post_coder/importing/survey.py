@@ -13,7 +13,9 @@ line breaks written as ``\\n``; nothing inside it changes. Blank cells and non-a
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from post_coder.changes import Changes
@@ -186,17 +188,17 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
     cells = frame.columns[column.name]
     mapping: dict[str, str | None] = {}
     blank = nonanswer = 0
-    counts: dict[str, int] = {}
-    for value in cells:
-        counts[value] = counts.get(value, 0) + 1
-    for value, count in counts.items():
+    for value, count in Counter(cells).items():
         k = kind(value)
-        mapping[value] = clean_text(value) if k == ANSWER else None
+        if k == ANSWER:
+            mapping[value] = clean_text(value)
+            continue
+        mapping[value] = None
         if k == BLANK:
             blank += count
-        elif k != ANSWER:
+        else:
             nonanswer += count
-    texts = [mapping[v] for v in cells]
+    texts = list(map(mapping.__getitem__, cells))
     return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None))
 
 
@@ -206,7 +208,7 @@ def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
         return _Variable(column, [v or None for v in infer.group_selections(frame, group)])
     cells = frame.columns[column.name]
     mapping = _value_mapping(frame, column, set(cells))
-    return _Variable(column, [mapping[v] for v in cells])
+    return _Variable(column, list(map(mapping.__getitem__, cells)))
 
 
 def _value_mapping(frame: Frame, column: ColumnPlan, distinct: set[str]) -> dict[str, Any]:
@@ -303,15 +305,17 @@ class _Writer:
         held once, by the rows written here, until SQLite takes it; see surveys.handed)."""
         # respondent by respondent, then question by question: the file's order becomes the
         # table's rowid order, so listing responses "in file order" needs no sorting
-        answered = [(p, qid, surveys.handed(q.texts[n])) for n, p in enumerate(people)
-                    for qid, q in zip(question_ids, self.questions) if q.texts[n] is not None]
+        count = sum(q.stored for q in self.questions)
+        response_id = iter(new_ids(count)).__next__
+        handed = surveys.handed
+        answered = [(response_id(), p, qid, handed(text))
+                    for p, texts in zip(people, zip(*(q.texts for q in self.questions)))
+                    for qid, text in zip(question_ids, texts) if text is not None]
         for q in self.questions:
             q.texts = []
-        response_ids = new_ids(len(answered))
-        self.responses += len(answered)
-        self._batches("Saving answers", surveys.insert_responses,
-                      ((rid, p, qid, t) for rid, (p, qid, t) in zip(response_ids, answered)),
-                      per_row=len(people) * len(self.questions) / max(1, len(answered)))
+        self.responses += count
+        self._batches("Saving answers", surveys.insert_responses, iter(answered),
+                      per_row=len(people) * len(self.questions) / max(1, count))
 
     def _write_variables(self, dataset_id: str, people: list[str]) -> None:
         ids = new_ids(len(self.variables))
@@ -331,7 +335,7 @@ class _Writer:
     def _batches(self, label: str, insert: Any, rows: Any, *, per_row: float = 1.0) -> None:
         """Insert ``rows`` BATCH at a time, updating progress (which may cancel) in between."""
         while True:
-            chunk = [row for _, row in zip(range(BATCH), rows)]
+            chunk = list(islice(rows, BATCH))
             if not chunk:
                 return
             self.progress.update(self.done, self.total, label)
@@ -344,13 +348,12 @@ def _value_rows(variable_ids: list[str], people: list[str],
     """(variable id, respondent id, value) rows, respondent by respondent."""
     rows: list[tuple] = []
     add = rows.append
-    for n, person in enumerate(people):
-        for variable_id, values in zip(variable_ids, columns):
-            value = values[n]
+    for person, values in zip(people, zip(*columns)):
+        for variable_id, value in zip(variable_ids, values):
             if value is None:
                 continue
-            if isinstance(value, list):
-                rows.extend((variable_id, person, option) for option in dict.fromkeys(value))
+            if value.__class__ is list:
+                rows.extend([(variable_id, person, option) for option in dict.fromkeys(value)])
             else:
                 add((variable_id, person, value))
     return rows

@@ -19,7 +19,8 @@ NONANSWERS = frozenset({
     "nil",
 })
 _TRAILING_PUNCT = ".!?,;:…"
-_FILLER = frozenset(".-–—_/\\?*… ")
+_FILLER_CHARS = ".-–—_/\\?*… "
+_FILLER = frozenset(_FILLER_CHARS)
 
 
 def kind(value: str) -> int:
@@ -48,7 +49,7 @@ def is_nonanswer(text: str) -> bool:
     if trimmed in NONANSWERS:
         return True
     # cells made only of dots, dashes, slashes or question marks ("...", "?", "-/-")
-    return all(ch in _FILLER for ch in folded)
+    return not folded.strip(_FILLER_CHARS)
 
 
 def clean_text(value: str) -> str:

@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -112,10 +114,14 @@ def insert_dataset(
 
 
 def insert_respondents(db: Database, rows: Iterable[tuple[str, str, str, int]]) -> None:
-    """Rows of (id, dataset_id, external_id, row_number)."""
-    db.conn.executemany(
-        "INSERT INTO respondents (id, dataset_id, external_id, row_number) VALUES (?, ?, ?, ?)",
-        rows)
+    """Rows of (id, dataset_id, external_id, row_number), in multi-row statements of
+    :data:`STATEMENT_ROWS` (half the time of one statement per row)."""
+    rows = list(rows)
+    for start in range(0, len(rows), STATEMENT_ROWS):
+        chunk = rows[start:start + STATEMENT_ROWS]
+        db.conn.execute(
+            "INSERT INTO respondents (id, dataset_id, external_id, row_number) VALUES "
+            + ",".join(["(?, ?, ?, ?)"] * len(chunk)), list(chain.from_iterable(chunk)))
 
 
 def insert_questions(db: Database, rows: Iterable[tuple[str, str, str, str, int, int, int]]) -> None:
@@ -147,16 +153,28 @@ def insert_responses(db: Database, rows: Iterable[tuple[str, str, str, str]]) ->
     """
     per_statement = max(1, min(STATEMENT_ROWS,
                                db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 4))
-    chunk: list[tuple[str, str, str, str]] = []
-    size = 0
-    for row in rows:
-        if chunk and (len(chunk) == per_statement or size + len(row[3]) > STATEMENT_TEXT):
-            _insert_responses(db, chunk)
-            chunk, size = [], 0
-        chunk.append(row)
-        size += len(row[3])
-    if chunk:
-        _insert_responses(db, chunk)
+    rows = list(rows)
+    lengths = list(map(len, map(itemgetter(3), rows)))
+    for start, end in statement_spans(lengths, per_statement):
+        _insert_responses(db, rows[start:end])
+
+
+def statement_spans(lengths: list[int], per_statement: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each statement's rows, given each row's text length: in order, as
+    many rows as fit (at most ``per_statement``, and at most :data:`STATEMENT_TEXT`
+    characters unless one row alone has more). A run of rows that fits whole is taken at
+    once (summed in C); rows are counted one by one only where a long text is near."""
+    start, n = 0, len(lengths)
+    while start < n:
+        end = min(n, start + per_statement)
+        if sum(lengths[start:end]) > STATEMENT_TEXT:
+            end, size = start + 1, lengths[start]
+            while end < n and end - start < per_statement \
+                    and size + lengths[end] <= STATEMENT_TEXT:
+                size += lengths[end]
+                end += 1
+        yield start, end
+        start = end
 
 
 class _Handed:
@@ -206,7 +224,7 @@ def _insert_responses(db: Database, chunk: list[tuple[str, str, str, str]]) -> N
     db.conn.execute(
         "INSERT INTO responses (id, respondent_id, question_id, text) VALUES "
         + ",".join(["(?, ?, ?, ?)"] * len(chunk)),
-        [value for row in chunk for value in row])
+        list(chain.from_iterable(chunk)))
 
 
 #: the trigger that adds each inserted response to the full-text index (migration
@@ -285,16 +303,18 @@ def names_in_dataset(db: Database, dataset_id: str) -> list[tuple[str, str, str]
 def insert_variable_values(db: Database, rows: Iterable[tuple[str, str, Any]]) -> None:
     """Rows of (variable_id, respondent_id, value); value is int, float or str.
 
-    They go in as multi-row ``INSERT … VALUES`` statements, as many rows each as SQLite's
-    limit on bound values allows: a fifth faster than one statement per row."""
-    per_statement = max(1, db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 3)
+    They go in as multi-row ``INSERT … VALUES`` statements of :data:`STATEMENT_ROWS` (or
+    fewer, as SQLite's limit on bound values says): a fifth faster than one statement per
+    row, and a tenth faster than 5,000-row statements."""
+    per_statement = max(1, min(STATEMENT_ROWS,
+                               db.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 3))
     rows = list(rows)
     for start in range(0, len(rows), per_statement):
         chunk = rows[start:start + per_statement]
         db.conn.execute(
             "INSERT INTO variable_values (variable_id, respondent_id, value) VALUES "
             + ",".join(["(?, ?, ?)"] * len(chunk)),
-            [value for row in chunk for value in row])
+            list(chain.from_iterable(chunk)))
 
 
 # -- reading -------------------------------------------------------------------------------
