@@ -91,6 +91,8 @@ DENSE_CHOICE_SAMPLE = 2000
 #: mean similarity to all the others: a few texts that share words only among themselves
 #: then cannot pass for a theme of their own
 REGULARISE = 0.3
+#: the same for dense features (``vectors``), whose affinity is the squared cosine
+DENSE_REGULARISE = 0.1
 #: an eigenvalue under this (the largest is 1) stands for no group of texts
 NO_GROUP = 0.05
 #: two themes are chosen only when some gap is at least this wide: under it no number is
@@ -148,8 +150,9 @@ def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, in
     of the grouping). Each number n scores its relative gap (λn − λn+1) / λn and the
     highest score wins (a tie: the smaller number) — two only when some gap is at least
     :data:`TWO_CLEAR`: when no number is clear, two themes would tell least. The affinity
-    is the cosine between two texts (0 when negative) plus :data:`REGULARISE` of the mean,
-    so a few texts that share words only among themselves do not pass for a theme. On
+    is the cosine between two texts plus :data:`REGULARISE` of the mean, so a few texts that
+    share words only among themselves do not pass for a theme (with ``vectors``: the
+    squared cosine, 0 when negative, plus :data:`DENSE_REGULARISE` of the mean). On
     synthetic corpora of 3–9 known themes (benchmarks/bench_auto_k.py, docs/suggestions.md)
     it finds the true number far more often than scoring a trial fit per number by
     silhouette (the rule used before) or by the fits' stability under subsampling, and
@@ -268,9 +271,10 @@ def _choose_k(X: Any, candidates: list[int]) -> tuple[int, dict[int, float]]:
 
 def _spectrum(X: Any, m: int) -> Any:
     """The ``m`` largest eigenvalues, largest first, of the rows' normalised affinity
-    D^-½ (A + t/n) D^-½: A the cosines between the unit rows (negative ones taken as 0), t
-    :data:`REGULARISE` of the mean row sum of A, D the row sums of A + t/n. The largest is 1.
-    Sparse rows (TF-IDF, never negative) are multiplied through without forming A."""
+    D^-½ (A + t/n) D^-½: A the cosines between the unit rows (dense rows: their squares,
+    negative cosines taken as 0), t :data:`REGULARISE` (:data:`DENSE_REGULARISE`) of the
+    mean row sum of A, D the row sums of A + t/n. The largest is 1. Sparse rows (TF-IDF,
+    never negative) are multiplied through without forming A."""
     import numpy as np
     from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
 
@@ -279,10 +283,10 @@ def _spectrum(X: Any, m: int) -> Any:
     if sparse:
         degree = np.asarray(X @ np.asarray(X.sum(axis=0)).ravel()).ravel()
         affinity = None
-    else:
-        affinity = np.clip(X @ X.T, 0.0, None)
+    else:  # embeddings: cosines are high across the board, squaring sharpens them
+        affinity = np.clip(X @ X.T, 0.0, None) ** 2
         degree = affinity.sum(axis=1)
-    t = REGULARISE * float(degree.mean())
+    t = (REGULARISE if sparse else DENSE_REGULARISE) * float(degree.mean())
     scale = 1.0 / np.sqrt(degree + t)
 
     def dense() -> Any:
