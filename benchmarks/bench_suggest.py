@@ -5,8 +5,10 @@ Builds a project per size from the corpus generator (six known themes, varied wo
 length, very short answers, 1% noise such as "n/a"), imports scikit-learn first (it costs
 seconds once, at the first suggestion; the targets are after that), then times
 ``suggest_themes`` from the project — reading the answers through the read scope, TF-IDF,
-choosing the number of themes over 2–10 (on a seeded sample of at most 3,000 answers) and
-the final NMF fit (iterations capped at 200) — and the same for k-means with k given.
+choosing the number of themes over 2–10 (the eigengap of the answers' similarity graph, on
+a seeded sample of at most 10,000 answers) and the final NMF fit (iterations capped at
+200) — and the same for k-means with k given. How well the number is chosen is measured by
+benchmarks/bench_auto_k.py.
 Targets: 2k ≤ 0.5 s (best of 3), 100k ≤ 15 s (one run). Prints the adjusted Rand index and NMI against the known
 themes for each run, and for kind 3 (codes learned from 250 coded answers of the 420-answer
 test corpus) precision and recall at the default confidence.

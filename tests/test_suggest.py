@@ -182,7 +182,7 @@ def test_theme_errors_and_cancel(p):
     assert seen == ["Reading the answers"]
     labels = []
     suggest_themes(p, EVERYONE, progress=Progress(lambda d, t, label: labels.append(label)))
-    assert "Trying 2 themes" in labels and labels[-1] == "Describing the themes"
+    assert "Choosing the number of themes" in labels and labels[-1] == "Describing the themes"
 
 
 # -- kind 3: codes ----------------------------------------------------------------------------

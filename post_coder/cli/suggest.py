@@ -33,8 +33,8 @@ def suggest() -> None:
 @click.option("--uncoded", is_flag=True, help="Only answers without a coding (that you see).")
 @click.option("--search", metavar="TEXT", help="Only answers this full-text search finds.")
 @click.option("--k", "k", type=click.IntRange(min=2), metavar="N",
-              help="The number of themes. Default: chosen from 2 to 10 by the silhouette "
-                   "score.")
+              help="The number of themes. Default: chosen from 2 to 10, the number of "
+                   "groups the answers fall into most clearly.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="The same seed and answers give the same themes.")
 @click.option("--features", type=click.Choice(["tfidf", "semantic"]), default="tfidf",

@@ -83,10 +83,21 @@ def central_segments(texts: Sequence[str], k: int) -> list[int]:
 METHODS = ("nmf", "kmeans")
 #: the range the number of themes is chosen from when none is given
 K_RANGE = (2, 10)
-#: texts fitted per candidate number of themes when choosing it (a seeded sample above this)
-CHOICE_SAMPLE = 1000
-#: iterations per fit while choosing the number of themes
-CHOICE_ITER = 100
+#: texts whose similarities choose the number of themes (a seeded sample above this);
+#: fewer with dense features (``vectors``), whose similarities are held as a matrix
+CHOICE_SAMPLE = 10000
+DENSE_CHOICE_SAMPLE = 2000
+#: every two texts count as this much alike whatever their words, as a share of a text's
+#: mean similarity to all the others: a few texts that share words only among themselves
+#: then cannot pass for a theme of their own
+REGULARISE = 0.3
+#: the same for dense features (``vectors``), whose affinity is the squared cosine
+DENSE_REGULARISE = 0.1
+#: an eigenvalue under this (the largest is 1) stands for no group of texts
+NO_GROUP = 0.05
+#: two themes are chosen only when some gap is at least this wide: under it no number is
+#: clear, and two themes (half the answers or more in one) would tell the reader least
+TWO_CLEAR = 0.1
 #: at most this many iterations per fit (large surveys stop early rather than run long)
 MAX_ITER = 200
 #: k-means starts on dense features (``vectors``), the best kept; 3 on TF-IDF
@@ -99,8 +110,8 @@ class Topics:
 
     k: int
     method: str
-    #: number of themes → its score (mean silhouette × mean membership), when the number
-    #: was chosen
+    #: number of themes → how clearly the texts fall into that many groups (the relative
+    #: eigengap, 0…1; see :func:`topics`), when the number was chosen
     scores: dict[int, float]
     #: per text: its theme (0…k-1), or -1 for a text with no feature (``no_features``)
     theme: list[int]
@@ -130,14 +141,24 @@ def topics(texts: Sequence[str], *, k: int | None = None, k_range: tuple[int, in
 
     ``method`` "nmf": non-negative matrix factorisation (a text's theme is its largest
     component, its score that component's share); "kmeans": k-means on the unit rows (score:
-    cosine to the cluster's centre). Without ``k``, every number in ``k_range`` is fitted
-    (on a seeded sample of at most :data:`CHOICE_SAMPLE` texts, :data:`CHOICE_ITER`
-    iterations) and scored by the mean silhouette of its grouping (cosine distance) times the
-    mean membership score (how clearly texts belong to one theme: splitting a real theme in
-    two blurs it); the first peak of that score wins (on short texts it keeps creeping up as
-    themes are added, so its overall maximum overshoots). Words must occur in at least two
-    texts once there are 50 or more. Deterministic for a seed. ``progress`` is updated
-    between fits and may cancel. ``ValueError`` with a plain reason when there is
+    cosine to the cluster's centre). Without ``k``, the number in ``k_range`` is chosen from
+    the spectrum of the texts' similarity graph (on a seeded sample of at most
+    :data:`CHOICE_SAMPLE` texts; :data:`DENSE_CHOICE_SAMPLE` with ``vectors``). Texts that
+    fall into n clear groups give the graph's normalised affinity matrix n eigenvalues near
+    the top, then a drop (the eigengap); the wider the drop, the less those n groups change
+    when the texts change a little (the Davis–Kahan theorem: the gap measures the stability
+    of the grouping). Each number n scores its relative gap (λn − λn+1) / λn and the
+    highest score wins (a tie: the smaller number) — two only when some gap is at least
+    :data:`TWO_CLEAR`: when no number is clear, two themes would tell least. The affinity
+    is the cosine between two texts plus :data:`REGULARISE` of the mean, so a few texts that
+    share words only among themselves do not pass for a theme (with ``vectors``: the
+    squared cosine, 0 when negative, plus :data:`DENSE_REGULARISE` of the mean). On
+    synthetic corpora of 3–9 known themes (benchmarks/bench_auto_k.py, docs/suggestions.md)
+    it finds the true number far more often than scoring a trial fit per number by
+    silhouette (the rule used before) or by the fits' stability under subsampling, and
+    costs one small eigenvalue problem instead of a fit per number. Words must occur in at
+    least two texts once there are 50 or more. Deterministic for a seed. ``progress`` is
+    updated between steps and may cancel. ``ValueError`` with a plain reason when there is
     too little to group.
 
     ``vectors``: other features to group by, a dense array with one unit-length row per text
@@ -192,16 +213,13 @@ def _topics(texts: Sequence[str], k: int | None, k_range: tuple[int, int], metho
         candidates = [n for n in range(max(2, low), high + 1) if n < distinct]
         if not candidates:
             candidates = [2]
+        progress.update(0, 2, "Choosing the number of themes")
         rng = np.random.default_rng(seed)
-        sample = (np.sort(rng.choice(X.shape[0], CHOICE_SAMPLE, replace=False))
-                  if X.shape[0] > CHOICE_SAMPLE else np.arange(X.shape[0]))
-        Xs = X[sample]
-        for i, n in enumerate(candidates):
-            progress.update(i, len(candidates) + 1, f"Trying {n} themes")
-            labels, strength, _ = _fit(Xs, n, method, seed, min(max_iter, CHOICE_ITER))
-            scores[n] = round(_silhouette(Xs, labels, n) * float(np.mean(strength)), 6)
-        k = _first_peak(candidates, scores)
-        step, steps = len(candidates), len(candidates) + 1
+        size = CHOICE_SAMPLE if vectors is None else DENSE_CHOICE_SAMPLE
+        sample = (np.sort(rng.choice(X.shape[0], size, replace=False))
+                  if X.shape[0] > size else np.arange(X.shape[0]))
+        k, scores = _choose_k(X[sample], candidates)
+        step, steps = 1, 2
     else:
         if k < 1:
             raise ValueError("ask for at least one theme")
@@ -238,13 +256,60 @@ def _topics(texts: Sequence[str], k: int | None, k_range: tuple[int, int], metho
     return Topics(len(used), method, scores, theme, score, terms, central)
 
 
-def _first_peak(candidates: list[int], scores: dict[int, float]) -> int:
-    """The first number of themes scoring higher than the next; the best when the score
-    only rises."""
-    for n, following in zip(candidates, candidates[1:]):
-        if scores[n] > scores[following]:
-            return n
-    return max(candidates, key=lambda n: (scores[n], -n))
+def _choose_k(X: Any, candidates: list[int]) -> tuple[int, dict[int, float]]:
+    """The number of themes among ``candidates`` the rows fall into most clearly, and each
+    candidate's score (its relative eigengap; see :func:`topics`)."""
+    top = [max(0.0, float(v)) for v in _spectrum(X, max(candidates) + 1)]
+    # an eigenvalue near 0 is no group at all (a handful of texts has only a few)
+    scores = {n: round((top[n - 1] - top[n]) / top[n - 1], 6) if top[n - 1] >= NO_GROUP
+              else 0.0 for n in candidates}
+    pool = candidates
+    if max(scores.values()) < TWO_CLEAR and max(candidates) > 2:
+        pool = [n for n in candidates if n > 2]
+    return max(pool, key=lambda n: (scores[n], -n)), scores
+
+
+def _spectrum(X: Any, m: int) -> Any:
+    """The ``m`` largest eigenvalues, largest first, of the rows' normalised affinity
+    D^-½ (A + t/n) D^-½: A the cosines between the unit rows (dense rows: their squares,
+    negative cosines taken as 0), t :data:`REGULARISE` (:data:`DENSE_REGULARISE`) of the
+    mean row sum of A, D the row sums of A + t/n. The largest is 1. Sparse rows (TF-IDF,
+    never negative) are multiplied through without forming A."""
+    import numpy as np
+    from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, eigsh
+
+    n = X.shape[0]
+    sparse = hasattr(X, "tocsr")
+    if sparse:
+        degree = np.asarray(X @ np.asarray(X.sum(axis=0)).ravel()).ravel()
+        affinity = None
+    else:  # embeddings: cosines are high across the board, squaring sharpens them
+        affinity = np.clip(X @ X.T, 0.0, None) ** 2
+        degree = affinity.sum(axis=1)
+    t = (REGULARISE if sparse else DENSE_REGULARISE) * float(degree.mean())
+    scale = 1.0 / np.sqrt(degree + t)
+
+    def dense() -> Any:
+        a = (X @ X.T).toarray() if sparse else affinity
+        return np.sort(np.linalg.eigvalsh(scale[:, None] * (a + t / n) * scale[None, :])
+                       )[::-1][:m]
+
+    if n <= 4 * m + 20:
+        return dense()
+    if sparse:
+        def times(v: Any) -> Any:
+            u = scale * np.asarray(v).ravel()
+            return scale * (np.asarray(X @ (X.T @ u)).ravel() + t / n * u.sum())
+    else:
+        def times(v: Any) -> Any:
+            u = scale * np.asarray(v).ravel()
+            return scale * (affinity @ u + t / n * u.sum())
+    try:  # the same start every time: the same eigenvalues
+        values = eigsh(LinearOperator((n, n), matvec=times, dtype=np.float64), k=m,
+                       which="LA", v0=np.ones(n), tol=1e-8, return_eigenvectors=False)
+    except ArpackNoConvergence:  # rare: solve it whole
+        return dense()
+    return np.sort(values)[::-1]
 
 
 def _fit(X: Any, k: int, method: str, seed: int, max_iter: int) -> tuple[Any, Any, Any]:
@@ -285,35 +350,6 @@ def _fit(X: Any, k: int, method: str, seed: int, max_iter: int) -> tuple[Any, An
         if len(lost):  # no component at all: the topic its words weigh most in, score 0
             labels[lost] = np.argmax(np.asarray(X[lost] @ H.T), axis=1)
         return labels, strength, H
-
-
-def _silhouette(X: Any, labels: Any, k: int) -> float:
-    """Mean silhouette of a grouping under cosine distance, exact and in O(nnz·k): the rows
-    are unit vectors, so a row's mean distance to a group is 1 − its dot product with the
-    group's mean (its own group's mean taken without itself). A row alone in its group
-    scores 0."""
-    import numpy as np
-
-    n = X.shape[0]
-    sizes = np.bincount(labels, minlength=k).astype(float)
-    onehot = np.zeros((n, k))
-    onehot[np.arange(n), labels] = 1.0
-    sums = np.asarray((X.T @ onehot)).T            # k × terms: each group's sum of rows
-    dots = np.asarray(X @ sums.T)                  # n × k: each row · each group's sum
-    own = sizes[labels]
-    self_dot = np.asarray((X.multiply(X) if hasattr(X, "multiply") else X * X).sum(axis=1)
-                          ).ravel()
-    a = 1.0 - np.divide(dots[np.arange(n), labels] - self_dot, own - 1,
-                        out=np.zeros(n), where=own > 1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_dist = 1.0 - dots / sizes
-    mean_dist[:, sizes == 0] = np.inf
-    mean_dist[np.arange(n), labels] = np.inf
-    b = mean_dist.min(axis=1)
-    if not np.isfinite(b).any():
-        return 0.0
-    s = np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
-    return float(s.mean())
 
 
 def _nearest_centre(rows: Any, texts: Sequence[str], n: int) -> list[int]:
