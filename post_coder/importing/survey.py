@@ -24,7 +24,9 @@ from post_coder.ids import new_id, new_ids
 from post_coder.importing import infer, readers
 from post_coder.importing.frame import Frame
 from post_coder.importing.labels import write_plan_labels
-from post_coder.importing.plan import ColumnPlan, ImportPlan, id_warnings, load_frame
+from post_coder.importing.plan import (
+    ColumnPlan, ImportPlan, collection_paused, id_warnings, load_frame,
+)
 from post_coder.importing.values import (
     ANSWER, BLANK, clean_text, comma_options, date_format, kind, kinds, parse_dates, parse_number,
     split_options,
@@ -96,6 +98,7 @@ def _imported_as(first: surveys.DatasetInfo) -> str:
     return f'this file was already imported as dataset "{first.name}" on {when} UTC'
 
 
+@collection_paused()
 def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
                   allow_duplicate: bool = False, progress: Progress | None = None) -> ImportResult:
     """Import the planned file into ``project`` as one undoable-free action (see module doc)."""
