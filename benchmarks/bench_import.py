@@ -73,9 +73,10 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   the inspection; cell kinds without a Python call per distinct cell; workbook rows of
   text kept as calamine made them), main and the new code alternating, four runs each:
   4.02-4.28 → 3.18-3.34 × calamine in wall time (one more run each, both with calamine's
-  read slowed to 0.40-0.48 s: 2.73 → 2.74) — not met, nearly. In CPU time: 3.59-3.91 →
+  read slowed to 0.40-0.48 s: 2.73 → 2.74; at a busier moment, three runs each: 4.82-5.01
+  → 3.45-3.76) — not met, nearly. In CPU time: 3.59-3.91 →
   3.12-3.35 (inspect 0.45-0.49 → 0.41-0.43 s, import 0.70-0.76 → 0.59-0.65 s). The
-  project is now 0.87-0.90× the plain pipeline (which keeps its index by respondent).
+  project is now 0.87-1.02× the plain pipeline (which keeps its index by respondent).
   What is left, in CPU seconds against calamine's 0.31-0.33: the inspection's own work
   ~0.09 (column profiles: counting the cells and their kinds), the full-text index 0.185,
   the answers 0.12, the attribute values 0.08, respondents 0.02, Python preparing rows,
