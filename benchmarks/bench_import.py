@@ -25,7 +25,9 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
 
 * csv: 1.54 [1.54-1.99] → 1.22 [1.09-1.22] × the plain pipeline — met.
   After the xlsx changes below: 1.33 in one run on a busy machine — met. After the 16 KiB
-  pages and 500-row statements (one run each, old and new): 1.28 → 1.09 — met.
+  pages and 500-row statements (one run each, old and new): 1.28 → 1.09 — met. After
+  the index by respondent was dropped (two runs each, alternating): 0.97, 1.11 → 1.01,
+  1.02 — met.
 * xlsx: 7.41 [7.25-9.92] → 4.87 [4.12-5.96] × calamine — not met; the plain pipeline is
   itself 2.9-4.7× calamine, and the project 1.3-1.6× the plain pipeline. SQLite's writes
   (attribute values with their key, index and foreign-key checks; answers; full-text
@@ -63,6 +65,26 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   (respondents numbered, attribute values and answers keyed by numbers) take the SQLite
   part from 0.55-0.58 to 0.47-0.52 CPU seconds: ~0.2× of calamine, not the 0.7× missing,
   so they are not done here (a migration of three tables and every query on them).
+  Then (the attribute values lose their second index: migration 0012 drops the index by
+  respondent, as every read of them names its variables and the key (variable,
+  respondent, value) finds them; they are written in that key's order, so it grows at its
+  end only — in a probe of the 120,000 values alone, 0.19 → 0.08 CPU seconds, commit
+  included; the cycle collector paused while a file is read and imported, 0.03-0.05 s of
+  the inspection; cell kinds without a Python call per distinct cell; workbook rows of
+  text kept as calamine made them), main and the new code alternating, four runs each:
+  4.02-4.28 → 3.18-3.34 × calamine in wall time (one more run each, both with calamine's
+  read slowed to 0.40-0.48 s: 2.73 → 2.74; at a busier moment, three runs each: 4.82-5.01
+  → 3.45-3.76) — not met, nearly. In CPU time: 3.59-3.91 →
+  3.12-3.35 (inspect 0.45-0.49 → 0.41-0.43 s, import 0.70-0.76 → 0.59-0.65 s). The
+  project is now 0.87-1.02× the plain pipeline (which keeps its index by respondent).
+  What is left, in CPU seconds against calamine's 0.31-0.33: the inspection's own work
+  ~0.09 (column profiles: counting the cells and their kinds), the full-text index 0.185,
+  the answers 0.12, the attribute values 0.08, respondents 0.02, Python preparing rows,
+  ids and answer texts ~0.12 (the answers' kinds are worked out again from the cells:
+  ~0.03). Without the index, filtering by an attribute reads the key instead: in the app
+  benchmark's project (100,000 respondents), all 51,489 responses of a department 142-148
+  → 157-162 ms, the grid's first 400 of them 1.0 → 1.2 ms; opening, coding and search
+  unchanged within the machine's noise.
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
   every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
   in it) stayed held during the import, and SQLite needs about twice the answer again to
@@ -84,7 +106,8 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   it was (four helpers on two cores), swung too much to compare: csv 1.86, 1.90 → 1.07,
   1.51; xlsx 2.30, 3.70 → 4.74, 8.93.
   With 16 KiB pages and 500-row statements for every table: 3.88 (2.42 above the
-  baseline) — unchanged, met.
+  baseline) — unchanged, met. Without the index by respondent and with the collector
+  paused: 3.90 (2.44 above the baseline; main in the same minutes 3.91) — met.
 
     PYTHONPATH=. python benchmarks/bench_import.py [--rows N] [--only csv,xlsx,cell] [--profile]
 """

@@ -218,3 +218,55 @@ def test_long_texts_go_in_their_own_statements_in_order(project, monkeypatch):
     hits = project.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts MATCH"
                               " 'short'").fetchone()
     assert hits == (3,)
+
+
+def test_cycle_collector_paused_while_reading_and_importing_then_as_before(tmp_path,
+                                                                           monkeypatch):
+    import gc
+
+    from post_coder.importing import plan as plan_module
+    from post_coder.store import surveys
+
+    seen = []
+    for module, name in ((plan_module, "plan_columns"), (surveys, "insert_respondents")):
+        real = getattr(module, name)
+
+        def spy(*args, _real=real, **kwargs):
+            seen.append(gc.isenabled())
+            return _real(*args, **kwargs)
+        monkeypatch.setattr(module, name, spy)
+    assert gc.isenabled()
+    plan = inspect_file(FIXTURES / "qualtrics_new.csv")
+    assert gc.isenabled()
+    with Project.create(tmp_path / "p.postcoder") as project:
+        import_survey(project, plan)
+        assert gc.isenabled()
+        assert seen == [False, False]  # off while the file was read and while it was written
+        with pytest.raises(Exception, match="already imported"):
+            import_survey(project, plan)  # a failed import turns the collector on again too
+        assert gc.isenabled()
+    gc.disable()
+    try:
+        inspect_file(FIXTURES / "qualtrics_new.csv")
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+
+
+def test_cell_kinds_in_bulk_are_those_of_kind_cell_by_cell():
+    from collections import Counter
+
+    from post_coder.importing.values import kind, kinds
+
+    words = ["N/A", "n/a.", "NA", "na", "None", " none ", "NIL", "Nothing!", "no comment",
+             "No comments...", "-", "--", "...", ".", "?", "-/-", "…", "nope", "Nursing",
+             "R_0001", "Agree", "0", "07", "x", "Ok", "\u00a0N/A\u00a0", "ＮＡ", "ǅ", "\t"]
+    cells = ["", " ", "\n"] + words + [c + w for c in (" ", "a", "N", "-", ".") for w in words]
+    cells += [chr(c) + "one" for c in range(32, 127)] + [chr(c) for c in range(32, 127)]
+    cells += ["x" * 16, "x" * 17, "-" * 17, "." + "y" * 20, " " * 90 + "z", "N" * 81]
+    counts = Counter(cells + cells[:10])
+    got = [(value, count, text, k) for value, count, text, k in kinds(counts)]
+    assert [(value, count, k) for value, count, _, k in got] == \
+        [(value, count, kind(value)) for value, count in counts.items()]
+    assert all(text == value.strip() for value, _, text, _ in got)
+    assert {kind("N/A"), kind(" "), kind("R_0001")} == {0, 1, 2}  # all three kinds met

@@ -70,3 +70,40 @@ def test_fresh_and_upgraded_files_have_the_same_schema(tmp_path):
         return rows
 
     assert objects(old) == objects(tmp_path / "new.postcoder")
+
+
+def test_values_index_is_dropped_and_attributes_still_read(tmp_path):
+    """0012 drops ``variable_values_respondent``: a respondent's attributes are then found
+    through the primary key, by its dataset's variables, with the same result as before."""
+    from post_coder.store import surveys
+
+    path = tmp_path / "before-0012.postcoder"
+    db = store_db.connect(path)
+    store_db.set_application_id(db)
+    schema.apply(db, stop_before="0012_values_by_variable")
+    db.executescript("""
+        BEGIN;
+        INSERT INTO meta VALUES ('project_id', 'p-2'), ('name', 'Values');
+        INSERT INTO datasets (id, name, original_name, sha256, format, imported_at) VALUES
+            ('d-1', 'one', 'one.csv', 'abc', 'csv', '2025-01-01T00:00:00+00:00'),
+            ('d-2', 'two', 'two.csv', 'def', 'csv', '2025-01-02T00:00:00+00:00');
+        INSERT INTO respondents VALUES ('r-1', 'd-1', 'R1', 2), ('r-2', 'd-2', 'R1', 2);
+        INSERT INTO variables (id, dataset_id, name, type, levels, position) VALUES
+            ('v-1', 'd-1', 'dept', 'categorical', '[]', 1),
+            ('v-2', 'd-1', 'channels', 'multi_select', '["Phone", "Email"]', 0),
+            ('v-3', 'd-2', 'dept', 'categorical', '[]', 0);
+        INSERT INTO variable_values VALUES ('v-1', 'r-1', 'Pharmacy'),
+            ('v-2', 'r-1', 'Email'), ('v-2', 'r-1', 'Phone'), ('v-3', 'r-2', 'Nursing');
+        COMMIT;
+    """)
+    assert db.execute("SELECT count(*) FROM sqlite_master"
+                      " WHERE name = 'variable_values_respondent'").fetchone()[0] == 1
+    db.close()
+    with Project.open(path) as project:
+        assert schema.pending_names(project.db) == []
+        assert project.db.execute("SELECT count(*) FROM sqlite_master"
+                                  " WHERE name = 'variable_values_respondent'").fetchone()[0] == 0
+        got = surveys.variable_values_for(project.db, "r-1")
+        assert list(got.items()) == [("channels", ["Phone", "Email"]), ("dept", "Pharmacy")]
+        assert surveys.variable_values_for(project.db, "r-2") == {"dept": "Nursing"}
+        assert surveys.variable_values_for(project.db, "r-9") == {}

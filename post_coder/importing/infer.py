@@ -19,7 +19,7 @@ from operator import contains
 from post_coder.importing.frame import Frame, Group, Hint
 from post_coder.importing.scales import ordinal_levels
 from post_coder.importing.values import (
-    ANSWER, BLANK, comma_options, date_format, kind, natural_key, parse_dates, parse_number,
+    ANSWER, BLANK, comma_options, date_format, kinds, natural_key, parse_dates, parse_number,
     split_options,
 )
 
@@ -64,16 +64,14 @@ def profile(values: list[str], *, decimal_comma: bool = False,
     answers: dict[str, int] = {}
     others: dict[str, int] = {}
     blank = total = 0
-    for value, count in Counter(values).items():
-        k = kind(value)
+    get = answers.get
+    for _, count, text, k in kinds(Counter(values)):
         if k == ANSWER:
-            text = value.strip()
-            answers[text] = answers.get(text, 0) + count
+            answers[text] = get(text, 0) + count
             total += len(text) * count
         elif k == BLANK:
             blank += count
         else:
-            text = value.strip()
             others[text] = others.get(text, 0) + count
     p = Profile(n_answers=sum(answers.values()), n_blank=blank,
                 n_nonanswer=sum(others.values()), counts=Counter(answers),

@@ -482,6 +482,9 @@ def _raise_field_limit() -> None:
 
 # -- Excel ------------------------------------------------------------------------------------
 
+_TEXT_ONLY = frozenset({str})
+
+
 def _read_workbook(path: Path, data: bytes, sha: str, sheet: str | None, fmt: str) -> Grid:
     """An Excel (.xlsx, .xls) or OpenDocument (.ods) workbook's sheet, read with calamine."""
     import python_calamine as calamine
@@ -506,8 +509,10 @@ def _read_workbook(path: Path, data: bytes, sha: str, sheet: str | None, fmt: st
         raise InputError(f"this file cannot be read as {what}: it may be damaged, truncated, "
                          f"password-protected{other} or another kind of file renamed",
                          file=path) from exc
-    # most cells are text already: only the others go through cell_text
-    rows = [[c if c.__class__ is str else cell_text(c) for c in row] for row in cells]
+    # most cells are text already: a row of text alone is kept as calamine made it (its
+    # cells' types collected in C), the others' cells that are not text go through cell_text
+    rows = [row if {*map(type, row)} <= _TEXT_ONLY
+            else [c if c.__class__ is str else cell_text(c) for c in row] for row in cells]
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, sheet=chosen, sheets=sheets)
 
 

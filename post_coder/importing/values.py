@@ -7,7 +7,8 @@ usually has far fewer distinct ones), so callers build a mapping once and apply 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import string
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 #: cell kinds
@@ -34,6 +35,27 @@ def kind(value: str) -> int:
     if len(text) > 16 and text[0] not in _FILLER:
         return ANSWER  # longer than any non-answer word (as is_nonanswer says, sooner)
     return NONANSWER if is_nonanswer(text) else ANSWER
+
+
+#: letters and digits no non-answer word starts with (filler-only cells start with filler):
+#: a short cell starting with one is an answer without folding it ("R_0012", "Agree")
+_ANSWER_START = frozenset(string.ascii_letters + string.digits) - {
+    c for word in NONANSWERS for c in (word[0], word[0].upper())}
+
+
+def kinds(counts: dict[str, int]) -> Iterator[tuple[str, int, str, int]]:
+    """(cell, count, trimmed text, kind) for each distinct cell of a column (``counts``: a
+    Counter of its cells): what :func:`kind` says, with the trimmed text it needed, without
+    a call per cell (a text column of 20,000 rows has ~20,000 distinct cells)."""
+    for value, count in counts.items():
+        text = value.strip()
+        if not text:
+            yield value, count, text, BLANK
+        elif (len(text) > 16 and text[0] not in _FILLER) or text[0] in _ANSWER_START \
+                or not is_nonanswer(text):
+            yield value, count, text, ANSWER
+        else:
+            yield value, count, text, NONANSWER
 
 
 def is_nonanswer(text: str) -> bool:

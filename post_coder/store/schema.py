@@ -534,6 +534,16 @@ def _consensus_layer(db: Database) -> None:
     db.executescript("DROP VIEW IF EXISTS consensus;")
 
 
+@migrations(name="0012_values_by_variable")
+def _values_by_variable(db: Database) -> None:
+    """The index ``variable_values_respondent`` is dropped: every read of attribute values
+    names its variables, so the primary key (variable_id, respondent_id, value) finds them
+    (a respondent's attributes: its dataset's variables, one key look-up each). An import
+    no longer writes a second B-tree of 36-character keys for every value. (Nothing deletes
+    respondents; a delete that cascades to their values would need the index back.)"""
+    db.executescript("DROP INDEX IF EXISTS variable_values_respondent;")
+
+
 def known_names() -> list[str]:
     return [m.name for m in migrations._migrations]  # noqa: SLF001 - registration order
 

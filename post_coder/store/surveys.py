@@ -404,10 +404,11 @@ def format_value(value: Any, sep: str = "; ") -> str:
 
 def variable_values_for(db: Database, respondent_id: str) -> dict[str, Any]:
     """Attributes of one respondent: variable name → value (a list for multi-select)."""
-    rows = db.execute(
-        "SELECT v.name, v.type, v.levels, x.value FROM variable_values x"
-        " JOIN variables v ON v.id = x.variable_id WHERE x.respondent_id = ?"
-        " ORDER BY v.position", [respondent_id]).fetchall()
+    rows = db.execute(  # by its dataset's variables: the primary key finds each value
+        "SELECT v.name, v.type, v.levels, x.value FROM respondents p"
+        " JOIN variables v ON v.dataset_id = p.dataset_id"
+        " JOIN variable_values x ON x.variable_id = v.id AND x.respondent_id = p.id"
+        " WHERE p.id = ? ORDER BY v.position", [respondent_id]).fetchall()
     out: dict[str, Any] = {}
     for name, kind, levels, value in rows:
         if kind == "multi_select":
