@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from typing import Any
 from post_coder.errors import InputError
 from post_coder.importing import build, infer, readers, redcap
 from post_coder.importing.frame import Frame, Grid, Hint
+from post_coder.importing.values import kinds
 from post_coder.store.labels import suggest as suggest_labels
 
 ROLES = ("id", "open_ended", "attribute", "skip")
@@ -266,12 +268,19 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
                                   list(group.options), list(group.columns), p), hint, p))
             continue
         hint = frame.hint(name)
-        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma,
-                          comma_lists=frame.platform in COMMA_LISTS)
+        cells = frame.columns[name]
+        cell_kinds = list(kinds(Counter(cells)))
+        frame.cell_kinds[name] = (cells, cell_kinds)
+        p = infer.profile(cells, decimal_comma=decimal_comma,
+                          comma_lists=frame.platform in COMMA_LISTS, cell_kinds=cell_kinds)
         kind, levels = infer.infer_type(p, hint)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
     columns = _suggest_roles(items, frame.id_column)
+    # the cell kinds are kept for the suggested questions only (the import reuses them):
+    # a tuple per distinct cell, in every column of a wide file, would be a lot to hold
+    open_ended = {c.name for c in columns if c.role == "open_ended"}
+    frame.cell_kinds = {n: kept for n, kept in frame.cell_kinds.items() if n in open_ended}
     suggested = suggest_labels([(c.name, c.wording) for c in columns])
     return [replace(c, short_label=label) for c, label in zip(columns, suggested)]
 

@@ -56,6 +56,8 @@ class _Question:
     nonanswer: int
     #: responses to store (texts that are not None)
     stored: int = 0
+    #: the length of the longest text (0: none)
+    longest: int = 0
 
 
 @dataclass
@@ -191,7 +193,10 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
     cells = frame.columns[column.name]
     mapping: dict[str, str | None] = {}
     blank = nonanswer = 0
-    for value, count, text, k in kinds(Counter(cells)):
+    cell_kinds = frame.kept_kinds(column.name)
+    if cell_kinds is None:
+        cell_kinds = list(kinds(Counter(cells)))
+    for value, count, text, k in cell_kinds:
         if k == ANSWER:
             mapping[value] = text if "\r" not in text else clean_text(text)
             continue
@@ -201,7 +206,8 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
         else:
             nonanswer += count
     texts = list(map(mapping.__getitem__, cells))
-    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None))
+    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None),
+                     max(map(len, filter(None, mapping.values())), default=0))
 
 
 def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
@@ -309,10 +315,15 @@ class _Writer:
         # table's rowid order, so listing responses "in file order" needs no sorting
         count = sum(q.stored for q in self.questions)
         response_id = iter(new_ids(count)).__next__
-        handed = surveys.handed
-        answered = [(response_id(), p, qid, handed(text))
-                    for p, texts in zip(people, zip(*(q.texts for q in self.questions)))
-                    for qid, text in zip(question_ids, texts) if text is not None]
+        rows = zip(people, zip(*(q.texts for q in self.questions)))
+        if any(q.longest > surveys.STATEMENT_TEXT for q in self.questions):
+            handed = surveys.handed
+            answered = [(response_id(), p, qid, handed(text)) for p, texts in rows
+                        for qid, text in zip(question_ids, texts) if text is not None]
+        else:  # no text is long enough to need handing over (no call per answer)
+            answered = [(response_id(), p, qid, text) for p, texts in rows
+                        for qid, text in zip(question_ids, texts) if text is not None]
+        del rows  # it holds the questions' lists of texts
         for q in self.questions:
             q.texts = []
         self.responses += count
