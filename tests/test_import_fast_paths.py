@@ -301,3 +301,30 @@ def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tm
     frame.cell_kinds = {"comment": (["stale"], [("stale", 1, "stale", 2)])}
     reread = inspected_frame(plan)
     assert reread is frame and reread.kept_kinds("comment") is None
+
+
+@pytest.mark.parametrize(("ids", "fit"), [
+    (["R1", "R2", "R3"], True), (["R1", " R2 ", "R3"], True),
+    (["R1", "R2", " R1"], False), (["R1", "\t", "R3"], False), (["R1", "", "R3"], False),
+    (["r1", "R1"], True), ([], True)])
+def test_ids_checked_in_bulk_as_row_by_row(ids, fit):
+    from post_coder.importing.plan import ids_fit
+
+    trimmed = [i.strip() for i in ids]
+    assert ids_fit(ids) is fit
+    assert fit == (all(trimmed) and len(set(trimmed)) == len(trimmed))
+
+
+def test_a_repeated_id_after_trimming_is_refused_at_import(project, tmp_path):
+    from post_coder.errors import InputError
+
+    path = tmp_path / "ids.csv"
+    path.write_text("id,comment\nR1,The shuttle was late every day\nR2,More night staff please\n"
+                    "R1 ,The parking is far from the ward\n", encoding="utf-8")
+    plan = inspect_file(path)
+    assert plan.warnings == ['the respondent id "R1" appears twice in column "id" (lines 2 '
+                             'and 4); choose another id column or none (--no-id)']
+    with pytest.raises(InputError, match='the respondent id "R1" appears twice, in lines 2 '
+                                         'and 4'):
+        import_survey(project, plan)
+    assert project.db.execute("SELECT count(*) FROM respondents").fetchone() == (0,)

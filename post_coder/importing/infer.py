@@ -17,7 +17,7 @@ from itertools import compress, repeat
 from operator import contains
 
 from post_coder.importing.frame import Frame, Group, Hint
-from post_coder.importing.scales import ordinal_levels
+from post_coder.importing.scales import MAX_LEVELS, ordinal_levels
 from post_coder.importing.values import (
     ANSWER, BLANK, comma_options, date_format, kinds, natural_key, parse_dates, parse_number,
     split_options,
@@ -124,7 +124,9 @@ def infer_type(p: Profile, hint: Hint) -> tuple[str, list[str]]:
         return "numeric", []
     if _is_date(p):
         return "date", []
-    levels = ordinal_levels(distinct)
+    # a scale has at most 12 levels: a column of more distinct answers is not one (not
+    # looked at again by ordinal_levels: 20,000 answers in a text column)
+    levels = ordinal_levels(distinct) if len(distinct) <= MAX_LEVELS else None
     if levels:
         return "ordinal", levels
     options = multi_options(p)

@@ -270,10 +270,11 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
         hint = frame.hint(name)
         cells = frame.columns[name]
         cell_kinds = list(kinds(Counter(cells)))
-        frame.cell_kinds[name] = (cells, cell_kinds)
         p = infer.profile(cells, decimal_comma=decimal_comma,
                           comma_lists=frame.platform in COMMA_LISTS, cell_kinds=cell_kinds)
         kind, levels = infer.infer_type(p, hint)
+        if kind == "text" or hint.role == "open_ended":  # it may be suggested as a question
+            frame.cell_kinds[name] = (cells, cell_kinds)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
     columns = _suggest_roles(items, frame.id_column)
@@ -326,6 +327,8 @@ def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
     """Problems the import will refuse, shown early (blank or repeated respondent ids)."""
     if id_column is None or id_column not in frame.columns:
         return []
+    if ids_fit(frame.columns[id_column]):
+        return []
     seen: dict[str, int] = {}
     for value, row in zip(frame.columns[id_column], frame.row_numbers):
         key = value.strip()
@@ -338,3 +341,10 @@ def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
                     "(--no-id)"]
         seen[key] = row
     return []
+
+
+def ids_fit(keys: list[str]) -> bool:
+    """Whether these respondent ids (trimmed) are none blank and none repeated: checked in
+    C (:func:`id_warnings` then finds the first problem, row by row)."""
+    unique = set(map(str.strip, keys))
+    return len(unique) == len(keys) and "" not in unique

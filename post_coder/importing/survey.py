@@ -25,7 +25,7 @@ from post_coder.importing import infer, readers
 from post_coder.importing.frame import Frame
 from post_coder.importing.labels import write_plan_labels
 from post_coder.importing.plan import (
-    ColumnPlan, ImportPlan, collection_paused, id_warnings, load_frame,
+    ColumnPlan, ImportPlan, collection_paused, ids_fit, load_frame,
 )
 from post_coder.importing.values import (
     ANSWER, BLANK, clean_text, comma_options, date_format, kind, kinds, parse_dates, parse_number,
@@ -166,10 +166,10 @@ def _external_ids(frame: Frame, plan: ImportPlan) -> list[str]:
     if plan.id_column not in frame.columns:
         raise InputError(f'there is no column "{plan.id_column}" in this file', file=plan.path,
                          column=plan.id_column)
-    problem = id_warnings(frame, plan.id_column)
-    if problem:
+    keys = list(map(str.strip, frame.columns[plan.id_column]))
+    if not ids_fit(keys):  # a blank or repeated id (what id_warnings says)
         raise _id_error(frame, plan.id_column)
-    return [v.strip() for v in frame.columns[plan.id_column]]
+    return keys
 
 
 def _id_error(frame: Frame, column: str) -> InputError:
