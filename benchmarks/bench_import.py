@@ -97,10 +97,15 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   each, 2.62-4.76 → 2.96-3.13 × calamine in wall time (project alone 1.30-1.60 →
   1.46-1.54 s); CPU seconds of inspect + import (best of five a process) over calamine's
   read 2.61-3.35 → 2.49-3.28. Against the same-run plain pipeline 0.62-0.97 → 0.87-0.90.
-  Not met reliably: at quiet moments ~3.1-3.3×. What is left is as listed above, less
-  the ~0.025 s: the full-text index, the answers and the attribute values (SQLite, ~0.4
-  s), and the column profiles (~0.07 s: counting and classifying every cell once, which
-  the wizard's figures — distinct answers, samples, mean length — need).
+  With the final code, three more runs each: 2.43-3.95 → 2.63-3.97 in wall time (project
+  alone 1.10-1.38 → 1.07-1.78 s), and at a quieter moment, CPU (best of five, two runs
+  each) 3.27-3.31 → 3.22-3.30. Not met reliably: ~3.2-3.3× at quiet moments.
+  CSV, main and the new code alternating, two runs each: 0.93, 0.99 → 0.97, 0.98 × the
+  plain pipeline — met; cell: 3.91 → 3.90 × the file (2.44 above the baseline) — met.
+  What is left is as listed above, less the ~0.025 s: the full-text index, the answers
+  and the attribute values (SQLite, ~0.4 s), and the column profiles (~0.07 s: counting
+  and classifying every cell once, which the wizard's figures — distinct answers,
+  samples, mean length — need).
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
   every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
   in it) stayed held during the import, and SQLite needs about twice the answer again to
