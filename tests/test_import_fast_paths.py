@@ -15,6 +15,7 @@ import pytest
 from post_coder.errors import Cancelled
 from post_coder.ids import new_ids
 from post_coder.importing import import_survey, inspect_file, readers
+from post_coder.importing.plan import inspected_frame
 from post_coder.progress import Progress
 from post_coder.project import Project
 
@@ -270,3 +271,60 @@ def test_cell_kinds_in_bulk_are_those_of_kind_cell_by_cell():
         [(value, count, kind(value)) for value, count in counts.items()]
     assert all(text == value.strip() for value, _, text, _ in got)
     assert {kind("N/A"), kind(" "), kind("R_0001")} == {0, 1, 2}  # all three kinds met
+
+
+def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tmp_path,
+                                                                     monkeypatch):
+    from post_coder.importing import survey
+
+    path = tmp_path / "kinds.csv"
+    path.write_text("id,dept,comment\nR1,EM,  The shuttle was late every day  \nR2,ICU,N/A\n"
+                    "R3,EM,\nR4,ICU,More night staff would help a lot\n", encoding="utf-8")
+    plan = inspect_file(path)
+    frame = plan._frame
+    assert plan.open_ended == ["comment"] and set(frame.cell_kinds) == {"comment"}
+    assert frame.kept_kinds("comment") == [
+        ("  The shuttle was late every day  ", 1, "The shuttle was late every day", 2),
+        ("N/A", 1, "N/A", 1), ("", 1, "", 0),
+        ("More night staff would help a lot", 1, "More night staff would help a lot", 2)]
+    assert frame.kept_kinds("dept") is None
+    counted = []
+    real = survey.kinds
+    monkeypatch.setattr(survey, "kinds", lambda counts: counted.append(counts) or real(counts))
+    result = import_survey(project, plan.with_mapping(attributes=["dept"]))
+    assert counted == []  # the kept kinds were used, the cells not counted again
+    assert result.questions == [("comment", 2, 1, 1)]
+    assert frame.cell_kinds == {} and frame.released
+    stored = project.db.execute("SELECT text FROM responses ORDER BY seq").fetchall()
+    assert stored == [("The shuttle was late every day",), ("More night staff would help a lot",)]
+    # cells replaced since the inspection (read again after the release): counted afresh
+    frame.cell_kinds = {"comment": (["stale"], [("stale", 1, "stale", 2)])}
+    reread = inspected_frame(plan)
+    assert reread is frame and reread.kept_kinds("comment") is None
+
+
+@pytest.mark.parametrize(("ids", "fit"), [
+    (["R1", "R2", "R3"], True), (["R1", " R2 ", "R3"], True),
+    (["R1", "R2", " R1"], False), (["R1", "\t", "R3"], False), (["R1", "", "R3"], False),
+    (["r1", "R1"], True), ([], True)])
+def test_ids_checked_in_bulk_as_row_by_row(ids, fit):
+    from post_coder.importing.plan import ids_fit
+
+    trimmed = [i.strip() for i in ids]
+    assert ids_fit(ids) is fit
+    assert fit == (all(trimmed) and len(set(trimmed)) == len(trimmed))
+
+
+def test_a_repeated_id_after_trimming_is_refused_at_import(project, tmp_path):
+    from post_coder.errors import InputError
+
+    path = tmp_path / "ids.csv"
+    path.write_text("id,comment\nR1,The shuttle was late every day\nR2,More night staff please\n"
+                    "R1 ,The parking is far from the ward\n", encoding="utf-8")
+    plan = inspect_file(path)
+    assert plan.warnings == ['the respondent id "R1" appears twice in column "id" (lines 2 '
+                             'and 4); choose another id column or none (--no-id)']
+    with pytest.raises(InputError, match='the respondent id "R1" appears twice, in lines 2 '
+                                         'and 4'):
+        import_survey(project, plan)
+    assert project.db.execute("SELECT count(*) FROM respondents").fetchone() == (0,)

@@ -102,6 +102,11 @@ class Frame:
     notes: list[str] = field(default_factory=list)
     #: True once an import took the cells (:meth:`release`): :attr:`columns` is empty
     released: bool = False
+    #: column → (its cells, the (cell, count, trimmed text, kind) of each distinct cell, as
+    #: ``values.kinds`` gave them): kept by the inspection for the columns it suggests as
+    #: open-ended, so that importing them does not count and classify their cells again
+    cell_kinds: dict[str, tuple[list[str], list[tuple[str, int, str, int]]]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def unit(self) -> str:
@@ -126,4 +131,11 @@ class Frame:
         50 MB answer held by it as well cost 50 MB more at each step of the writing. The
         cells are read from the file again when needed (``plan.inspected_frame``)."""
         self.columns = {}
+        self.cell_kinds = {}
         self.released = True
+
+    def kept_kinds(self, name: str) -> list[tuple[str, int, str, int]] | None:
+        """The kinds of ``name``'s distinct cells kept by the inspection (see
+        :attr:`cell_kinds`), or None when none are kept for its cells as they are now."""
+        kept = self.cell_kinds.get(name)
+        return kept[1] if kept is not None and kept[0] is self.columns.get(name) else None

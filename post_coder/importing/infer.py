@@ -17,7 +17,7 @@ from itertools import compress, repeat
 from operator import contains
 
 from post_coder.importing.frame import Frame, Group, Hint
-from post_coder.importing.scales import ordinal_levels
+from post_coder.importing.scales import MAX_LEVELS, ordinal_levels
 from post_coder.importing.values import (
     ANSWER, BLANK, comma_options, date_format, kinds, natural_key, parse_dates, parse_number,
     split_options,
@@ -57,15 +57,19 @@ class Profile:
         return list(self.counts)[:3]
 
 
-def profile(values: list[str], *, decimal_comma: bool = False,
-            comma_lists: bool = False) -> Profile:
+def profile(values: list[str], *, decimal_comma: bool = False, comma_lists: bool = False,
+            cell_kinds: list[tuple[str, int, str, int]] | None = None) -> Profile:
+    """The profile of a column's cells (``cell_kinds``: what ``kinds(Counter(values))``
+    gives, when the caller has it already)."""
     # counted in plain dicts (a Counter's missing key costs a Python call: 20,000 distinct
     # answers a column), turned into Counters once, in the same order of first appearance
     answers: dict[str, int] = {}
     others: dict[str, int] = {}
     blank = total = 0
     get = answers.get
-    for _, count, text, k in kinds(Counter(values)):
+    if cell_kinds is None:
+        cell_kinds = list(kinds(Counter(values)))
+    for _, count, text, k in cell_kinds:
         if k == ANSWER:
             answers[text] = get(text, 0) + count
             total += len(text) * count
@@ -120,7 +124,9 @@ def infer_type(p: Profile, hint: Hint) -> tuple[str, list[str]]:
         return "numeric", []
     if _is_date(p):
         return "date", []
-    levels = ordinal_levels(distinct)
+    # a scale has at most 12 levels: a column of more distinct answers is not one (not
+    # looked at again by ordinal_levels: 20,000 answers in a text column)
+    levels = ordinal_levels(distinct) if len(distinct) <= MAX_LEVELS else None
     if levels:
         return "ordinal", levels
     options = multi_options(p)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from typing import Any
 from post_coder.errors import InputError
 from post_coder.importing import build, infer, readers, redcap
 from post_coder.importing.frame import Frame, Grid, Hint
+from post_coder.importing.values import kinds
 from post_coder.store.labels import suggest as suggest_labels
 
 ROLES = ("id", "open_ended", "attribute", "skip")
@@ -266,12 +268,20 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
                                   list(group.options), list(group.columns), p), hint, p))
             continue
         hint = frame.hint(name)
-        p = infer.profile(frame.columns[name], decimal_comma=decimal_comma,
-                          comma_lists=frame.platform in COMMA_LISTS)
+        cells = frame.columns[name]
+        cell_kinds = list(kinds(Counter(cells)))
+        p = infer.profile(cells, decimal_comma=decimal_comma,
+                          comma_lists=frame.platform in COMMA_LISTS, cell_kinds=cell_kinds)
         kind, levels = infer.infer_type(p, hint)
+        if kind == "text" or hint.role == "open_ended":  # it may be suggested as a question
+            frame.cell_kinds[name] = (cells, cell_kinds)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
     columns = _suggest_roles(items, frame.id_column)
+    # the cell kinds are kept for the suggested questions only (the import reuses them):
+    # a tuple per distinct cell, in every column of a wide file, would be a lot to hold
+    open_ended = {c.name for c in columns if c.role == "open_ended"}
+    frame.cell_kinds = {n: kept for n, kept in frame.cell_kinds.items() if n in open_ended}
     suggested = suggest_labels([(c.name, c.wording) for c in columns])
     return [replace(c, short_label=label) for c, label in zip(columns, suggested)]
 
@@ -317,6 +327,8 @@ def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
     """Problems the import will refuse, shown early (blank or repeated respondent ids)."""
     if id_column is None or id_column not in frame.columns:
         return []
+    if ids_fit(frame.columns[id_column]):
+        return []
     seen: dict[str, int] = {}
     for value, row in zip(frame.columns[id_column], frame.row_numbers):
         key = value.strip()
@@ -329,3 +341,10 @@ def id_warnings(frame: Frame, id_column: str | None) -> list[str]:
                     "(--no-id)"]
         seen[key] = row
     return []
+
+
+def ids_fit(keys: list[str]) -> bool:
+    """Whether these respondent ids (trimmed) are none blank and none repeated: checked in
+    C (:func:`id_warnings` then finds the first problem, row by row)."""
+    unique = set(map(str.strip, keys))
+    return len(unique) == len(keys) and "" not in unique

@@ -180,13 +180,16 @@ OUTSIDE = frozenset({
     "can't say", "cannot say", "unable to say", "i don't know", "n/a - not applicable",
 })
 
+#: the most levels a scale is recognised with
+MAX_LEVELS = 12
+
 
 def ordinal_levels(values: Iterable[str]) -> list[str] | None:
     """The distinct trimmed values in scale order, if they form a known or numbered scale,
     or numeric bands (``<5``, ``5-10``, ``More than 20 years``, ``65+``) ordered by their
     numbers. Answers such as "Don't know" that sit outside a scale come last."""
     distinct = list(dict.fromkeys(values))
-    if not 2 <= len(distinct) <= 12:
+    if not 2 <= len(distinct) <= MAX_LEVELS:
         return None
     numbered = _numbered_order(distinct)
     if numbered is not None:

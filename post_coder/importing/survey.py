@@ -25,7 +25,7 @@ from post_coder.importing import infer, readers
 from post_coder.importing.frame import Frame
 from post_coder.importing.labels import write_plan_labels
 from post_coder.importing.plan import (
-    ColumnPlan, ImportPlan, collection_paused, id_warnings, load_frame,
+    ColumnPlan, ImportPlan, collection_paused, ids_fit, load_frame,
 )
 from post_coder.importing.values import (
     ANSWER, BLANK, clean_text, comma_options, date_format, kind, kinds, parse_dates, parse_number,
@@ -56,6 +56,8 @@ class _Question:
     nonanswer: int
     #: responses to store (texts that are not None)
     stored: int = 0
+    #: the length of the longest text (0: none)
+    longest: int = 0
 
 
 @dataclass
@@ -164,10 +166,10 @@ def _external_ids(frame: Frame, plan: ImportPlan) -> list[str]:
     if plan.id_column not in frame.columns:
         raise InputError(f'there is no column "{plan.id_column}" in this file', file=plan.path,
                          column=plan.id_column)
-    problem = id_warnings(frame, plan.id_column)
-    if problem:
+    keys = list(map(str.strip, frame.columns[plan.id_column]))
+    if not ids_fit(keys):  # a blank or repeated id (what id_warnings says)
         raise _id_error(frame, plan.id_column)
-    return [v.strip() for v in frame.columns[plan.id_column]]
+    return keys
 
 
 def _id_error(frame: Frame, column: str) -> InputError:
@@ -191,7 +193,10 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
     cells = frame.columns[column.name]
     mapping: dict[str, str | None] = {}
     blank = nonanswer = 0
-    for value, count, text, k in kinds(Counter(cells)):
+    cell_kinds = frame.kept_kinds(column.name)
+    if cell_kinds is None:
+        cell_kinds = list(kinds(Counter(cells)))
+    for value, count, text, k in cell_kinds:
         if k == ANSWER:
             mapping[value] = text if "\r" not in text else clean_text(text)
             continue
@@ -201,7 +206,8 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
         else:
             nonanswer += count
     texts = list(map(mapping.__getitem__, cells))
-    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None))
+    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None),
+                     max(map(len, filter(None, mapping.values())), default=0))
 
 
 def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
@@ -309,10 +315,15 @@ class _Writer:
         # table's rowid order, so listing responses "in file order" needs no sorting
         count = sum(q.stored for q in self.questions)
         response_id = iter(new_ids(count)).__next__
-        handed = surveys.handed
-        answered = [(response_id(), p, qid, handed(text))
-                    for p, texts in zip(people, zip(*(q.texts for q in self.questions)))
-                    for qid, text in zip(question_ids, texts) if text is not None]
+        rows = zip(people, zip(*(q.texts for q in self.questions)))
+        if any(q.longest > surveys.STATEMENT_TEXT for q in self.questions):
+            handed = surveys.handed
+            answered = [(response_id(), p, qid, handed(text)) for p, texts in rows
+                        for qid, text in zip(question_ids, texts) if text is not None]
+        else:  # no text is long enough to need handing over (no call per answer)
+            answered = [(response_id(), p, qid, text) for p, texts in rows
+                        for qid, text in zip(question_ids, texts) if text is not None]
+        del rows  # it holds the questions' lists of texts
         for q in self.questions:
             q.texts = []
         self.responses += count
