@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLineEdit,
                                QHeaderView, QLabel, QPushButton, QSpinBox, QTreeWidget,
                                QTreeWidgetItem, QWidget)
 
@@ -59,7 +59,7 @@ def features_combo() -> QComboBox:
     combo = QComboBox()
     combo.setObjectName("themesFeatures")
     combo.addItem("Words (TF-IDF)", "tfidf")
-    combo.addItem("Meaning (semantic embeddings)", "semantic")
+    combo.addItem("Meaning (embeddings)", "semantic")
     combo.setItemData(0, "Group answers that use the same words", Qt.ItemDataRole.ToolTipRole)
     about = "What answers are compared by: their words, or their meaning"
     if embeddings.available():
@@ -117,7 +117,17 @@ class ThemesPanel(ProposalWindow):
             self.method.setEnabled(words)
 
         self.features.currentIndexChanged.connect(follow_features)
+        self.search = QLineEdit()
+        self.search.setObjectName("themesSearch")
+        self.search.setPlaceholderText("all answers")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(90)
+        self.search.setToolTip("Only the answers this full-text search finds (the syntax of "
+                               "the main window's search box: words, \"phrases\", OR, "
+                               "prefix*). Empty: every answer.")
+        self.search.returnPressed.connect(self.run)
         for label, widget in (("&Question:", self.question), (None, self.uncoded),
+                              ("Mat&ching:", self.search),
                               ("&Themes:", self.k), ("&Method:", self.method),
                               ("&Features:", self.features)):
             self.add_option(label, widget)
@@ -187,6 +197,7 @@ class ThemesPanel(ProposalWindow):
         options: dict[str, Any] = {
             "questions": (question,) if question else (),
             "uncoded": self.uncoded.isChecked(),
+            "search": self.search.text().strip() or None,
             "k": self.k.value() if self.k.value() >= 2 else None,
             "method": self.method.currentData(),
             "features": self.features.currentData(),

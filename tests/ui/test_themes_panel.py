@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.codings import list_codings
 from post_coder.project import Project
-from post_coder.queries import count_responses
+from post_coder.queries import count_responses, response_ids, response_rows
 from post_coder.store.scope import ReadScope
 from post_coder.suggest import themes as themes_service
 from post_coder.suggest.themes import suggest_themes
@@ -452,3 +452,37 @@ def test_a_refused_accept_keeps_the_dialog_open_and_writes_nothing(qtbot, coded,
     assert not dialog.isVisible() and shown == [shown[0]]
     assert "Fear of exposure" in {c.name for c in list_codes(project)}
     assert _listed(panel) == listed[1:]
+
+
+def test_matching_runs_on_the_answers_the_search_finds_and_enter_runs(qtbot, panel, small):
+    import re
+
+    project, _ = small
+    texts = {r.id: r.text for r in response_rows(project, EVERYONE,
+                                                  response_ids(project, EVERYONE))}
+    expected = {i for i, t in texts.items() if re.search(r"\blicensing\b", t, re.I)}
+    assert 5 < len(expected) < len(texts)  # the search narrows, and leaves enough to group
+    panel.k.setValue(2)
+    panel.search.setText("  licensing ")
+    qtbot.keyClick(panel.search, Qt.Key.Key_Return)  # Enter in the field runs
+    qtbot.waitUntil(lambda: panel.result is not None and not panel.running, timeout=60_000)
+    considered = ({m.response_id for t in panel.result.themes for m in t.members}
+                  | {s.response_id for s in panel.result.skipped})
+    assert considered == expected
+    assert panel.summary.text().startswith("2 themes (asked for, NMF, seed 0) from "
+                                           f"{len(expected)} answers")
+
+
+def test_a_search_that_finds_nothing_says_so_in_plain_words(qtbot, panel, monkeypatch):
+    from post_coder.ui import tasks
+
+    shown = []
+    monkeypatch.setattr(tasks, "show_error", lambda parent, exc: shown.append(str(exc)))
+    panel.search.setText("zeppelin")
+    _run(qtbot, panel)
+    assert panel.result is None
+    assert shown == ["no answers match: nothing to suggest themes from"]
+
+
+def test_the_run_options_fit_a_1280_pixel_laptop_screen(panel):
+    assert panel.minimumSizeHint().width() <= 1280

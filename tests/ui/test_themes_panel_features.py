@@ -24,7 +24,7 @@ def test_without_the_extra_meaning_is_offered_disabled_with_what_to_install(
     panel = open_window(qtbot, ThemesPanel, *small)
     combo = panel.features
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "Words (TF-IDF)", "Meaning (semantic embeddings)"]
+        "Words (TF-IDF)", "Meaning (embeddings)"]
     assert combo.currentData() == "tfidf" and panel.method.isEnabled()
     assert not combo.model().item(1).isEnabled() and combo.model().item(0).isEnabled()
     tip = combo.itemData(1, Qt.ItemDataRole.ToolTipRole)
