@@ -151,3 +151,24 @@ def test_a_failure_after_the_answers_leaves_the_project_unchanged(project, snaps
         import_survey(project, plan)
     assert schema(project) == before
     assert snapshot(project) == tables
+
+
+def test_the_index_is_filled_with_a_larger_hash_which_is_put_back(project):
+    """The one-pass fill runs with FTS5's hash of pending terms at BULK_HASH_BYTES (fewer,
+    larger writes) and the setting is put back to FTS5's default afterwards, so that later
+    edits (row by row, through the triggers) hold no more memory than before."""
+    statements: list[str] = []
+    project.db.conn.set_trace_callback(statements.append)
+    try:
+        import_survey(project, inspect_file(FIXTURES / "qualtrics_new.csv"))
+    finally:
+        project.db.conn.set_trace_callback(None)
+    fts = [s for s in statements if s.startswith("INSERT INTO responses_fts(")]
+    fill = next(i for i, s in enumerate(fts) if "SELECT seq, text FROM responses" in s)
+    assert f"'hashsize', {surveys.BULK_HASH_BYTES})" in fts[fill - 1]
+    assert f"'hashsize', {surveys.HASH_BYTES})" in fts[fill + 1]
+    assert surveys.BULK_HASH_BYTES > surveys.HASH_BYTES == 2**20
+    assert project.db.execute("SELECT v FROM responses_fts_config WHERE k = 'hashsize'"
+                              ).fetchone() == (surveys.HASH_BYTES,)
+    assert project.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts"
+                              " MATCH 'time'").fetchone()[0] > 0

@@ -107,3 +107,50 @@ def test_values_index_is_dropped_and_attributes_still_read(tmp_path):
         assert list(got.items()) == [("channels", ["Phone", "Email"]), ("dept", "Pharmacy")]
         assert surveys.variable_values_for(project.db, "r-2") == {"dept": "Nursing"}
         assert surveys.variable_values_for(project.db, "r-9") == {}
+
+
+def test_search_index_is_rebuilt_without_sizes_and_finds_the_same(tmp_path):
+    """0013 makes the full-text index again without its table of answer lengths (only
+    ranking reads it): an old file's answers are found as before, an edited answer is
+    kept in step by the triggers, and SQLite's own check passes."""
+    path = tmp_path / "before-0013.postcoder"
+    db = store_db.connect(path)
+    store_db.set_application_id(db)
+    schema.apply(db, stop_before="0013_search_index_without_sizes")
+    db.executescript("""
+        BEGIN;
+        INSERT INTO meta VALUES ('project_id', 'p-3'), ('name', 'Search');
+        INSERT INTO datasets (id, name, original_name, sha256, format, imported_at)
+            VALUES ('d-1', 'one', 'one.csv', 'abc', 'csv', '2025-01-01T00:00:00+00:00');
+        INSERT INTO respondents VALUES ('r-1', 'd-1', 'R1', 2), ('r-2', 'd-1', 'R2', 3),
+            ('r-3', 'd-1', 'R3', 4);
+        INSERT INTO questions (id, dataset_id, column_name, wording, position)
+            VALUES ('q-1', 'd-1', 'feedback', 'Any feedback?', 0);
+        INSERT INTO responses (id, respondent_id, question_id, text) VALUES
+            ('a-1', 'r-1', 'q-1', 'The peer supporter listened well'),
+            ('a-2', 'r-2', 'q-1', 'No time for peer calls après the shift'),
+            ('a-3', 'r-3', 'q-1', 'Parking was hard');
+        COMMIT;
+    """)
+
+    def found(con, query):
+        return [r[0] for r in con.execute(
+            "SELECT r.id FROM responses_fts f JOIN responses r ON r.seq = f.rowid"
+            " WHERE responses_fts MATCH ? ORDER BY r.seq", [query])]
+
+    queries = ["peer", '"peer supporter"', "apres", "parking OR listened", "time NOT calls"]
+    before = {q: found(db.conn, q) for q in queries}
+    assert before["peer"] == ["a-1", "a-2"] and before['"peer supporter"'] == ["a-1"]
+    assert "responses_fts_docsize" in db.table_names()
+    db.close()
+    with Project.open(path) as project:
+        con = project.db.conn
+        assert schema.pending_names(project.db) == []
+        assert "responses_fts_docsize" not in project.db.table_names()
+        assert {q: found(con, q) for q in queries} == before
+        con.execute("INSERT INTO responses_fts(responses_fts, rank) VALUES ('integrity-check', 1)")
+        with project.transact("edit", undoable=False) as step:
+            step.db.execute("UPDATE responses SET text = 'Parking is fine now' WHERE id = 'a-1'")
+        assert found(con, "parking") == ["a-1", "a-3"]
+        assert found(con, "listened") == []
+        con.execute("INSERT INTO responses_fts(responses_fts, rank) VALUES ('integrity-check', 1)")
