@@ -8,12 +8,16 @@ from __future__ import annotations
 import contextlib
 import csv
 import random
+import threading
+import time
+import types
 from pathlib import Path
 
 import pytest
 
-from post_coder.errors import Cancelled
+from post_coder.errors import Cancelled, InputError
 from post_coder.importing import import_survey, inspect_file
+from post_coder.importing import survey as survey_import
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.store import surveys
@@ -75,8 +79,9 @@ def test_the_index_holds_what_the_per_row_trigger_writes(tmp_path, monkeypatch):
                                  " MATCH 'peer'").fetchone()
     finally:
         at_end.close()
+    no_fill = types.SimpleNamespace(start=lambda: None)  # the trigger, row by row
     monkeypatch.setattr(surveys, "responses_indexed_at_end",
-                        lambda db: contextlib.nullcontext())  # the trigger, row by row
+                        lambda db: contextlib.nullcontext(no_fill))
     per_row = import_all(tmp_path / "rows.postcoder")
     try:
         want = index_instances(per_row)
@@ -172,3 +177,64 @@ def test_the_index_is_filled_with_a_larger_hash_which_is_put_back(project):
                               ).fetchone() == (surveys.HASH_BYTES,)
     assert project.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts"
                               " MATCH 'time'").fetchone()[0] > 0
+
+
+def _fill_spy(monkeypatch, fail: bool = False) -> list[threading.Thread]:
+    """The threads the fill ran in; it is slowed down (and may fail) at its start."""
+    threads: list[threading.Thread] = []
+    real = surveys._search_hash_size
+
+    def spy(conn, size):
+        threads.append(threading.current_thread())
+        if size == surveys.BULK_HASH_BYTES:
+            time.sleep(0.05)  # still filling while the attributes are converted
+            if fail:
+                raise RuntimeError("the fill failed")
+        real(conn, size)
+
+    monkeypatch.setattr(surveys, "_search_hash_size", spy)
+    return threads
+
+
+def test_the_index_fills_in_a_thread_of_its_own_while_attributes_are_converted(
+        project, monkeypatch):
+    threads = _fill_spy(monkeypatch)
+    converted: list[bool] = []
+    real = survey_import._variable
+
+    def variable(frame, column):
+        converted.append(bool(threads) and threads[0].is_alive())
+        return real(frame, column)
+
+    monkeypatch.setattr(survey_import, "_variable", variable)
+    result = import_survey(project, inspect_file(FIXTURES / "qualtrics_new.csv"))
+    assert len(threads) == 2 and threads[0] is threads[1]
+    assert threads[0] is not threading.current_thread() and not threads[0].is_alive()
+    assert converted and converted[0]  # the first attribute converted during the fill
+    assert result.responses > 0
+    project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
+                       " VALUES ('integrity-check', 1)")
+    assert project.db.execute("SELECT count(*) FROM responses_fts WHERE responses_fts"
+                              " MATCH 'time'").fetchone()[0] > 0
+
+
+@pytest.mark.parametrize("where", ["converting", "filling"])
+def test_a_failure_while_the_index_fills_leaves_the_project_as_it_was(project, snapshot,
+                                                                      monkeypatch, where):
+    """It is waited for before the transaction rolls back, whichever side failed."""
+    import_survey(project, inspect_file(FIXTURES / "google_forms.csv"))
+    plan = inspect_file(FIXTURES / "qualtrics_new.csv")
+    before, tables = schema(project), snapshot(project)
+    threads = _fill_spy(monkeypatch, fail=where == "filling")
+    if where == "converting":
+        def variable(frame, column):
+            raise InputError('"x" is not a number', file=plan.path, column=column.name)
+        monkeypatch.setattr(survey_import, "_variable", variable)
+    with pytest.raises(InputError if where == "converting" else RuntimeError):
+        import_survey(project, plan)
+    assert threads and not any(t.is_alive() for t in threads)
+    assert schema(project) == before and snapshot(project) == tables
+    monkeypatch.undo()
+    assert import_survey(project, plan).responses > 0  # the next import goes through
+    project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
+                       " VALUES ('integrity-check', 1)")

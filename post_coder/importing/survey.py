@@ -119,7 +119,7 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
                          file=plan.path)
     external = _external_ids(frame, plan)
     questions = [_question(frame, c) for c in plan.columns if c.role == "open_ended"]
-    variables = [_variable(frame, c) for c in plan.columns if c.role == "attribute"]
+    attributes = [c for c in plan.columns if c.role == "attribute"]
     # new rows only, each after its parents: no foreign-key look-ups (a test checks them)
     with project.transact("Import survey", undoable=False, checkpoint_later=True,
                           new_rows_only=True) as step:
@@ -128,11 +128,15 @@ def import_survey(project: Any, plan: ImportPlan, *, name: str | None = None,
             raise DuplicateImportError(
                 f"{_imported_as(earlier[0])}; import it again only on purpose "
                 "(--allow-duplicate)", file=plan.path)
-        # the cells are converted: from here on the import holds the only copy of each
-        # answer, and hands a long one over to SQLite whole (see _write_questions)
-        frame.release()
-        writer = _Writer(step.db, progress, frame, questions, variables)
-        dataset_id = writer.write(project, plan, name, external)
+        # the answers are converted: from here on the import holds the only copy of each
+        # answer, and hands a long one over to SQLite whole (see _write_answers); the
+        # attributes' cells are converted while SQLite indexes the answers (_Writer.write)
+        frame.release(keep={n for c in attributes for n in c.source_columns})
+        writer = _Writer(step.db, progress, frame, questions, attributes)
+        try:
+            dataset_id = writer.write(project, plan, name, external)
+        finally:
+            frame.release()  # the attributes' cells too, when the import stopped before
         write_plan_labels(step.db, dataset_id, plan)
         summary = _summary(plan, frame, name, writer)
         step.mark("datasets", "responses")
@@ -270,13 +274,14 @@ class _Writer:
     """Writes one import in batches, reporting progress (which may cancel) between them."""
 
     def __init__(self, db: Any, progress: Progress, frame: Frame, questions: list[_Question],
-                 variables: list[_Variable]) -> None:
+                 attributes: list[ColumnPlan]) -> None:
         self.db, self.progress, self.frame = db, progress, frame
-        self.questions, self.variables = questions, variables
+        self.questions, self.attributes = questions, attributes
+        self.variables: list[_Variable] = []
         self.responses = 0
         self.values = 0
         self.done = 0
-        self.total = frame.row_count * (1 + len(questions) + len(variables))
+        self.total = frame.row_count * (1 + len(questions) + len(attributes))
 
     def write(self, project: Any, plan: ImportPlan, name: str | None,
               external: list[str]) -> str:
@@ -291,11 +296,6 @@ class _Writer:
         self._batches("Saving respondents", surveys.insert_respondents,
                       ((p, dataset_id, e, r) for p, e, r in
                        zip(people, external, self.frame.row_numbers)))
-        self._write_questions(dataset_id, people)
-        self._write_variables(dataset_id, people)
-        return dataset_id
-
-    def _write_questions(self, dataset_id: str, people: list[str]) -> None:
         ids = new_ids(len(self.questions))
         surveys.insert_questions(self.db, [
             (qid, dataset_id, q.column.name, q.column.wording or q.column.name,
@@ -303,10 +303,20 @@ class _Writer:
             for qid, q in zip(ids, self.questions)])
         # the full-text index is filled in one pass once every answer is in (see
         # surveys.responses_indexed_at_end); a cancel or failure rolls all of it back
-        with surveys.responses_indexed_at_end(self.db):
+        with surveys.responses_indexed_at_end(self.db) as index:
             self._write_answers(ids, people)
             # the answers are let go of by now: SQLite reads a long one back to index it
             self.progress.update(self.done, self.total, "Indexing answers for search")
+            # SQLite fills the index in a thread of its own, outside Python's lock, while
+            # the attributes' cells are converted here on the other core (nothing else
+            # uses the connection until the block's end has waited for the index)
+            index.start()
+            self.variables = [_variable(self.frame, c) for c in self.attributes]
+            self.frame.release()
+            variable_ids = new_ids(len(self.variables))
+            rows = _value_rows(variable_ids, people, [v.values for v in self.variables])
+        self._write_variables(dataset_id, variable_ids, rows, len(people))
+        return dataset_id
 
     def _write_answers(self, question_ids: list[str], people: list[str]) -> None:
         """The responses (the questions' texts, which are emptied: a long answer is then
@@ -330,18 +340,15 @@ class _Writer:
         self._batches("Saving answers", surveys.insert_responses, iter(answered),
                       per_row=len(people) * len(self.questions) / max(1, count))
 
-    def _write_variables(self, dataset_id: str, people: list[str]) -> None:
-        ids = new_ids(len(self.variables))
+    def _write_variables(self, dataset_id: str, ids: list[str], rows: list[tuple],
+                         people: int) -> None:
+        """The variables and their values (``rows``: see :func:`_value_rows`)."""
         surveys.insert_variables(self.db, [
             (vid, dataset_id, v.column.name, v.column.wording or v.column.name, v.column.type,
              _levels(v), self._position(v.column)) for vid, v in zip(ids, self.variables)])
-        # variable by variable, respondent by respondent (both ids sorted): in the order of
-        # the table's key (variable, respondent, value), which then grows at its end only
-        # (a third cheaper than growing at one place per variable)
-        rows = _value_rows(ids, people, [v.values for v in self.variables])
         self.values += len(rows)
         self._batches("Saving attributes", surveys.insert_variable_values, iter(rows),
-                      per_row=len(people) * len(self.variables) / max(1, len(rows)))
+                      per_row=people * len(self.variables) / max(1, len(rows)))
 
     def _position(self, column: ColumnPlan) -> int:
         return self.frame.names.index(column.source_columns[0])
@@ -359,7 +366,10 @@ class _Writer:
 
 def _value_rows(variable_ids: list[str], people: list[str],
                 columns: list[list[Any]]) -> list[tuple]:
-    """(variable id, respondent id, value) rows, variable by variable (in key order)."""
+    """(variable id, respondent id, value) rows, variable by variable, respondent by
+    respondent (both ids sorted): in the order of the table's key (variable, respondent,
+    value), which then grows at its end only (a third cheaper than at one place a
+    variable)."""
     rows: list[tuple] = []
     add = rows.append
     for variable_id, values in zip(variable_ids, columns):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -233,19 +234,21 @@ SEARCH_TRIGGER = "responses_fts_insert"
 
 
 @contextmanager
-def responses_indexed_at_end(db: Database) -> Iterator[None]:
+def responses_indexed_at_end(db: Database) -> Iterator[SearchFill]:
     """Inside a transaction: the responses inserted in the block are added to the full-text
-    index in one ``INSERT … SELECT`` when the block ends, instead of by
-    :data:`SEARCH_TRIGGER` statement by statement.
+    index in one ``INSERT … SELECT`` (a :class:`SearchFill`, which the block gets) instead
+    of by :data:`SEARCH_TRIGGER` statement by statement. The fill runs when the block ends,
+    or from :meth:`SearchFill.start` on, in a thread of its own.
 
     The trigger is dropped for the block and created again, from its own stored SQL, at the
     end; the index then holds the same words and rows as the trigger would have written
     (search results are identical). Bulk loading this way is faster (one pass, no flush of
     the index's pending terms per statement) and a very long answer's row and its index
     terms are not built in memory at the same time. When the block raises, nothing is
-    restored here: the caller's transaction is rolled back, which brings the trigger back.
-    The block must only insert responses (no updates or deletes: those keep their triggers,
-    but an update of a row inserted in the block would be indexed twice).
+    restored here (a fill under way is waited for first): the caller's transaction is
+    rolled back, which brings the trigger back. The block must only insert responses (no
+    updates or deletes: those keep their triggers, but an update of a row inserted in the
+    block would be indexed twice).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("responses_indexed_at_end needs an open transaction")
@@ -255,14 +258,66 @@ def responses_indexed_at_end(db: Database) -> Iterator[None]:
         raise RuntimeError(f"the trigger {SEARCH_TRIGGER} is missing")
     (last,) = db.execute("SELECT ifnull(max(seq), 0) FROM responses").fetchone()
     db.execute(f"DROP TRIGGER {SEARCH_TRIGGER}")
-    yield
-    # FTS5 writes its pending terms out each time they pass its hash size: fewer, larger
-    # writes fill the index a sixth faster; the setting is put back (one config row)
-    _search_hash_size(db, BULK_HASH_BYTES)
-    db.execute("INSERT INTO responses_fts(rowid, text) SELECT seq, text FROM responses"
-               " WHERE seq > ? ORDER BY seq", [last])
-    _search_hash_size(db, HASH_BYTES)
+    fill = SearchFill(db, last)
+    try:
+        yield fill
+    except BaseException:
+        fill.wait(raise_error=False)  # the connection is free again before the rollback
+        raise
+    fill.finish()
     db.execute(row[0])
+
+
+class SearchFill:
+    """Adds the responses after ``seq`` ``after`` to the full-text index, in one statement.
+
+    :meth:`start` runs it in a thread of its own: SQLite fills the index outside Python's
+    lock, so the caller's Python work goes on meanwhile on another core — as long as the
+    caller leaves the connection alone until :meth:`finish` (or the end of
+    :func:`responses_indexed_at_end`) has waited for it.
+    """
+
+    def __init__(self, db: Database, after: int) -> None:
+        self.conn, self.after = db.conn, after
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._done = False
+
+    def start(self) -> None:
+        if self._thread is None and not self._done:
+            self._thread = threading.Thread(target=self._run, name="search-index-fill",
+                                            daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._fill()
+        except BaseException as exc:  # handed to the thread that waits for it
+            self._error = exc
+
+    def _fill(self) -> None:
+        # FTS5 writes its pending terms out each time they pass its hash size: fewer,
+        # larger writes fill the index a sixth faster; the setting is put back (a config row)
+        _search_hash_size(self.conn, BULK_HASH_BYTES)
+        self.conn.execute("INSERT INTO responses_fts(rowid, text) SELECT seq, text"
+                          " FROM responses WHERE seq > ? ORDER BY seq", [self.after])
+        _search_hash_size(self.conn, HASH_BYTES)
+        self._done = True
+
+    def wait(self, *, raise_error: bool = True) -> None:
+        """Wait for a fill started in its thread; raise what went wrong in it."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        error, self._error = self._error, None
+        if error is not None and raise_error:
+            raise error
+
+    def finish(self) -> None:
+        """The index is filled once this returns (here and now, unless started before)."""
+        self.wait()
+        if not self._done:
+            self._fill()
 
 
 #: FTS5's memory for terms not yet written to the full-text index (its default, 1 MiB), and
@@ -271,8 +326,8 @@ HASH_BYTES = 2**20
 BULK_HASH_BYTES = 8 * 2**20
 
 
-def _search_hash_size(db: Database, size: int) -> None:
-    db.execute("INSERT INTO responses_fts(responses_fts, rank) VALUES ('hashsize', ?)", [size])
+def _search_hash_size(conn: sqlite3.Connection, size: int) -> None:
+    conn.execute("INSERT INTO responses_fts(responses_fts, rank) VALUES ('hashsize', ?)", [size])
 
 
 def insert_variables(
