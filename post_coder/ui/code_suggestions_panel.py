@@ -13,8 +13,9 @@ The queue itself (what is open, the ticks, the current answer) is the session's
 :class:`~post_coder.ui.code_queue.CodeQueue`, shared with the main window's response
 viewer: it shows the current answer, with the same suggestions and ticks and the same keys,
 and answering there moves this window on too. The queue follows the project: an answer
-whose accept or reject is undone (Edit ▸ Undo, in any window) is back in the queue, in its
-place; suggestions of a code that left the codebook leave the queue.
+coded by hand in the main window (or marked done) leaves it, as an answered one does; an
+answer whose accept, reject or coding is undone (Edit ▸ Undo, in any window) is back in the
+queue, in its place; suggestions of a code that left the codebook leave the queue.
 """
 
 from __future__ import annotations
@@ -150,7 +151,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
         self._fill()
         if back:
             self.summary.setText(f"{len(back)} answer{'' if len(back) == 1 else 's'} back "
-                                 "in the queue: answering it was undone.")
+                                 "in the queue: what took it out was undone.")
 
     def _cleared(self, why: str) -> None:
         self.summary.setText("")
