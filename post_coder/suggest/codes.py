@@ -28,7 +28,7 @@ from typing import Any
 from post_coder.changes import Changes
 from post_coder.coding.codebook import list_codes
 from post_coder.coding.codings import accept_codes
-from post_coder.coding.done import is_done, nothing_applies
+from post_coder.coding.done import nothing_applies
 from post_coder.coding.similarity import tfidf
 from post_coder.errors import InputError
 from post_coder.progress import Progress, ensure
@@ -203,10 +203,25 @@ def reject(project: Project, response_id: str, coder: str) -> Changes:
 class SuggestionQueue:
     """The answers of one run (:class:`CodeSuggestions`) still to accept or reject, in the
     run's order, with the codes ticked for each (all, at first). Answering one (:meth:`answer`)
-    takes it out; :meth:`follow` reads the project after a change: an answer whose accept or
-    reject was undone (no longer done for the coder who answered) is open again, in its
-    place, and leaves again on Redo; suggestions of a code no longer active leave. Nothing
-    here writes: accepting and rejecting are :func:`accept` and :func:`reject`."""
+    takes it out; :meth:`follow` reads the project after a change and decides again which
+    answers are open. The rule:
+
+    - An answer is open while the queue's coder has left it as the run found it: none of
+      their live codings on it (of any code) and no done mark of theirs. A run suggests only
+      for such answers (see the module), so this is comparing each answer with what it was
+      when the run read the project. Accepting (codings, done), rejecting (done), coding it
+      by hand (keys 1–9, the palette, the grid: a coding, which marks it done too), marking
+      it done, or a merged work file bringing the coder's codings all take it out.
+    - It is open again, in its place, once the coder's codings and done mark on it are
+      gone again (Edit ▸ Undo of whatever took it out), and leaves again on Redo. An answer
+      the coder coded, then uncoded by hand, stays out: it is still done for them.
+    - An answer answered here by another coder (``answered``; the app never does, since it
+      puts the queue away when the coder changes) is out while it is done for that coder.
+    - Suggestions of a code no longer active leave; an answer with none left is not open.
+
+    With no coder (a run for the answers nobody the reader sees has coded), only the last
+    two rules apply. Nothing here writes: accepting and rejecting are :func:`accept` and
+    :func:`reject`."""
 
     def __init__(self, result: CodeSuggestions, coder: str | None) -> None:
         self.result = result
@@ -271,17 +286,30 @@ class SuggestionQueue:
         return next(later, others[-1] if others else None)
 
     def follow(self, project: Project) -> list[str] | None:
-        """Re-read what is open after a change of the project (see the class); None when
-        nothing changed, else the answers back in the queue (in order; often none)."""
-        done = {rid for rid, coder in self.answered.items() if is_done(project, rid, coder)}
+        """Re-read what is open after a change of the project (the rule: see the class);
+        None when nothing changed, else the answers back in the queue (in order; often
+        none). One read of the coder's codings and done marks on every answer of the run,
+        however many."""
+        out = self._out(project)
         active = {c.id for c in list_codes(project)}
         open_now = _by_answer(s for s in self.result.suggestions
-                              if s.response_id not in done and s.code_id in active)
+                              if s.response_id not in out and s.code_id in active)
         if open_now == self.open:
             return None
         back = [rid for rid in open_now if rid not in self.open]
         self.open = open_now
         return back
+
+    def _out(self, project: Project) -> set[str]:
+        """The answers of the run no longer as the run found them (see the class)."""
+        if self.coder is None and not self.answered:
+            return set()
+        # only the coder's own codings are read (the done marks need no scope)
+        scope = ReadScope(self.coder, (self.coder,) if self.coder is not None else ())
+        marks = coder_marks(project, scope, list(self._position))
+        return {rid for rid, m in marks.items()
+                if (self.coder is not None and (self.coder in m.done or m.codes.get(self.coder)))
+                or self.answered.get(rid) in m.done}
 
 
 def _by_answer(suggestions: Iterable[CodeSuggestion]) -> dict[str, list[CodeSuggestion]]:

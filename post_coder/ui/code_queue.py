@@ -5,8 +5,9 @@ the same open answers, the same ticks and the same current answer.
 Accepting (the ticked codes, applied as the coder: :func:`post_coder.suggest.codes.accept`)
 and rejecting (nothing applies: :func:`~post_coder.suggest.codes.reject`) go through here,
 one undoable action each, whichever view asks. The queue follows the project
-(:meth:`post_coder.suggest.codes.SuggestionQueue.follow`): an undone accept or reject puts
-the answer back, in its place. It is emptied when the coder changes or what the coder may
+(:meth:`post_coder.suggest.codes.SuggestionQueue.follow`): an answer the coder codes by hand
+(or marks done) in the main window leaves it, as an accepted or rejected one does; undoing
+whatever took it out puts the answer back, in its place. It is emptied when the coder changes or what the coder may
 see changes (a blind round opens or closes): suggestions learned under one read scope are
 never shown under another.
 """
@@ -58,6 +59,8 @@ class CodeQueue(QObject):
         """A run's suggestions for ``coder``, learned under the session's read scope as it
         is now: the queue starts at its first answer."""
         self.state = codes_service.SuggestionQueue(result, coder)
+        # the main window is usable while a run learns: answers coded meanwhile leave now
+        self.state.follow(self.session.project)
         self._scope = self.session.scope
         self.current = None
         self.changed.emit([])

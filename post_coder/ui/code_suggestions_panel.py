@@ -13,8 +13,11 @@ The queue itself (what is open, the ticks, the current answer) is the session's
 :class:`~post_coder.ui.code_queue.CodeQueue`, shared with the main window's response
 viewer: it shows the current answer, with the same suggestions and ticks and the same keys,
 and answering there moves this window on too. The queue follows the project: an answer
-whose accept or reject is undone (Edit ▸ Undo, in any window) is back in the queue, in its
-place; suggestions of a code that left the codebook leave the queue.
+coded by hand in the main window (or marked done) leaves it, as an answered one does; an
+answer whose accept, reject or coding is undone (Edit ▸ Undo, in any window) is back in the
+queue, in its place; suggestions of a code that left the codebook leave the queue. The coders in "Learn
+from" follow the project too (one added in Team ▸ Coders… is listed at once; see
+:meth:`~post_coder.ui.suggestion_window.SuggestionWindow.source_combo`).
 """
 
 from __future__ import annotations
@@ -23,10 +26,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QDoubleSpinBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QTreeWidget, QTreeWidgetItem, QWidget)
 
-from post_coder.coding.coders import list_coders
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.queries import ReadScope
@@ -54,11 +56,8 @@ class CodeSuggestionsPanel(SuggestionWindow):
         self.shared = code_queue(session)
         self._filling = False
 
-        self.source = QComboBox()
+        self.source = self.source_combo([("Consensus layer", "consensus")])
         self.source.setObjectName("codesSource")
-        self.source.addItem("Consensus layer", "consensus")
-        for c in list_coders(session.project):
-            self.source.addItem(f"{c.name}'s codings", f"coder:{c.name}")
         self.question = self.question_combo()
         self.question.setObjectName("codesQuestion")
         self.confidence = QDoubleSpinBox()
@@ -150,7 +149,7 @@ class CodeSuggestionsPanel(SuggestionWindow):
         self._fill()
         if back:
             self.summary.setText(f"{len(back)} answer{'' if len(back) == 1 else 's'} back "
-                                 "in the queue: answering it was undone.")
+                                 "in the queue: what took it out was undone.")
 
     def _cleared(self, why: str) -> None:
         self.summary.setText("")

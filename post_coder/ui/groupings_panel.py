@@ -6,17 +6,17 @@ they are applied together and how alike their coded text reads. Each proposal li
 codes and evidence; the dendrogram shows every code, with the cut as a dashed line.
 Rename edits the proposed parent's name; Accept as Parent Code makes it a top-level code
 with the proposal's codes moved under it (one undoable action; the proposal leaves the
-list, and comes back if the accept is undone); Dismiss drops it.
+list, and comes back if the accept is undone); Dismiss drops it. The coders in "Learn
+from" follow the project (one added in Team ▸ Coders… is listed at once; see
+:meth:`~post_coder.ui.suggestion_window.SuggestionWindow.source_combo`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QWidget)
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from post_coder.coding.coders import list_coders
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.suggest import groupings as groupings_service
@@ -38,12 +38,9 @@ class GroupingsPanel(ProposalWindow):
                          headers=["Proposed parent", "Codes", "Similarity"])
         self.result: groupings_service.Groupings | None = None
 
-        self.source = QComboBox()
+        self.source = self.source_combo([("Every coding you see", "union"),
+                                          ("Consensus layer", "consensus")])
         self.source.setObjectName("groupingsSource")
-        self.source.addItem("Every coding you see", "union")
-        self.source.addItem("Consensus layer", "consensus")
-        for c in list_coders(session.project):
-            self.source.addItem(f"{c.name}'s codings", f"coder:{c.name}")
         self.cut = QDoubleSpinBox()
         self.cut.setObjectName("groupingsCut")
         self.cut.setRange(0.05, 1.0)

@@ -9,7 +9,7 @@ a few seconds) and says so; the app never loads them at start-up.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from post_coder.changes import Changes
 from post_coder.coding.codebook import list_codes
+from post_coder.coding.coders import list_coders
 from post_coder.errors import InputError
 from post_coder.progress import Progress
 from post_coder.project import Project
@@ -30,6 +31,8 @@ from post_coder.ui.tasks import Task, run_task
 
 LOADING = "Loading the text tools…"
 ID_ROLE = Qt.ItemDataRole.UserRole
+#: role of a "Learn from" choice holding its coder's id (see ``source_combo``)
+CODER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def existing_codes(project: Project, ids: Iterable[str]) -> set[str]:
@@ -77,6 +80,46 @@ class SuggestionWindow(QWidget):
         for q in questions(self.session.project):
             combo.addItem(q.shown, q.column_name)
         return combo
+
+    def source_combo(self, fixed: Sequence[tuple[str, str]]) -> QComboBox:
+        """Where a run learns from: the ``fixed`` choices (text, source), the first being the
+        default, then each coder's codings (``coder:NAME``), by name.
+
+        The coders follow the project (:meth:`_list_coders`): one added later (Team ▸
+        Coders…, a merge that brings new coders, an undo) is listed at once, one gone (the
+        undo of adding them) leaves, a renamed one is shown by the new name. The choice
+        stays where it was (on the same coder, renamed or not); when its coder is gone it
+        falls back to the default."""
+        combo = QComboBox()
+        for text, source in fixed:
+            combo.addItem(text, source)
+        self._sources, self._fixed_sources = combo, len(fixed)
+        self._list_coders()
+        self.session.project_did_change.connect(self._coders_changed)
+        return combo
+
+    def _coders_changed(self, changes: Changes, _initiator: object) -> None:
+        if changes.coders or changes.project:
+            self._list_coders()
+
+    def _list_coders(self) -> None:
+        """The coders after the fixed choices, as they are now; the choice kept (see
+        :meth:`source_combo`)."""
+        combo, fixed = self._sources, self._fixed_sources
+        was = combo.currentIndex()
+        chosen = combo.itemData(was, CODER_ROLE) if was >= fixed else None
+        combo.blockSignals(True)
+        try:
+            while combo.count() > fixed:
+                combo.removeItem(fixed)
+            for c in list_coders(self.session.project):
+                combo.addItem(f"{c.name}'s codings", f"coder:{c.name}")
+                combo.setItemData(combo.count() - 1, c.id, CODER_ROLE)
+            found = combo.findData(chosen, CODER_ROLE) if chosen is not None else -1
+            # a fixed choice stays; a coder's, while they are listed; else the default
+            combo.setCurrentIndex(found if found >= 0 else was if 0 <= was < fixed else 0)
+        finally:
+            combo.blockSignals(False)
 
     def add_option(self, label: str | None, widget: QWidget) -> None:
         if label:

@@ -91,7 +91,7 @@ def test_y_accepts_the_ticked_codes_as_the_coder_and_undo_takes_them_back(qtbot,
     assert panel.list.topLevelItemCount() == n
     assert panel.list.topLevelItem(0).data(0, Qt.ItemDataRole.UserRole) == rid
     assert panel.current_response() == rid
-    assert panel.summary.text() == "1 answer back in the queue: answering it was undone."
+    assert panel.summary.text() == "1 answer back in the queue: what took it out was undone."
 
 
 def test_an_unticked_code_is_not_applied(qtbot, panel, small):

@@ -402,3 +402,54 @@ def test_the_keys_keep_working_from_a_ticked_box_as_the_strip_moves_on(qtbot, wi
     window.session.wait()
     assert is_done(project, order[1], ids["Ben"])
     assert window.workspace.current_response_id() == order[2]
+
+
+# -- coding a queued answer by hand -----------------------------------------------------------
+
+def test_coding_a_queued_answer_by_hand_takes_it_out_of_both_and_ctrl_z_brings_it_back(
+        qtbot, window, small):
+    """Key 1 in the response list codes the answer shown as Ben, outside the queue: it is no
+    longer what the run suggested for, so it leaves the window's list and the viewer's line;
+    Ctrl+Z puts it back in both, in its place; Ctrl+Shift+Z takes it out again."""
+    project, ids = small
+    ben = ids["Ben"]
+    panel = _suggest(qtbot, window)
+    order = _queued(panel)
+    rid = order[1]
+    assert window.workspace.select_response(rid)
+    assert panel.current_response() == rid and _strip(window).isVisible()
+    _press(qtbot, window, Qt.Key.Key_1)
+    assert [r for r, _ in _mine(project, ben)] == [rid]
+    assert _queued(panel) == [order[0], *order[2:]]
+    assert panel.current_response() == order[2]  # the list: the answer in its place
+    assert window.workspace.current_response_id() == rid  # the viewer stays, with no line
+    assert not _strip(window).isVisible() and _shown(window) == []
+    qtbot.keyClick(window.workspace.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    window.session.wait()
+    assert _mine(project, ben) == []
+    assert _queued(panel) == order and panel.current_response() == rid
+    assert panel.summary.text() == "1 answer back in the queue: what took it out was undone."
+    assert window.workspace.current_response_id() == rid
+    assert _shown(window) == [f"{s.code} {round(s.confidence * 100)}%"
+                              for s in window.workspace.code_queue.suggestions(rid)] != []
+    qtbot.keyClick(window.workspace.table, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    window.session.wait()
+    assert [r for r, _ in _mine(project, ben)] == [rid]
+    assert _queued(panel) == [order[0], *order[2:]] and not _strip(window).isVisible()
+
+
+def test_answers_coded_while_the_run_learned_are_not_queued(qtbot, window, small):
+    """The main window stays usable while a run learns: an answer Ben codes meanwhile is no
+    longer one the run suggests for, so the queue starts without it."""
+    from post_coder.coding.codings import apply_code
+
+    project, ids = small
+    panel = _suggest(qtbot, window)
+    queue = window.workspace.code_queue
+    result, order = queue.state.result, _queued(panel)
+    code = queue.suggestions(order[0])[0].code_id
+    window.session.run(window, apply_code, order[0], code, ids["Ben"])
+    window.session.wait()
+    queue.set_result(result, ids["Ben"])  # what the run's end does with what it found
+    assert _queued(panel) == order[1:] == queue.state.ids()
