@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from post_coder.importing.values import Kinds
+
 
 @dataclass
 class Grid:
@@ -102,10 +104,10 @@ class Frame:
     notes: list[str] = field(default_factory=list)
     #: True once an import took the cells (:meth:`release`): :attr:`columns` is empty
     released: bool = False
-    #: column → (its cells, the (cell, count, trimmed text, kind) of each distinct cell, as
-    #: ``values.kinds`` gave them): kept by the inspection for the columns it suggests as
-    #: open-ended, so that importing them does not count and classify their cells again
-    cell_kinds: dict[str, tuple[list[str], list[tuple[str, int, str, int]]]] = field(
+    #: column → (its cells, the kinds of its distinct cells as ``values.kinds`` gave them):
+    #: kept by the inspection for the columns it suggests as open-ended, so that importing
+    #: them does not count and classify their cells again
+    cell_kinds: dict[str, tuple[list[str], Kinds]] = field(
         default_factory=dict, repr=False, compare=False)
 
     @property
@@ -135,7 +137,7 @@ class Frame:
         self.cell_kinds = {}
         self.released = True
 
-    def kept_kinds(self, name: str) -> list[tuple[str, int, str, int]] | None:
+    def kept_kinds(self, name: str) -> Kinds | None:
         """The kinds of ``name``'s distinct cells kept by the inspection (see
         :attr:`cell_kinds`), or None when none are kept for its cells as they are now."""
         kept = self.cell_kinds.get(name)

@@ -269,7 +269,7 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
             continue
         hint = frame.hint(name)
         cells = frame.columns[name]
-        cell_kinds = list(kinds(Counter(cells)))
+        cell_kinds = kinds(Counter(cells))
         p = infer.profile(cells, decimal_comma=decimal_comma,
                           comma_lists=frame.platform in COMMA_LISTS, cell_kinds=cell_kinds)
         kind, levels = infer.infer_type(p, hint)
