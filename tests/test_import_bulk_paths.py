@@ -227,3 +227,36 @@ def test_bulk_ids_sorted_when_some_share_their_first_eight_bytes(monkeypatch):
     assert made == sorted(made) and len(set(made)) == 500
     assert {m[:8] for m in made} == {"00000000", "7f7f7f7f", "ffffffff"}
     assert all(str(uuid.UUID(m)) == m and uuid.UUID(m).version == 4 for m in made)
+
+
+def test_attributes_of_few_distinct_cells_keep_their_kinds_and_import_the_same(
+        tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from post_coder.importing import import_survey, inspect_file, plan as plan_module
+    from post_coder.project import Project
+
+    monkeypatch.setattr(plan_module, "FEW_CELLS", 3)
+    lines = ["id,dept,unit,visits,ward,comment"]
+    for i in range(12):
+        lines.append(f"R{i},{['EM', 'ICU', ' EM'][i % 3]},{['A', 'B', 'C', 'D'][i % 4]},"
+                     f"{['1', '2', ''][i % 3]},Ward {i},The shuttle was late on day {i} again")
+    path = tmp_path / "few.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = inspect_file(path)
+    assert plan.attributes == ["dept", "unit", "visits", "ward"]
+    assert plan.open_ended == ["comment"] and plan.column("ward").type == "text"
+    # dept: 3 distinct cells (two trimmed alike), visits: 3; unit: 4 and ward (text, kept
+    # while the roles were suggested): 12, more than FEW_CELLS
+    assert set(plan._frame.cell_kinds) == {"dept", "visits", "comment"}
+    stored = []
+    for n, given in enumerate((plan, replace(plan, _frame=None))):  # kept, then read again
+        with Project.create(tmp_path / f"{n}.postcoder") as project:
+            import_survey(project, given)
+            stored.append(project.db.execute(
+                "SELECT v.name, p.external_id, x.value FROM variable_values x"
+                " JOIN variables v ON v.id = x.variable_id"
+                " JOIN respondents p ON p.id = x.respondent_id ORDER BY 1, 2").fetchall())
+    assert stored[0] == stored[1]
+    assert ("dept", "R2", "EM") in stored[0] and ("visits", "R1", 2) in stored[0]
+    assert len(stored[0]) == 12 + 12 + 8 + 12

@@ -270,6 +270,7 @@ def test_cell_kinds_in_bulk_are_those_of_kind_cell_by_cell():
     assert got.counts is counts
     assert [got.not_answers.get(value, ANSWER) for value in counts] == list(map(kind, counts))
     assert got.texts == [value.strip() for value in counts]
+    assert not got.trimmed and kinds(Counter(["a", "b c", "N/A", ""])).trimmed
     assert ANSWER not in got.not_answers.values()
     assert {kind("N/A"), kind(" "), kind("R_0001")} == {0, 1, 2}  # all three kinds met
 
@@ -286,14 +287,15 @@ def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tm
                     "R3,EM,\nR4,ICU,More night staff would help a lot\n", encoding="utf-8")
     plan = inspect_file(path)
     frame = plan._frame
-    assert plan.open_ended == ["comment"] and set(frame.cell_kinds) == {"comment"}
+    assert plan.open_ended == ["comment"] and plan.attributes == ["dept"]
+    assert set(frame.cell_kinds) == {"comment", "dept"}  # not the id column
     kept = frame.kept_kinds("comment")
     assert list(kept.counts.items()) == [("  The shuttle was late every day  ", 1), ("N/A", 1),
                                          ("", 1), ("More night staff would help a lot", 1)]
     assert kept.texts == ["The shuttle was late every day", "N/A", "",
                           "More night staff would help a lot"]
-    assert kept.not_answers == {"N/A": 1, "": 0}
-    assert frame.kept_kinds("dept") is None
+    assert kept.not_answers == {"N/A": 1, "": 0} and not kept.trimmed
+    assert list(frame.kept_kinds("dept").counts.items()) == [("EM", 2), ("ICU", 2)]
     counted = []
     real = survey.kinds
     monkeypatch.setattr(survey, "kinds", lambda counts: counted.append(counts) or real(counts))
@@ -304,7 +306,7 @@ def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tm
     stored = project.db.execute("SELECT text FROM responses ORDER BY seq").fetchall()
     assert stored == [("The shuttle was late every day",), ("More night staff would help a lot",)]
     # cells replaced since the inspection (read again after the release): counted afresh
-    frame.cell_kinds = {"comment": (["stale"], Kinds(Counter(["stale"]), ["stale"], {}))}
+    frame.cell_kinds = {"comment": (["stale"], Kinds(Counter(["stale"]), ["stale"], {}, True))}
     reread = inspected_frame(plan)
     assert reread is frame and reread.kept_kinds("comment") is None
 

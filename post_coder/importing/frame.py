@@ -105,8 +105,9 @@ class Frame:
     #: True once an import took the cells (:meth:`release`): :attr:`columns` is empty
     released: bool = False
     #: column → (its cells, the kinds of its distinct cells as ``values.kinds`` gave them):
-    #: kept by the inspection for the columns it suggests as open-ended, so that importing
-    #: them does not count and classify their cells again
+    #: kept by the inspection for the columns it suggests as open-ended (and as attributes,
+    #: when their distinct cells are few), so that importing them does not count and
+    #: classify their cells again
     cell_kinds: dict[str, tuple[list[str], Kinds]] = field(
         default_factory=dict, repr=False, compare=False)
 

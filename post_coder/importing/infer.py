@@ -56,7 +56,7 @@ class Profile:
 
     @property
     def sample(self) -> list[str]:
-        return list(self.counts)[:3]
+        return list(islice(self.counts, 3))
 
 
 def profile(values: list[str], *, decimal_comma: bool = False, comma_lists: bool = False,
@@ -65,10 +65,10 @@ def profile(values: list[str], *, decimal_comma: bool = False, comma_lists: bool
     gives, when the caller has it already)."""
     if cell_kinds is None:
         cell_kinds = kinds(Counter(values))
-    counts, texts, not_answers = cell_kinds
+    counts, texts, not_answers, trimmed = cell_kinds
     # trimmed answer text → count, in order of first appearance, made in C: when no cell
     # needed trimming, the cells' counts less the few non-answers
-    if cell_kinds.trimmed():
+    if trimmed:
         answers = Counter(counts)
         for value in not_answers:
             del answers[value]
@@ -269,7 +269,7 @@ _MACHINE = (
 def machine_values(p: Profile, *, sample: int = 200) -> str | None:
     """What a text column holds when (nearly) all its answers are links, UUIDs, GPS points
     or file names; None for anything a person wrote."""
-    texts = list(p.counts)[:sample]
+    texts = list(islice(p.counts, sample))
     if not texts:
         return None
     for pattern, what in _MACHINE:

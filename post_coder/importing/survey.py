@@ -199,10 +199,10 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
     cell_kinds = frame.kept_kinds(column.name)
     if cell_kinds is None:
         cell_kinds = kinds(Counter(cells))
-    counts, texts, not_answers = cell_kinds
+    counts, texts, not_answers, trimmed = cell_kinds
     # the text stored for a cell, where it is not the cell itself (found in C): its trimmed
     # text, line breaks as \n where it has a CR, None for blanks and non-answers
-    changed = {} if cell_kinds.trimmed() else \
+    changed = {} if trimmed else \
         dict(compress(zip(counts, texts), map(is_not, counts, texts)))
     for value, text in compress(zip(counts, texts), map(contains, texts, repeat("\r"))):
         changed[value] = clean_text(text)
@@ -214,7 +214,7 @@ def _question(frame: Frame, column: ColumnPlan) -> _Question:
         else:
             nonanswer += counts[value]
     stored = list(map(changed.get, cells, cells))  # any other cell is stored as it is
-    return _Question(column, stored, blank, nonanswer, len(stored) - stored.count(None),
+    return _Question(column, stored, blank, nonanswer, len(stored) - blank - nonanswer,
                      max(map(len, filter(None, stored)), default=0))
 
 
@@ -225,7 +225,8 @@ def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
         return _Variable(column, [list(dict.fromkeys(v)) or None
                                   for v in infer.group_selections(frame, group)])
     cells = frame.columns[column.name]
-    mapping = _value_mapping(frame, column, set(cells))
+    kept = frame.kept_kinds(column.name)  # its distinct cells counted by the inspection
+    mapping = _value_mapping(frame, column, set(cells) if kept is None else set(kept.counts))
     return _Variable(column, list(map(mapping.__getitem__, cells)))
 
 

@@ -58,10 +58,8 @@ class Kinds(NamedTuple):
     #: cell → BLANK or NONANSWER, for the distinct cells that are not answers (few); every
     #: other cell is an ANSWER
     not_answers: dict[str, int]
-
-    def trimmed(self) -> bool:
-        """Whether no cell needed trimming (compared by identity in C: ~1 ns a cell)."""
-        return self.texts == list(self.counts)
+    #: no cell needed trimming: every text is its cell
+    trimmed: bool
 
 
 #: a text's first character ("" for an empty text), taken in C
@@ -82,7 +80,8 @@ def kinds(counts: Counter[str]) -> Kinds:
             not_answers[value] = BLANK
         elif (len(text) <= 16 or text[0] in _FILLER) and is_nonanswer(text):
             not_answers[value] = NONANSWER  # no longer than any non-answer (see is_nonanswer)
-    return Kinds(counts, texts, not_answers)
+    # compared by identity first, in C (~1 ns a cell)
+    return Kinds(counts, texts, not_answers, texts == list(counts))
 
 
 def is_nonanswer(text: str) -> bool:
