@@ -249,6 +249,13 @@ def test_attributes_of_few_distinct_cells_keep_their_kinds_and_import_the_same(
     # dept: 3 distinct cells (two trimmed alike), visits: 3; unit: 4 and ward (text, kept
     # while the roles were suggested): 12, more than FEW_CELLS
     assert set(plan._frame.cell_kinds) == {"dept", "visits", "comment"}
+    kept = {}
+    real = survey._variable
+
+    def spy(frame, column):
+        kept[column.name] = frame.kept_kinds(column.name) is not None
+        return real(frame, column)
+    monkeypatch.setattr(survey, "_variable", spy)
     stored = []
     for n, given in enumerate((plan, replace(plan, _frame=None))):  # kept, then read again
         with Project.create(tmp_path / f"{n}.postcoder") as project:
@@ -257,6 +264,8 @@ def test_attributes_of_few_distinct_cells_keep_their_kinds_and_import_the_same(
                 "SELECT v.name, p.external_id, x.value FROM variable_values x"
                 " JOIN variables v ON v.id = x.variable_id"
                 " JOIN respondents p ON p.id = x.respondent_id ORDER BY 1, 2").fetchall())
+        if n == 0:  # the kinds kept reach the conversion of the attributes' cells
+            assert kept == {"dept": True, "unit": False, "visits": True, "ward": False}
     assert stored[0] == stored[1]
     assert ("dept", "R2", "EM") in stored[0] and ("visits", "R1", 2) in stored[0]
     assert len(stored[0]) == 12 + 12 + 8 + 12

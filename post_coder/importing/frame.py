@@ -129,13 +129,14 @@ class Frame:
 
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
         """Let go of every cell (:attr:`columns` becomes empty; the rest stays), but those
-        of the columns named in ``keep`` (until released again). An import does this once
-        it has converted the answers, so that a long answer is held once, by the import,
-        while SQLite stores it: the plans of a wizard share their frame, and a 50 MB answer
-        held by it as well cost 50 MB more at each step of the writing. The cells are read
-        from the file again when needed (``plan.inspected_frame``)."""
+        of the columns named in ``keep`` and their kept kinds (until released again). An
+        import does this once it has converted the answers, so that a long answer is held
+        once, by the import, while SQLite stores it: the plans of a wizard share their
+        frame, and a 50 MB answer held by it as well cost 50 MB more at each step of the
+        writing. The cells are read from the file again when needed
+        (``plan.inspected_frame``)."""
         self.columns = {n: cells for n, cells in self.columns.items() if n in keep}
-        self.cell_kinds = {}
+        self.cell_kinds = {n: kept for n, kept in self.cell_kinds.items() if n in keep}
         self.released = True
 
     def kept_kinds(self, name: str) -> Kinds | None:
