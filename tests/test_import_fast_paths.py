@@ -257,7 +257,7 @@ def test_cycle_collector_paused_while_reading_and_importing_then_as_before(tmp_p
 def test_cell_kinds_in_bulk_are_those_of_kind_cell_by_cell():
     from collections import Counter
 
-    from post_coder.importing.values import kind, kinds
+    from post_coder.importing.values import ANSWER, kind, kinds
 
     words = ["N/A", "n/a.", "NA", "na", "None", " none ", "NIL", "Nothing!", "no comment",
              "No comments...", "-", "--", "...", ".", "?", "-/-", "…", "nope", "Nursing",
@@ -266,28 +266,36 @@ def test_cell_kinds_in_bulk_are_those_of_kind_cell_by_cell():
     cells += [chr(c) + "one" for c in range(32, 127)] + [chr(c) for c in range(32, 127)]
     cells += ["x" * 16, "x" * 17, "-" * 17, "." + "y" * 20, " " * 90 + "z", "N" * 81]
     counts = Counter(cells + cells[:10])
-    got = [(value, count, text, k) for value, count, text, k in kinds(counts)]
-    assert [(value, count, k) for value, count, _, k in got] == \
-        [(value, count, kind(value)) for value, count in counts.items()]
-    assert all(text == value.strip() for value, _, text, _ in got)
+    got = kinds(counts)
+    assert got.counts is counts
+    assert [got.not_answers.get(value, ANSWER) for value in counts] == list(map(kind, counts))
+    assert got.texts == [value.strip() for value in counts]
+    assert not got.trimmed and kinds(Counter(["a", "b c", "N/A", ""])).trimmed
+    assert ANSWER not in got.not_answers.values()
     assert {kind("N/A"), kind(" "), kind("R_0001")} == {0, 1, 2}  # all three kinds met
 
 
 def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tmp_path,
                                                                      monkeypatch):
+    from collections import Counter
+
     from post_coder.importing import survey
+    from post_coder.importing.values import Kinds
 
     path = tmp_path / "kinds.csv"
     path.write_text("id,dept,comment\nR1,EM,  The shuttle was late every day  \nR2,ICU,N/A\n"
                     "R3,EM,\nR4,ICU,More night staff would help a lot\n", encoding="utf-8")
     plan = inspect_file(path)
     frame = plan._frame
-    assert plan.open_ended == ["comment"] and set(frame.cell_kinds) == {"comment"}
-    assert frame.kept_kinds("comment") == [
-        ("  The shuttle was late every day  ", 1, "The shuttle was late every day", 2),
-        ("N/A", 1, "N/A", 1), ("", 1, "", 0),
-        ("More night staff would help a lot", 1, "More night staff would help a lot", 2)]
-    assert frame.kept_kinds("dept") is None
+    assert plan.open_ended == ["comment"] and plan.attributes == ["dept"]
+    assert set(frame.cell_kinds) == {"comment", "dept"}  # not the id column
+    kept = frame.kept_kinds("comment")
+    assert list(kept.counts.items()) == [("  The shuttle was late every day  ", 1), ("N/A", 1),
+                                         ("", 1), ("More night staff would help a lot", 1)]
+    assert kept.texts == ["The shuttle was late every day", "N/A", "",
+                          "More night staff would help a lot"]
+    assert kept.not_answers == {"N/A": 1, "": 0} and not kept.trimmed
+    assert list(frame.kept_kinds("dept").counts.items()) == [("EM", 2), ("ICU", 2)]
     counted = []
     real = survey.kinds
     monkeypatch.setattr(survey, "kinds", lambda counts: counted.append(counts) or real(counts))
@@ -298,7 +306,7 @@ def test_the_import_reuses_the_cell_kinds_of_the_suggested_questions(project, tm
     stored = project.db.execute("SELECT text FROM responses ORDER BY seq").fetchall()
     assert stored == [("The shuttle was late every day",), ("More night staff would help a lot",)]
     # cells replaced since the inspection (read again after the release): counted afresh
-    frame.cell_kinds = {"comment": (["stale"], [("stale", 1, "stale", 2)])}
+    frame.cell_kinds = {"comment": (["stale"], Kinds(Counter(["stale"]), ["stale"], {}, True))}
     reread = inspected_frame(plan)
     assert reread is frame and reread.kept_kinds("comment") is None
 

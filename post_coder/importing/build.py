@@ -11,6 +11,8 @@ spreadsheet rows of a workbook.
 from __future__ import annotations
 
 import re
+from itertools import compress, repeat
+from operator import itemgetter, ne, not_, or_
 
 from post_coder.errors import InputError
 from post_coder.importing import platforms
@@ -104,24 +106,30 @@ def blank_row(row: list[str]) -> bool:
 
 
 def _columns(grid: Grid, first: int, width: int) -> tuple[list[list[str]], list[int]]:
-    kept: list[list[str]] = []
-    numbers: list[int] = []
-    lines = grid.lines or range(1, len(grid.rows) + 1)  # where each row is, as messages say
-    for index in range(first, len(grid.rows)):
-        row = grid.rows[index]
-        if len(row) != width:
-            if len(row) > width:
-                _check_extra(grid, row, width, index)
-                row = row[:width]
-            else:
-                row = row + [""] * (width - len(row))
-        if blank_row(row):
-            continue
-        kept.append(row)
-        numbers.append(lines[index])
-    if not kept:
+    rows = grid.rows[first:]
+    numbers = grid.lines[first:] if grid.lines else list(range(first + 1, len(grid.rows) + 1))
+    # the rows of another width (found in C: most often none is) cut or filled
+    other = () if {*map(len, rows)} <= {width} else \
+        compress(range(len(rows)), map(ne, map(len, rows), repeat(width)))
+    for i in other:
+        row = rows[i]
+        if len(row) > width:
+            _check_extra(grid, row, width, first + i)
+            rows[i] = row[:width]
+        else:
+            rows[i] = row + [""] * (width - len(row))
+    # fully empty rows skipped: only a row whose first cell is blank (found in C) may be one
+    firsts = list(map(itemgetter(0), rows))  # every row has a cell (the header has one)
+    maybe = map(or_, map(not_, firsts), map(str.isspace, firsts))
+    blank = [i for i in compress(range(len(rows)), maybe) if blank_row(rows[i])]
+    if blank:
+        keep = [True] * len(rows)
+        for i in blank:
+            keep[i] = False
+        rows, numbers = list(compress(rows, keep)), list(compress(numbers, keep))
+    if not rows:
         raise _no_data(grid, "the file has header rows but no data rows")
-    return [list(c) for c in zip(*kept)], numbers
+    return [list(c) for c in zip(*rows)], numbers
 
 
 def _no_data(grid: Grid, message: str) -> InputError:

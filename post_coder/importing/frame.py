@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from post_coder.importing.values import Kinds
+
 
 @dataclass
 class Grid:
@@ -102,10 +104,11 @@ class Frame:
     notes: list[str] = field(default_factory=list)
     #: True once an import took the cells (:meth:`release`): :attr:`columns` is empty
     released: bool = False
-    #: column → (its cells, the (cell, count, trimmed text, kind) of each distinct cell, as
-    #: ``values.kinds`` gave them): kept by the inspection for the columns it suggests as
-    #: open-ended, so that importing them does not count and classify their cells again
-    cell_kinds: dict[str, tuple[list[str], list[tuple[str, int, str, int]]]] = field(
+    #: column → (its cells, the kinds of its distinct cells as ``values.kinds`` gave them):
+    #: kept by the inspection for the columns it suggests as open-ended (and as attributes,
+    #: when their distinct cells are few), so that importing them does not count and
+    #: classify their cells again
+    cell_kinds: dict[str, tuple[list[str], Kinds]] = field(
         default_factory=dict, repr=False, compare=False)
 
     @property
@@ -126,16 +129,17 @@ class Frame:
 
     def release(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
         """Let go of every cell (:attr:`columns` becomes empty; the rest stays), but those
-        of the columns named in ``keep`` (until released again). An import does this once
-        it has converted the answers, so that a long answer is held once, by the import,
-        while SQLite stores it: the plans of a wizard share their frame, and a 50 MB answer
-        held by it as well cost 50 MB more at each step of the writing. The cells are read
-        from the file again when needed (``plan.inspected_frame``)."""
+        of the columns named in ``keep`` and their kept kinds (until released again). An
+        import does this once it has converted the answers, so that a long answer is held
+        once, by the import, while SQLite stores it: the plans of a wizard share their
+        frame, and a 50 MB answer held by it as well cost 50 MB more at each step of the
+        writing. The cells are read from the file again when needed
+        (``plan.inspected_frame``)."""
         self.columns = {n: cells for n, cells in self.columns.items() if n in keep}
-        self.cell_kinds = {}
+        self.cell_kinds = {n: kept for n, kept in self.cell_kinds.items() if n in keep}
         self.released = True
 
-    def kept_kinds(self, name: str) -> list[tuple[str, int, str, int]] | None:
+    def kept_kinds(self, name: str) -> Kinds | None:
         """The kinds of ``name``'s distinct cells kept by the inspection (see
         :attr:`cell_kinds`), or None when none are kept for its cells as they are now."""
         kept = self.cell_kinds.get(name)

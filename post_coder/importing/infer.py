@@ -13,19 +13,21 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import contains
+from itertools import compress, islice, repeat
+from operator import contains, mul, not_
 
 from post_coder.importing.frame import Frame, Group, Hint
 from post_coder.importing.scales import MAX_LEVELS, ordinal_levels
 from post_coder.importing.values import (
-    ANSWER, BLANK, comma_options, date_format, kinds, natural_key, parse_dates, parse_number,
+    BLANK, Kinds, comma_options, date_format, kinds, natural_key, parse_dates, parse_number,
     split_options,
 )
 
 TYPES = ("categorical", "ordinal", "numeric", "date", "multi_select", "text")
 _YES_NO = {"yes", "no", "y", "n", "true", "false", "oui", "non", "ja", "nein", "si", "sí"}
 
+#: the most options a multi-select column is recognised with (more: it is not one)
+MAX_OPTIONS = 40
 #: open-ended: mean answer length (characters) and share of distinct answers
 OPEN_MIN_LENGTH = 20
 OPEN_MIN_UNIQUE = 0.5
@@ -54,33 +56,44 @@ class Profile:
 
     @property
     def sample(self) -> list[str]:
-        return list(self.counts)[:3]
+        return list(islice(self.counts, 3))
 
 
 def profile(values: list[str], *, decimal_comma: bool = False, comma_lists: bool = False,
-            cell_kinds: list[tuple[str, int, str, int]] | None = None) -> Profile:
+            cell_kinds: Kinds | None = None) -> Profile:
     """The profile of a column's cells (``cell_kinds``: what ``kinds(Counter(values))``
     gives, when the caller has it already)."""
-    # counted in plain dicts (a Counter's missing key costs a Python call: 20,000 distinct
-    # answers a column), turned into Counters once, in the same order of first appearance
-    answers: dict[str, int] = {}
-    others: dict[str, int] = {}
-    blank = total = 0
-    get = answers.get
     if cell_kinds is None:
-        cell_kinds = list(kinds(Counter(values)))
-    for _, count, text, k in cell_kinds:
-        if k == ANSWER:
-            answers[text] = get(text, 0) + count
-            total += len(text) * count
-        elif k == BLANK:
-            blank += count
+        cell_kinds = kinds(Counter(values))
+    counts, texts, not_answers, trimmed = cell_kinds
+    # trimmed answer text → count, in order of first appearance, made in C: when no cell
+    # needed trimming, the cells' counts less the few non-answers
+    if trimmed:
+        answers = Counter(counts)
+        for value in not_answers:
+            del answers[value]
+    else:  # the answers' (trimmed text, count) picked in C, then counted per text
+        skip = map(not_answers.__contains__, counts)
+        pairs = list(compress(zip(texts, counts.values()), map(not_, skip)))
+        answers = Counter(dict(pairs))
+        if len(answers) < len(pairs):  # two cells trimmed alike (" Yes", "Yes"): added up
+            answers = Counter()
+            for text, count in pairs:
+                answers[text] = answers.get(text, 0) + count
+    others: Counter[str] = Counter()
+    blank = 0
+    for value, k in not_answers.items():
+        if k == BLANK:
+            blank += counts[value]
         else:
-            others[text] = others.get(text, 0) + count
-    p = Profile(n_answers=sum(answers.values()), n_blank=blank,
-                n_nonanswer=sum(others.values()), counts=Counter(answers),
-                others=Counter(others), decimal_comma=decimal_comma, comma_lists=comma_lists)
-    p.mean_length = total / p.n_answers if p.n_answers else 0.0
+            text = value.strip()
+            others[text] = others.get(text, 0) + counts[value]
+    n_answers = sum(answers.values())
+    p = Profile(n_answers=n_answers, n_blank=blank, n_nonanswer=sum(others.values()),
+                counts=answers, others=others, decimal_comma=decimal_comma,
+                comma_lists=comma_lists)
+    if n_answers:
+        p.mean_length = sum(map(mul, map(len, answers), answers.values())) / n_answers
     return p
 
 
@@ -180,6 +193,12 @@ def multi_options(p: Profile, *, force: bool = False) -> list[str] | None:
     so a sentence that happens to contain a semicolon is not mistaken for a list.
     """
     sep = separator(p) if force or p.comma_lists else ";"
+    # each answer without the separator is an option of its own: more than MAX_OPTIONS of
+    # them are too many options, told in C from the first ones (a text column's 20,000
+    # answers are not all read for a separator)
+    alone = compress(p.counts, map(not_, map(contains, p.counts, repeat(sep))))
+    if not force and next(islice(alone, MAX_OPTIONS, None), None) is not None:
+        return None
     # the cells holding the separator picked out in C (a text column: 20,000 answers)
     inner = any(sep in t.strip(sep) for t in compress(p.counts, map(contains, p.counts,
                                                                       repeat(sep))))
@@ -196,7 +215,7 @@ def multi_options(p: Profile, *, force: bool = False) -> list[str] | None:
     if not cells or (sep == "," and not force and not several):
         return None  # "Yes, regularly" and "No, never": one answer each, not lists
     if not force:
-        if len(cells) > 40 or max(len(o) for o in cells) > 100:
+        if len(cells) > MAX_OPTIONS or max(len(o) for o in cells) > 100:
             return None
         shared = sum(1 for n in cells.values() if n >= 2)
         if shared < 0.8 * len(cells) and not trailing:
@@ -250,7 +269,7 @@ _MACHINE = (
 def machine_values(p: Profile, *, sample: int = 200) -> str | None:
     """What a text column holds when (nearly) all its answers are links, UUIDs, GPS points
     or file names; None for anything a person wrote."""
-    texts = list(p.counts)[:sample]
+    texts = list(islice(p.counts, sample))
     if not texts:
         return None
     for pattern, what in _MACHINE:

@@ -35,6 +35,10 @@ PREVIEW_ROWS = 10
 #: most): the plan does not keep a long answer alive besides the table it was read from
 PREVIEW_CHARS = 1000
 _KEEP: Any = object()
+#: distinct cells of a column suggested as an attribute up to which the inspection keeps
+#: its cell kinds for the import (which then makes no set of its cells; at most the
+#: sample ``values.date_format`` reads, so a date column's answers are read whole)
+FEW_CELLS = 200
 
 
 @dataclass(frozen=True)
@@ -269,19 +273,23 @@ def plan_columns(frame: Frame) -> list[ColumnPlan]:
             continue
         hint = frame.hint(name)
         cells = frame.columns[name]
-        cell_kinds = list(kinds(Counter(cells)))
+        cell_kinds = kinds(Counter(cells))
         p = infer.profile(cells, decimal_comma=decimal_comma,
                           comma_lists=frame.platform in COMMA_LISTS, cell_kinds=cell_kinds)
         kind, levels = infer.infer_type(p, hint)
-        if kind == "text" or hint.role == "open_ended":  # it may be suggested as a question
+        # kept for a column that may be suggested as a question, or of few distinct cells
+        if kind == "text" or hint.role == "open_ended" or len(cell_kinds.counts) <= FEW_CELLS:
             frame.cell_kinds[name] = (cells, cell_kinds)
         items.append((_column(name, frame.wording.get(name, name), kind, levels, [name], p,
                               hint.note), hint, p))
     columns = _suggest_roles(items, frame.id_column)
-    # the cell kinds are kept for the suggested questions only (the import reuses them):
-    # a tuple per distinct cell, in every column of a wide file, would be a lot to hold
-    open_ended = {c.name for c in columns if c.role == "open_ended"}
-    frame.cell_kinds = {n: kept for n, kept in frame.cell_kinds.items() if n in open_ended}
+    # the cell kinds are kept for the suggested questions and the suggested attributes of
+    # few distinct cells only (the import reuses them): a Counter of every column of a wide
+    # file would be a lot to hold
+    roles = {c.name: c.role for c in columns}
+    frame.cell_kinds = {
+        n: kept for n, kept in frame.cell_kinds.items() if roles.get(n) == "open_ended"
+        or roles.get(n) == "attribute" and len(kept[1].counts) <= FEW_CELLS}
     suggested = suggest_labels([(c.name, c.wording) for c in columns])
     return [replace(c, short_label=label) for c, label in zip(columns, suggested)]
 

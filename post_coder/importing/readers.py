@@ -22,6 +22,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 from post_coder.errors import InputError
@@ -509,10 +510,14 @@ def _read_workbook(path: Path, data: bytes, sha: str, sheet: str | None, fmt: st
         raise InputError(f"this file cannot be read as {what}: it may be damaged, truncated, "
                          f"password-protected{other} or another kind of file renamed",
                          file=path) from exc
-    # most cells are text already: a row of text alone is kept as calamine made it (its
-    # cells' types collected in C), the others' cells that are not text go through cell_text
-    rows = [row if {*map(type, row)} <= _TEXT_ONLY
-            else [c if c.__class__ is str else cell_text(c) for c in row] for row in cells]
+    # most cells are text already: a sheet (or else a row) of text alone is kept as calamine
+    # made it (its cells' types looked at in C, up to the first that is not text); the
+    # others' cells that are not text go through cell_text
+    if _TEXT_ONLY.issuperset(map(type, chain.from_iterable(cells))):
+        rows = cells
+    else:
+        rows = [row if _TEXT_ONLY.issuperset(map(type, row))
+                else [c if c.__class__ is str else cell_text(c) for c in row] for row in cells]
     return Grid(path=path, sha256=sha, format=fmt, rows=rows, sheet=chosen, sheets=sheets)
 
 

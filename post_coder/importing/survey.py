@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, compress, islice, repeat
+from operator import contains, is_not
 from typing import Any
 
 from post_coder.changes import Changes
@@ -63,7 +64,7 @@ class _Question:
 @dataclass
 class _Variable:
     column: ColumnPlan
-    #: per row: None, one value, or (multi-select) a list of values
+    #: per row: None, one value, or (multi-select) a list of values, each once
     values: list[Any]
 
 
@@ -195,31 +196,37 @@ def _id_error(frame: Frame, column: str) -> InputError:
 
 def _question(frame: Frame, column: ColumnPlan) -> _Question:
     cells = frame.columns[column.name]
-    mapping: dict[str, str | None] = {}
-    blank = nonanswer = 0
     cell_kinds = frame.kept_kinds(column.name)
     if cell_kinds is None:
-        cell_kinds = list(kinds(Counter(cells)))
-    for value, count, text, k in cell_kinds:
-        if k == ANSWER:
-            mapping[value] = text if "\r" not in text else clean_text(text)
-            continue
-        mapping[value] = None
+        cell_kinds = kinds(Counter(cells))
+    counts, texts, not_answers, trimmed = cell_kinds
+    # the text stored for a cell, where it is not the cell itself (found in C): its trimmed
+    # text, line breaks as \n where it has a CR, None for blanks and non-answers
+    changed = {} if trimmed else \
+        dict(compress(zip(counts, texts), map(is_not, counts, texts)))
+    for value, text in compress(zip(counts, texts), map(contains, texts, repeat("\r"))):
+        changed[value] = clean_text(text)
+    blank = nonanswer = 0
+    for value, k in not_answers.items():
+        changed[value] = None
         if k == BLANK:
-            blank += count
+            blank += counts[value]
         else:
-            nonanswer += count
-    texts = list(map(mapping.__getitem__, cells))
-    return _Question(column, texts, blank, nonanswer, len(texts) - texts.count(None),
-                     max(map(len, filter(None, mapping.values())), default=0))
+            nonanswer += counts[value]
+    stored = list(map(changed.get, cells, cells))  # any other cell is stored as it is
+    return _Question(column, stored, blank, nonanswer, len(stored) - blank - nonanswer,
+                     max(map(len, filter(None, stored)), default=0))
 
 
 def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
     if len(column.source_columns) > 1 or column.source_columns != [column.name]:
         group = next(g for g in frame.groups if g.columns == column.source_columns)
-        return _Variable(column, [v or None for v in infer.group_selections(frame, group)])
+        # an option twice in a row (two columns of the group naming it) is stored once
+        return _Variable(column, [list(dict.fromkeys(v)) or None
+                                  for v in infer.group_selections(frame, group)])
     cells = frame.columns[column.name]
-    mapping = _value_mapping(frame, column, set(cells))
+    kept = frame.kept_kinds(column.name)  # its distinct cells counted by the inspection
+    mapping = _value_mapping(frame, column, set(cells) if kept is None else set(kept.counts))
     return _Variable(column, list(map(mapping.__getitem__, cells)))
 
 
@@ -369,17 +376,17 @@ def _value_rows(variable_ids: list[str], people: list[str],
     """(variable id, respondent id, value) rows, variable by variable, respondent by
     respondent (both ids sorted): in the order of the table's key (variable, respondent,
     value), which then grows at its end only (a third cheaper than at one place a
-    variable)."""
+    variable). A column's values are None or single values, or (a multi-select) None or
+    lists holding each option once (see :func:`_variable`); the rows are made in C."""
     rows: list[tuple] = []
-    add = rows.append
     for variable_id, values in zip(variable_ids, columns):
-        for person, value in zip(people, values):
-            if value is None:
-                continue
-            if value.__class__ is list:
-                rows.extend([(variable_id, person, option) for option in dict.fromkeys(value)])
-            else:
-                add((variable_id, person, value))
+        given = list(map(is_not, values, repeat(None)))
+        who, chosen = compress(people, given), list(compress(values, given))
+        if list not in {*map(type, chosen)}:
+            rows.extend(zip(repeat(variable_id), who, chosen))
+        else:  # a row per option: each respondent repeated as many times as they chose
+            each = chain.from_iterable(map(repeat, who, map(len, chosen)))
+            rows.extend(zip(repeat(variable_id), each, chain.from_iterable(chosen)))
     return rows
 
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime
+from itertools import compress
+from operator import itemgetter, not_
+from typing import NamedTuple
 
 #: cell kinds
 BLANK, NONANSWER, ANSWER = 0, 1, 2
@@ -43,19 +47,41 @@ _ANSWER_START = frozenset(string.ascii_letters + string.digits) - {
     c for word in NONANSWERS for c in (word[0], word[0].upper())}
 
 
-def kinds(counts: dict[str, int]) -> Iterator[tuple[str, int, str, int]]:
-    """(cell, count, trimmed text, kind) for each distinct cell of a column (``counts``: a
-    Counter of its cells): what :func:`kind` says, with the trimmed text it needed, without
-    a call per cell (a text column of 20,000 rows has ~20,000 distinct cells)."""
-    for value, count in counts.items():
-        text = value.strip()
+class Kinds(NamedTuple):
+    """What :func:`kinds` says of a column's distinct cells."""
+
+    #: cell → how many cells of the column hold it, in order of first appearance
+    counts: Counter[str]
+    #: each distinct cell trimmed, in the same order (the cell itself when it needs no
+    #: trimming: ``str.strip`` gives the same object back)
+    texts: list[str]
+    #: cell → BLANK or NONANSWER, for the distinct cells that are not answers (few); every
+    #: other cell is an ANSWER
+    not_answers: dict[str, int]
+    #: no cell needed trimming: every text is its cell
+    trimmed: bool
+
+
+#: a text's first character ("" for an empty text), taken in C
+_FIRST = itemgetter(slice(0, 1))
+
+
+def kinds(counts: Counter[str]) -> Kinds:
+    """What :func:`kind` says of each distinct cell of a column (``counts``: a Counter of its
+    cells), with the trimmed texts it needed, without a call per cell (a text column of
+    20,000 rows has ~20,000 distinct cells): the cells whose trimmed text starts with a
+    letter or digit no non-answer starts with are answers, picked out in C; only the
+    others (blanks, "N/A", "-", answers in other scripts…) are looked at one by one."""
+    texts = list(map(str.strip, counts))
+    not_answers: dict[str, int] = {}
+    plain = map(_ANSWER_START.__contains__, map(_FIRST, texts))
+    for value, text in compress(zip(counts, texts), map(not_, plain)):
         if not text:
-            yield value, count, text, BLANK
-        elif (len(text) > 16 and text[0] not in _FILLER) or text[0] in _ANSWER_START \
-                or not is_nonanswer(text):
-            yield value, count, text, ANSWER
-        else:
-            yield value, count, text, NONANSWER
+            not_answers[value] = BLANK
+        elif (len(text) <= 16 or text[0] in _FILLER) and is_nonanswer(text):
+            not_answers[value] = NONANSWER  # no longer than any non-answer (see is_nonanswer)
+    # compared by identity first, in C (~1 ns a cell)
+    return Kinds(counts, texts, not_answers, texts == list(counts))
 
 
 def is_nonanswer(text: str) -> bool:
