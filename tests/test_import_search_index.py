@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import csv
 import random
+import sqlite3
+import sys
 import threading
 import time
 import types
@@ -79,7 +81,7 @@ def test_the_index_holds_what_the_per_row_trigger_writes(tmp_path, monkeypatch):
                                  " MATCH 'peer'").fetchone()
     finally:
         at_end.close()
-    no_fill = types.SimpleNamespace(start=lambda: None)  # the trigger, row by row
+    no_fill = types.SimpleNamespace(fill_while=lambda work: work())  # the trigger, row by row
     monkeypatch.setattr(surveys, "responses_indexed_at_end",
                         lambda db: contextlib.nullcontext(no_fill))
     per_row = import_all(tmp_path / "rows.postcoder")
@@ -179,38 +181,48 @@ def test_the_index_is_filled_with_a_larger_hash_which_is_put_back(project):
                               " MATCH 'time'").fetchone()[0] > 0
 
 
-def _fill_spy(monkeypatch, fail: bool = False) -> list[threading.Thread]:
-    """The threads the fill ran in; it is slowed down (and may fail) at its start."""
-    threads: list[threading.Thread] = []
-    real = surveys._search_hash_size
-
-    def spy(conn, size):
-        threads.append(threading.current_thread())
-        if size == surveys.BULK_HASH_BYTES:
-            time.sleep(0.05)  # still filling while the attributes are converted
-            if fail:
-                raise RuntimeError("the fill failed")
-        real(conn, size)
-
-    monkeypatch.setattr(surveys, "_search_hash_size", spy)
-    return threads
+@pytest.fixture
+def interval():
+    """A switch interval of the test's own, put back afterwards: the import's own must be
+    back to it after an import."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.004)
+    yield sys.getswitchinterval()
+    sys.setswitchinterval(before)
 
 
-def test_the_index_fills_in_a_thread_of_its_own_while_attributes_are_converted(
-        project, monkeypatch):
-    threads = _fill_spy(monkeypatch)
-    converted: list[bool] = []
-    real = survey_import._variable
+def _conversions(monkeypatch, fail: bool = False) -> list[tuple]:
+    """(thread, the fill's state, switch interval) at each attribute's conversion; the
+    conversion is slowed down (so that the fill is under way) and may fail."""
+    seen: list[tuple] = []
+    state = ["before"]
+    real_hash, real_variable = surveys._search_hash_size, survey_import._variable
+
+    def hash_size(conn, size):
+        state[0] = "filling" if size == surveys.BULK_HASH_BYTES else "filled"
+        real_hash(conn, size)
 
     def variable(frame, column):
-        converted.append(bool(threads) and threads[0].is_alive())
-        return real(frame, column)
+        seen.append((threading.current_thread(), state[0], sys.getswitchinterval()))
+        time.sleep(0.01)
+        if fail:
+            raise InputError('"x" is not a number', file=frame.path, column=column.name)
+        return real_variable(frame, column)
 
+    monkeypatch.setattr(surveys, "_search_hash_size", hash_size)
     monkeypatch.setattr(survey_import, "_variable", variable)
+    return seen
+
+
+def test_attributes_are_converted_in_a_thread_of_their_own_while_the_index_fills(
+        project, monkeypatch, interval):
+    seen = _conversions(monkeypatch)
     result = import_survey(project, inspect_file(FIXTURES / "qualtrics_new.csv"))
-    assert len(threads) == 2 and threads[0] is threads[1]
-    assert threads[0] is not threading.current_thread() and not threads[0].is_alive()
-    assert converted and converted[0]  # the first attribute converted during the fill
+    assert seen and all(thread is not threading.current_thread() and not thread.is_alive()
+                        for thread, _, _ in seen)
+    assert {(state, switch) for _, state, switch in seen} == {
+        ("filling", surveys.OVERLAP_SWITCH_INTERVAL)}
+    assert sys.getswitchinterval() == interval  # put back
     assert result.responses > 0
     project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
                        " VALUES ('integrity-check', 1)")
@@ -220,19 +232,23 @@ def test_the_index_fills_in_a_thread_of_its_own_while_attributes_are_converted(
 
 @pytest.mark.parametrize("where", ["converting", "filling"])
 def test_a_failure_while_the_index_fills_leaves_the_project_as_it_was(project, snapshot,
-                                                                      monkeypatch, where):
-    """It is waited for before the transaction rolls back, whichever side failed."""
+                                                                      monkeypatch, where,
+                                                                      interval):
+    """The conversion's thread is waited for, whichever side failed, and the transaction
+    rolls back."""
     import_survey(project, inspect_file(FIXTURES / "google_forms.csv"))
     plan = inspect_file(FIXTURES / "qualtrics_new.csv")
     before, tables = schema(project), snapshot(project)
-    threads = _fill_spy(monkeypatch, fail=where == "filling")
-    if where == "converting":
-        def variable(frame, column):
-            raise InputError('"x" is not a number', file=plan.path, column=column.name)
-        monkeypatch.setattr(survey_import, "_variable", variable)
-    with pytest.raises(InputError if where == "converting" else RuntimeError):
+    seen = _conversions(monkeypatch, fail=where == "converting")
+    if where == "filling":
+        def fill(self):
+            time.sleep(0.05)  # the conversion is under way
+            raise sqlite3.OperationalError("database or disk is full")
+        monkeypatch.setattr(surveys.SearchFill, "_fill", fill)
+    with pytest.raises(InputError if where == "converting" else sqlite3.OperationalError):
         import_survey(project, plan)
-    assert threads and not any(t.is_alive() for t in threads)
+    assert seen and not any(thread.is_alive() for thread, _, _ in seen)
+    assert sys.getswitchinterval() == interval
     assert schema(project) == before and snapshot(project) == tables
     monkeypatch.undo()
     assert import_survey(project, plan).responses > 0  # the next import goes through

@@ -314,35 +314,41 @@ class _Writer:
             self._write_answers(ids, people)
             # the answers are let go of by now: SQLite reads a long one back to index it
             self.progress.update(self.done, self.total, "Indexing answers for search")
-            # SQLite fills the index in a thread of its own, outside Python's lock, while
-            # the attributes' cells are converted here on the other core (nothing else
-            # uses the connection until the block's end has waited for the index)
-            index.start()
-            self.variables = [_variable(self.frame, c) for c in self.attributes]
-            self.frame.release()
-            variable_ids = new_ids(len(self.variables))
-            rows = _value_rows(variable_ids, people, [v.values for v in self.variables])
+            # SQLite fills the index, outside Python's lock, while the attributes' cells
+            # are converted in a thread of its own, on the other core
+            variable_ids, rows = index.fill_while(lambda: self._convert_attributes(people))
         self._write_variables(dataset_id, variable_ids, rows, len(people))
         return dataset_id
+
+    def _convert_attributes(self, people: list[str]) -> tuple[list[str], list[tuple]]:
+        """The attributes' values (:attr:`variables`), their ids and value rows (Python
+        only: this runs while SQLite fills the search index)."""
+        self.variables = [_variable(self.frame, c) for c in self.attributes]
+        self.frame.release()
+        variable_ids = new_ids(len(self.variables))
+        return variable_ids, _value_rows(variable_ids, people,
+                                         [v.values for v in self.variables])
 
     def _write_answers(self, question_ids: list[str], people: list[str]) -> None:
         """The responses (the questions' texts, which are emptied: a long answer is then
         held once, by the rows written here, until SQLite takes it; see surveys.handed)."""
         # respondent by respondent, then question by question: the file's order becomes the
         # table's rowid order, so listing responses "in file order" needs no sorting
-        count = sum(q.stored for q in self.questions)
-        response_id = iter(new_ids(count)).__next__
-        rows = zip(people, zip(*(q.texts for q in self.questions)))
-        if any(q.longest > surveys.STATEMENT_TEXT for q in self.questions):
-            handed = surveys.handed
-            answered = [(response_id(), p, qid, handed(text)) for p, texts in rows
-                        for qid, text in zip(question_ids, texts) if text is not None]
-        else:  # no text is long enough to need handing over (no call per answer)
-            answered = [(response_id(), p, qid, text) for p, texts in rows
-                        for qid, text in zip(question_ids, texts) if text is not None]
-        del rows  # it holds the questions' lists of texts
+        asked = len(self.questions)
+        # built in C passes (no Python step per answer): every cell, then those answered
+        cells = list(chain.from_iterable(zip(*(q.texts for q in self.questions))))
         for q in self.questions:
             q.texts = []
+        kept = list(map(is_not, cells, repeat(None)))
+        texts = list(compress(cells, kept))
+        count = len(texts)
+        del cells
+        if any(q.longest > surveys.STATEMENT_TEXT for q in self.questions):
+            texts = list(map(surveys.handed, texts))  # a call per answer only then
+        persons = compress(chain.from_iterable(map(repeat, people, repeat(asked))), kept)
+        questions = compress(chain.from_iterable(repeat(question_ids, len(people))), kept)
+        answered = list(zip(new_ids(count), persons, questions, texts))
+        del texts  # the rows hold each answer (or its holder) once
         self.responses += count
         self._batches("Saving answers", surveys.insert_responses, iter(answered),
                       per_row=len(people) * len(self.questions) / max(1, count))

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
@@ -238,17 +239,16 @@ def responses_indexed_at_end(db: Database) -> Iterator[SearchFill]:
     """Inside a transaction: the responses inserted in the block are added to the full-text
     index in one ``INSERT … SELECT`` (a :class:`SearchFill`, which the block gets) instead
     of by :data:`SEARCH_TRIGGER` statement by statement. The fill runs when the block ends,
-    or from :meth:`SearchFill.start` on, in a thread of its own.
+    or earlier through :meth:`SearchFill.fill_while`.
 
     The trigger is dropped for the block and created again, from its own stored SQL, at the
     end; the index then holds the same words and rows as the trigger would have written
     (search results are identical). Bulk loading this way is faster (one pass, no flush of
     the index's pending terms per statement) and a very long answer's row and its index
     terms are not built in memory at the same time. When the block raises, nothing is
-    restored here (a fill under way is waited for first): the caller's transaction is
-    rolled back, which brings the trigger back. The block must only insert responses (no
-    updates or deletes: those keep their triggers, but an update of a row inserted in the
-    block would be indexed twice).
+    restored here: the caller's transaction is rolled back, which brings the trigger back.
+    The block must only insert responses (no updates or deletes: those keep their triggers,
+    but an update of a row inserted in the block would be indexed twice).
     """
     if not db.conn.in_transaction:
         raise RuntimeError("responses_indexed_at_end needs an open transaction")
@@ -259,65 +259,81 @@ def responses_indexed_at_end(db: Database) -> Iterator[SearchFill]:
     (last,) = db.execute("SELECT ifnull(max(seq), 0) FROM responses").fetchone()
     db.execute(f"DROP TRIGGER {SEARCH_TRIGGER}")
     fill = SearchFill(db, last)
-    try:
-        yield fill
-    except BaseException:
-        fill.wait(raise_error=False)  # the connection is free again before the rollback
-        raise
+    yield fill
     fill.finish()
     db.execute(row[0])
 
 
-class SearchFill:
-    """Adds the responses after ``seq`` ``after`` to the full-text index, in one statement.
+T = TypeVar("T")
 
-    :meth:`start` runs it in a thread of its own: SQLite fills the index outside Python's
-    lock, so the caller's Python work goes on meanwhile on another core — as long as the
-    caller leaves the connection alone until :meth:`finish` (or the end of
-    :func:`responses_indexed_at_end`) has waited for it.
-    """
+
+class SearchFill:
+    """Adds the responses after ``seq`` ``after`` to the full-text index, in one statement,
+    once (:meth:`finish`, or :meth:`fill_while`)."""
 
     def __init__(self, db: Database, after: int) -> None:
         self.conn, self.after = db.conn, after
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
-        self._done = False
+        self.done = False
 
-    def start(self) -> None:
-        if self._thread is None and not self._done:
-            self._thread = threading.Thread(target=self._run, name="search-index-fill",
-                                            daemon=True)
-            self._thread.start()
+    def fill_while(self, work: Callable[[], T]) -> T:
+        """Fill the index here while ``work`` (Python only: it must not use the connection)
+        runs in a thread of its own, and return what it returns (or raise what it raised,
+        once the fill is over).
 
-    def _run(self) -> None:
+        SQLite fills the index outside Python's lock, so ``work`` runs on the other core
+        meanwhile. The fill keeps the connection in this thread; ``work`` starts once the
+        statements before it are done, and the interpreter's switch interval is short
+        meanwhile, so that the fill's few steps under the lock do not each wait for
+        ``work`` to let go of it (5 ms a time, by default, lost the overlap)."""
+        if self.done:
+            return work()
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append((True, work()))
+            except BaseException as exc:  # raised in the caller's thread below
+                outcome.append((False, exc))
+
+        self._prepare()
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(OVERLAP_SWITCH_INTERVAL)
+        thread = threading.Thread(target=run, name="import-while-search-fills", daemon=True)
         try:
+            thread.start()
             self._fill()
-        except BaseException as exc:  # handed to the thread that waits for it
-            self._error = exc
+        finally:
+            thread.join()
+            sys.setswitchinterval(interval)
+        self._restore()
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value
 
-    def _fill(self) -> None:
+    def finish(self) -> None:
+        """Fill the index (once: nothing more when it is filled already)."""
+        if not self.done:
+            self._prepare()
+            self._fill()
+            self._restore()
+
+    def _prepare(self) -> None:
         # FTS5 writes its pending terms out each time they pass its hash size: fewer,
         # larger writes fill the index a sixth faster; the setting is put back (a config row)
         _search_hash_size(self.conn, BULK_HASH_BYTES)
+
+    def _fill(self) -> None:
         self.conn.execute("INSERT INTO responses_fts(rowid, text) SELECT seq, text"
                           " FROM responses WHERE seq > ? ORDER BY seq", [self.after])
+        self.done = True
+
+    def _restore(self) -> None:
         _search_hash_size(self.conn, HASH_BYTES)
-        self._done = True
 
-    def wait(self, *, raise_error: bool = True) -> None:
-        """Wait for a fill started in its thread; raise what went wrong in it."""
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-        error, self._error = self._error, None
-        if error is not None and raise_error:
-            raise error
 
-    def finish(self) -> None:
-        """The index is filled once this returns (here and now, unless started before)."""
-        self.wait()
-        if not self._done:
-            self._fill()
+#: the interpreter's switch interval (seconds) while :meth:`SearchFill.fill_while` runs
+OVERLAP_SWITCH_INTERVAL = 0.0005
 
 
 #: FTS5's memory for terms not yet written to the full-text index (its default, 1 MiB), and
