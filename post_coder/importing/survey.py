@@ -14,6 +14,7 @@ line breaks written as ``\\n``; nothing inside it changes. Blank cells and non-a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, compress, islice, repeat
 from operator import contains, is_not
@@ -226,11 +227,13 @@ def _variable(frame: Frame, column: ColumnPlan) -> _Variable:
                                   for v in infer.group_selections(frame, group)])
     cells = frame.columns[column.name]
     kept = frame.kept_kinds(column.name)  # its distinct cells counted by the inspection
-    mapping = _value_mapping(frame, column, set(cells) if kept is None else set(kept.counts))
+    # distinct cells in order of first appearance, as the inspection saw them (the same
+    # run after run: a set's order changes with Python's string hashing)
+    mapping = _value_mapping(frame, column, dict.fromkeys(cells) if kept is None else kept.counts)
     return _Variable(column, list(map(mapping.__getitem__, cells)))
 
 
-def _value_mapping(frame: Frame, column: ColumnPlan, distinct: set[str]) -> dict[str, Any]:
+def _value_mapping(frame: Frame, column: ColumnPlan, distinct: Iterable[str]) -> dict[str, Any]:
     """Cell text → stored value (None: not stored) for every distinct cell of a column."""
     out: dict[str, Any] = {}
     answers = []

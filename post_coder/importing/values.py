@@ -155,10 +155,17 @@ DATE_SHARE = 0.9
 
 
 def date_format(texts: Iterable[str], *, sample: int = 200) -> str | None:
-    """The one format that reads (nearly) all of these trimmed texts as dates, or None."""
+    """The one format that reads (nearly) all of these trimmed texts as dates, or None.
+
+    It is chosen on the first ``sample`` texts. When those read the same day first and
+    month first (no day above 12 among them: ``03/04/2024`` is 3 April or March 4), the
+    rest of the texts decide, so that a European column whose first weeks are ambiguous is
+    not read as American (every later date then failing or swapping day and month). When
+    no text has a time, the format has none either (dates are stored as dates)."""
+    rest = iter(texts)
     seen = picked = 0
     chosen: list[str] = []
-    for text in texts:
+    for text in rest:
         seen += 1
         if _DATE_START.match(text):
             chosen.append(without_offset(text))
@@ -173,7 +180,31 @@ def date_format(texts: Iterable[str], *, sample: int = 200) -> str | None:
             best, best_count = fmt, picked
             if picked == len(chosen):
                 break  # no later format can read more
-    return best if best_count >= DATE_SHARE * seen else None
+    if best is None or best_count < DATE_SHARE * seen:
+        return None
+    later = [without_offset(t) for t in rest if _DATE_START.match(t)]
+    twin = day_month_twin(best)
+    if twin is not None and later and _readable(later, twin) > _readable(later, best) \
+            and sum(1 for t in chosen if _read_date(t, twin) is not None) == best_count:
+        best = twin
+    alone = date_part(best)
+    if alone != best and alone in DATE_FORMATS and \
+            all(_strptime(t, alone) is not None for t in chosen) and \
+            _readable(later, alone) == _readable(later, best):
+        best = alone  # no time in any (a format with a time reads a date alone too)
+    return best
+
+
+def day_month_twin(fmt: str) -> str | None:
+    """The known format with day and month the other way round (``%m/%d/%Y`` ↔
+    ``%d/%m/%Y``), or None."""
+    twin = fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
+    return twin if twin != fmt and twin in DATE_FORMATS else None
+
+
+def _readable(texts: list[str], fmt: str) -> int:
+    """How many of these texts read as dates in ``fmt`` (vectorised: the rest of a column)."""
+    return sum(v is not None for v in parse_dates(texts, fmt).values()) if texts else 0
 
 
 def without_offset(text: str) -> str:
