@@ -374,3 +374,29 @@ def test_matrix_cells_for_spreadsheets():
                                 pd.Timestamp("2021-06-01 14:30"), "EM")] == [
         None, None, None, None, 12, 12.5, 3, "Phone call; Coffee chat", "2020-11-03",
         "2021-06-01T14:30:00", "EM"]
+
+
+def test_code_matrix_rolls_up_every_level_from_own_codings(team):
+    """A code's column with roll_up is 1 where it or any code below it (children,
+    grandchildren) applies; sub-codes keep their own rows, and a code outside the branch
+    is untouched."""
+    from post_coder.coding.codings import apply_code
+
+    p = team
+    p.code["Listening"] = codebook.add_code(p, "Listening", parent=p.code["Peer support"]).new_id
+    apply_code(p, p.r["R3"], p.code["Listening"], p.ben)  # a grandchild of Support
+    apply_code(p, p.r["R4"], p.code["Privacy"], p.ana)
+    apply_code(p, p.r["R5"], p.code["Peer support"], p.cleo)  # a child alone
+    columns = ["respondent", "Support", "Peer support", "Listening", "Privacy", "Time"]
+    own = code_matrix(p, EVERYONE, source="union", question="feedback")
+    assert _rows(own, columns) == [
+        ("R1", 1, 1, 0, 0, 1), ("R2", 0, 0, 0, 0, 1), ("R3", 0, 0, 1, 0, 1),
+        ("R4", 0, 0, 0, 1, 1), ("R5", 0, 1, 0, 0, 1)]
+    rolled = code_matrix(p, EVERYONE, source="union", question="feedback", roll_up=True)
+    assert _rows(rolled, columns) == [
+        ("R1", 1, 1, 0, 0, 1), ("R2", 0, 0, 0, 0, 1), ("R3", 1, 1, 1, 0, 1),
+        ("R4", 0, 0, 0, 1, 1), ("R5", 1, 1, 0, 0, 1)]
+    assert all(str(rolled[c].dtype) == "int64" for c in columns[1:])
+    codes = rolled.attrs["codes"]
+    assert codes.index("Listening") == codes.index("Peer support") + 1  # tree order
+    assert not rolled.attrs["empty"]

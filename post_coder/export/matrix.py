@@ -109,6 +109,30 @@ def applied_codes(project: Project, scope: ReadScope, source: Source,
     return out
 
 
+def _ones(rows: Sequence[Any], codes: Sequence[Any], applied: dict[str, set[str]],
+          roll_up: bool) -> Any:
+    """The matrix's code columns: a 0/1 array (int64) of ``rows`` × ``codes``, set where a
+    code applies (with ``roll_up``, also where one of its sub-codes does), filled from the
+    codes that apply rather than cell by cell (100,000 answers × 200 codes: 20 million)."""
+    import numpy as np
+
+    position = {r.id: i for i, r in enumerate(rows)}
+    column = {c.id: j for j, c in enumerate(codes)}
+    cells = [(i, column[code]) for response, applied_codes_ in applied.items()
+             if (i := position.get(response)) is not None
+             for code in applied_codes_ if code in column]
+    ones = np.zeros((len(rows), len(codes)), dtype=np.int64)
+    if cells:
+        at = np.array(cells, dtype=np.int64)
+        ones[at[:, 0], at[:, 1]] = 1
+    if roll_up:  # (a sub-code's column rolled up already holds only codes of this branch)
+        for j, code in enumerate(codes):
+            below = [column[d] for d in descendants(codes, code.id) if d in column]
+            if below:
+                ones[:, j] = ones[:, [j, *below]].max(axis=1)
+    return ones
+
+
 def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus",
                 question: str | None = None, roll_up: bool = False,
                 text: bool = False) -> Any:
@@ -155,13 +179,13 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
         else pd.DataFrame(index=pd.RangeIndex(0))
     attributes = attributes.reset_index(drop=True)
     taken = {str(n).casefold() for n in [*base.columns, *attributes.columns]}
-    matrix: dict[str, list[int]] = {}
+    names: list[str] = []
     for code in codes:
-        members = {code.id} | (descendants(codes, code.id) if roll_up else set())
         column = code.name if code.name.casefold() not in taken else f"{code.name} (code)"
         taken.add(column.casefold())
-        matrix[column] = [int(bool(applied.get(r.id, set()) & members)) for r in rows]
-    frame = pd.concat([base, attributes, pd.DataFrame(matrix, index=base.index, dtype="int64")],
+        names.append(column)
+    ones = _ones(rows, codes, applied, roll_up)
+    frame = pd.concat([base, attributes, pd.DataFrame(ones, index=base.index, columns=names)],
                       axis=1)
     left_out = None
     if chosen.kind == "consensus":
@@ -170,8 +194,8 @@ def code_matrix(project: Project, scope: ReadScope, *, source: str = "consensus"
                                                      unresolved_note(left_out or 0))))
     frame.attrs["unresolved"] = left_out
     frame.attrs["question"] = question
-    frame.attrs["codes"] = list(matrix)
-    frame.attrs["empty"] = not any(any(v) for v in matrix.values())
+    frame.attrs["codes"] = names
+    frame.attrs["empty"] = not ones.any()
     return frame
 
 
