@@ -106,6 +106,23 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   and the attribute values (SQLite, ~0.4 s), and the column profiles (~0.07 s: counting
   and classifying every cell once, which the wizard's figures — distinct answers,
   samples, mean length — need).
+  Then (the search index without answer lengths — migration 0013, ``columnsize=0`` — and
+  filled with an 8 MiB hash of pending terms: 0.19 → 0.12-0.13 CPU s; the attributes'
+  cells converted in a second thread while SQLite fills the index outside Python's lock;
+  the importing layer's Python in C-level passes: cell kinds, profiles, question texts,
+  rows cut into columns, answer and value rows, bulk ids — ~0.05 CPU s less; this
+  benchmark now takes the best of five samples of each timing, in turn), main before
+  (b25f251) and after alternating, two runs of each: 3.40-3.56 → 2.94-3.02 × calamine
+  (sample by sample, medians 3.29-3.48 → 2.69-3.12); in CPU time 3.40-3.56 → 3.02-3.16
+  (the two threads' CPU counted). At the target, not reliably under it. What is left, in
+  CPU seconds against calamine's ~0.31: the inspection's own work ~0.08 (counting the
+  cells ~0.03, cutting rows into columns ~0.02), SQLite inserting the answers ~0.13, the
+  attribute values ~0.08, respondents ~0.02 and filling the search index ~0.12 (with
+  ~0.04 of Python beside it), the commit ~0.02, Python preparing the answers ~0.05.
+  Integer respondent keys would save ~0.03 of the SQLite part (measured on the same rows
+  in raw SQLite). The plain pipeline is 3.8-3.9× calamine in the same runs. With the
+  same code, one run each: csv 0.82 × the plain pipeline — met; cell 3.91 × the file
+  (2.45 above the baseline) — met.
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
   every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
   in it) stayed held during the import, and SQLite needs about twice the answer again to
