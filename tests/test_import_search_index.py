@@ -254,3 +254,16 @@ def test_a_failure_while_the_index_fills_leaves_the_project_as_it_was(project, s
     assert import_survey(project, plan).responses > 0  # the next import goes through
     project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
                        " VALUES ('integrity-check', 1)")
+
+
+def test_the_short_switch_interval_is_put_back_when_the_last_import_ends(interval):
+    """Two imports at once (two projects): the first to end leaves the interval short for
+    the other; the last puts back what was there before either."""
+    first, second = surveys._short_switches(), surveys._short_switches()
+    first.__enter__()
+    second.__enter__()
+    assert sys.getswitchinterval() == surveys.OVERLAP_SWITCH_INTERVAL
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == surveys.OVERLAP_SWITCH_INTERVAL
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == interval

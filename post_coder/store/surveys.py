@@ -264,7 +264,7 @@ def responses_indexed_at_end(db: Database) -> Iterator[SearchFill]:
     db.execute(row[0])
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 class SearchFill:
@@ -275,7 +275,7 @@ class SearchFill:
         self.conn, self.after = db.conn, after
         self.done = False
 
-    def fill_while(self, work: Callable[[], T]) -> T:
+    def fill_while(self, work: Callable[[], _T]) -> _T:
         """Fill the index here while ``work`` (Python only: it must not use the connection)
         runs in a thread of its own, and return what it returns (or raise what it raised,
         once the fill is over).
@@ -296,15 +296,13 @@ class SearchFill:
                 outcome.append((False, exc))
 
         self._prepare()
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(OVERLAP_SWITCH_INTERVAL)
         thread = threading.Thread(target=run, name="import-while-search-fills", daemon=True)
-        try:
-            thread.start()
-            self._fill()
-        finally:
-            thread.join()
-            sys.setswitchinterval(interval)
+        with _short_switches():
+            try:
+                thread.start()
+                self._fill()
+            finally:
+                thread.join()
         self._restore()
         ok, value = outcome[0]
         if not ok:
@@ -334,6 +332,26 @@ class SearchFill:
 
 #: the interpreter's switch interval (seconds) while :meth:`SearchFill.fill_while` runs
 OVERLAP_SWITCH_INTERVAL = 0.0005
+_switches_lock = threading.Lock()
+_switches = {"depth": 0, "before": 0.0}
+
+
+@contextmanager
+def _short_switches() -> Iterator[None]:
+    """:data:`OVERLAP_SWITCH_INTERVAL` while the block runs; the interval before it is put
+    back when the last of such blocks (imports into two projects at once) ends."""
+    with _switches_lock:
+        if _switches["depth"] == 0:
+            _switches["before"] = sys.getswitchinterval()
+            sys.setswitchinterval(OVERLAP_SWITCH_INTERVAL)
+        _switches["depth"] += 1
+    try:
+        yield
+    finally:
+        with _switches_lock:
+            _switches["depth"] -= 1
+            if _switches["depth"] == 0:
+                sys.setswitchinterval(_switches["before"])
 
 
 #: FTS5's memory for terms not yet written to the full-text index (its default, 1 MiB), and
