@@ -20,6 +20,7 @@ import pytest
 from post_coder.errors import Cancelled, InputError
 from post_coder.importing import import_survey, inspect_file
 from post_coder.importing import survey as survey_import
+from post_coder import progress as progress_module
 from post_coder.progress import Progress
 from post_coder.project import Project
 from post_coder.store import surveys
@@ -221,7 +222,7 @@ def test_attributes_are_converted_in_a_thread_of_their_own_while_the_index_fills
     assert seen and all(thread is not threading.current_thread() and not thread.is_alive()
                         for thread, _, _ in seen)
     assert {(state, switch) for _, state, switch in seen} == {
-        ("filling", surveys.OVERLAP_SWITCH_INTERVAL)}
+        ("filling", progress_module.ALONGSIDE_SWITCH_INTERVAL)}
     assert sys.getswitchinterval() == interval  # put back
     assert result.responses > 0
     project.db.execute("INSERT INTO responses_fts(responses_fts, rank)"
@@ -259,11 +260,36 @@ def test_a_failure_while_the_index_fills_leaves_the_project_as_it_was(project, s
 def test_the_short_switch_interval_is_put_back_when_the_last_import_ends(interval):
     """Two imports at once (two projects): the first to end leaves the interval short for
     the other; the last puts back what was there before either."""
-    first, second = surveys._short_switches(), surveys._short_switches()
+    first, second = progress_module.short_switches(), progress_module.short_switches()
     first.__enter__()
     second.__enter__()
-    assert sys.getswitchinterval() == surveys.OVERLAP_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == progress_module.ALONGSIDE_SWITCH_INTERVAL
     first.__exit__(None, None, None)
-    assert sys.getswitchinterval() == surveys.OVERLAP_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == progress_module.ALONGSIDE_SWITCH_INTERVAL
     second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == interval
+
+
+def test_alongside_returns_the_work_and_raises_its_error_after_the_block(interval):
+    """What the block gets back, and when: the work's result, or its exception raised in
+    the caller's thread; the work is over once the block is left, even when the block
+    raises."""
+    seen = []
+    with progress_module.alongside(lambda: (time.sleep(0.02), 42)[1]) as result:
+        seen.append(sys.getswitchinterval())
+    assert result() == 42 and seen == [progress_module.ALONGSIDE_SWITCH_INTERVAL]
+
+    def boom():
+        time.sleep(0.02)
+        raise ValueError("the work failed")
+
+    with progress_module.alongside(boom) as result:
+        pass
+    with pytest.raises(ValueError, match="the work failed"):
+        result()
+    finished = []
+    with pytest.raises(KeyError):
+        with progress_module.alongside(lambda: (time.sleep(0.05), finished.append(1))):
+            raise KeyError("the block failed")
+    assert finished == [1]  # waited for before the block's error went on
     assert sys.getswitchinterval() == interval

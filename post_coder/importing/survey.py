@@ -304,8 +304,7 @@ class _Writer:
         # ids are fresh UUIDs handed out in sorted order, so every index grows at its end
         people = new_ids(self.frame.row_count)
         self._batches("Saving respondents", surveys.insert_respondents,
-                      ((p, dataset_id, e, r) for p, e, r in
-                       zip(people, external, self.frame.row_numbers)))
+                      zip(people, repeat(dataset_id), external, self.frame.row_numbers))
         ids = new_ids(len(self.questions))
         surveys.insert_questions(self.db, [
             (qid, dataset_id, q.column.name, q.column.wording or q.column.name,

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +22,8 @@ from operator import itemgetter
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
+
+from post_coder.progress import alongside
 
 
 @dataclass(frozen=True)
@@ -277,37 +277,18 @@ class SearchFill:
 
     def fill_while(self, work: Callable[[], _T]) -> _T:
         """Fill the index here while ``work`` (Python only: it must not use the connection)
-        runs in a thread of its own, and return what it returns (or raise what it raised,
-        once the fill is over).
-
-        SQLite fills the index outside Python's lock, so ``work`` runs on the other core
-        meanwhile. The fill keeps the connection in this thread; ``work`` starts once the
-        statements before it are done, and the interpreter's switch interval is short
-        meanwhile, so that the fill's few steps under the lock do not each wait for
-        ``work`` to let go of it (5 ms a time, by default, lost the overlap)."""
+        runs beside it (:func:`~post_coder.progress.alongside`), and return what it
+        returns (or raise what it raised, once the fill is over). SQLite fills the index
+        outside Python's lock, so ``work`` runs on the other core meanwhile; it starts
+        once the statements before the fill are done. (The other way round — the fill in
+        a thread — lost the overlap: the thread waited for the lock between statements.)"""
         if self.done:
             return work()
-        outcome: list[Any] = []
-
-        def run() -> None:
-            try:
-                outcome.append((True, work()))
-            except BaseException as exc:  # raised in the caller's thread below
-                outcome.append((False, exc))
-
         self._prepare()
-        thread = threading.Thread(target=run, name="import-while-search-fills", daemon=True)
-        with _short_switches():
-            try:
-                thread.start()
-                self._fill()
-            finally:
-                thread.join()
+        with alongside(work) as result:
+            self._fill()
         self._restore()
-        ok, value = outcome[0]
-        if not ok:
-            raise value
-        return value
+        return result()
 
     def finish(self) -> None:
         """Fill the index (once: nothing more when it is filled already)."""
@@ -328,30 +309,6 @@ class SearchFill:
 
     def _restore(self) -> None:
         _search_hash_size(self.conn, HASH_BYTES)
-
-
-#: the interpreter's switch interval (seconds) while :meth:`SearchFill.fill_while` runs
-OVERLAP_SWITCH_INTERVAL = 0.0005
-_switches_lock = threading.Lock()
-_switches = {"depth": 0, "before": 0.0}
-
-
-@contextmanager
-def _short_switches() -> Iterator[None]:
-    """:data:`OVERLAP_SWITCH_INTERVAL` while the block runs; the interval before it is put
-    back when the last of such blocks (imports into two projects at once) ends."""
-    with _switches_lock:
-        if _switches["depth"] == 0:
-            _switches["before"] = sys.getswitchinterval()
-            sys.setswitchinterval(OVERLAP_SWITCH_INTERVAL)
-        _switches["depth"] += 1
-    try:
-        yield
-    finally:
-        with _switches_lock:
-            _switches["depth"] -= 1
-            if _switches["depth"] == 0:
-                sys.setswitchinterval(_switches["before"])
 
 
 #: FTS5's memory for terms not yet written to the full-text index (its default, 1 MiB), and
