@@ -11,10 +11,16 @@ from post_coder.store.scope import ReadScope
 EVERYONE = ReadScope.everyone()
 
 
-def _first_schema_file(path):
+def _file_before(path, migration):
+    """A project file with the schema as it was before ``migration`` (nothing in it)."""
     db = store_db.connect(path)
     store_db.set_application_id(db)
-    schema.apply(db, stop_before="0002_response_search")
+    schema.apply(db, stop_before=migration)
+    return db
+
+
+def _first_schema_file(path):
+    db = _file_before(path, "0002_response_search")
     assert schema.applied_names(db) == ["0001_initial"]
     db.executescript("""
         BEGIN;
@@ -78,9 +84,7 @@ def test_values_index_is_dropped_and_attributes_still_read(tmp_path):
     from post_coder.store import surveys
 
     path = tmp_path / "before-0012.postcoder"
-    db = store_db.connect(path)
-    store_db.set_application_id(db)
-    schema.apply(db, stop_before="0012_values_by_variable")
+    db = _file_before(path, "0012_values_by_variable")
     db.executescript("""
         BEGIN;
         INSERT INTO meta VALUES ('project_id', 'p-2'), ('name', 'Values');
@@ -114,9 +118,7 @@ def test_search_index_is_rebuilt_without_sizes_and_finds_the_same(tmp_path):
     ranking reads it): an old file's answers are found as before, an edited answer is
     kept in step by the triggers, and SQLite's own check passes."""
     path = tmp_path / "before-0013.postcoder"
-    db = store_db.connect(path)
-    store_db.set_application_id(db)
-    schema.apply(db, stop_before="0013_search_index_without_sizes")
+    db = _file_before(path, "0013_search_index_without_sizes")
     db.executescript("""
         BEGIN;
         INSERT INTO meta VALUES ('project_id', 'p-3'), ('name', 'Search');
