@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from post_coder import __version__
 from post_coder.changes import KINDS, Changes
 from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError,
@@ -31,6 +29,7 @@ from post_coder.errors import (DiskFullError, NothingToUndoError, PostCoderError
 from post_coder.ids import CoderId, ProjectId, new_id
 from post_coder.store import audit, db as store_db, journal, meta, schema
 from post_coder.store import team as team_store
+from post_coder.store.db import Database
 
 #: the file name extension of project files
 EXTENSION = ".postcoder"

@@ -4,6 +4,9 @@
 - importing every non-UI module leaves PySide6 unloaded (what import-linter cannot see: dynamic
   and third-party imports);
 - SQL lives only in post_coder/store/;
+- the main window opens without the heavy libraries only some features need (pandas,
+  matplotlib, scikit-learn…), and sqlite-utils is imported only by the store (which loads it
+  without pandas: see post_coder/store/__init__.py);
 - the installed PySide6 does not have the 6.12.0 None-refcount bug;
 - CI runs the same command as developers.
 
@@ -161,6 +164,64 @@ def test_no_sql_outside_store():
         rel = path.relative_to(REPO).as_posix()
         hits += find_sql(path.read_text(encoding="utf-8"), rel)
     assert not hits, "SQL belongs in post_coder/store/ (STYLE.md §7.1):\n" + "\n".join(hits)
+
+
+# --- a light start ----------------------------------------------------------------------------
+
+#: loaded when a feature first needs them (exports, figures, suggestions, Word and Excel
+#: files), never to show the main window: pandas alone took 0.35 s of a 1 s start
+HEAVY = ("pandas", "matplotlib", "sklearn", "scipy", "docx", "openpyxl", "python_calamine",
+         "pyreadstat", "krippendorff", "sentence_transformers", "torch")
+
+LIGHT_START = f"""
+import sys
+from post_coder.ui.app import application
+from post_coder.ui.main_window import MainWindow
+from post_coder.ui.settings import app_settings
+app = application()
+window = MainWindow(app_settings(), ask_coder=False)
+window.show()
+app.processEvents()
+loaded = [name for name in {HEAVY!r} if name in sys.modules]
+assert not loaded, f"the main window loaded {{loaded}}"
+# what sqlite-utils was imported without loads as usual afterwards, and works with it
+import pandas, sqlite_utils
+from post_coder.export.figures import FORMATS, likert_bars
+from post_coder.ui.widgets import figure_view
+assert figure_view.FORMATS == FORMATS, (figure_view.FORMATS, FORMATS)
+figure = likert_bars({{"Q1": {{"Agree": 3, "Disagree": 1}}}}, ["Agree", "Disagree"])
+view = figure_view.FigureView(figure)
+assert view.canvas is not None and view.save_button.isEnabled()
+# sqlite-utils works, without its pandas column types (the store writes its own SQL)
+db = sqlite_utils.Database(memory=True)
+db["t"].insert_all([{{"n": 1, "when": "2026-01-02"}}])
+assert db.execute("select n, \\"when\\" from t").fetchall() == [(1, "2026-01-02")]
+assert sqlite_utils.db.pd is None
+print("light start")
+"""
+
+
+@pytest.mark.qt
+def test_main_window_opens_without_heavy_libraries(tmp_path):
+    result = run([sys.executable, "-c", LIGHT_START], QT_QPA_PLATFORM="offscreen",
+                 POST_CODER_SETTINGS=str(tmp_path / "settings.ini"))
+    assert result.returncode == 0 and "light start" in result.stdout, (
+        result.stdout + result.stderr)
+
+
+def test_sqlite_utils_is_imported_only_by_the_store():
+    hits = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if STORE in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n == "sqlite_utils" or n.startswith("sqlite_utils.") for n in names):
+                hits.append(f"{path.relative_to(REPO).as_posix()}:{node.lineno}")
+    assert not hits, ("import sqlite-utils through post_coder.store (which loads it without "
+                      "pandas), not directly:\n" + "\n".join(hits))
 
 
 # --- PySide6 canary -------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -21,13 +23,11 @@ from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.code_suggestions_panel import CodeSuggestionsPanel
 from post_coder.ui.codebook_panel import CodebookPanel
 from post_coder.ui.dialogs.coder_dialog import CoderDialog
-from post_coder.ui.dialogs.export_dialog import ExportDialog
 from post_coder.ui.dialogs.history_dialog import HistoryDialog
 from post_coder.ui.dialogs.import_wizard import ImportWizard
 from post_coder.ui.errors import show_error, show_unexpected
 from post_coder.ui.groupings_panel import GroupingsPanel
 from post_coder.ui.navigator import QuestionNavigator
-from post_coder.ui.reaim_editor import ReaimEditor
 from post_coder.ui.reading import ReadingControls
 from post_coder.ui.rounds_panel import RoundsPanel
 from post_coder.ui.session import Session
@@ -37,6 +37,12 @@ from post_coder.ui.themes_panel import ThemesPanel
 from post_coder.ui.widgets.elided_label import ElidedLabel
 from post_coder.ui.widgets.memo_editor import MemoEditor
 from post_coder.ui.workspace import CodingWorkspace
+
+if TYPE_CHECKING:
+    # File ▸ Export and the RE-AIM editor are imported when first opened: they bring
+    # pandas, which took a third of the time to the main window
+    from post_coder.ui.dialogs.export_dialog import ExportDialog
+    from post_coder.ui.reaim_editor import ReaimEditor
 
 FILE_FILTER = f"POST Coder projects (*{EXTENSION});;All files (*)"
 
@@ -433,7 +439,7 @@ class MainWindow(QMainWindow):
     def close_project(self) -> bool:
         if self.session is None:
             return True
-        for editor in self.findChildren(ReaimEditor):
+        for editor in self._reaim_editors():
             if not editor.close():  # unsaved spec edits: Save, Discard or Cancel
                 return False
             editor.deleteLater()
@@ -496,6 +502,7 @@ class MainWindow(QMainWindow):
     def show_export(self) -> ExportDialog | None:
         if self.session is None:
             return None
+        from post_coder.ui.dialogs.export_dialog import ExportDialog
         dialog = ExportDialog(self.session, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -559,10 +566,16 @@ class MainWindow(QMainWindow):
                           "survey responses: codebook refinement, inter-coder agreement, "
                           "discrepancy review and publication-ready theme tables.</p>")
 
+    def _reaim_editors(self) -> list[ReaimEditor]:
+        """The RE-AIM editors open (none when the editor's module was never loaded)."""
+        module = sys.modules.get("post_coder.ui.reaim_editor")
+        return [] if module is None else self.findChildren(module.ReaimEditor)
+
     def show_reaim_editor(self) -> ReaimEditor | None:
         """Analysis ▸ RE-AIM Summary: the spec editor (one window, raised if open)."""
         if self.session is None:
             return None
+        from post_coder.ui.reaim_editor import ReaimEditor
         editor = next((e for e in self.findChildren(ReaimEditor)
                        if e.session is self.session and e.isVisible()), None)
         if editor is None:

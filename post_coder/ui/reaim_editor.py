@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from post_coder.errors import InputError, PostCoderError
-from post_coder.export.figures import likert_bars
 from post_coder.export.numbers import n_percent
 from post_coder.export.reaim.data import ColumnInfo, DatasetColumns, dataset_columns
 from post_coder.export.reaim.drafts import draft_measure, suggested_kinds
@@ -892,6 +891,8 @@ class ReaimEditor(QMainWindow):
         r = e.result
         if r is None or e.problems or r["kind"] != "distribution" or not r["n"]:
             return None
+        # matplotlib loads with the first figure, not with the main window
+        from post_coder.export.figures import likert_bars
         levels = [lv["label"] for lv in r["levels"]]
         return likert_bars({r["label"]: {lv["label"]: lv["n"] for lv in r["levels"]}}, levels,
                            xlabel="% of those who answered")

@@ -9,16 +9,22 @@ is the same as one from a report, written whole or not at all.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from matplotlib.figure import Figure
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
 from post_coder.errors import InputError, PostCoderError
-from post_coder.export.figures import FORMATS, save_figure
 from post_coder.ui.errors import show_error
+
+if TYPE_CHECKING:  # matplotlib (and pandas, through export.figures) load with the first figure
+    from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+    from matplotlib.figure import Figure
+
+#: the file types Save as… writes (as ``export.figures.FORMATS``, which is not imported here
+#: so that the main window opens without matplotlib; a test checks that the two agree)
+FORMATS = ("png", "svg", "pdf")
 
 #: file-dialog filters, each with the format it writes
 SAVE_FILTERS = {"PNG image, 300 dpi (*.png)": "png", "SVG drawing (*.svg)": "svg",
@@ -76,6 +82,7 @@ class FigureView(QWidget):
         if figure is not None:
             width, height = figure.get_size_inches()
             self._print_size = (float(width), float(height))
+            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
             self.canvas = FigureCanvasQTAgg(figure)
             self.canvas.setObjectName("figureCanvas")
             self.canvas.setFixedSize(*self.canvas.get_width_height())
@@ -103,6 +110,7 @@ class FigureView(QWidget):
             show_error(self, InputError(f'save the figure as .png, .svg or .pdf, not ".{fmt}"',
                                         file=path))
             return None
+        from post_coder.export.figures import save_figure
         shown = figure.get_size_inches()
         try:
             # at print size, whatever the window did to the figure
