@@ -119,10 +119,26 @@ Latest figures (one run quoted; in brackets the range of three runs, two for csv
   cells ~0.03, cutting rows into columns ~0.02), SQLite inserting the answers ~0.13, the
   attribute values ~0.08, respondents ~0.02 and filling the search index ~0.12 (with
   ~0.04 of Python beside it), the commit ~0.02, Python preparing the answers ~0.05.
-  Integer respondent keys would save ~0.03 of the SQLite part (measured on the same rows
-  in raw SQLite). The plain pipeline is 3.8-3.9× calamine in the same runs. With the
-  same code, one run each: csv 0.82 × the plain pipeline — met; cell 3.91 × the file
-  (2.45 above the baseline) — met.
+  The plain pipeline is 3.8-3.9× calamine in the same runs. With the same code, one run
+  each: csv 0.82 × the plain pipeline — met; cell 3.91 × the file (2.45 above the
+  baseline) — met.
+  Then (no code change; the levers left, each measured): the same code, three runs of
+  five samples and one of twelve: 2.97, 3.09, 3.18 and 2.98 × calamine (CPU 3.06-3.29).
+  SQLite writes one statement at a time on one core, and its part is ~0.40 s, ~1.35×
+  calamine's read (inserting the answers 0.14, filling the search index 0.12 — tokenizing
+  is not the cost: the ascii tokenizer is within 7% of unicode61, FTS4 takes twice as
+  long —, the attribute values 0.09, respondents 0.02, the commit 0.02; ~0.1 s of it in
+  the kernel, writing the 48 MB of pages to the WAL). With calamine's read and the column
+  profiles (~0.08 s), that is ~2.7× before any Python of the import's own. Not taken:
+  integer respondent keys (no gain since migration 0012: the same rows in raw SQLite,
+  0.31 CPU s either way); answers keyed by respondent, then question, with no index by
+  question (the answers 0.03 s faster, the project summary on 100,000 respondents 37 →
+  259 ms); 64 KiB pages (the import ~0.03 s faster, 2.84-3.07 against 3.06-3.12 in
+  alternating runs, but every later action writes pages four times larger to the WAL);
+  the index built on a second connection and copied in (FTS5 caches its structure per
+  connection: the copy left a malformed index); the Python of the answers beside the
+  respondents' and values' inserts instead of before them (their 40 and 240 statements
+  then each wait for Python's lock: the import no faster, 0.505-0.52 against 0.50 s).
 * cell: 5.82 (4.37 above the baseline) → 5.04 (3.60 above it) × the file, the same in
   every run (5.04 and 3.59 after the xlsx changes): the inspected table (the 50 MB answer
   in it) stayed held during the import, and SQLite needs about twice the answer again to
