@@ -422,6 +422,11 @@ def project_totals(project: Project, scope: ReadScope) -> dict[str, int]:
     return counts.totals(project.db, scope)
 
 
+def more_codings_than(project: Project, scope: ReadScope, limit: int) -> bool:
+    """Whether ``scope`` sees more than ``limit`` live codings (cheap: counts to limit + 1)."""
+    return counts.more_codings_than(project.db, scope, limit)
+
+
 def project_summary(project: Project, scope: ReadScope) -> ProjectSummary:
     """Datasets, questions, coders and totals; coded counts from the codings ``scope``
     sees."""

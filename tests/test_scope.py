@@ -145,6 +145,11 @@ def test_luis_reads_only_his_own_and_the_lead_outside_the_round_reads_everything
         [team.l1, team.l2, team.l3])
     assert [m.body for m in memos.memos_for(p, luis, "project")] == ["Luis: project plan"]
     assert queries.project_totals(p, luis)["codings"] == 3
+    # the cheap "large project?" check counts what the scope sees, up to the limit
+    assert queries.more_codings_than(p, luis, 2) and not queries.more_codings_than(p, luis, 3)
+    everyone = queries.project_totals(p, read_scope(p, team.ana))["codings"]
+    assert everyone > 3 and queries.more_codings_than(p, read_scope(p, team.ana), 3)
+    assert not queries.more_codings_than(p, read_scope(p, team.ana), everyone)
     assert everything_maya_reads(team, read_scope(p, team.ana)) == EVERYTHING
 
 
@@ -183,6 +188,7 @@ def test_a_text_search_in_file_order_also_reads_through_the_scope(team):
     lambda p, s: queries.code_frequencies(p, s),
     lambda p, s: queries.codebook_table(p, s),
     lambda p, s: queries.project_totals(p, s),
+    lambda p, s: queries.more_codings_than(p, s, 0),
     lambda p, s: queries.project_summary(p, s),
     lambda p, s: refine.load_merge_preview(p, s, ["x"], None),
     lambda p, s: queries.coder_marks(p, s, ["x"]),
@@ -202,7 +208,8 @@ SCOPED_READS = [
     codings_store.rows, codings_store.live_for_response, memos_store.for_target,
     memos_store.list_, responses_store.ids, responses_store.count, responses_store.rows,
     responses_store.code_counts, counts_store.totals, counts_store.coded_per_question,
-    counts_store.codings_per_coder, queries.coder_marks, queries.coders_at_work,
+    counts_store.codings_per_coder, counts_store.more_codings_than, queries.more_codings_than,
+    queries.coder_marks, queries.coders_at_work,
     queries.code_counts_by_coder, responses_store.coder_codes,
 ]
 

@@ -26,6 +26,15 @@ def totals(db: Database, scope: ReadScope) -> dict[str, int]:
     return dict(zip(keys, row))
 
 
+def more_codings_than(db: Database, scope: ReadScope, limit: int) -> bool:
+    """Whether ``scope`` sees more than ``limit`` live codings (counting stops there: a
+    window deciding whether to read counts in the background needs no more)."""
+    codings, params = coders_clause(scope, "coder_id")
+    (n,) = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM codings WHERE deleted_at IS NULL"
+                      f"{codings} LIMIT ?)", [*params, limit + 1]).fetchone()
+    return n > limit
+
+
 def coded_per_question(db: Database, scope: ReadScope) -> dict[str, int]:
     """Question id → responses with at least one live coding that ``scope`` sees."""
     coders, params = coders_clause(scope, "c.coder_id")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QDialog, QLabel, QMenu, QTreeWidget, QTreeWidgetI
                                QVBoxLayout, QWidget)
 
 from post_coder.changes import Changes
-from post_coder.queries import ProjectSummary, project_summary, project_totals
+from post_coder.queries import ProjectSummary, more_codings_than, project_summary
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.dialogs.label_dialogs import LevelOrderDialog, ShortLabelDialog
 from post_coder.ui.models import reads
@@ -63,8 +63,8 @@ class QuestionNavigator(QWidget):
         self._later.setInterval(300)
         self._later.timeout.connect(self.reload)
         # a large project's coded counts are read in the background (see reload)
-        self._large = (project_totals(session.project, session.scope)["codings"]
-                       > SMALL_PROJECT_CODINGS)
+        self._large = more_codings_than(session.project, session.scope,
+                                        SMALL_PROJECT_CODINGS)
         self.reader = BackgroundReader(session.project.path, self)
         self.reader.did_finish.connect(self._populate)
         self.reload()

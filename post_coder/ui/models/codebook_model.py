@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QWidget
 
 from post_coder.changes import Changes
 from post_coder.queries import (Coder, ReadScope, code_counts_by_coder, codebook_table,
-                                coders_at_work, project_totals)
+                                coders_at_work, more_codings_than)
 from post_coder.coding import refine
 from post_coder.ui.background import SMALL_PROJECT_CODINGS, BackgroundReader
 from post_coder.ui.key_pins import key_tooltip, keys_by_code, swatch
@@ -93,8 +93,8 @@ class CodebookModel(QAbstractItemModel):
         #: coders with a column of their own (empty unless counts per coder are shown)
         self._by_coder = False
         self._coders: list[Coder] = []
-        self._large = (project_totals(session.project, session.scope)["codings"]
-                       > SMALL_PROJECT_CODINGS)
+        self._large = more_codings_than(session.project, session.scope,
+                                        SMALL_PROJECT_CODINGS)
         self.counts_reader = BackgroundReader(session.project.path, self)
         self.counts_reader.did_finish.connect(self._counts_arrived)
         self._counts_later = QTimer(self)  # one count after a burst of codings
