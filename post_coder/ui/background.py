@@ -5,7 +5,9 @@ read-only connection to the same file (SQLite's WAL lets it read while the write
 writes, and it never takes the write lock) and ``did_finish(result)`` arrives on the UI
 thread. Only the newest request's result is delivered: an older one that finishes late is
 dropped (its generation is stale), and ``cancel()`` drops whatever is under way. A read
-that fails emits ``did_fail(error)`` (and is logged) instead.
+that fails emits ``did_fail(error)`` (and is logged) instead. ``cancel()`` and the reader's
+deletion (its view closed with the project) also interrupt the SQL its reads are running,
+so a large project's counts stop at once instead of reading on for nobody.
 
 Every background read uses it: the status-bar and codebook counts, the navigator, the
 response grid's full id list (:mod:`post_coder.ui.models.response_table`), the damage check
@@ -68,6 +70,38 @@ class _Threads:
 _THREADS = _Threads()
 
 
+class _Running:
+    """A reader's reads under way, which :meth:`stop` ends: each read's connection has a
+    progress handler that looks at its stop every :data:`CHECK_EVERY` steps of a statement,
+    so the statement running then, and any later one, ends with "interrupted".
+    (``Connection.interrupt`` alone misses a stop that comes between two statements.)"""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reads: set[threading.Event] = set()
+
+    def watch(self, connection: Any) -> threading.Event:
+        stopped = threading.Event()
+        connection.set_progress_handler(stopped.is_set, CHECK_EVERY)
+        with self._lock:
+            self._reads.add(stopped)
+        return stopped
+
+    def done(self, stopped: threading.Event) -> None:
+        with self._lock:
+            self._reads.discard(stopped)
+
+    def stop(self) -> None:
+        with self._lock:
+            for stopped in self._reads:
+                stopped.set()
+
+
+#: SQLite virtual-machine steps between two looks at whether a read was stopped: some
+#: milliseconds of work (the handler needs Python's lock, which the UI thread may hold)
+CHECK_EVERY = 1_000_000
+
+
 class _Failure:
     def __init__(self, error: BaseException) -> None:
         self.error = error
@@ -83,7 +117,10 @@ class BackgroundReader(QObject):
         self._path = path
         self._generation = 0
         self._pending = False
+        self._running = _Running()
         self._delivered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # deleted with its view (a project closed): stop the reads nobody will see
+        self.destroyed.connect(self._running.stop)
 
     @property
     def busy(self) -> bool:
@@ -103,9 +140,11 @@ class BackgroundReader(QObject):
         return self._generation
 
     def cancel(self) -> None:
-        """Drop whatever is under way (the view is going away, or a newer read replaces it)."""
+        """Drop whatever is under way (the view is going away, or a newer read replaces it),
+        interrupting the SQL it runs."""
         self._generation += 1
         self._pending = False
+        self._running.stop()
 
     def wait(self, ms: int = 30_000) -> bool:
         """Process events until the newest request has delivered (tests, benchmarks)."""
@@ -118,9 +157,11 @@ class BackgroundReader(QObject):
     def _run(self, fn: Callable[[Project], Any], generation: int) -> None:  # worker thread
         try:
             reader = Project.open_readonly(self._path)
+            stopped = self._running.watch(reader.db.conn)
             try:
                 result: Any = fn(reader)
             finally:
+                self._running.done(stopped)
                 reader.close()
         except BaseException as exc:  # handed to the UI thread
             result = _Failure(exc)

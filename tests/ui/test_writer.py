@@ -171,6 +171,69 @@ def test_a_cancelled_or_replaced_background_read_is_never_delivered(qtbot, demo_
     assert got == [demo_project.name]
 
 
+#: a query that would count for minutes: only an interrupt ends it soon
+ENDLESS = ("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 300000000)"
+           " SELECT count(*) FROM c")
+
+
+def _endless_read(started: threading.Event, ended: list[str]):
+    def read(project):
+        started.set()
+        try:
+            return project.db.execute(ENDLESS).fetchone()
+        except Exception as exc:
+            ended.append(str(exc))
+            raise
+    return read
+
+
+@pytest.mark.parametrize("stop", ["cancel", "delete the view"])
+def test_a_cancelled_or_orphaned_background_read_stops_its_sql(qtbot, demo_project, stop):
+    """Closing a project deletes its views and their readers: a long read (the counts of a
+    large project) is interrupted instead of reading on for nobody."""
+    from PySide6.QtCore import QObject
+    view = QObject()
+    reader = BackgroundReader(demo_project.path, view)
+    failed, got = [], []
+    reader.did_fail.connect(failed.append)
+    reader.did_finish.connect(got.append)
+    started, ended = threading.Event(), []
+    reader.request(_endless_read(started, ended))
+    assert started.wait(10)
+    if stop == "cancel":
+        reader.cancel()
+    else:
+        view.deleteLater()
+        qtbot.waitUntil(lambda: not shiboken_valid(reader), timeout=5000)
+    qtbot.waitUntil(lambda: bool(ended), timeout=30_000)
+    assert ended == ["interrupted"]
+    qtbot.wait(50)
+    assert failed == [] and got == []  # nothing delivered: nobody waits for it
+
+
+def shiboken_valid(obj) -> bool:
+    import shiboken6
+    return shiboken6.isValid(obj)
+
+
+def test_cancelling_one_reader_leaves_the_others_reads_alone(qtbot, demo_project):
+    cancelled, other = BackgroundReader(demo_project.path), BackgroundReader(demo_project.path)
+    got = []
+    other.did_finish.connect(got.append)
+    gate = threading.Event()
+
+    def held(project):
+        gate.wait(5)
+        return project.db.execute("SELECT count(*) FROM responses").fetchone()[0]
+
+    other.request(held)
+    cancelled.request(lambda project: project.name)
+    cancelled.cancel()
+    gate.set()
+    assert other.wait()
+    assert got and got[0] > 0
+
+
 def test_a_read_only_task_runs_on_a_snapshot(qtbot, session, tmp_path):
     from post_coder.ui.tasks import run_task
 
