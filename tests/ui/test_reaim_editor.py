@@ -288,3 +288,23 @@ def test_change_the_kind_and_remove_a_measure(editor, qtbot):
     editor.remove_button.click()
     assert editor.tree.topLevelItem(0).childCount() == count - 1
     assert "department" not in [x.id for x in editor.entries]
+
+
+def test_closing_the_project_asks_about_unsaved_spec_edits(window, qtbot):
+    """File ▸ Close with the RE-AIM editor holding edits: Cancel keeps the project open,
+    Discard closes it (the main window finds the editor without importing it at start)."""
+    window.findChild(type(window.reaim_action), "actionReaim").trigger()
+    editor = window.findChild(ReaimEditor)
+    _settle(qtbot, editor)
+    editor.select("aware")
+    editor.f_label.setText("Knew of POST")
+    editor.f_label.textEdited.emit("Knew of POST")
+    _settle(qtbot, editor)
+    assert editor.dirty
+    asked = []
+    editor.confirm_close = lambda _parent: asked.append(1) or QMessageBox.StandardButton.Cancel
+    assert window.close_project() is False
+    assert asked == [1] and window.session is not None and editor.isVisible()
+    editor.confirm_close = lambda _parent: asked.append(2) or QMessageBox.StandardButton.Discard
+    assert window.close_project() is True
+    assert asked == [1, 2] and window.session is None
