@@ -22,13 +22,12 @@ if TYPE_CHECKING:  # matplotlib (and pandas, through export.figures) load with t
     from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
     from matplotlib.figure import Figure
 
-#: the file types Save as… writes (as ``export.figures.FORMATS``, which is not imported here
-#: so that the main window opens without matplotlib; a test checks that the two agree)
-FORMATS = ("png", "svg", "pdf")
-
 #: file-dialog filters, each with the format it writes
 SAVE_FILTERS = {"PNG image, 300 dpi (*.png)": "png", "SVG drawing (*.svg)": "svg",
                 "PDF document (*.pdf)": "pdf"}
+#: the file types Save as… writes: ``export.figures.FORMATS``, which is not imported here so
+#: that the main window opens without matplotlib (a test checks that the two agree)
+FORMATS = tuple(SAVE_FILTERS.values())
 
 
 class FigureView(QWidget):
